@@ -1,0 +1,1 @@
+"""drillhub: joint training and exercises for public-safety agencies."""

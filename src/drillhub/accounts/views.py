@@ -1,0 +1,152 @@
+from dataclasses import asdict
+
+from litestar.params import FromPath, FromQuery
+from litestar import Controller, get, post
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.response import Redirect, Template
+
+from drillhub import web
+from drillhub.accounts.service import (
+    ROLES,
+    PeopleFilter,
+    PersonInput,
+    change_own_password,
+    create_person,
+    get_person,
+    list_people,
+    set_person_active,
+    update_person,
+)
+from drillhub.accounts.tables import SupervisedAgency
+from drillhub.agencies.service import list_active_agencies
+from drillhub.errors import Invalid
+from drillhub.paging import page_number
+
+ROLE_DESCRIPTIONS = {
+    "admin": "Manages agencies, people and the audit log",
+    "coordinator": "Schedules training sessions and enrols people",
+    "facilitator": "Runs live exercises",
+    "evaluator": "Observes and rates exercises (EEG)",
+    "officer": "Takes part in training and plays exercises",
+    "supervisor": "Oversees the training records of chosen agencies",
+}
+
+
+async def people_list_context(filters: PeopleFilter, page: str) -> dict:
+    return {
+        "people": await list_people(filters, page_number(page)),
+        "filters": filters,
+        "agencies": await list_active_agencies(),
+        "roles": ROLES,
+    }
+
+
+async def person_form_context(values: dict, errors: dict, person_id: int | None) -> dict:
+    agencies = await list_active_agencies()
+    return {
+        "values": values,
+        "errors": errors,
+        "person_id": person_id,
+        "agency_choices": [(agency["id"], agency["name"]) for agency in agencies],
+        "role_choices": [(role, role.capitalize(), text) for role, text in ROLE_DESCRIPTIONS.items()],
+        "supervised_choices": [(agency["id"], agency["name"], "") for agency in agencies],
+    }
+
+
+class PeopleController(Controller):
+    path = "/admin/people"
+    guards = [web.require_roles("admin")]
+
+    @get("/", name="people:list")
+    async def list_page(
+        self, request: HTMXRequest, q: FromQuery[str] = "", agency: FromQuery[str] = "", role: FromQuery[str] = "",
+        status: FromQuery[str] = "active", page: FromQuery[str] = "1",
+    ) -> Template:
+        filters = PeopleFilter(search=q.strip(), agency=agency, role=role, status=status)
+        context = await people_list_context(filters, page)
+        if request.htmx:
+            return web.partial("accounts/_people_list.html", **context)
+        return await web.page(request, "accounts/people.html", **context)
+
+    @get("/new", name="people:new")
+    async def new(self, request: HTMXRequest) -> Template:
+        values = asdict(PersonInput(roles=("officer",)))
+        return await web.page(request, "accounts/person_form.html", **await person_form_context(values, {}, None))
+
+    @get("/{person_id:int}/edit", name="people:edit")
+    async def edit(self, request: HTMXRequest, person_id: FromPath[int]) -> Template:
+        person = await get_person(person_id)
+        values = {
+            "name": person.name, "email": person.email, "agency": str(person.agency),
+            "title": person.title, "badge_number": person.badge_number, "roles": tuple(person.roles),
+            "supervised_agencies": tuple(str(i) for i in await SupervisedAgency.agency_ids_of(person_id)),
+            "password": "",
+        }
+        context = await person_form_context(values, {}, person_id)
+        return await web.page(request, "accounts/person_form.html", active=person.active, **context)
+
+    @post("/", name="people:create")
+    async def create(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
+        data = await web.read_form(request, PersonInput)
+        try:
+            person = await create_person(data, web.actor(request))
+        except Invalid as invalid:
+            return await self._form_with_errors(request, data, invalid, None)
+        await web.flash(request, f"{person.name} was added.")
+        return web.go_to(request, request.url_for("people:list"))
+
+    @post("/{person_id:int}", name="people:update")
+    async def update(self, request: HTMXRequest, person_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+        data = await web.read_form(request, PersonInput)
+        try:
+            person = await update_person(person_id, data, web.actor(request))
+        except Invalid as invalid:
+            return await self._form_with_errors(request, data, invalid, person_id)
+        await web.flash(request, f"{person.name} was saved.")
+        return web.go_to(request, request.url_for("people:list"))
+
+    @post("/{person_id:int}/active", name="people:set_active")
+    async def set_active(self, request: HTMXRequest, person_id: FromPath[int]) -> Redirect | ClientRedirect:
+        form = await request.form()
+        active = form.get("active") == "true"
+        try:
+            person = await set_person_active(person_id, active, web.actor(request))
+        except Invalid as invalid:
+            await web.flash(request, invalid.errors["active"], "error")
+        else:
+            await web.flash(request, f"{person.name} was {'reactivated' if active else 'deactivated'}.")
+        return web.go_to(request, request.url_for("people:edit", person_id=person_id))
+
+    async def _form_with_errors(
+        self, request: HTMXRequest, data: PersonInput, invalid: Invalid, person_id: int | None
+    ) -> Template:
+        values = {**asdict(data), "password": ""}  # a password is never sent back to the browser
+        context = await person_form_context(values, invalid.errors, person_id)
+        return await web.form_with_errors(
+            request, "accounts/person_form.html", "accounts/_person_form.html", context
+        )
+
+
+class AccountController(Controller):
+    path = "/account"
+    guards = [web.signed_in_guard]
+
+    @get("/password", name="account:password_form")
+    async def password_form(self, request: HTMXRequest) -> Template:
+        return await web.page(request, "accounts/password.html", errors={})
+
+    @post("/password", name="account:change_password")
+    async def change_password(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
+        user = web.current_user(request)
+        form = await request.form()
+        try:
+            await change_own_password(
+                user.person_id, str(form.get("current", "")), str(form.get("new", "")),
+                web.actor(request), keep_session_id=user.session_id,
+            )
+        except Invalid as invalid:
+            return await web.form_with_errors(
+                request, "accounts/password.html", "accounts/_password_form.html", {"errors": invalid.errors}
+            )
+        await web.flash(request, "Your password was changed. Other devices were signed out.")
+        return web.go_to(request, request.url_for("dashboard:home"))

@@ -1,0 +1,43 @@
+from enum import Enum
+
+from piccolo.columns import Boolean, Varchar
+from piccolo.table import Table
+
+
+class Agency(Table):
+    class Kind(str, Enum):
+        municipal_police = "municipal_police"
+        sheriff = "sheriff"
+        state_police = "state_police"
+        federal = "federal"
+        fire = "fire"
+        ems = "ems"
+        dispatch = "dispatch"
+        public_health = "public_health"
+        emergency_management = "emergency_management"
+        community = "community"
+        other = "other"
+
+    name = Varchar(length=200, unique=True)
+    code = Varchar(length=12, unique=True)
+    kind = Varchar(length=30, choices=Kind)
+    jurisdiction = Varchar(length=200)
+    contact_name = Varchar(length=200)
+    contact_email = Varchar(length=254)
+    contact_phone = Varchar(length=40)
+    active = Boolean(default=True, index=True)
+
+
+KIND_LABELS = {
+    Agency.Kind.municipal_police: "Municipal police",
+    Agency.Kind.sheriff: "Sheriff",
+    Agency.Kind.state_police: "State police / highway patrol",
+    Agency.Kind.federal: "Federal",
+    Agency.Kind.fire: "Fire",
+    Agency.Kind.ems: "EMS",
+    Agency.Kind.dispatch: "Dispatch / 911",
+    Agency.Kind.public_health: "Public health",
+    Agency.Kind.emergency_management: "Emergency management",
+    Agency.Kind.community: "Community organisation",
+    Agency.Kind.other: "Other",
+}

@@ -1,0 +1,159 @@
+"""create_app(settings) -> Litestar: the controllers, plugins, templates, static files and error pages."""
+
+import logging
+
+from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from drillhub import db
+from drillhub.accounts.views import AccountController, PeopleController
+from drillhub.agencies.service import kind_label
+from drillhub.agencies.views import AgencyController
+from drillhub.audit.views import AuditController
+from drillhub.auth.passwords import use_low_cost_hashing
+from drillhub.auth.views import SignInController, session_middleware
+from drillhub.dashboard.views import home
+from drillhub.errors import DomainError
+from drillhub.health import healthz
+from drillhub.settings import PROJECT_ROOT, Settings, load_settings
+
+log = logging.getLogger("drillhub")
+
+ERROR_TITLES = {
+    400: "This request could not be understood",
+    403: "You may not do this",
+    404: "Not found",
+    405: "Not possible here",
+    409: "This clashes with something else",
+    413: "Too large",
+    422: "This input cannot be accepted",
+    429: "Too many requests",
+    500: "Something went wrong on our side",
+}
+
+
+def _error_page(request: Request, status_code: int, message: str) -> Response:
+    title = ERROR_TITLES.get(status_code, ERROR_TITLES[500])
+    if request.headers.get("hx-request"):
+        # htmx shows this text in the page's alert area (static/js/drillhub.js)
+        return Response(message or title, status_code=status_code, media_type="text/plain")
+    return Template(
+        template_name="errors/error.html",
+        context={"status_code": status_code, "title": title, "message": message},
+        status_code=status_code,
+    )
+
+
+def _domain_error(request: Request, error: DomainError) -> Response:
+    return _error_page(request, error.status_code, error.message)
+
+
+def _sign_in_first(request: Request, _: NotAuthorizedException) -> Response:
+    target = request.url_for("auth:sign_in_form") + "?next=" + request.url.path
+    if request.scope.get("session_ended"):
+        target += "&notice=expired"
+    if request.headers.get("hx-request"):
+        return Response("", status_code=401, headers={"HX-Redirect": target})
+    return Redirect(target, status_code=303)
+
+
+def _http_error(request: Request, error: HTTPException) -> Response:
+    if error.status_code >= 500:
+        log.error("HTTP %s on %s %s: %s", error.status_code, request.method, request.url.path, error.detail)
+        return _error_page(request, 500, "")
+    message = error.detail if error.status_code == 403 else ""
+    return _error_page(request, error.status_code, message)
+
+
+def _unexpected_error(request: Request, error: Exception) -> Response:
+    log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return _error_page(request, 500, "The error was logged. Please try again.")
+
+
+def _security_headers(settings: Settings):
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+        "Content-Security-Policy": (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+        ),
+    }
+    if settings.secure_cookies:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+
+    async def add_headers(response: Response) -> Response:
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return add_headers
+
+
+def _configure_jinja(engine: JinjaTemplateEngine) -> None:
+    engine.engine.filters["kind_label"] = kind_label
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    if settings.env == "test":
+        use_low_cost_hashing()
+    engine = db.make_engine(settings.database_url)
+    db.use_engine(engine)
+
+    async def open_database() -> None:
+        await db.open_database(engine)
+
+    async def close_database() -> None:
+        await db.close_database(engine)
+
+    return Litestar(
+        route_handlers=[
+            home,
+            healthz,
+            SignInController,
+            AccountController,
+            AgencyController,
+            PeopleController,
+            AuditController,
+            create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"]),
+        ],
+        middleware=[session_middleware(settings)],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="drillhub-csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+        ),
+        plugins=[HTMXPlugin()],
+        template_config=TemplateConfig(
+            directory=PROJECT_ROOT / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=_configure_jinja,
+        ),
+        exception_handlers={
+            DomainError: _domain_error,
+            NotAuthorizedException: _sign_in_first,
+            HTTPException: _http_error,
+            Exception: _unexpected_error,
+        },
+        after_request=_security_headers(settings),
+        on_startup=[open_database],
+        on_shutdown=[close_database],
+        state=State({"settings": settings}),
+        debug=False,
+    )
+
+
+def create_app_from_environment() -> Litestar:
+    """The factory uvicorn's workers call: each worker process builds its own app."""
+    return create_app(load_settings())

@@ -1,0 +1,67 @@
+"""The audit log: who did what to which record, from where, and whether it was allowed."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from drillhub.audit.tables import AuditEvent
+from drillhub.paging import Page, fetch_page
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the audit log records them."""
+
+    person_id: int | None
+    label: str
+    client: str = ""
+
+
+ANONYMOUS = Actor(person_id=None, label="anonymous")
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor: str = ""
+    target: str = ""
+    outcome: str = ""
+
+
+async def record_event(
+    action: str,
+    actor: Actor,
+    target: str = "",
+    outcome: AuditEvent.Outcome = AuditEvent.Outcome.success,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    await AuditEvent.insert(
+        AuditEvent(
+            at=datetime.now(UTC),
+            actor=actor.person_id,
+            actor_label=actor.label[:254],
+            action=action,
+            target=target[:300],
+            outcome=outcome,
+            client=actor.client[:64],
+            detail=detail or {},
+        )
+    )
+
+
+async def list_events(filters: AuditFilter, number: int) -> Page:
+    select = AuditEvent.select().order_by(AuditEvent.id, ascending=False)
+    count = AuditEvent.count()
+    conditions = []
+    if filters.action:
+        conditions.append(AuditEvent.action.ilike(f"%{filters.action}%"))
+    if filters.actor:
+        conditions.append(AuditEvent.actor_label.ilike(f"%{filters.actor}%"))
+    if filters.target:
+        conditions.append(AuditEvent.target.ilike(f"%{filters.target}%"))
+    if filters.outcome in AuditEvent.Outcome.__members__:
+        conditions.append(AuditEvent.outcome == filters.outcome)
+    if conditions:
+        select = select.where(*conditions)
+        count = count.where(*conditions)
+    return await fetch_page(select, count, number)

@@ -1,0 +1,161 @@
+"""The `drillhub` command: serve, migrate, demo, createuser, check."""
+
+import asyncio
+import getpass
+import sys
+
+import click
+
+from drillhub import db
+from drillhub.settings import Settings, SettingsError, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _connect(settings: Settings) -> None:
+    db.use_engine(db.make_engine(settings.database_url))
+
+
+@click.group()
+def main() -> None:
+    """drillhub: joint training and exercises for public-safety agencies."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (DRILLHUB_HOST).")
+@click.option("--port", type=int, default=None, help="Port (DRILLHUB_PORT).")
+@click.option("--workers", type=int, default=None, help="Worker processes (DRILLHUB_WORKERS).")
+@click.option("--reload", is_flag=True, help="Restart on code changes (development only).")
+def serve(host: str | None, port: int | None, workers: int | None, reload: bool) -> None:
+    """Serve the web app with uvicorn."""
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "drillhub.app:create_app_from_environment",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=None if reload else (workers or settings.workers),
+        reload=reload,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
+        access_log=False,
+        log_level="info",
+    )
+
+
+async def _pending_migrations() -> list[str]:
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager
+    from piccolo.apps.migrations.tables import Migration
+
+    from drillhub.piccolo_app import APP_CONFIG
+
+    manager = BaseMigrationManager()
+    known = manager.get_migration_modules(APP_CONFIG.resolved_migrations_folder_path)
+    if not await Migration.table_exists():
+        return sorted(known)
+    ran = set(await Migration.get_migrations_which_ran(app_name=APP_CONFIG.app_name))
+    return sorted(set(known) - ran)
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date (SQLite file or PostgreSQL)."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    settings = _settings()
+    db.enable_wal(db.make_engine(settings.database_url))
+    result = asyncio.run(run_forwards(app_name="drillhub"))
+    if not result.success:
+        raise click.ClickException(result.message or "migration failed")
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Only when the database has no agencies yet.")
+def demo(if_empty: bool) -> None:
+    """Load demo agencies and people (never in production). Safe to run twice."""
+    from drillhub.demo import DEMO_PASSWORD, DEMO_SIGN_INS, database_is_empty, load_demo
+
+    settings = _settings()
+    if settings.production:
+        raise click.ClickException("Demo data is refused when DRILLHUB_ENV=production.")
+    _connect(settings)
+
+    async def run() -> bool:
+        if if_empty and not await database_is_empty():
+            return False
+        await load_demo()
+        return True
+
+    if asyncio.run(run()):
+        click.echo("Demo data loaded.")
+    click.echo(f"Demo sign-ins (password {DEMO_PASSWORD}):")
+    for role, email in DEMO_SIGN_INS.items():
+        click.echo(f"  {role:<12} {email}")
+
+
+@main.command()
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--agency", "agency_code", required=True, help="The agency's short code, e.g. RPD.")
+@click.option("--role", "roles", multiple=True, required=True, help="Repeat for several roles.")
+@click.option("--title", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def createuser(email: str, name: str, agency_code: str, roles: tuple[str, ...], title: str,
+               password_stdin: bool) -> None:
+    """Create a person who can sign in (e.g. the first administrator)."""
+    from drillhub.accounts.service import PersonInput, create_person
+    from drillhub.agencies.tables import Agency
+    from drillhub.audit.service import Actor
+    from drillhub.errors import Invalid
+
+    settings = _settings()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            raise click.ClickException("The passwords differ.")
+    _connect(settings)
+
+    async def run() -> str:
+        agency = await Agency.select(Agency.id).where(Agency.code == agency_code.upper()).first()
+        if agency is None:
+            raise click.ClickException(f"No agency has the code {agency_code!r}.")
+        data = PersonInput(name=name, email=email, agency=str(agency["id"]), title=title,
+                           roles=roles, password=password)
+        try:
+            person = await create_person(data, Actor(person_id=None, label="drillhub createuser", client="cli"))
+        except Invalid as invalid:
+            raise click.ClickException("\n".join(f"{k}: {v}" for k, v in invalid.errors.items())) from None
+        return person.email
+
+    click.echo(f"Created {asyncio.run(run())}.")
+
+
+@main.command()
+def check() -> None:
+    """Check configuration and database health; exit 1 when something is wrong."""
+    settings = _settings()
+    engine = db.make_engine(settings.database_url)
+    db.use_engine(engine)
+    click.echo(f"environment   {settings.env}")
+    click.echo(f"database      {'SQLite' if settings.is_sqlite else 'PostgreSQL'}")
+    click.echo(f"workers       {settings.workers}")
+    click.echo(f"cookies       {'Secure' if settings.secure_cookies else 'not Secure (development)'}")
+
+    async def run() -> list[str]:
+        if not await db.database_ok(engine):
+            raise click.ClickException("The database does not answer.")
+        return await _pending_migrations()
+
+    pending = asyncio.run(run())
+    if pending:
+        raise click.ClickException(f"{len(pending)} migration(s) not applied: run `drillhub migrate`.")
+    click.echo("database      ok, migrations up to date")

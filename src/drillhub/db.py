@@ -1,0 +1,87 @@
+"""The database engine: SQLite by default, PostgreSQL when DRILLHUB_DATABASE_URL names one."""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import asyncpg
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+# Piccolo's migration runner finds the engine through this module.
+os.environ.setdefault("PICCOLO_CONF", "drillhub.piccolo_conf")
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 10
+
+_engine: Engine | None = None
+
+
+def sqlite_path(database_url: str) -> Path:
+    return Path(database_url.removeprefix("sqlite:///"))
+
+
+def make_engine(database_url: str) -> Engine:
+    if database_url.startswith("sqlite:///"):
+        path = sqlite_path(database_url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+    return PostgresEngine(config={"dsn": database_url})
+
+
+def enable_wal(engine: Engine) -> None:
+    """WAL lets readers go on while one writer writes; it is a lasting property of the file."""
+    if isinstance(engine, SQLiteEngine):
+        with sqlite3.connect(engine.path) as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
+
+
+def use_engine(engine: Engine) -> None:
+    """Point every drillhub table at this engine."""
+    global _engine
+    from drillhub.piccolo_app import APP_CONFIG
+
+    for table in APP_CONFIG.table_classes:
+        table._meta.db = engine
+    _engine = engine
+
+
+def current_engine() -> Engine:
+    if _engine is None:
+        raise RuntimeError("use_engine() has not been called")
+    return _engine
+
+
+def transaction():
+    """A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so two
+    writers queue on the busy timeout instead of failing half-way with 'database is locked'."""
+    engine = current_engine()
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+async def open_database(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=2, max_size=20)
+
+
+async def close_database(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine) and engine.pool is not None:
+        await engine.close_connection_pool()
+
+
+async def database_ok(engine: Engine) -> bool:
+    try:
+        await engine.run_ddl("SELECT 1")
+    except Exception:  # noqa: BLE001 - any failure at all means "not healthy"
+        return False
+    return True
+
+
+def is_unique_violation(error: Exception) -> bool:
+    """Two requests raced to insert the same unique value."""
+    if isinstance(error, sqlite3.IntegrityError):
+        return "UNIQUE" in str(error)
+    return isinstance(error, asyncpg.UniqueViolationError)

@@ -1,0 +1,13 @@
+from litestar import Response, get
+
+from drillhub.db import current_engine, database_ok
+
+
+@get("/healthz", name="health", cache=False)
+async def healthz() -> Response:
+    """For load balancers: 200 while the database answers, 503 when it does not."""
+    ok = await database_ok(current_engine())
+    return Response(
+        {"status": "ok" if ok else "unavailable", "database": "ok" if ok else "unavailable"},
+        status_code=200 if ok else 503,
+    )

@@ -1,0 +1,97 @@
+"""Configuration, read once from DRILLHUB_* environment variables."""
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class SettingsError(ValueError):
+    """A DRILLHUB_* variable is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'drillhub.sqlite3'}"
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    trusted_proxies: str = "127.0.0.1"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry Secure everywhere but on a developer's or test machine's plain http."""
+        return self.production
+
+    @property
+    def session_cookie(self) -> str:
+        """The __Host- prefix makes browsers refuse the cookie unless it is Secure and host-only."""
+        return "__Host-drillhub-session" if self.secure_cookies else "drillhub-session"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def _development_secret() -> str:
+    """A per-checkout secret kept in var/, so every local worker process signs alike."""
+    path = PROJECT_ROOT / "var" / "secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
+    env = environ.get("DRILLHUB_ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise SettingsError(f"DRILLHUB_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    database_url = environ.get("DRILLHUB_DATABASE_URL") or Settings.database_url
+    if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise SettingsError(
+            "DRILLHUB_DATABASE_URL must start with sqlite:/// or postgresql://"
+        )
+    secret_key = environ.get("DRILLHUB_SECRET_KEY", "")
+    if not secret_key:
+        if env == "production":
+            raise SettingsError("DRILLHUB_SECRET_KEY must be set in production")
+        secret_key = _development_secret()
+    if len(secret_key) < 32:
+        raise SettingsError("DRILLHUB_SECRET_KEY must be at least 32 characters")
+    return Settings(
+        env=env,
+        database_url=database_url,
+        secret_key=secret_key,
+        host=environ.get("DRILLHUB_HOST", Settings.host),
+        port=_int(environ, "DRILLHUB_PORT", Settings.port),
+        workers=_int(environ, "DRILLHUB_WORKERS", Settings.workers),
+        session_idle_minutes=_int(environ, "DRILLHUB_SESSION_IDLE_MINUTES", 30),
+        session_max_hours=_int(environ, "DRILLHUB_SESSION_MAX_HOURS", 12),
+        trusted_proxies=environ.get("DRILLHUB_TRUSTED_PROXIES", Settings.trusted_proxies),
+    )

@@ -1,0 +1,109 @@
+"""The few helpers every view shares: who is asking, role guards, forms, pages and flashes."""
+
+import dataclasses
+import typing
+from typing import Any, TypeVar
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.response import Redirect, Template
+
+from drillhub.audit.service import ANONYMOUS, Actor, record_event
+from drillhub.audit.tables import AuditEvent
+from drillhub.auth.service import SignedInUser, add_flash, clear_flashes
+
+FormData = TypeVar("FormData")
+
+
+def client_address(connection: ASGIConnection) -> str:
+    return connection.client.host if connection.client else ""
+
+
+def signed_in(connection: ASGIConnection) -> SignedInUser | None:
+    return connection.scope.get("user")
+
+
+def current_user(connection: ASGIConnection) -> SignedInUser:
+    user = signed_in(connection)
+    if user is None:
+        raise NotAuthorizedException()
+    return user
+
+
+def actor(connection: ASGIConnection) -> Actor:
+    user = signed_in(connection)
+    if user is None:
+        return dataclasses.replace(ANONYMOUS, client=client_address(connection))
+    return Actor(person_id=user.person_id, label=user.email, client=client_address(connection))
+
+
+def require_roles(*roles: str):
+    """A guard: anonymous callers are sent to sign in; signed-in people without one of `roles`
+    get 403, and the refusal is written to the audit log."""
+
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        user = current_user(connection)
+        if not user.has_role(*roles):
+            await record_event(
+                "access.denied", actor(connection),
+                target=f"{connection.scope['method']} {connection.url.path}",
+                outcome=AuditEvent.Outcome.denied,
+            )
+            raise PermissionDeniedException("Your roles do not include this page.")
+
+    return guard
+
+
+def signed_in_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    current_user(connection)
+
+
+async def read_form(request: Request, form_type: type[FormData]) -> FormData:
+    """Fill a dataclass of str and tuple[str, ...] fields from the posted form. Never fails:
+    the service that receives it decides what is valid."""
+    form = await request.form()
+    hints = typing.get_type_hints(form_type)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(form_type):
+        if hints[field.name] == tuple[str, ...]:
+            values[field.name] = tuple(str(value) for value in form.getall(field.name, []))
+        else:
+            values[field.name] = str(form.get(field.name, ""))
+    return form_type(**values)
+
+
+async def flash(request: Request, message: str, category: str = "success") -> None:
+    user = signed_in(request)
+    if user is not None:
+        await add_flash(user.session_id, message, category)
+
+
+async def page(request: Request, template_name: str, status_code: int = 200, **context: Any) -> Template:
+    """A whole page. base.html shows the session's flash messages, so they are cleared here."""
+    user = signed_in(request)
+    if user is not None and user.flashes:
+        await clear_flashes(user.session_id)
+    return Template(template_name=template_name, context=context, status_code=status_code)
+
+
+def partial(template_name: str, status_code: int = 200, **context: Any) -> Template:
+    return Template(template_name=template_name, context=context, status_code=status_code)
+
+
+async def form_with_errors(
+    request: HTMXRequest, page_template: str, partial_template: str, context: dict[str, Any]
+) -> Template:
+    """The form again, with what was typed and what is wrong: its partial for htmx, else the page."""
+    if request.htmx:
+        return partial(partial_template, status_code=422, **context)
+    return await page(request, page_template, status_code=422, **context)
+
+
+def go_to(request: HTMXRequest, url: str) -> Redirect | ClientRedirect:
+    """After a successful change: a full navigation, so the flash message shows."""
+    if request.htmx:
+        return ClientRedirect(url)
+    return Redirect(url, status_code=303)

@@ -1,0 +1,187 @@
+"""Every database test runs twice: on a fresh SQLite file and on a PostgreSQL database.
+
+The environment is set before drillhub is imported, as its settings are read from it.
+"""
+
+import os
+
+os.environ["DRILLHUB_ENV"] = "test"
+os.environ.setdefault("DRILLHUB_SECRET_KEY", "test-secret-key-that-is-long-enough-for-drillhub")
+
+import itertools
+import shutil
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from piccolo.table import create_db_tables
+
+from drillhub import db
+from drillhub.accounts.tables import Person, SupervisedAgency
+from drillhub.agencies.tables import Agency
+from drillhub.app import create_app
+from drillhub.auth.passwords import hash_password, use_low_cost_hashing
+from drillhub.piccolo_app import APP_CONFIG
+from drillhub.settings import Settings
+from tests.support import PASSWORD, sign_in
+
+use_low_cost_hashing()
+
+IN_CI = os.environ.get("CI") == "true"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "DRILLHUB_TEST_POSTGRES_URL", "postgresql://drillhub:drillhub@127.0.0.1:5432/postgres"
+)
+
+
+def skip_unless_ci(reason: str) -> None:
+    """Outside CI a missing service skips, saying why; in CI nothing may skip."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: nothing may skip)")
+    pytest.skip(reason)
+
+
+def database_url_for(admin_url: str, name: str) -> str:
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+async def _create_tables(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    db.use_engine(engine)
+    await create_db_tables(*APP_CONFIG.table_classes)
+
+
+@pytest.fixture(scope="session")
+async def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    await _create_tables(f"sqlite:///{path}")
+    db.enable_wal(db.current_engine())
+    return path
+
+
+@pytest.fixture(scope="session")
+async def postgres_server() -> str:
+    try:
+        connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
+    except (OSError, asyncpg.PostgresError) as error:
+        skip_unless_ci(f"PostgreSQL is not reachable at DRILLHUB_TEST_POSTGRES_URL ({error})")
+    await connection.close()
+    return POSTGRES_ADMIN_URL
+
+
+async def _admin_execute(admin_url: str, sql: str) -> None:
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def postgres_database(postgres_server):
+    name = f"drillhub_test_{uuid.uuid4().hex[:10]}"
+    await _admin_execute(postgres_server, f'CREATE DATABASE "{name}"')
+    url = database_url_for(postgres_server, name)
+    await _create_tables(url)
+    yield url
+    await _admin_execute(postgres_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+TABLE_NAMES = ", ".join(table._meta.tablename for table in APP_CONFIG.table_classes)
+
+
+@pytest.fixture
+async def emptied_postgres_database(postgres_database) -> str:
+    await _admin_execute(postgres_database, f"TRUNCATE {TABLE_NAMES} RESTART IDENTITY CASCADE")
+    return postgres_database
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path) -> str:
+    # A plain (not async) fixture: getfixturevalue may not run async fixtures from inside the event loop.
+    if request.param == "sqlite":
+        path = tmp_path / "drillhub.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("emptied_postgres_database")
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return Settings(env="test", database_url=database_url, secret_key=os.environ["DRILLHUB_SECRET_KEY"])
+
+
+@pytest.fixture
+async def app(settings):
+    application = create_app(settings)
+    engine = db.current_engine()
+    await db.open_database(engine)
+    yield application
+    await db.close_database(engine)
+
+
+def new_client(app) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+@pytest.fixture
+async def client(app):
+    async with new_client(app) as http:
+        yield http
+
+
+@pytest.fixture
+def make_agency(app):
+    numbers = itertools.count(1)
+
+    async def make(**values) -> Agency:
+        n = next(numbers)
+        agency = Agency(**{
+            "name": f"Test Agency {n}", "code": f"TA{n}", "kind": Agency.Kind.municipal_police,
+            "jurisdiction": "Testville", "contact_name": "", "contact_email": "", "contact_phone": "",
+            **values,
+        })
+        await agency.save()
+        return agency
+
+    return make
+
+
+@pytest.fixture
+def make_person(app, make_agency):
+    numbers = itertools.count(1)
+
+    async def make(roles=("officer",), agency: Agency | None = None, supervised=(), password=PASSWORD,
+                   **values) -> Person:
+        n = next(numbers)
+        agency = agency or await make_agency()
+        person = Person(**{
+            "name": f"Person {n}", "email": f"person{n}@test.example", "agency": agency.id,
+            "title": "Officer", "badge_number": "", "roles": list(roles),
+            "password_hash": await hash_password(password), **values,
+        })
+        await person.save()
+        for supervised_agency in supervised:
+            await SupervisedAgency.insert(SupervisedAgency(person=person.id, agency=supervised_agency.id))
+        return person
+
+    return make
+
+
+@pytest.fixture
+async def signed_in_client(app, make_person):
+    """A client signed in as a new person with the given roles: `await signed_in_client("admin")`."""
+    clients = []
+
+    async def make(*roles: str, **person_values) -> httpx.AsyncClient:
+        person = await make_person(roles=roles or ("officer",), **person_values)
+        http = new_client(app)
+        clients.append(http)
+        await sign_in(http, person.email)
+        http.person = person
+        return http
+
+    yield make
+    for http in clients:
+        await http.aclose()
