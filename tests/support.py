@@ -29,3 +29,8 @@ async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWOR
     response = await post_form(client, "/sign-in", {"email": email, "password": password})
     assert response.status_code == 303, f"sign-in as {email} failed: {response.status_code}"
     return response
+
+
+def plant_cookie(client: httpx.AsyncClient, name: str, value: str) -> None:
+    """Set a cookie the way the server's own would be stored, so the two do not clash."""
+    client.cookies.set(name, value, domain="testserver.local")

@@ -1,6 +1,7 @@
 """create_app(settings) -> Litestar: the controllers, plugins, templates, static files and error pages."""
 
 import logging
+from urllib.parse import urlencode
 
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
@@ -56,9 +57,9 @@ def _domain_error(request: Request, error: DomainError) -> Response:
 
 
 def _sign_in_first(request: Request, _: NotAuthorizedException) -> Response:
-    target = request.url_for("auth:sign_in_form") + "?next=" + request.url.path
-    if request.scope.get("session_ended"):
-        target += "&notice=expired"
+    wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    query = {"next": wanted, **({"notice": "expired"} if request.scope.get("session_ended") else {})}
+    target = request.app.route_reverse("auth:sign_in_form") + "?" + urlencode(query, safe="/")
     if request.headers.get("hx-request"):
         return Response("", status_code=401, headers={"HX-Redirect": target})
     return Redirect(target, status_code=303)
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[open_database],
         on_shutdown=[close_database],
         state=State({"settings": settings}),
+        openapi_config=None,  # no public /schema: it would list every route to anyone
         debug=False,
     )
 

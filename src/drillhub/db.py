@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+import warnings
 from pathlib import Path
 
 import asyncpg
@@ -12,6 +13,8 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 # Piccolo's migration runner finds the engine through this module.
 os.environ.setdefault("PICCOLO_CONF", "drillhub.piccolo_conf")
+# On SQLite Piccolo runs ILIKE as LIKE, which already ignores case (for ASCII): nothing to warn about.
+warnings.filterwarnings("ignore", message=".*SQLite doesn't support ILIKE")
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 10
 

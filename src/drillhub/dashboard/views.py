@@ -1,15 +1,13 @@
 from litestar import Request, get
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from drillhub import web
 from drillhub.agencies.tables import Agency
 
 
-@get("/", name="dashboard:home")
-async def home(request: Request) -> Template | Redirect:
-    user = web.signed_in(request)
-    if user is None:
-        return Redirect(request.url_for("auth:sign_in_form"))
+@get("/", name="dashboard:home", guards=[web.signed_in_guard])
+async def home(request: Request) -> Template:
+    user = web.current_user(request)
     supervised = []
     if user.supervised_agency_ids:
         supervised = await Agency.select(Agency.name).where(

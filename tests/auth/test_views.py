@@ -1,0 +1,116 @@
+import secrets
+
+from drillhub.app import create_app
+from drillhub.settings import Settings
+from tests.conftest import new_client
+from tests.support import (
+    CSRF_COOKIE,
+    PASSWORD,
+    SESSION_COOKIE,
+    csrf_token,
+    plant_cookie,
+    post_form,
+    post_htmx,
+    sign_in,
+)
+
+
+async def test_session_id_changes_at_sign_in(client, make_person):
+    person = await make_person()
+    plant_cookie(client, SESSION_COOKIE, "planted-by-an-attacker")
+    await sign_in(client, person.email)
+    first = client.cookies[SESSION_COOKIE]
+    assert first != "planted-by-an-attacker"
+    await sign_in(client, person.email)
+    assert client.cookies[SESSION_COOKIE] != first
+
+
+async def test_a_planted_session_cookie_is_never_signed_in(client):
+    plant_cookie(client, SESSION_COOKIE, secrets.token_urlsafe(32))
+    response = await client.get("/admin/agencies/")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/sign-in?next=/admin/agencies&notice=expired"
+
+
+async def test_sign_in_page_re_renders_with_the_email_kept(client, make_person):
+    person = await make_person()
+    response = await post_form(client, "/sign-in", {"email": person.email, "password": "nope nope nope"})
+    assert response.status_code == 401
+    assert f'value="{person.email}"' in response.text
+    assert "or the account is locked" in response.text
+    assert SESSION_COOKIE not in client.cookies
+
+
+async def test_sign_in_cookie_flags(client, make_person):
+    person = await make_person()
+    response = await sign_in(client, person.email)
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
+
+
+async def test_production_cookies_are_secure_and_host_only(settings, make_person):
+    person = await make_person()
+    production = Settings(env="production", database_url=settings.database_url, secret_key=settings.secret_key)
+    async with new_client(create_app(production)) as client:
+        client.base_url = "https://testserver"
+        response = await post_form(client, "/sign-in", {"email": person.email, "password": PASSWORD})
+    cookies = response.headers.get_list("set-cookie")
+    session = next(c for c in cookies if c.startswith("__Host-drillhub-session="))
+    assert "Secure" in session and "HttpOnly" in session
+    assert "Strict-Transport-Security" in response.headers
+
+
+async def test_sign_in_only_redirects_within_the_site(client, make_person):
+    person = await make_person()
+    for target, expected in [("/admin/people/", "/admin/people/"), ("//evil.example/x", "/"),
+                             ("https://evil.example", "/"), ("/\\evil.example", "/")]:
+        response = await post_form(client, "/sign-in", {"email": person.email, "password": PASSWORD, "next": target})
+        assert response.headers["location"] == expected
+
+
+async def test_sign_out_ends_the_session_on_the_server(client, make_person):
+    person = await make_person()
+    await sign_in(client, person.email)
+    token = client.cookies[SESSION_COOKIE]
+    response = await post_form(client, "/sign-out")
+    assert response.status_code == 303 and response.headers["location"] == "/sign-in?notice=signed_out"
+    client.cookies.set(SESSION_COOKIE, token)  # a copy of the old cookie is worthless now
+    assert (await client.get("/")).status_code == 303
+
+
+async def test_forms_without_or_with_a_wrong_csrf_token_get_403(client, make_person):
+    person = await make_person()
+    await csrf_token(client)
+    missing = await client.post("/sign-in", data={"email": person.email, "password": PASSWORD})
+    wrong = await client.post("/sign-in", data={"email": person.email, "password": PASSWORD, "_csrf_token": "x" * 40})
+    assert missing.status_code == wrong.status_code == 403
+    assert SESSION_COOKIE not in client.cookies
+
+
+async def test_htmx_requests_without_or_with_a_wrong_csrf_header_get_403(signed_in_client):
+    admin = await signed_in_client("admin")
+    url = f"/admin/agencies/{admin.person.agency}/active"
+    missing = await admin.post(url, data={"active": "false"}, headers={"HX-Request": "true"})
+    wrong = await admin.post(url, data={"active": "false"}, headers={"HX-Request": "true", "x-csrftoken": "0" * 64})
+    assert missing.status_code == wrong.status_code == 403
+    allowed = await post_htmx(admin, url, {"active": "false"})
+    assert allowed.status_code == 200
+
+
+async def test_csrf_cookie_is_httponly(client):
+    response = await client.get("/sign-in")
+    csrf = next(c for c in response.headers.get_list("set-cookie") if c.startswith(CSRF_COOKIE))
+    assert "HttpOnly" in csrf
+
+
+async def test_pages_carry_security_headers(client):
+    response = await client.get("/sign-in")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_htmx_request_after_the_session_ends_is_sent_to_sign_in(client):
+    plant_cookie(client, SESSION_COOKIE, "expired")
+    response = await client.get("/admin/people/", headers={"HX-Request": "true"})
+    assert response.headers["HX-Redirect"].startswith("/sign-in?next=/admin/people")

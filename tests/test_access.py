@@ -1,0 +1,93 @@
+"""The role/route matrix: every route is requested anonymously and as each role.
+
+ACCESS must name every route the app has; a new route without an entry fails the first test.
+"""
+
+import re
+
+import pytest
+from litestar.routes import HTTPRoute
+
+from drillhub.accounts.tables import Person
+from tests.conftest import new_client
+from tests.support import csrf_token, sign_in
+
+PUBLIC, SIGNED_IN = "public", "signed in"
+ADMIN = {"admin"}
+ACCESS = {
+    "static": PUBLIC,
+    "health": PUBLIC,
+    "auth:sign_in_form": PUBLIC,
+    "auth:sign_in": PUBLIC,
+    "auth:sign_out": SIGNED_IN,
+    "dashboard:home": SIGNED_IN,
+    "account:password_form": SIGNED_IN,
+    "account:change_password": SIGNED_IN,
+    "agencies:list": ADMIN,
+    "agencies:new": ADMIN,
+    "agencies:edit": ADMIN,
+    "agencies:create": ADMIN,
+    "agencies:update": ADMIN,
+    "agencies:set_active": ADMIN,
+    "people:list": ADMIN,
+    "people:new": ADMIN,
+    "people:edit": ADMIN,
+    "people:create": ADMIN,
+    "people:update": ADMIN,
+    "people:set_active": ADMIN,
+    "audit:list": ADMIN,
+}
+ROLES = [role.value for role in Person.Role]
+
+
+def routes(app) -> list[tuple[str, str, str]]:
+    """(method, path template, route name) for every handler, sign-out last as it ends the session."""
+    found = []
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            for handler in route.route_handlers:
+                for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
+                    found.append((method, route.path, handler.name))
+    return sorted(found, key=lambda item: item[2] == "auth:sign_out")
+
+
+def concrete(path: str, ids: dict[str, int]) -> str:
+    path = path.replace("{file_path:path}", "css/app.css")
+    return re.sub(r"\{(\w+):\w+\}", lambda match: str(ids[match.group(1)]), path)
+
+
+def test_every_route_is_in_the_matrix(app):
+    names = {name for _, _, name in routes(app)}
+    assert names == set(ACCESS), f"missing: {names - set(ACCESS)}, stale: {set(ACCESS) - names}"
+
+
+def sent_to_sign_in(response) -> bool:
+    return response.status_code == 303 and response.headers["location"].startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+async def test_role_route_matrix(app, role, make_person, make_agency):
+    agency = await make_agency()
+    target = await make_person(roles=("officer",), agency=agency)
+    ids = {"agency_id": agency.id, "person_id": target.id}
+    async with new_client(app) as client:
+        if role != "anonymous":
+            me = await make_person(roles=(role,), supervised=[agency] if role == "supervisor" else ())
+            await sign_in(client, me.email)
+        token = await csrf_token(client)
+        wrong = []
+        for method, path, name in routes(app):
+            url = concrete(path, ids)
+            response = await client.request(method, url, data={"_csrf_token": token} if method == "POST" else None)
+            rule = ACCESS[name]
+            if rule == PUBLIC:
+                ok = response.status_code != 403 and not sent_to_sign_in(response)
+            elif role == "anonymous":
+                ok = sent_to_sign_in(response)
+            elif rule == SIGNED_IN or role in rule:
+                ok = response.status_code != 403 and not sent_to_sign_in(response) and response.status_code < 500
+            else:
+                ok = response.status_code == 403
+            if not ok:
+                wrong.append(f"{method} {url} ({name}) as {role}: {response.status_code}")
+        assert not wrong, "\n".join(wrong)

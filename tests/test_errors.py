@@ -1,0 +1,42 @@
+from litestar import get
+
+from drillhub.app import create_app
+from tests.conftest import new_client
+
+
+async def test_unknown_page_is_a_friendly_404(client):
+    response = await client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Not found" in response.text and "<html" in response.text
+
+
+async def test_wrong_method_and_bad_path_parameter_are_not_500(signed_in_client):
+    admin = await signed_in_client("admin")
+    assert (await admin.delete("/admin/agencies/")).status_code == 405
+    assert (await admin.get("/admin/agencies/abc/edit")).status_code == 404
+
+
+async def test_403_page_for_a_role_that_may_not(signed_in_client):
+    officer = await signed_in_client("officer")
+    response = await officer.get("/admin/audit/")
+    assert response.status_code == 403 and "You may not do this" in response.text
+
+
+async def test_htmx_errors_are_short_text_for_the_alert_area(signed_in_client):
+    officer = await signed_in_client("officer")
+    response = await officer.get("/admin/audit/", headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("text/plain") and "<html" not in response.text
+
+
+async def test_an_unexpected_error_shows_no_internals(settings):
+    @get("/boom", name="boom")
+    async def boom() -> str:
+        raise RuntimeError("secret internal detail /etc/passwd")
+
+    app = create_app(settings)
+    app.register(boom)
+    async with new_client(app) as client:
+        response = await client.get("/boom")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text and "secret internal detail" not in response.text
