@@ -47,3 +47,15 @@ async def test_change_own_password_through_the_form(signed_in_client):
                            {"current": "tabletop-exercise-42", "new": "another-good-passphrase"},
                            follow_redirects=True)
     assert "Your password was changed." in done.text
+
+
+async def test_a_long_list_pages_with_links_that_keep_the_filters(signed_in_client, make_agency, make_person):
+    admin = await signed_in_client("admin")
+    agency = await make_agency()
+    for _ in range(30):
+        await make_person(agency=agency)
+    first = await admin.get(f"/admin/people/?agency={agency.id}")
+    assert first.status_code == 200 and "Page 1 of 2 (30 in all)" in first.text
+    assert f'href="/admin/people?q=&amp;agency={agency.id}&amp;role=&amp;status=active&amp;page=2"' in first.text
+    second = await admin.get(f"/admin/people/?agency={agency.id}&page=2", headers={"HX-Request": "true"})
+    assert "Page 2 of 2" in second.text and 'rel="prev"' in second.text

@@ -57,3 +57,12 @@ async def test_edit_an_unknown_agency_is_404(signed_in_client):
     admin = await signed_in_client("admin")
     assert (await admin.get("/admin/agencies/999999/edit")).status_code == 404
     assert (await post_form(admin, "/admin/agencies/999999", {"name": "x"})).status_code == 404
+
+
+async def test_agency_list_pages(signed_in_client, make_agency):
+    admin = await signed_in_client("admin")
+    for n in range(30):
+        await make_agency(name=f"Paged {n:02}")
+    response = await admin.get("/admin/agencies/?q=paged&page=2")
+    assert "Page 2 of 2 (30 in all)" in response.text and "Paged 29" in response.text
+    assert (await admin.get("/admin/agencies/?page=banana")).status_code == 200

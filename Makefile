@@ -1,0 +1,41 @@
+# `make run`: install, migrate, load demo data when the database is empty, serve on http://127.0.0.1:8000
+# `make test`: install the test extras and run the whole suite (browser tests in their own pytest run)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test serve migrate demo migration clean
+
+run: $(VENV)/.installed
+	$(BIN)/drillhub migrate
+	$(BIN)/drillhub demo --if-empty
+	$(BIN)/drillhub serve
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m browser
+
+migrate demo serve: $(VENV)/.installed
+	$(BIN)/drillhub $@
+
+# After changing a tables.py: write the next migration (review it, and test it on both engines).
+migration: $(VENV)/.installed
+	cd src && PICCOLO_CONF=drillhub.piccolo_conf ../$(BIN)/piccolo migrations new drillhub --auto
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3 -m venv failed; installing Debian's python3-venv"; rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q python3-venv; else sudo apt-get install -y -q python3-venv; fi \
+	  && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+clean:
+	rm -rf $(VENV) var src/*.egg-info

@@ -1,0 +1,32 @@
+from tests.test_migrations import run_cli
+
+
+def test_demo_is_refused_in_production(tmp_path):
+    url = f"sqlite:///{tmp_path / 'prod.sqlite3'}"
+    result = run_cli(url, "demo", DRILLHUB_ENV="production", DRILLHUB_SECRET_KEY="p" * 40)
+    assert result.returncode == 1 and "refused when DRILLHUB_ENV=production" in result.stderr
+
+
+def test_bad_configuration_is_reported_plainly():
+    result = run_cli("mysql://nope", "check")
+    assert result.returncode == 1 and "DRILLHUB_DATABASE_URL must start with" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_migrate_demo_and_createuser(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    assert run_cli(url, "migrate").returncode == 0
+    demo = run_cli(url, "demo", "--if-empty")
+    assert demo.returncode == 0 and "coordinator@demo.drillhub.test" in demo.stdout
+    again = run_cli(url, "demo", "--if-empty")
+    assert "Demo data loaded" not in again.stdout and "admin@demo.drillhub.test" in again.stdout
+
+    base = ["createuser", "--name", "New Admin", "--agency", "hcem", "--password-stdin"]
+    created = run_cli(url, *base, "--email", "New.Admin@county.example", "--role", "admin", "--role", "coordinator",
+                      input="a-strong-first-passphrase\n")
+    assert created.returncode == 0 and "Created new.admin@county.example" in created.stdout, created.stderr
+    refused = run_cli(url, *base, "--email", "x@county.example", "--role", "officer", input="short\n")
+    assert refused.returncode == 1 and "password: Use at least 12 characters." in refused.stderr
+    unknown = run_cli(url, *base, "--email", "y@county.example", "--role", "officer", "--agency", "NOPE",
+                      input="a-strong-first-passphrase\n")
+    assert unknown.returncode == 1
