@@ -30,3 +30,16 @@ def test_migrate_demo_and_createuser(tmp_path):
     unknown = run_cli(url, *base, "--email", "y@county.example", "--role", "officer", "--agency", "NOPE",
                       input="a-strong-first-passphrase\n")
     assert unknown.returncode == 1
+
+
+def test_first_agency_and_admin_on_an_empty_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    assert run_cli(url, "migrate").returncode == 0
+    bad = run_cli(url, "createagency", "--code", "x", "--name", "HCEM", "--kind", "navy", "--jurisdiction", "H")
+    assert bad.returncode == 1 and "kind: Choose what kind of agency" in bad.stderr
+    made = run_cli(url, "createagency", "--code", "hcem", "--name", "Harlan County EM",
+                   "--kind", "emergency_management", "--jurisdiction", "Harlan County")
+    assert made.returncode == 0 and "Created agency HCEM." in made.stdout
+    admin = run_cli(url, "createuser", "--email", "root@county.example", "--name", "First Admin",
+                    "--agency", "HCEM", "--role", "admin", "--password-stdin", input="a-strong-first-passphrase\n")
+    assert admin.returncode == 0, admin.stderr

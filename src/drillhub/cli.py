@@ -3,11 +3,15 @@
 import asyncio
 import getpass
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import click
 
 from drillhub import db
 from drillhub.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
 
 
 def _settings() -> Settings:
@@ -17,8 +21,20 @@ def _settings() -> Settings:
         raise click.ClickException(str(error)) from None
 
 
-def _connect(settings: Settings) -> None:
-    db.use_engine(db.make_engine(settings.database_url))
+def _run(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Run `work` with the database open, and closed again after (idle SQLite connections hold
+    threads that would otherwise keep the process from exiting)."""
+
+    async def run() -> T:
+        engine = db.make_engine(settings.database_url)
+        db.use_engine(engine)
+        await db.open_database(engine)
+        try:
+            return await work()
+        finally:
+            await db.close_database(engine)
+
+    return asyncio.run(run())
 
 
 @click.group()
@@ -85,7 +101,6 @@ def demo(if_empty: bool) -> None:
     settings = _settings()
     if settings.production:
         raise click.ClickException("Demo data is refused when DRILLHUB_ENV=production.")
-    _connect(settings)
 
     async def run() -> bool:
         if if_empty and not await database_is_empty():
@@ -93,11 +108,39 @@ def demo(if_empty: bool) -> None:
         await load_demo()
         return True
 
-    if asyncio.run(run()):
+    if _run(settings, run):
         click.echo("Demo data loaded.")
     click.echo(f"Demo sign-ins (password {DEMO_PASSWORD}):")
     for role, email in DEMO_SIGN_INS.items():
         click.echo(f"  {role:<12} {email}")
+
+
+def _cli_actor(command: str):
+    from drillhub.audit.service import Actor
+
+    return Actor(person_id=None, label=f"drillhub {command}", client="cli")
+
+
+def _invalid_message(invalid) -> str:
+    return "\n".join(f"{field}: {text}" for field, text in invalid.errors.items())
+
+
+@main.command()
+@click.option("--code", required=True, help="Short code, e.g. HCSO.")
+@click.option("--name", required=True)
+@click.option("--kind", required=True, help="e.g. sheriff, fire, ems, emergency_management.")
+@click.option("--jurisdiction", required=True)
+def createagency(code: str, name: str, kind: str, jurisdiction: str) -> None:
+    """Create an agency (the first one, before any administrator exists)."""
+    from drillhub.agencies.service import AgencyInput, create_agency
+    from drillhub.errors import Invalid
+
+    data = AgencyInput(code=code, name=name, kind=kind, jurisdiction=jurisdiction)
+    try:
+        agency = _run(_settings(), lambda: create_agency(data, _cli_actor("createagency")))
+    except Invalid as invalid:
+        raise click.ClickException(_invalid_message(invalid)) from None
+    click.echo(f"Created agency {agency.code}.")
 
 
 @main.command()
@@ -112,7 +155,6 @@ def createuser(email: str, name: str, agency_code: str, roles: tuple[str, ...], 
     """Create a person who can sign in (e.g. the first administrator)."""
     from drillhub.accounts.service import PersonInput, create_person
     from drillhub.agencies.tables import Agency
-    from drillhub.audit.service import Actor
     from drillhub.errors import Invalid
 
     settings = _settings()
@@ -122,7 +164,6 @@ def createuser(email: str, name: str, agency_code: str, roles: tuple[str, ...], 
         password = getpass.getpass("Password: ")
         if getpass.getpass("Password again: ") != password:
             raise click.ClickException("The passwords differ.")
-    _connect(settings)
 
     async def run() -> str:
         agency = await Agency.select(Agency.id).where(Agency.code == agency_code.upper()).first()
@@ -131,31 +172,29 @@ def createuser(email: str, name: str, agency_code: str, roles: tuple[str, ...], 
         data = PersonInput(name=name, email=email, agency=str(agency["id"]), title=title,
                            roles=roles, password=password)
         try:
-            person = await create_person(data, Actor(person_id=None, label="drillhub createuser", client="cli"))
+            person = await create_person(data, _cli_actor("createuser"))
         except Invalid as invalid:
-            raise click.ClickException("\n".join(f"{k}: {v}" for k, v in invalid.errors.items())) from None
+            raise click.ClickException(_invalid_message(invalid)) from None
         return person.email
 
-    click.echo(f"Created {asyncio.run(run())}.")
+    click.echo(f"Created {_run(settings, run)}.")
 
 
 @main.command()
 def check() -> None:
     """Check configuration and database health; exit 1 when something is wrong."""
     settings = _settings()
-    engine = db.make_engine(settings.database_url)
-    db.use_engine(engine)
     click.echo(f"environment   {settings.env}")
     click.echo(f"database      {'SQLite' if settings.is_sqlite else 'PostgreSQL'}")
     click.echo(f"workers       {settings.workers}")
     click.echo(f"cookies       {'Secure' if settings.secure_cookies else 'not Secure (development)'}")
 
     async def run() -> list[str]:
-        if not await db.database_ok(engine):
+        if not await db.database_ok(db.current_engine()):
             raise click.ClickException("The database does not answer.")
         return await _pending_migrations()
 
-    pending = asyncio.run(run())
+    pending = _run(settings, run)
     if pending:
         raise click.ClickException(f"{len(pending)} migration(s) not applied: run `drillhub migrate`.")
     click.echo("database      ok, migrations up to date")

@@ -5,5 +5,5 @@ from piccolo.conf.apps import AppRegistry
 from drillhub.db import make_engine
 from drillhub.settings import load_settings
 
-DB = make_engine(load_settings().database_url)
+DB = make_engine(load_settings().database_url, pooled=False)
 APP_REGISTRY = AppRegistry(apps=["drillhub.piccolo_app"])
