@@ -1,6 +1,8 @@
+import pytest
 from litestar import get
 
 from drillhub.app import create_app
+from drillhub.errors import Conflict, Invalid
 from tests.conftest import new_client
 
 
@@ -40,3 +42,20 @@ async def test_an_unexpected_error_shows_no_internals(settings):
         response = await client.get("/boom")
     assert response.status_code == 500
     assert "Something went wrong" in response.text and "secret internal detail" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "text"),
+    [(Conflict("The venue is already booked."), 409, "The venue is already booked."),
+     (Invalid({"when": "End before start."}), 422, "This input cannot be accepted")],
+)
+async def test_domain_errors_map_to_their_pages(settings, error, status, text):
+    @get("/fails", name="fails")
+    async def fails() -> str:
+        raise error
+
+    app = create_app(settings)
+    app.register(fails)
+    async with new_client(app) as client:
+        response = await client.get("/fails")
+    assert response.status_code == status and text in response.text
