@@ -1,0 +1,254 @@
+"""Playing a scenario: a pure state machine, no web or database code.
+
+A run is a RunState. Each step returns a new state, so the same choices always give the same run,
+and a run can be rebuilt by replaying its recorded steps. Only checked scenarios are played.
+
+    state = start(compiled)
+    state = decide(compiled, state, "patrol", "hold_perimeter")   # each role, the lead, or team votes
+    state = confirm(compiled, state, "evacuate")                    # team decisions only
+    state = advance(compiled, state)                                # or time_out() when the clock ran out
+"""
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from drillhub.scenarios import expressions
+from drillhub.scenarios.model import Choice, Decision, Ending, Inject, Node, Scenario, Variable, clock_seconds
+
+Value = int | bool | str
+
+
+class EngineError(Exception):
+    """A step that the rules do not allow, e.g. a choice not offered to this role."""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A checked scenario with its lookups built and its conditions parsed once."""
+
+    scenario: Scenario
+    nodes: dict[str, Node]
+    endings: dict[str, Ending]
+    variables: dict[str, Variable]
+    role_ids: tuple[str, ...]
+    parsed: dict[str, expressions.Expr] = field(default_factory=dict)
+
+    def condition(self, text: str) -> expressions.Expr:
+        if text not in self.parsed:
+            self.parsed[text] = expressions.parse(text)
+        return self.parsed[text]
+
+    @cached_property
+    def objective_ids(self) -> tuple[str, ...]:
+        return tuple(objective.id for objective in self.scenario.objectives)
+
+
+def compile_scenario(scenario: Scenario) -> Compiled:
+    return Compiled(
+        scenario=scenario,
+        nodes={node.id: node for node in scenario.nodes},
+        endings={ending.id: ending for ending in scenario.endings},
+        variables={variable.id: variable for variable in scenario.variables},
+        role_ids=tuple(role.id for role in scenario.roles),
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One variable change made by a step. `wanted` differs from `after` when a bound clamped it."""
+
+    variable: str
+    before: Value
+    after: Value
+    wanted: Value
+    choice: str
+
+
+@dataclass(frozen=True)
+class RunState:
+    node: str  # the current node, or the ending once ended
+    variables: dict[str, Value]
+    scores: dict[str, int]
+    path: tuple[str, ...]
+    choices: dict[str, str] = field(default_factory=dict)  # role -> choice (or vote) at this node
+    confirmed: str | None = None  # a team decision's final choice
+    ended: bool = False
+    changes: tuple[Change, ...] = ()  # what the step into this node changed
+
+    def key(self) -> tuple:
+        """What makes two states play alike from here on (for exhaustive exploration)."""
+        return (self.node, tuple(sorted(self.variables.items())), tuple(sorted(self.scores.items())))
+
+
+def start(compiled: Compiled) -> RunState:
+    scenario = compiled.scenario
+    return RunState(
+        node=scenario.start,
+        variables={variable.id: variable.initial for variable in scenario.variables},
+        scores={objective_id: 0 for objective_id in compiled.objective_ids},
+        path=(scenario.start,),
+    )
+
+
+def deciding_roles(decision: Decision, role_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """Who chooses: the lead alone, the roles the decision names, or else every role."""
+    if decision.mode == "lead":
+        return (decision.lead,)
+    return tuple(decision.roles) or role_ids
+
+
+def current_decision(compiled: Compiled, state: RunState) -> Decision | None:
+    return None if state.ended else compiled.nodes[state.node].decision
+
+
+def _offered(compiled: Compiled, state: RunState, choice: Choice, role: str) -> bool:
+    if choice.roles and role not in choice.roles:
+        return False
+    return choice.when is None or bool(expressions.evaluate(compiled.condition(choice.when), state.variables))
+
+
+def available_choices(compiled: Compiled, state: RunState, role: str) -> list[Choice]:
+    decision = current_decision(compiled, state)
+    if decision is None or role not in deciding_roles(decision, compiled.role_ids):
+        return []
+    return [choice for choice in decision.choices if _offered(compiled, state, choice, role)]
+
+
+def _require_decision(compiled: Compiled, state: RunState) -> Decision:
+    decision = current_decision(compiled, state)
+    if decision is None:
+        raise EngineError("There is no decision to make here.")
+    return decision
+
+
+def decide(compiled: Compiled, state: RunState, role: str, choice_id: str) -> RunState:
+    """One role's choice (each and lead modes) or vote (team mode). Each role decides once per
+    decision; in team mode a vote may change until the team's choice is confirmed."""
+    decision = _require_decision(compiled, state)
+    if role not in deciding_roles(decision, compiled.role_ids):
+        raise EngineError(f"The {role} role does not take part in this decision.")
+    if role in state.choices and decision.mode != "team":
+        raise EngineError(f"The {role} role has already decided.")
+    if state.confirmed is not None:
+        raise EngineError("The team's choice is already confirmed.")
+    if choice_id not in {choice.id for choice in available_choices(compiled, state, role)}:
+        raise EngineError(f"That choice is not offered to the {role} role here.")
+    return replace(state, choices={**state.choices, role: choice_id})
+
+
+def confirm(compiled: Compiled, state: RunState, choice_id: str) -> RunState:
+    """The lead or facilitator settles a team decision."""
+    decision = _require_decision(compiled, state)
+    if decision.mode != "team":
+        raise EngineError("Only team decisions are confirmed.")
+    offered = {choice.id for role in deciding_roles(decision, compiled.role_ids)
+               for choice in available_choices(compiled, state, role)}
+    if choice_id not in offered:
+        raise EngineError("That choice is not offered to the team here.")
+    return replace(state, confirmed=choice_id)
+
+
+def waiting_on(compiled: Compiled, state: RunState) -> tuple[str, ...]:
+    """The roles still to decide (a team decision waits for its confirmation too: 'team')."""
+    decision = current_decision(compiled, state)
+    if decision is None:
+        return ()
+    if decision.mode == "team":
+        return () if state.confirmed else ("team",)
+    return tuple(role for role in deciding_roles(decision, compiled.role_ids) if role not in state.choices)
+
+
+def injects_due(node: Node, elapsed_seconds: int) -> list[Inject]:
+    """The scheduled (not contingency) injects of a node due this many seconds after it began."""
+    return [inject for inject in node.injects
+            if not inject.contingency and clock_seconds(inject.at) <= elapsed_seconds]
+
+
+def _chosen(compiled: Compiled, state: RunState, decision: Decision) -> list[Choice]:
+    by_id = {choice.id: choice for choice in decision.choices}
+    if decision.mode == "team":
+        return [by_id[state.confirmed]]
+    return [by_id[state.choices[role]] for role in deciding_roles(decision, compiled.role_ids)]
+
+
+def effect_value(compiled: Compiled, variable: Variable, value: Value, variables: dict[str, Value]) -> Value:
+    """What an effect sets: a literal; for numbers and true/false a string is a condition to compute;
+    for a choice variable a string is the value itself."""
+    if isinstance(value, str) and variable.type != "choice":
+        return expressions.evaluate(compiled.condition(value), variables)
+    return value
+
+
+def clamp(variable: Variable, value: Value) -> Value:
+    if variable.type != "integer":
+        return value
+    if variable.min is not None and value < variable.min:
+        return variable.min
+    if variable.max is not None and value > variable.max:
+        return variable.max
+    return value
+
+
+def _apply(compiled: Compiled, state: RunState, choices: list[Choice]) -> tuple[dict, dict, tuple]:
+    variables, scores, changes = dict(state.variables), dict(state.scores), []
+    for choice in choices:
+        for name, value in choice.effects.items():
+            variable = compiled.variables[name]
+            wanted = effect_value(compiled, variable, value, variables)
+            changes.append(Change(name, variables[name], clamp(variable, wanted), wanted, choice.id))
+            variables[name] = changes[-1].after
+        for objective_id, points in choice.points.items():
+            scores[objective_id] += points
+    return variables, scores, tuple(changes)
+
+
+def _next_target(compiled: Compiled, state: RunState, decision: Decision, chosen: list[Choice],
+                 variables: dict[str, Value]) -> str:
+    if decision.next:
+        values = {**variables, **{f"choices.{role}": choice for role, choice in state.choices.items()}}
+        for role in deciding_roles(decision, compiled.role_ids):
+            values.setdefault(f"choices.{role}", "")
+        for rule in decision.next:
+            if rule.when is None or expressions.evaluate(compiled.condition(rule.when), values):
+                return rule.goto
+        raise EngineError("No branch matched after this decision.")  # the checker requires a last rule without when
+    return chosen[0].next
+
+
+def can_advance(compiled: Compiled, state: RunState) -> bool:
+    return not state.ended and not waiting_on(compiled, state)
+
+
+def advance(compiled: Compiled, state: RunState) -> RunState:
+    """Apply the decision's effects and points, and move to the next node or ending."""
+    if state.ended:
+        raise EngineError("The run has ended.")
+    node = compiled.nodes[state.node]
+    if node.decision is None:
+        return _enter(compiled, state, node.next, state.variables, state.scores, ())
+    if waiting_on(compiled, state):
+        raise EngineError("Not every role has decided yet.")
+    chosen = _chosen(compiled, state, node.decision)
+    variables, scores, changes = _apply(compiled, state, chosen)
+    target = _next_target(compiled, state, node.decision, chosen, variables)
+    return _enter(compiled, state, target, variables, scores, changes)
+
+
+def _enter(compiled: Compiled, state: RunState, target: str, variables: dict, scores: dict,
+           changes: tuple[Change, ...]) -> RunState:
+    return RunState(node=target, variables=variables, scores=scores, path=(*state.path, target),
+                    ended=target in compiled.endings, changes=changes)
+
+
+def time_out(compiled: Compiled, state: RunState) -> RunState:
+    """The time limit passed: every role that has not decided takes the default choice, then advance."""
+    decision = _require_decision(compiled, state)
+    default = decision.default_choice
+    if default is None:
+        raise EngineError("This decision has no default choice.")
+    if decision.mode == "team":
+        state = state if state.confirmed else replace(state, confirmed=default)
+    else:
+        missing = [role for role in deciding_roles(decision, compiled.role_ids) if role not in state.choices]
+        state = replace(state, choices={**state.choices, **{role: default for role in missing}})
+    return advance(compiled, state)
