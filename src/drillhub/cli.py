@@ -9,6 +9,7 @@ from typing import TypeVar
 import click
 
 from drillhub import db
+from drillhub.scenarios.cli import scenarios
 from drillhub.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
@@ -40,6 +41,9 @@ def _run(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
 @click.group()
 def main() -> None:
     """drillhub: joint training and exercises for public-safety agencies."""
+
+
+main.add_command(scenarios)
 
 
 @main.command()

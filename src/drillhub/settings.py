@@ -25,6 +25,7 @@ class Settings:
     session_idle_minutes: int = 30
     session_max_hours: int = 12
     trusted_proxies: str = "127.0.0.1"
+    scenarios_dir: str = str(PROJECT_ROOT / "scenarios")
 
     @property
     def production(self) -> bool:
@@ -94,4 +95,5 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         session_idle_minutes=_int(environ, "DRILLHUB_SESSION_IDLE_MINUTES", 30),
         session_max_hours=_int(environ, "DRILLHUB_SESSION_MAX_HOURS", 12),
         trusted_proxies=environ.get("DRILLHUB_TRUSTED_PROXIES", Settings.trusted_proxies),
+        scenarios_dir=environ.get("DRILLHUB_SCENARIOS_DIR", Settings.scenarios_dir),
     )

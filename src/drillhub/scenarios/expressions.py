@@ -26,7 +26,8 @@ KEYWORDS = {"and", "or", "not", "true", "false"}
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>\d+)|(?P<text>'[^']*'|\"[^\"]*\")|(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)"
-    r"|(?P<op>==|!=|<=|>=|[<>+\-*/%()]))"
+    r"|(?P<op>==|!=|<=|>=|[<>+\-*/%()]))",
+    re.ASCII,
 )
 
 

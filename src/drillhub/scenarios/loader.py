@@ -6,9 +6,11 @@ scalars follow YAML 1.2 (`NO` and `12:30` stay text); size, depth and node count
 """
 
 import difflib
+import pathlib
 import re
 from dataclasses import dataclass
 from functools import cache
+from os import PathLike
 from typing import Any
 
 import jsonschema
@@ -68,6 +70,7 @@ class Document:
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?[0-9]+$")
+_OCTAL, _HEX = re.compile(r"^0o[0-7]+$"), re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 
 
@@ -78,6 +81,8 @@ def _plain_scalar(text: str) -> Any:
         return _BOOL[text]
     if _INT.match(text):
         return int(text)
+    if _OCTAL.match(text) or _HEX.match(text):
+        return int(text, 0)
     if _FLOAT.match(text):
         return float(text)
     return text
@@ -200,3 +205,23 @@ def read_scenario(text: str) -> tuple[Scenario, Document]:
     if errors:
         raise ScenarioInvalid(errors)
     return msgspec.convert(document.data, Scenario), document
+
+
+def scenario_files(directory: str | PathLike) -> list[pathlib.Path]:
+    root = pathlib.Path(directory)
+    return sorted(path for pattern in ("*.yaml", "*.yml") for path in root.glob(pattern) if path.is_file())
+
+
+def find_scenario_file(directory: str | PathLike, name: str) -> pathlib.Path | None:
+    """A path as given, or the file in `directory` whose scenario id is `name`."""
+    given = pathlib.Path(name)
+    if given.is_file():
+        return given
+    for path in scenario_files(directory):
+        try:
+            data = parse_yaml(path.read_text()).data
+        except (ScenarioInvalid, UnicodeDecodeError):
+            continue
+        if isinstance(data, dict) and data.get("id") == name:
+            return path
+    return None

@@ -1,0 +1,107 @@
+"""`drillhub scenarios ...`: the checker, pictures and play-throughs for scenario authors."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from drillhub.scenarios import graph
+from drillhub.scenarios.checker import check_text
+from drillhub.scenarios.loader import find_scenario_file, scenario_files
+from drillhub.scenarios.model import json_schema
+from drillhub.scenarios.simulate import simulate
+from drillhub.settings import load_settings
+
+
+@click.group()
+def scenarios() -> None:
+    """Check, draw and play scenario files."""
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{path}: cannot read the file ({error})") from None
+
+
+@scenarios.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+def validate(paths: tuple[Path, ...], output: str) -> None:
+    """Check scenario files (all of scenarios/ when none are named). Exit 1 on any error."""
+    files = list(paths) or scenario_files(load_settings().scenarios_dir)
+    reports, failed = [], False
+    for path in files:
+        result = check_text(_read(path))
+        failed |= not result.ok
+        reports.append({"file": str(path), "ok": result.ok,
+                        "errors": [finding.as_dict() for finding in result.errors],
+                        "warnings": [finding.as_dict() for finding in result.warnings]})
+        if output == "text":
+            for finding in result.findings:
+                click.echo(finding.format(str(path)))
+    if output == "json":
+        click.echo(json.dumps(reports, indent=2))
+    else:
+        errors = sum(len(report["errors"]) for report in reports)
+        warnings = sum(len(report["warnings"]) for report in reports)
+        click.echo(f"{len(files)} file(s): {errors} error(s), {warnings} warning(s)")
+    if failed:
+        sys.exit(1)
+
+
+def _compiled(name: str):
+    path = find_scenario_file(load_settings().scenarios_dir, name)
+    if path is None:
+        raise click.ClickException(f"No file or scenario id {name!r} in {load_settings().scenarios_dir}")
+    result = check_text(_read(path), runs=0, max_states=1)
+    if not result.ok:
+        for finding in result.errors:
+            click.echo(finding.format(str(path)), err=True)
+        raise click.ClickException(f"{path} has errors: run `drillhub scenarios validate {path}`")
+    return result.compiled
+
+
+@scenarios.command(name="graph")
+@click.argument("name")
+@click.option("--format", "output", type=click.Choice(["svg", "dot", "mermaid"]), default="svg")
+def draw(name: str, output: str) -> None:
+    """Draw a scenario's branches (by id, or a path)."""
+    compiled = _compiled(name)
+    click.echo({"svg": graph.to_svg, "dot": graph.to_dot, "mermaid": graph.to_mermaid}[output](compiled))
+
+
+@scenarios.command(name="simulate")
+@click.argument("name")
+@click.option("--runs", type=click.IntRange(0, 100_000), default=1000)
+@click.option("--seed", type=int, default=0)
+@click.option("--max-states", type=click.IntRange(1, 1_000_000), default=20_000)
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+def play_through(name: str, runs: int, seed: int, max_states: int, output: str) -> None:
+    """Random and exhaustive (bounded) play-throughs: endings, path lengths, score ranges."""
+    compiled = _compiled(name)
+    report = simulate(compiled, runs=runs, seed=seed, max_states=max_states).as_dict(compiled)
+    if output == "json":
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(f"{compiled.scenario.title} ({compiled.scenario.id} {compiled.scenario.version})")
+    exhaustive = report["exhaustive"]
+    click.echo(f"exhaustive walk: {exhaustive['states']} states, {'complete' if exhaustive['complete'] else 'cut off'}")
+    click.echo(f"random runs: {runs} (seed {seed}); path length {report['path_length']}")
+    for ending_id, seen in report["endings"].items():
+        click.echo(f"  ending {ending_id:<28} random runs {seen['random_runs']:>6}   "
+                   f"{'reachable' if seen['reachable'] else 'NOT reached by the exhaustive walk'}")
+    for objective_id, scores in report["scores"].items():
+        click.echo(f"  objective {objective_id:<25} score {scores['min']}..{scores['max']}")
+    for problem in report["problems"]:
+        click.echo(f"  problem at {problem['node']}: {problem['message']}")
+    if report["unfinished_runs"]:
+        click.echo(f"  {report['unfinished_runs']} run(s) did not reach an ending")
+
+
+@scenarios.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format."""
+    click.echo(json.dumps(json_schema(), indent=2))

@@ -1,0 +1,102 @@
+"""One bad file per checker rule: each case edits the good fixture and says where the error must point."""
+
+from pathlib import Path
+
+import pytest
+
+from drillhub.scenarios.checker import check_text
+
+GOOD = (Path(__file__).parent / "files" / "bridge.yaml").read_text()
+
+
+def located(text: str, marker: str, occurrence: int = 1) -> tuple[int, int]:
+    """Line and column (1-based) of the `occurrence`-th `marker` in `text`."""
+    index = -1
+    for _ in range(occurrence):
+        index = text.index(marker, index + 1)
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def edited(*replacements: tuple[str, str]) -> str:
+    text = GOOD
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def test_the_fixture_is_clean_apart_from_two_write_only_variables():
+    result = check_text(GOOD)
+    assert result.ok
+    assert [finding.rule for finding in result.findings] == ["unused-variable", "unused-variable"]
+
+
+CASES = [
+    # (rule, edits, message fragment, marker where the error points, which occurrence of it)
+    ("schema", [("exercise_type: tabletop", "exercise_type: tabletopp")], "'tabletopp' is not one of", "tabletopp", 1),
+    ("schema", [("    briefing: You", "    briefng: You")], "unknown field 'briefng'; did you mean 'briefing'?", "briefng", 1),
+    ("schema", [("title: Footbridge collapse at the river festival\n", "")], "'title' is required here", "id: bridge", 1),
+    ("schema", [('at: "0:30"', "at: NO")], "'NO' is not valid: use m:ss or h:mm:ss", "NO", 1),
+    ("schema", [("  - id: fire\n", "  - id: Fire Chief\n")], "'Fire Chief' is not valid: use lower-case letters, digits and _", "Fire Chief", 1),
+    ("duplicate-key", [("mode: lead\n", "mode: lead\n      mode: team\n")], "Duplicate key 'mode'", "mode: team", 1),
+    ("duplicate-id", [("  - id: late-rescue", "  - id: chaos")], "the id 'chaos' is used more than once", "chaos", 3),
+    ("unknown-target", [("next: late-rescue", "next: late-rescu")], "unknown node or ending 'late-rescu' (did you mean 'late-rescue'?)", "late-rescu\n", 1),
+    ("unknown-target", [("start: collapse", "start: colapse")], "no node has the id 'colapse'", "colapse", 1),
+    ("unknown-role", [("      dispatch: Twelve", "      dispatcher: Twelve")], "unknown role 'dispatcher'", "dispatcher", 1),
+    ("unknown-role", [("to: [dispatch], method: phone", "to: [ems], method: phone")], "unknown role 'ems'", "ems]", 1),
+    ("unknown-objective", [("points: {rescue: 2}", "points: {rescues: 2}")], "unknown objective 'rescues'", "rescues", 1),
+    ("unknown-capability", [("[Operational Coordination]", "[Operational Coordinaton]")], "did you mean 'Operational Coordination'", "Operational Coordinaton", 1),
+    ("unknown-variable", [("effects: {crowd: dispersed}", "effects: {crowds: dispersed}")], "unknown variable 'crowds'", "crowds", 1),
+    ("variable", [("initial: 6, min: 0", "initial: 30, min: 0")], "30 is outside 0..20", "30", 1),
+    ("variable", [("values: [calm, panicked, dispersed], initial: panicked", "values: [calm, dispersed], initial: panicked")], "'panicked' is not one of its values", "panicked", 1),
+    ("condition", [("when: victims_in_water > 3", "when: victim_in_water > 3")], "unknown name 'victim_in_water'", "victim_in_water", 1),
+    ("condition", [("when: victims_in_water > 3", "when: victims_in_water")], "gives integer, but boolean is needed", "victims_in_water\n", 1),
+    ("condition", [("choices.patrol == 'perimeter'", "choices.patrol == 'perimter'")], "choices.patrol is never 'perimter'", "choices.patrol", 1),
+    ("condition", [("when: victims_in_water > 3", "when: victims_in_water > 'three'")], "compares an integer with a text", "victims_in_water >", 1),
+    ("condition", [("victims_in_water + 2}", "victims_in_water +}")], "ends too early", "victims_in_water +}", 1),
+    ("effect", [("effects: {crowd: dispersed}", "effects: {crowd: scattered}")], "'scattered' is not one of crowd's values", "scattered", 1),
+    ("effect", [("effects: {command_post: true,", "effects: {command_post: 3,")], "command_post is true or false, not 3", "3,", 1),
+    ("effect-bounds", [("effects: {victims_in_water: 0}", "effects: {victims_in_water: 25}")], "25 is outside victims_in_water's bounds 0..20", "25", 1),
+    ("unreachable", [("          next: late-rescue\n", "          next: poor-ending\n")], "no path from the start leads to this node", "late-rescue", 1),
+    ("no-ending", [("    next: poor-ending\n", "    next: late-rescue\n")], "no ending can be reached from this node", "late-rescue", 2),
+    ("dead-end", [("    next: poor-ending\n", "")], "neither a decision nor a next step", "id: late-rescue", 1),
+    ("unreachable-choice", [("          roles: [fire]\n", "          roles: [fire]\n          when: 'false'\n")], "this choice can never be taken", "'false'", 1),
+    ("choice-role", [("mode: lead\n      lead: fire\n", "mode: lead\n      lead: fire\n      roles: [fire]\n"), ("label: Keep working separately\n", "label: Keep working separately\n          roles: [patrol]\n")], "the patrol role does not decide here", "patrol]\n          effects: {victims_in_water: victims_in_water + 4}", 1),
+    ("no-choice", [("          roles: [dispatch]\n", "          roles: [patrol]\n"), ("      default_choice: wait\n", ""), ('      time_limit: "3:00"\n', ""), ("        - id: wait\n          label: Wait for more information\n", "        - id: wait\n          label: Wait for more information\n          roles: [fire]\n")], "the dispatch role decides here but no choice is open to it", "- id: wait", 1),
+    ("default-choice", [("      default_choice: wait\n", "")], "a time limit needs a default_choice", '"3:00"', 1),
+    ("default-choice", [("      default_choice: wait\n", "      default_choice: perimeter\n")], "must be open to every deciding role", "perimeter\n", 1),
+    ("next", [("        - goto: chaos\n", "        - when: command_post\n          goto: chaos\n")], "the last rule needs no 'when'", "when: command_post", 1),
+    ("next", [("mode: lead\n      lead: fire\n", "mode: each\n")], "their choices lead to different places", "each\n", 2),
+    ("next", [("          points: {rescue: 1}\n", "          points: {rescue: 1}\n          next: chaos\n")], "this choice's next would be ignored", "chaos\n", 1),
+    ("simulation", [("victims_in_water: victims_in_water + 4}", "victims_in_water: victims_in_water + 40}")], "in play, the effect on victims_in_water would make it", "id: keep-going", 1),
+    ("simulation", [("        - id: boats-staged\n", "        - id: boats-staged\n          when: victims_in_water > 3\n")], "in play, no role in the team has a choice available", "id: command-post", 1),
+]
+
+
+@pytest.mark.parametrize(("rule", "edits", "message", "marker", "occurrence"), CASES,
+                         ids=[f"{case[0]}-{i}" for i, case in enumerate(CASES)])
+def test_each_rule_reports_what_and_where(rule, edits, message, marker, occurrence):
+    text = edited(*edits)
+    result = check_text(text)
+    matching = [f for f in result.findings if f.rule == rule and message in f.message]
+    assert matching, "\n".join(f.format("case.yaml") for f in result.findings)
+    assert not result.ok
+    assert (matching[0].line, matching[0].column) == located(text, marker, occurrence), matching[0].format("case.yaml")
+
+
+WARNINGS = [
+    ("unscored-objective", [("points: {command: 1}\n", "points: {rescue: 1}\n"), ("points: {command: 1}\n", "points: {rescue: 1}\n")], "no choice scores points toward this objective", "command", 1),
+    ("ending-not-reached", [("          when: victims_in_water > 3\n", "          when: victims_in_water > 30\n")], "never reached in simulation", "good-ending", 2),
+    ("unreachable-rule", [("        - when: choices.patrol == 'perimeter' and choices.fire == 'throw-lines'\n          goto: command-post\n", "        - goto: command-post\n")], "never used", "goto: chaos", 1),
+]
+
+
+@pytest.mark.parametrize(("rule", "edits", "message", "marker", "occurrence"), WARNINGS, ids=[w[0] for w in WARNINGS])
+def test_warnings_do_not_fail_the_check(rule, edits, message, marker, occurrence):
+    text = edited(*edits)
+    result = check_text(text)
+    matching = [f for f in result.findings if f.rule == rule and message in f.message]
+    assert matching, "\n".join(f.format("case.yaml") for f in result.findings)
+    assert matching[0].severity == "warning" and result.ok
+    assert (matching[0].line, matching[0].column) == located(text, marker, occurrence)

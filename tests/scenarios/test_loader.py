@@ -1,0 +1,54 @@
+import time
+
+import pytest
+
+from drillhub.scenarios.loader import MAX_BYTES, ScenarioInvalid, parse_yaml
+
+
+def problem(text: str):
+    with pytest.raises(ScenarioInvalid) as invalid:
+        parse_yaml(text)
+    return invalid.value.findings[0]
+
+
+def test_yaml_1_1_surprises_stay_text():
+    data = parse_yaml("a: NO\nb: 12:30\nc: yes\nd: 0o17\ne: 012\nf: 3\ng: true\nh: ~\ni: '5'\nj: 1.5\n").data
+    assert data == {"a": "NO", "b": "12:30", "c": "yes", "d": 15, "e": 12, "f": 3, "g": True, "h": None,
+                    "i": "5", "j": 1.5}
+
+
+def test_positions_are_one_based_line_and_column():
+    document = parse_yaml("title: x\nnodes:\n  - id: first\n    next: second\n")
+    assert document.positions[("nodes", 0, "next")] == (4, 11)
+    assert document.key_positions[("nodes", 0, "next")] == (4, 5)
+
+
+def test_duplicate_keys_are_refused_where_they_stand():
+    finding = problem("id: a\ntitle: x\nid: b\n")
+    assert (finding.rule, finding.line, finding.column) == ("duplicate-key", 3, 1)
+    assert "Duplicate key 'id'" in finding.message
+
+
+def test_anchors_and_aliases_are_refused():
+    assert problem("base: &b {x: 1}\nother: 2\n").rule == "yaml-alias"
+    finding = problem("a: 1\nb: *x\n")
+    assert finding.rule in ("yaml-alias", "yaml-syntax")
+
+
+def test_an_alias_bomb_is_refused_at_once():
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+    )
+    started = time.perf_counter()
+    finding = problem(bomb)
+    assert finding.rule == "yaml-alias" and (finding.line, finding.column) == (1, 4)
+    assert time.perf_counter() - started < 5  # generous: refusal is immediate, expansion would take seconds
+
+
+def test_depth_size_and_syntax_limits():
+    assert problem("a: " + "[" * 50 + "]" * 50 + "\n").rule == "yaml-depth"
+    assert problem("a: " + "x" * (MAX_BYTES + 1)).rule == "file-size"
+    syntax = problem("a: [1, 2\nb: 3\n")
+    assert syntax.rule == "yaml-syntax" and syntax.line is not None
+    assert problem("").rule == "empty"
+    assert problem("? [a]\n: b\n").rule == "yaml-key"
