@@ -18,9 +18,10 @@ test: $(VENV)/.installed-test
 migrate demo serve: $(VENV)/.installed
 	$(BIN)/drillhub $@
 
-# After changing a tables.py: write the next migration (review it, and test it on both engines).
+# After changing a tables.py: `make migration DESC="what changed"` writes the next migration
+# (review it, and test it on both engines).
 migration: $(VENV)/.installed
-	cd src && PICCOLO_CONF=drillhub.piccolo_conf ../$(BIN)/piccolo migrations new drillhub --auto
+	cd src && PICCOLO_CONF=drillhub.piccolo_conf ../$(BIN)/piccolo migrations new drillhub --auto --desc "$(DESC)"
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \

@@ -30,6 +30,7 @@ from tests.support import PASSWORD, sign_in
 use_low_cost_hashing()
 
 IN_CI = os.environ.get("CI") == "true"
+SCENARIO_FILES = Path(__file__).parent / "scenarios" / "files"
 POSTGRES_ADMIN_URL = os.environ.get(
     "DRILLHUB_TEST_POSTGRES_URL", "postgresql://drillhub:drillhub@127.0.0.1:5432/postgres"
 )
@@ -109,7 +110,8 @@ def database_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def settings(database_url) -> Settings:
-    return Settings(env="test", database_url=database_url, secret_key=os.environ["DRILLHUB_SECRET_KEY"])
+    return Settings(env="test", database_url=database_url, secret_key=os.environ["DRILLHUB_SECRET_KEY"],
+                    scenarios_dir=str(SCENARIO_FILES))
 
 
 @pytest.fixture

@@ -4,16 +4,20 @@ ACCESS must name every route the app has; a new route without an entry fails the
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from litestar.routes import HTTPRoute
 
 from drillhub.accounts.tables import Person
+from drillhub.audit.service import ANONYMOUS
+from drillhub.scenarios.service import add_upload
 from tests.conftest import new_client
 from tests.support import csrf_token, sign_in
 
 PUBLIC, SIGNED_IN = "public", "signed in"
 ADMIN = {"admin"}
+SCENARIO_READERS = {"admin", "coordinator", "facilitator", "evaluator"}
 ACCESS = {
     "static": PUBLIC,
     "health": PUBLIC,
@@ -36,8 +40,16 @@ ACCESS = {
     "people:update": ADMIN,
     "people:set_active": ADMIN,
     "audit:list": ADMIN,
+    "scenarios:library": SCENARIO_READERS,
+    "scenarios:detail": SCENARIO_READERS,
+    "scenarios:source": SCENARIO_READERS,
+    "scenarios:graph": SCENARIO_READERS,
+    "scenarios:upload_form": ADMIN,
+    "scenarios:upload": ADMIN,
+    "scenarios:reload": {"admin", "coordinator"},
 }
 ROLES = [role.value for role in Person.Role]
+BRIDGE = (Path(__file__).parent / "scenarios" / "files" / "bridge.yaml").read_text()
 
 
 def routes(app) -> list[tuple[str, str, str]]:
@@ -69,7 +81,8 @@ def sent_to_sign_in(response) -> bool:
 async def test_role_route_matrix(app, role, make_person, make_agency):
     agency = await make_agency()
     target = await make_person(roles=("officer",), agency=agency)
-    ids = {"agency_id": agency.id, "person_id": target.id}
+    scenario = await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
+    ids = {"agency_id": agency.id, "person_id": target.id, "slug": scenario.slug}
     async with new_client(app) as client:
         if role != "anonymous":
             me = await make_person(roles=(role,), supervised=[agency] if role == "supervisor" else ())

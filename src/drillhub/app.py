@@ -18,11 +18,15 @@ from drillhub.accounts.views import AccountController, PeopleController
 from drillhub.agencies.service import kind_label
 from drillhub.agencies.views import AgencyController
 from drillhub.audit.views import AuditController
+from drillhub.audit.service import Actor
 from drillhub.auth.passwords import use_low_cost_hashing
 from drillhub.auth.views import SignInController, session_middleware
 from drillhub.dashboard.views import home
 from drillhub.errors import DomainError
 from drillhub.health import healthz
+from drillhub.markdown import render_markdown
+from drillhub.scenarios.service import sync_directory
+from drillhub.scenarios.views import ScenarioController
 from drillhub.settings import PROJECT_ROOT, Settings, load_settings
 
 log = logging.getLogger("drillhub")
@@ -101,6 +105,7 @@ def _security_headers(settings: Settings):
 
 def _configure_jinja(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["kind_label"] = kind_label
+    engine.engine.filters["markdown"] = render_markdown
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -112,6 +117,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     async def open_database() -> None:
         await db.open_database(engine)
+
+    async def load_scenarios() -> None:
+        """Each worker loads new or changed files of scenarios/; the same text is stored once."""
+        try:
+            await sync_directory(settings.scenarios_dir, Actor(person_id=None, label="drillhub startup"))
+        except Exception:  # a bad file or a busy database must not keep the app from starting
+            log.exception("Loading scenarios/ at start failed")
 
     async def close_database() -> None:
         await db.close_database(engine)
@@ -125,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AgencyController,
             PeopleController,
             AuditController,
+            ScenarioController,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"]),
         ],
         middleware=[session_middleware(settings)],
@@ -148,7 +161,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Exception: _unexpected_error,
         },
         after_request=_security_headers(settings),
-        on_startup=[open_database],
+        on_startup=[open_database, load_scenarios],
         on_shutdown=[close_database],
         state=State({"settings": settings}),
         openapi_config=None,  # no public /schema: it would list every route to anyone

@@ -9,6 +9,7 @@ TABLE_MODULES = [
     "drillhub.accounts.tables",
     "drillhub.auth.tables",
     "drillhub.audit.tables",
+    "drillhub.scenarios.tables",
 ]
 
 APP_CONFIG = AppConfig(

@@ -43,7 +43,9 @@ class CheckResult:
         return not self.errors
 
 
-def check_text(text: str, runs: int = CHECK_RUNS, max_states: int = CHECK_STATES) -> CheckResult:
+def check_text(text: str, runs: int = CHECK_RUNS, max_states: int = CHECK_STATES, play: bool = True) -> CheckResult:
+    """All findings for one file. `play=False` skips the simulation (for drawing or playing a file
+    that was checked when it was stored)."""
     try:
         scenario, document = read_scenario(text)
     except ScenarioInvalid as invalid:
@@ -53,6 +55,7 @@ def check_text(text: str, runs: int = CHECK_RUNS, max_states: int = CHECK_STATES
     result = CheckResult(findings=rules.findings, scenario=scenario)
     if result.ok:
         result.compiled = compile_scenario(scenario)
+    if result.ok and play:
         result.simulation = simulate(result.compiled, runs=runs, max_states=max_states)
         result.findings += _simulation_findings(result.compiled, result.simulation, rules)
     result.findings.sort(key=lambda finding: (finding.line or 0, finding.column or 0, finding.severity))

@@ -56,7 +56,7 @@ def _compiled(name: str):
     path = find_scenario_file(load_settings().scenarios_dir, name)
     if path is None:
         raise click.ClickException(f"No file or scenario id {name!r} in {load_settings().scenarios_dir}")
-    result = check_text(_read(path), runs=0, max_states=1)
+    result = check_text(_read(path), play=False)
     if not result.ok:
         for finding in result.errors:
             click.echo(finding.format(str(path)), err=True)

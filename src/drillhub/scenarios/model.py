@@ -17,6 +17,10 @@ AgencyKind = Literal[tuple(kind.value for kind in Agency.Kind)]  # type: ignore[
 DeliveryMethod = Literal[
     "radio", "phone", "email", "in_person", "news_report", "social_media", "text_message", "cad", "other"
 ]
+EXERCISE_TYPE_LABELS = {
+    "seminar": "Seminar", "workshop": "Workshop", "tabletop": "Tabletop exercise (TTX)", "game": "Game",
+    "drill": "Drill", "functional": "Functional exercise (FE)", "full_scale": "Full-scale exercise (FSE)",
+}
 DecisionMode = Literal["each", "lead", "team"]
 ObjectiveOutcome = Literal["met", "partially_met", "not_met"]
 

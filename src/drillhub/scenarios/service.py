@@ -1,0 +1,196 @@
+"""The scenario library: checked versions loaded from scenarios/ or uploaded, searchable by facet."""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import anyio.to_thread
+
+from drillhub import db
+from drillhub.audit.service import Actor, record_event
+from drillhub.audit.tables import AuditEvent
+from drillhub.errors import DomainError, NotFound
+from drillhub.scenarios.checker import CheckResult, check_text
+from drillhub.scenarios.engine import Compiled
+from drillhub.scenarios.loader import Finding, scenario_files
+from drillhub.scenarios.model import Scenario
+from drillhub.scenarios.tables import ScenarioVersion
+
+log = logging.getLogger("drillhub.scenarios")
+
+
+class ScenarioRefused(DomainError):
+    """An uploaded file did not pass the checker; nothing was stored."""
+
+    status_code = 422
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(f"The scenario has {sum(f.severity == 'error' for f in findings)} error(s).")
+        self.findings = findings
+
+
+@dataclass(frozen=True)
+class FileReport:
+    name: str
+    status: str  # added, unchanged or refused
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class LibraryFilter:
+    search: str = ""
+    capability: str = ""
+    agency_kind: str = ""
+    exercise_type: str = ""
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def facets(scenario: Scenario) -> dict:
+    return {
+        "summary": scenario.summary,
+        "exercise_type": scenario.exercise_type,
+        "duration_minutes": scenario.expected_duration_minutes,
+        "threat_hazard": scenario.threat_hazard,
+        "mission_areas": list(scenario.mission_areas),
+        "handling": scenario.handling,
+        "authors": list(scenario.authors),
+        "agency_kinds": sorted({role.agency_kind for role in scenario.roles}),
+        "roles": [{"id": role.id, "title": role.title, "agency_kind": role.agency_kind} for role in scenario.roles],
+        "capabilities": sorted({name for objective in scenario.objectives for name in objective.core_capabilities}),
+        "objectives": [{"id": o.id, "description": o.description, "core_capabilities": list(o.core_capabilities)}
+                       for o in scenario.objectives],
+        "nodes": len(scenario.nodes),
+        "endings": len(scenario.endings),
+    }
+
+
+async def _check(text: str) -> CheckResult:
+    # The checker simulates play: CPU work kept off the event loop.
+    return await anyio.to_thread.run_sync(check_text, text)
+
+
+async def _store(text: str, result: CheckResult, source_name: str, actor: Actor) -> ScenarioVersion | None:
+    """Insert a checked version; None when the same text is already stored."""
+    scenario = result.scenario
+    version = ScenarioVersion(
+        slug=scenario.id, version=scenario.version, title=scenario.title, sha256=sha256(text), source_text=text,
+        source_name=source_name[:300], loaded_at=datetime.now(UTC), loaded_by=actor.person_id,
+        facets=facets(scenario), warnings=[finding.as_dict() for finding in result.warnings],
+    )
+    try:
+        async with db.transaction():
+            await version.save()
+            await record_event("scenario.load", actor, target=f"scenario {scenario.id} {scenario.version}",
+                               detail={"source": source_name, "sha256": version.sha256})
+    except Exception as error:
+        if db.is_unique_violation(error):  # another worker stored the same text first
+            return None
+        raise
+    return version
+
+
+async def sync_directory(directory: str | Path, actor: Actor) -> list[FileReport]:
+    """Load every new or changed file of scenarios/; a file with errors is reported, not loaded."""
+    known = {row["sha256"] for row in await ScenarioVersion.select(ScenarioVersion.sha256)}
+    reports = []
+    for path in scenario_files(directory):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reports.append(FileReport(path.name, "refused", (Finding("error", "file", f"cannot read: {error}"),)))
+            continue
+        if sha256(text) in known:
+            reports.append(FileReport(path.name, "unchanged"))
+            continue
+        result = await _check(text)
+        if not result.ok:
+            log.warning("scenario file %s refused: %d error(s)", path.name, len(result.errors))
+            reports.append(FileReport(path.name, "refused", tuple(result.findings)))
+            continue
+        stored = await _store(text, result, f"scenarios/{path.name}", actor)
+        reports.append(FileReport(path.name, "added" if stored else "unchanged", tuple(result.warnings)))
+    return reports
+
+
+async def add_upload(file_name: str, text: str, actor: Actor) -> ScenarioVersion:
+    result = await _check(text)
+    if not result.ok:
+        await record_event("scenario.upload", actor, target=file_name[:200], outcome=AuditEvent.Outcome.failure,
+                           detail={"errors": len(result.errors)})
+        raise ScenarioRefused(result.findings)
+    stored = await _store(text, result, f"upload: {file_name}", actor)
+    if stored is None:
+        return await ScenarioVersion.objects().get(ScenarioVersion.sha256 == sha256(text))
+    return stored
+
+
+async def _current_versions() -> list[dict]:
+    """The newest version of each scenario."""
+    rows = await ScenarioVersion.select(
+        ScenarioVersion.id, ScenarioVersion.slug, ScenarioVersion.version, ScenarioVersion.title,
+        ScenarioVersion.facets, ScenarioVersion.loaded_at,
+    ).order_by(ScenarioVersion.id, ascending=False).output(load_json=True)
+    current: dict[str, dict] = {}
+    for row in rows:
+        current.setdefault(row["slug"], row)
+    return sorted(current.values(), key=lambda row: row["title"].lower())
+
+
+def _matches(row: dict, filters: LibraryFilter) -> bool:
+    found = row["facets"]
+    if filters.exercise_type and found["exercise_type"] != filters.exercise_type:
+        return False
+    if filters.agency_kind and filters.agency_kind not in found["agency_kinds"]:
+        return False
+    if filters.capability and filters.capability not in found["capabilities"]:
+        return False
+    if filters.search:
+        haystack = " ".join([row["title"], found["summary"], found["threat_hazard"],
+                             *(objective["description"] for objective in found["objectives"])]).lower()
+        return all(word in haystack for word in filters.search.lower().split())
+    return True
+
+
+async def list_library(filters: LibraryFilter) -> list[dict]:
+    return [row for row in await _current_versions() if _matches(row, filters)]
+
+
+async def library_facets() -> dict[str, list[str]]:
+    """The values the library's filters can take, from what is in the library."""
+    rows = await _current_versions()
+    return {
+        "capabilities": sorted({name for row in rows for name in row["facets"]["capabilities"]}),
+        "agency_kinds": sorted({kind for row in rows for kind in row["facets"]["agency_kinds"]}),
+        "exercise_types": sorted({row["facets"]["exercise_type"] for row in rows}),
+    }
+
+
+async def get_current(slug: str) -> ScenarioVersion:
+    version = await ScenarioVersion.objects().where(ScenarioVersion.slug == slug).order_by(
+        ScenarioVersion.id, ascending=False
+    ).first()
+    if version is None:
+        raise NotFound("No scenario has this id.")
+    return version
+
+
+async def list_versions(slug: str) -> list[dict]:
+    return await ScenarioVersion.select(
+        ScenarioVersion.id, ScenarioVersion.version, ScenarioVersion.sha256, ScenarioVersion.source_name,
+        ScenarioVersion.loaded_at, ScenarioVersion.loaded_by.name.as_alias("loaded_by_name"),
+    ).where(ScenarioVersion.slug == slug).order_by(ScenarioVersion.id, ascending=False)
+
+
+@lru_cache(maxsize=64)
+def compiled_text(text: str) -> Compiled:
+    """A stored version, ready to play or draw. Cached by its text, so it can never be stale."""
+    result = check_text(text, play=False)
+    if result.compiled is None:
+        raise ValueError("a stored scenario no longer passes the checker")
+    return result.compiled

@@ -1,0 +1,120 @@
+from litestar import Controller, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.response import Redirect, Template
+
+from drillhub import web
+from drillhub.agencies.tables import KIND_LABELS
+from drillhub.audit.service import record_event
+from drillhub.scenarios import graph
+from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
+from drillhub.scenarios.service import (
+    LibraryFilter,
+    ScenarioRefused,
+    add_upload,
+    compiled_text,
+    get_current,
+    library_facets,
+    list_library,
+    list_versions,
+    sync_directory,
+)
+
+READERS = ("admin", "coordinator", "facilitator", "evaluator")
+GRAPH_FORMATS = {"svg": ("image/svg+xml", graph.to_svg), "dot": ("text/vnd.graphviz", graph.to_dot),
+                 "mermaid": ("text/plain", graph.to_mermaid)}
+MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+KIND_NAMES = {kind.value: label for kind, label in KIND_LABELS.items()}
+
+
+async def library_context(filters: LibraryFilter) -> dict:
+    return {
+        "scenarios": await list_library(filters),
+        "filters": filters,
+        "facets": await library_facets(),
+        "type_labels": EXERCISE_TYPE_LABELS,
+        "kind_labels": KIND_NAMES,
+    }
+
+
+class ScenarioController(Controller):
+    path = "/scenarios"
+    guards = [web.require_roles(*READERS)]
+
+    @get("/", name="scenarios:library")
+    async def library(
+        self, request: HTMXRequest, q: FromQuery[str] = "", capability: FromQuery[str] = "",
+        agency_kind: FromQuery[str] = "", exercise_type: FromQuery[str] = "",
+    ) -> Template:
+        filters = LibraryFilter(search=q.strip(), capability=capability, agency_kind=agency_kind,
+                                exercise_type=exercise_type)
+        context = await library_context(filters)
+        if request.htmx:
+            return web.partial("scenarios/_scenario_list.html", **context)
+        return await web.page(request, "scenarios/library.html", **context)
+
+    @get("/{slug:str}", name="scenarios:detail")
+    async def detail(self, request: HTMXRequest, slug: FromPath[str]) -> Template:
+        version = await get_current(slug)
+        compiled = compiled_text(version.source_text)
+        return await web.page(
+            request, "scenarios/detail.html", version=version, scenario=compiled.scenario,
+            graph_svg=graph.to_svg(compiled), expected_path=graph.expected_path(compiled),
+            edges=graph.edges(compiled), versions=await list_versions(slug),
+            type_labels=EXERCISE_TYPE_LABELS, kind_labels=KIND_NAMES,
+        )
+
+    @get("/{slug:str}/source", name="scenarios:source")
+    async def source(self, slug: FromPath[str]) -> Response:
+        version = await get_current(slug)
+        return Response(version.source_text, media_type="text/yaml; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{version.slug}-{version.version}.yaml"'})
+
+    @get("/{slug:str}/graph", name="scenarios:graph")
+    async def graph_file(self, slug: FromPath[str], format: FromQuery[str] = "svg") -> Response:
+        version = await get_current(slug)
+        media_type, render = GRAPH_FORMATS.get(format, GRAPH_FORMATS["svg"])
+        extension = {"svg": "svg", "dot": "dot", "mermaid": "mmd"}[format if format in GRAPH_FORMATS else "svg"]
+        return Response(render(compiled_text(version.source_text)), media_type=media_type, headers={
+            "Content-Disposition": f'attachment; filename="{version.slug}.{extension}"'})
+
+    @get("/upload", name="scenarios:upload_form", guards=[web.require_roles("admin")])
+    async def upload_form(self, request: HTMXRequest) -> Template:
+        return await web.page(request, "scenarios/upload.html", findings=[], file_name="", text="")
+
+    @post("/upload", name="scenarios:upload", guards=[web.require_roles("admin")],
+          request_max_body_size=MAX_UPLOAD_BYTES + 64 * 1024)
+    async def upload(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
+        form = await request.form()
+        upload, text = form.get("file"), str(form.get("text", ""))
+        file_name = "pasted text"
+        if isinstance(upload, UploadFile) and upload.filename:
+            file_name = upload.filename
+            raw = await upload.read()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return await self._refused(request, file_name, "", ["The file is not UTF-8 text."])
+        if not text.strip():
+            return await self._refused(request, file_name, text, ["Choose a YAML file or paste the scenario."])
+        try:
+            version = await add_upload(file_name, text, web.actor(request))
+        except ScenarioRefused as refused:
+            return await web.page(request, "scenarios/upload.html", status_code=422, file_name=file_name,
+                                  text=text, findings=[f.format(file_name) for f in refused.findings])
+        await web.flash(request, f"{version.title} (version {version.version}) was added to the library.")
+        return web.go_to(request, request.url_for("scenarios:detail", slug=version.slug))
+
+    async def _refused(self, request: HTMXRequest, file_name: str, text: str, problems: list[str]) -> Template:
+        return await web.page(request, "scenarios/upload.html", status_code=422, file_name=file_name,
+                              text=text, findings=problems)
+
+    @post("/reload", name="scenarios:reload", guards=[web.require_roles("admin", "coordinator")])
+    async def reload(self, request: HTMXRequest) -> Template:
+        settings = request.app.state.settings
+        reports = await sync_directory(settings.scenarios_dir, web.actor(request))
+        await record_event("scenario.reload", web.actor(request), target="scenarios/",
+                           detail={report.status: sum(r.status == report.status for r in reports) for report in reports})
+        return await web.page(request, "scenarios/reload.html", reports=reports)
+

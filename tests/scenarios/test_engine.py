@@ -1,0 +1,127 @@
+from pathlib import Path
+
+import pytest
+
+from drillhub.scenarios import engine
+from drillhub.scenarios.checker import check_text
+from drillhub.scenarios.engine import EngineError
+
+GOOD = (Path(__file__).parent / "files" / "bridge.yaml").read_text()
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    return check_text(GOOD, runs=0).compiled
+
+
+def play(compiled, steps):
+    """Steps: ("decide", role, choice) | ("confirm", choice) | ("advance",) | ("time_out",)."""
+    state = engine.start(compiled)
+    for step in steps:
+        if step[0] == "decide":
+            state = engine.decide(compiled, state, step[1], step[2])
+        elif step[0] == "confirm":
+            state = engine.confirm(compiled, state, step[1])
+        else:
+            state = getattr(engine, step[0])(compiled, state)
+    return state
+
+
+EXPECTED_OPENING = [("decide", "patrol", "perimeter"), ("decide", "fire", "throw-lines"),
+                    ("decide", "dispatch", "tone-out"), ("advance",)]
+
+
+def test_start(compiled):
+    state = engine.start(compiled)
+    assert state.node == "collapse" and state.path == ("collapse",)
+    assert state.variables == {"victims_in_water": 6, "command_post": False, "crowd": "panicked"}
+    assert state.scores == {"command": 0, "rescue": 0}
+    assert engine.waiting_on(compiled, state) == ("patrol", "fire", "dispatch")
+
+
+def test_each_role_decides_separately_and_rules_combine_them(compiled):
+    state = play(compiled, EXPECTED_OPENING)
+    assert state.node == "command-post" and state.path == ("collapse", "command-post")
+    assert state.variables["crowd"] == "dispersed" and state.variables["victims_in_water"] == 3
+    assert state.scores == {"command": 1, "rescue": 3}
+    assert [(c.variable, c.before, c.after, c.choice) for c in state.changes] == [
+        ("crowd", "panicked", "dispersed", "perimeter"), ("victims_in_water", 6, 3, "throw-lines")]
+
+
+def test_choices_are_limited_to_roles_and_guards(compiled):
+    state = engine.start(compiled)
+    assert [c.id for c in engine.available_choices(compiled, state, "patrol")] == ["wait", "perimeter"]
+    assert [c.id for c in engine.available_choices(compiled, state, "dispatch")] == ["wait", "tone-out"]
+    with pytest.raises(EngineError, match="not offered to the patrol role"):
+        engine.decide(compiled, state, "patrol", "throw-lines")
+    with pytest.raises(EngineError, match="does not take part"):
+        engine.decide(compiled, state, "ems", "wait")
+
+
+def test_a_role_decides_once_and_advance_waits_for_all(compiled):
+    state = play(compiled, [("decide", "patrol", "perimeter")])
+    with pytest.raises(EngineError, match="already decided"):
+        engine.decide(compiled, state, "patrol", "wait")
+    with pytest.raises(EngineError, match="Not every role has decided"):
+        engine.advance(compiled, state)
+    assert engine.waiting_on(compiled, state) == ("fire", "dispatch")
+
+
+def test_time_out_gives_the_default_to_whoever_has_not_decided(compiled):
+    state = play(compiled, [("decide", "fire", "throw-lines"), ("time_out",)])
+    assert state.node == "chaos"  # patrol defaulted to wait, so the perimeter rule did not match
+    assert state.variables["victims_in_water"] == 6 - 3 + 2 + 2
+
+
+def test_lead_decision_only_the_lead_chooses(compiled):
+    state = play(compiled, [("decide", "patrol", "wait"), ("decide", "fire", "wait"),
+                            ("decide", "dispatch", "wait"), ("advance",)])
+    assert state.node == "chaos" and engine.waiting_on(compiled, state) == ("fire",)
+    with pytest.raises(EngineError, match="does not take part"):
+        engine.decide(compiled, state, "patrol", "set-up-command")
+    state = engine.advance(compiled, engine.decide(compiled, state, "fire", "keep-going"))
+    assert state.node == "late-rescue"
+    state = engine.advance(compiled, state)  # a node without a decision moves on
+    assert state.ended and state.node == "poor-ending"
+    with pytest.raises(EngineError, match="has ended"):
+        engine.advance(compiled, state)
+
+
+def test_team_votes_can_change_until_confirmed(compiled):
+    state = play(compiled, EXPECTED_OPENING)
+    state = engine.decide(compiled, state, "patrol", "boats-staged")
+    state = engine.decide(compiled, state, "patrol", "boats-staged")  # a vote may be cast again
+    assert engine.waiting_on(compiled, state) == ("team",)
+    with pytest.raises(EngineError, match="not offered to the team"):
+        engine.confirm(compiled, state, "boats-now")  # guarded: victims_in_water is 3
+    state = engine.confirm(compiled, state, "boats-staged")
+    with pytest.raises(EngineError, match="already confirmed"):
+        engine.decide(compiled, state, "fire", "boats-staged")
+    state = engine.advance(compiled, state)
+    assert state.ended and state.node == "partial-ending" and state.variables["victims_in_water"] == 1
+
+
+def test_confirm_only_for_team_decisions(compiled):
+    with pytest.raises(EngineError, match="Only team decisions"):
+        engine.confirm(compiled, engine.start(compiled), "wait")
+
+
+def test_effects_are_clamped_to_bounds_and_the_wanted_value_kept(compiled):
+    state = play(compiled, [("decide", "patrol", "wait"), ("decide", "fire", "wait"),
+                            ("decide", "dispatch", "wait"), ("advance",), ("decide", "fire", "keep-going"),
+                            ("advance",)])
+    assert state.variables["victims_in_water"] == 16
+    change = state.changes[0]
+    assert (change.before, change.after, change.wanted) == (12, 16, 16)
+
+
+def test_same_choices_same_run(compiled):
+    steps = [*EXPECTED_OPENING, ("decide", "fire", "boats-staged"), ("confirm", "boats-staged"), ("advance",)]
+    assert play(compiled, steps) == play(compiled, steps)
+
+
+def test_injects_due_by_elapsed_time_and_contingencies_held_back(compiled):
+    node = compiled.nodes["collapse"]
+    assert [i.id for i in engine.injects_due(node, 29)] == []
+    assert [i.id for i in engine.injects_due(node, 30)] == ["first-call"]
+    assert [i.id for i in engine.injects_due(node, 600)] == ["first-call", "radio-check"]  # news-van is a contingency
