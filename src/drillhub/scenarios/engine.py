@@ -75,10 +75,6 @@ class RunState:
     ended: bool = False
     changes: tuple[Change, ...] = ()  # what the step into this node changed
 
-    def key(self) -> tuple:
-        """What makes two states play alike from here on (for exhaustive exploration)."""
-        return (self.node, tuple(sorted(self.variables.items())), tuple(sorted(self.scores.items())))
-
 
 def start(compiled: Compiled) -> RunState:
     scenario = compiled.scenario

@@ -22,6 +22,7 @@ class Problem:
     node: str
     choice: str | None
     message: str
+    kind: str = ""  # problems of one kind at one place are reported once, e.g. "bounds:casualties"
 
 
 @dataclass
@@ -38,7 +39,7 @@ class SimulationReport:
     problems: dict[tuple[str, str | None, str], Problem] = field(default_factory=dict)
 
     def add_problem(self, problem: Problem) -> None:
-        self.problems.setdefault((problem.node, problem.choice, problem.message), problem)
+        self.problems.setdefault((problem.node, problem.choice, problem.kind or problem.message), problem)
 
     def reached(self, state: RunState) -> None:
         for objective_id, score in state.scores.items():
@@ -60,7 +61,7 @@ class SimulationReport:
             if lengths else None,
             "unfinished_runs": self.unfinished_runs,
             "scores": {objective_id: {"min": low, "max": high} for objective_id, (low, high) in self.score_ranges.items()},
-            "problems": [problem.__dict__ for problem in self.problems.values()],
+            "problems": [{"node": p.node, "choice": p.choice, "message": p.message} for p in self.problems.values()],
         }
 
 
@@ -107,6 +108,7 @@ def _play(compiled: Compiled, state: RunState, picks: tuple[tuple[str, str], ...
                 state.node, change.choice,
                 f"the effect on {change.variable} would make it {change.wanted}, outside "
                 f"{variable.min if variable.min is not None else '...'}..{variable.max if variable.max is not None else '...'}",
+                kind=f"bounds:{change.variable}",
             ))
     return following
 
@@ -149,9 +151,14 @@ def _random_runs(compiled: Compiled, report: SimulationReport, max_steps: int) -
             report.unfinished_runs += 1
 
 
+def _where(state: RunState) -> tuple:
+    """What decides how play goes on from a state: the node and the variables (not the scores)."""
+    return state.node, tuple(sorted(state.variables.items()))
+
+
 def _exhaustive(compiled: Compiled, report: SimulationReport, max_states: int) -> None:
     first = engine.start(compiled)
-    seen = {first.key()}
+    seen = {_where(first)}
     queue = deque([first])
     while queue:
         state = queue.popleft()
@@ -161,11 +168,11 @@ def _exhaustive(compiled: Compiled, report: SimulationReport, max_states: int) -
             report.reached(state)
             continue
         for following in successors(compiled, state, report):
-            if following.key() not in seen:
+            if _where(following) not in seen:
                 if len(seen) >= max_states:
                     report.exhaustive_complete = False
                     return
-                seen.add(following.key())
+                seen.add(_where(following))
                 queue.append(following)
 
 
