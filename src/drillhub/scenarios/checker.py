@@ -19,7 +19,7 @@ from drillhub.scenarios.model import Decision, Scenario
 from drillhub.scenarios.simulate import SimulationReport, simulate
 
 CHECK_RUNS = 100
-CHECK_STATES = 5_000
+CHECK_STATES = 20_000
 VARIABLE_TYPES = {"integer": INTEGER, "boolean": BOOLEAN, "choice": TEXT}
 
 
