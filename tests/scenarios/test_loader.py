@@ -19,8 +19,11 @@ def test_yaml_1_1_surprises_stay_text():
 
 def test_positions_are_one_based_line_and_column():
     document = parse_yaml("title: x\nnodes:\n  - id: first\n    next: second\n")
-    assert document.positions[("nodes", 0, "next")] == (4, 11)
-    assert document.key_positions[("nodes", 0, "next")] == (4, 5)
+    assert document.position(("nodes", 0, "next")) == (4, 11)
+    assert document.position(("nodes", 0, "next"), key=True) == (4, 5)
+    assert document.position(("nodes", 0)) == (3, 5)
+    assert document.position(("nodes", 7, "id")) == (3, 3)  # no such item: the nearest enclosing value
+    assert document.position(()) == (1, 1)
 
 
 def test_duplicate_keys_are_refused_where_they_stand():

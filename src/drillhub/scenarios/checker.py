@@ -20,6 +20,9 @@ from drillhub.scenarios.simulate import SimulationReport, simulate
 
 CHECK_RUNS = 100
 CHECK_STATES = 20_000
+# Engine steps for the checker's simulation: ample for a scenario of tens of nodes (its walk is
+# complete), a sample for thousands, so that checking time grows with the file, not explosively.
+CHECK_STEPS = 3_000_000
 VARIABLE_TYPES = {"integer": INTEGER, "boolean": BOOLEAN, "choice": TEXT}
 
 
@@ -56,7 +59,8 @@ def check_text(text: str, runs: int = CHECK_RUNS, max_states: int = CHECK_STATES
     if result.ok:
         result.compiled = compile_scenario(scenario)
     if result.ok and play:
-        result.simulation = simulate(result.compiled, runs=runs, max_states=max_states)
+        budget = CHECK_STEPS // (len(scenario.nodes) + 1)
+        result.simulation = simulate(result.compiled, runs=runs, max_states=max_states, budget=budget)
         result.findings += _simulation_findings(result.compiled, result.simulation, rules)
     result.findings.sort(key=lambda finding: (finding.line or 0, finding.column or 0, finding.severity))
     return result
@@ -76,7 +80,7 @@ class _Rules:
         self.objectives = [objective.id for objective in scenario.objectives]
         self.variables = {variable.id: variable for variable in scenario.variables}
         self.node_paths = {node.id: ("nodes", index) for index, node in enumerate(scenario.nodes)}
-        self.targets = [node.id for node in scenario.nodes] + [ending.id for ending in scenario.endings]
+        self.targets = {node.id for node in scenario.nodes} | {ending.id for ending in scenario.endings}
         self.read_names: set[str] = set()
 
     def add(self, severity: str, rule: str, path: Path, message: str, key: bool = False) -> None:
@@ -103,10 +107,10 @@ class _Rules:
         self.graph()
         self.unused()
 
-    def known(self, rule: str, path: Path, name: str, known: list[str], what: str, key: bool = False) -> bool:
+    def known(self, rule: str, path: Path, name: str, known, what: str, key: bool = False) -> bool:
         if name in known:
             return True
-        self.error(rule, path, f"unknown {what} {name!r}{_hint(name, known)}", key=key)
+        self.error(rule, path, f"unknown {what} {name!r}{_hint(name, sorted(known))}", key=key)
         return False
 
     def unique_ids(self) -> None:
@@ -368,7 +372,8 @@ def _simulation_findings(compiled: Compiled, report: SimulationReport, rules: _R
     for index, ending in enumerate(compiled.scenario.endings):
         if ending.id not in reached:
             line, column = rules.document.position(("endings", index, "id"))
-            scope = "" if report.exhaustive_complete else f" ({report.states_explored} states explored, not all)"
+            scope = "" if report.exhaustive_complete else \
+                f" ({report.states_explored} states and {report.runs} runs, a bounded sample)"
             yield Finding("warning", "ending-not-reached", f"endings[{index}]({ending.id}): never reached in "
                           f"simulation{scope}; check the conditions that lead to it", line, column)
     if report.unfinished_runs:

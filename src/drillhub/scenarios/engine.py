@@ -127,9 +127,14 @@ def decide(compiled: Compiled, state: RunState, role: str, choice_id: str) -> Ru
         raise EngineError(f"The {role} role has already decided.")
     if state.confirmed is not None:
         raise EngineError("The team's choice is already confirmed.")
-    if choice_id not in {choice.id for choice in available_choices(compiled, state, role)}:
+    choice = _choice(decision, choice_id)
+    if choice is None or not _offered(compiled, state, choice, role):
         raise EngineError(f"That choice is not offered to the {role} role here.")
     return replace(state, choices={**state.choices, role: choice_id})
+
+
+def _choice(decision: Decision, choice_id: str) -> Choice | None:
+    return next((choice for choice in decision.choices if choice.id == choice_id), None)
 
 
 def confirm(compiled: Compiled, state: RunState, choice_id: str) -> RunState:
@@ -137,9 +142,9 @@ def confirm(compiled: Compiled, state: RunState, choice_id: str) -> RunState:
     decision = _require_decision(compiled, state)
     if decision.mode != "team":
         raise EngineError("Only team decisions are confirmed.")
-    offered = {choice.id for role in deciding_roles(decision, compiled.role_ids)
-               for choice in available_choices(compiled, state, role)}
-    if choice_id not in offered:
+    choice = _choice(decision, choice_id)
+    if choice is None or not any(_offered(compiled, state, choice, role)
+                                 for role in deciding_roles(decision, compiled.role_ids)):
         raise EngineError("That choice is not offered to the team here.")
     return replace(state, confirmed=choice_id)
 

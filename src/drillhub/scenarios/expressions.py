@@ -13,6 +13,7 @@ of the choice that role made at the current decision ('' before it chooses). Ope
 import operator
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_LENGTH = 500
 MAX_TOKENS = 200
@@ -192,7 +193,9 @@ class _Parser:
         raise ExpressionError(f"unexpected {value!r}")
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str) -> Expr:
+    """The syntax tree of a condition. Trees are immutable, so one parse serves every use of the text."""
     return _Parser(text).parse()
 
 

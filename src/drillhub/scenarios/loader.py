@@ -49,21 +49,34 @@ class ScenarioInvalid(Exception):
         self.findings = findings
 
 
-@dataclass(frozen=True)
 class Document:
-    data: Any
-    positions: dict[Path, tuple[int, int]]  # where each value starts (1-based line, column)
-    key_positions: dict[Path, tuple[int, int]]  # where each mapping key starts
+    """Parsed data, and where each value and each key stands in the text (1-based line, column).
+
+    Positions are kept beside the data: for each mapping or list (by identity), the marks of its
+    items; `position()` walks a path through them."""
+
+    def __init__(self, data: Any, root_mark: tuple[int, int], marks: dict[int, Any]) -> None:
+        self.data = data
+        self.root_mark = root_mark
+        self.marks = marks
 
     def position(self, path: Path, key: bool = False) -> tuple[int | None, int | None]:
-        """The position of `path`, or of its nearest enclosing value that has one."""
-        table = self.key_positions if key else self.positions
-        while path:
-            if path in table:
-                return table[path]
-            path = path[:-1]
-            table = self.positions
-        return self.positions.get((), (None, None))
+        """The position of `path` (of its key, with key=True), or of the nearest enclosing value."""
+        here, mark = self.data, self.root_mark
+        for index, part in enumerate(path):
+            marks = self.marks.get(id(here))
+            if marks is None:
+                break
+            if isinstance(here, dict) and part in here:
+                value_line, value_column, key_line, key_column = marks[part]
+                last_key = key and index == len(path) - 1
+                mark = (key_line, key_column) if last_key else (value_line, value_column)
+                here = here[part]
+            elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+                mark, here = marks[part], here[part]
+            else:
+                break
+        return mark
 
 
 # YAML 1.2 core schema for plain (unquoted) scalars.
@@ -75,6 +88,8 @@ _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 
 
 def _plain_scalar(text: str) -> Any:
+    if text[:1].isalpha() and text[0] not in "tTfFnN":
+        return text  # most values are words: no need to try the patterns
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -93,61 +108,81 @@ def _error(rule: str, message: str, mark=None) -> ScenarioInvalid:
     return ScenarioInvalid([Finding("error", rule, message, line, column)])
 
 
-def _scan_events(text: str, loader_class) -> None:
-    """Refuse anchors, aliases, deep nesting and huge node counts before anything is built."""
-    depth = nodes = 0
-    for event in yaml.parse(text, Loader=loader_class):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _error("yaml-alias", "YAML anchors and aliases (&name, *name, <<) are not allowed.",
-                         event.start_mark)
-        if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise _error("yaml-size", f"The file has more than {MAX_NODES} YAML nodes.", event.start_mark)
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _error("yaml-depth", f"The file nests deeper than {MAX_DEPTH} levels.", event.start_mark)
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
+class _Builder:
+    """Turns the YAML event stream into plain data and its marks, in one pass."""
+
+    def __init__(self) -> None:
+        self.root: Any = None
+        self.root_mark = (1, 1)
+        self.stack: list[list] = []  # [container, its marks, pending mapping key, that key's mark]
+        self.marks: dict[int, Any] = {}
+        self.nodes = 0
+
+    def add(self, value: Any, event: yaml.Event) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _error("yaml-size", f"The file has more than {MAX_NODES} YAML nodes.", event.start_mark)
+        start = event.start_mark
+        if not self.stack:
+            self.root, self.root_mark = value, (start.line + 1, start.column + 1)
+        else:
+            frame = self.stack[-1]
+            container, marks, key = frame[0], frame[1], frame[2]
+            if isinstance(container, list):
+                container.append(value)
+                marks.append((start.line + 1, start.column + 1))
+            elif key is None:
+                if not isinstance(event, yaml.ScalarEvent):
+                    raise _error("yaml-key", "Mapping keys must be plain text.", start)
+                if event.value in container:
+                    raise _error("duplicate-key", f"Duplicate key {event.value!r}: each key may appear once here.",
+                                 start)
+                frame[2], frame[3] = event.value, (start.line + 1, start.column + 1)
+                return
+            else:
+                container[key] = value
+                marks[key] = (start.line + 1, start.column + 1, *frame[3])
+                frame[2] = None
+        if isinstance(value, (dict, list)):
+            if len(self.stack) >= MAX_DEPTH:
+                raise _error("yaml-depth", f"The file nests deeper than {MAX_DEPTH} levels.", start)
+            marks = {} if isinstance(value, dict) else []
+            self.marks[id(value)] = marks
+            self.stack.append([value, marks, None, None])
 
 
 def parse_yaml(text: str) -> Document:
     if len(text.encode()) > MAX_BYTES:
         raise _error("file-size", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MiB.")
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    builder = _Builder()
+    documents = 0
     try:
-        _scan_events(text, loader_class)
-        node = yaml.compose(text, Loader=loader_class)
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            kind = type(event)
+            if kind is yaml.AliasEvent or getattr(event, "anchor", None):
+                raise _error("yaml-alias", "YAML anchors and aliases (&name, *name, <<) are not allowed.",
+                             event.start_mark)
+            if kind is yaml.ScalarEvent:
+                # style "" or None is a plain (unquoted) scalar, typed by YAML 1.2 rules; quoted ones are text
+                builder.add(event.value if event.style else _plain_scalar(event.value), event)
+            elif kind is yaml.MappingStartEvent:
+                builder.add({}, event)
+            elif kind is yaml.SequenceStartEvent:
+                builder.add([], event)
+            elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                builder.stack.pop()
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _error("yaml-syntax", "A scenario file holds one YAML document (no second '---').",
+                                 event.start_mark)
     except yaml.MarkedYAMLError as problem:
         raise _error("yaml-syntax", f"YAML syntax: {problem.problem}", problem.problem_mark) from None
     except yaml.YAMLError as problem:
         raise _error("yaml-syntax", f"YAML syntax: {problem}") from None
-    if node is None:
+    if builder.nodes == 0:
         raise _error("empty", "The file is empty.")
-    positions: dict[Path, tuple[int, int]] = {}
-    key_positions: dict[Path, tuple[int, int]] = {}
-
-    def convert(node: yaml.Node, path: Path, depth: int) -> Any:
-        positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.ScalarNode):
-            return node.value if node.style else _plain_scalar(node.value)  # style "" or None: plain
-        if isinstance(node, yaml.SequenceNode):
-            return [convert(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _error("yaml-key", "Mapping keys must be plain text.", key_node.start_mark)
-            key = key_node.value
-            if key in mapping:
-                raise _error("duplicate-key", f"Duplicate key {key!r}: each key may appear once here.",
-                             key_node.start_mark)
-            key_positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            mapping[key] = convert(value_node, (*path, key), depth + 1)
-        return mapping
-
-    data = convert(node, (), 0)
-    return Document(data=data, positions=positions, key_positions=key_positions)
+    return Document(builder.root, builder.root_mark, builder.marks)
 
 
 @cache
@@ -193,18 +228,29 @@ def _schema_finding(error: jsonschema.ValidationError, document: Document) -> Fi
     return Finding("error", "schema", message, line, column)
 
 
+def _msgspec_finding(error: msgspec.ValidationError, document: Document) -> Finding:
+    """msgspec's one error, e.g. "Expected `int`, got `str` - at `$.nodes[3].x`", placed in the file."""
+    message, _, where = str(error).partition(" - at `$")
+    path: Path = tuple(int(part) if part.isdigit() else part
+                       for part in re.findall(r"\.(\w+)|\[(\d+)\]", where.rstrip("`")) for part in part if part)
+    line, column = document.position(path)
+    return Finding("error", "schema", f"{describe_path(path, document.data)}: {message}", line, column)
+
+
 def read_scenario(text: str) -> tuple[Scenario, Document]:
     """Parse and schema-check one scenario; raise ScenarioInvalid with every schema problem at once."""
     document = parse_yaml(text)
     if not isinstance(document.data, dict):
         raise _error("schema", "A scenario file is a mapping of fields (id, title, nodes, ...).")
-    errors = sorted(
-        (_schema_finding(error, document) for error in _validator().iter_errors(document.data)),
-        key=lambda finding: (finding.line or 0, finding.column or 0),
-    )
-    if errors:
-        raise ScenarioInvalid(errors)
-    return msgspec.convert(document.data, Scenario), document
+    try:
+        return msgspec.convert(document.data, Scenario), document  # fast, and enough for a valid file
+    except msgspec.ValidationError as first_error:
+        # The full (slower) schema check lists every problem, not just the first.
+        errors = sorted(
+            (_schema_finding(error, document) for error in _validator().iter_errors(document.data)),
+            key=lambda finding: (finding.line or 0, finding.column or 0),
+        )
+        raise ScenarioInvalid(errors or [_msgspec_finding(first_error, document)]) from None
 
 
 def scenario_files(directory: str | PathLike) -> list[pathlib.Path]:

@@ -174,7 +174,7 @@ async def library_facets() -> dict[str, list[str]]:
 async def get_current(slug: str) -> ScenarioVersion:
     version = await ScenarioVersion.objects().where(ScenarioVersion.slug == slug).order_by(
         ScenarioVersion.id, ascending=False
-    ).first()
+    ).output(load_json=True).first()
     if version is None:
         raise NotFound("No scenario has this id.")
     return version

@@ -36,10 +36,16 @@ class SimulationReport:
     path_lengths: list[int] = field(default_factory=list)
     score_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
     unfinished_runs: int = 0
+    plays: int = 0  # engine steps taken
+    budget: int | None = None  # at most this many steps, when set
     problems: dict[tuple[str, str | None, str], Problem] = field(default_factory=dict)
 
     def add_problem(self, problem: Problem) -> None:
         self.problems.setdefault((problem.node, problem.choice, problem.kind or problem.message), problem)
+
+    @property
+    def spent(self) -> bool:
+        return self.budget is not None and self.plays >= self.budget
 
     def reached(self, state: RunState) -> None:
         for objective_id, score in state.scores.items():
@@ -93,6 +99,7 @@ def _options(compiled: Compiled, state: RunState, report: SimulationReport) -> l
 
 def _play(compiled: Compiled, state: RunState, picks: tuple[tuple[str, str], ...],
           report: SimulationReport) -> RunState | None:
+    report.plays += 1
     try:
         for role, choice in picks:
             state = (engine.confirm(compiled, state, choice) if role == "team"
@@ -132,9 +139,12 @@ def successors(compiled: Compiled, state: RunState, report: SimulationReport,
     return [following for picks in combinations if (following := _play(compiled, state, picks, report))]
 
 
-def _random_runs(compiled: Compiled, report: SimulationReport, max_steps: int) -> None:
+def _random_runs(compiled: Compiled, report: SimulationReport, runs: int, max_steps: int) -> None:
     rng = random.Random(report.seed)
-    for _ in range(report.runs):
+    for _ in range(runs):
+        if report.spent:
+            break
+        report.runs += 1
         state = engine.start(compiled)
         for _ in range(max_steps):
             if state.ended:
@@ -167,6 +177,9 @@ def _exhaustive(compiled: Compiled, report: SimulationReport, max_states: int) -
             report.reachable_endings.add(state.node)
             report.reached(state)
             continue
+        if report.spent:
+            report.exhaustive_complete = False
+            return
         for following in successors(compiled, state, report):
             if _where(following) not in seen:
                 if len(seen) >= max_states:
@@ -176,8 +189,12 @@ def _exhaustive(compiled: Compiled, report: SimulationReport, max_states: int) -
                 queue.append(following)
 
 
-def simulate(compiled: Compiled, runs: int = 200, seed: int = 0, max_states: int = 20_000) -> SimulationReport:
-    report = SimulationReport(runs=runs, seed=seed)
+def simulate(compiled: Compiled, runs: int = 200, seed: int = 0, max_states: int = 20_000,
+             budget: int | None = None) -> SimulationReport:
+    """Exhaustive walk first, then `runs` random runs. With a `budget` of engine steps, the walk may use
+    up to four fifths of it and the random runs stop when it is spent (`report.runs` says how many ran)."""
+    report = SimulationReport(runs=0, seed=seed, budget=budget * 4 // 5 if budget else None)
     _exhaustive(compiled, report, max_states)
-    _random_runs(compiled, report, max_steps=4 * (len(compiled.nodes) + 1))
+    report.budget = budget
+    _random_runs(compiled, report, runs, max_steps=4 * (len(compiled.nodes) + 1))
     return report

@@ -1,0 +1,45 @@
+import json
+
+from tests.conftest import SCENARIO_FILES
+from tests.test_migrations import run_cli
+
+BRIDGE = SCENARIO_FILES / "bridge.yaml"
+
+
+def test_validate_reports_like_a_compiler_and_fails_on_errors(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BRIDGE.read_text().replace("exercise_type: tabletop", "exercise_type: tabletopp"))
+    result = run_cli("sqlite:///unused", "scenarios", "validate", str(BRIDGE), str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:5:16: error: exercise_type: 'tabletopp' is not one of" in result.stdout
+    assert "2 file(s): 1 error(s), 2 warning(s)" in result.stdout
+
+
+def test_validate_json_and_a_clean_run(tmp_path):
+    result = run_cli("sqlite:///unused", "scenarios", "validate", "--format", "json", str(BRIDGE))
+    assert result.returncode == 0
+    [report] = json.loads(result.stdout)
+    assert report["ok"] and report["errors"] == [] and len(report["warnings"]) == 2
+
+
+def test_validate_defaults_to_the_scenarios_folder():
+    result = run_cli("sqlite:///unused", "scenarios", "validate", DRILLHUB_SCENARIOS_DIR=str(SCENARIO_FILES))
+    assert result.returncode == 0 and "1 file(s): 0 error(s)" in result.stdout
+
+
+def test_graph_formats():
+    for output, start in [("dot", 'digraph "bridge-collapse"'), ("mermaid", "flowchart TD"), ("svg", "<svg")]:
+        result = run_cli("sqlite:///unused", "scenarios", "graph", "bridge-collapse", "--format", output,
+                         DRILLHUB_SCENARIOS_DIR=str(SCENARIO_FILES))
+        assert result.returncode == 0 and result.stdout.startswith(start)
+    missing = run_cli("sqlite:///unused", "scenarios", "graph", "nope", DRILLHUB_SCENARIOS_DIR=str(SCENARIO_FILES))
+    assert missing.returncode == 1 and "No file or scenario id 'nope'" in missing.stderr
+
+
+def test_simulate_is_repeatable_for_a_seed():
+    args = ("scenarios", "simulate", str(BRIDGE), "--runs", "300", "--seed", "11", "--format", "json")
+    first, second = run_cli("sqlite:///unused", *args), run_cli("sqlite:///unused", *args)
+    assert first.returncode == 0 and first.stdout == second.stdout
+    report = json.loads(first.stdout)
+    assert sum(ending["random_runs"] for ending in report["endings"].values()) == 300
+    assert report["exhaustive"]["complete"] and report["scores"]["rescue"] == {"min": 0, "max": 5}
