@@ -43,3 +43,8 @@ def test_first_agency_and_admin_on_an_empty_database(tmp_path):
     admin = run_cli(url, "createuser", "--email", "root@county.example", "--name", "First Admin",
                     "--agency", "HCEM", "--role", "admin", "--password-stdin", input="a-strong-first-passphrase\n")
     assert admin.returncode == 0, admin.stderr
+
+
+def test_serve_refuses_to_start_on_an_unmigrated_database(tmp_path):
+    result = run_cli(f"sqlite:///{tmp_path / 'new.sqlite3'}", "serve", "--port", "1")
+    assert result.returncode == 1 and "run `drillhub migrate` first" in result.stderr

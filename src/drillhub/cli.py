@@ -56,6 +56,9 @@ def serve(host: str | None, port: int | None, workers: int | None, reload: bool)
     import uvicorn
 
     settings = _settings()
+    pending = _run(settings, _pending_migrations)
+    if pending:
+        raise click.ClickException(f"{len(pending)} migration(s) not applied: run `drillhub migrate` first.")
     uvicorn.run(
         "drillhub.app:create_app_from_environment",
         factory=True,

@@ -205,9 +205,25 @@ def describe_path(path: Path, data: Any = None) -> str:
     return text or "the file"
 
 
+JSON_TYPES = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
+              "array": "a list", "object": "a mapping of fields", "null": "nothing"}
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For "one of these shapes" errors, the error inside the shape the author meant (never 'null')."""
+    while error.context:
+        meant = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
+        error = jsonschema.exceptions.best_match(meant or error.context)
+    return error
+
+
 def _schema_finding(error: jsonschema.ValidationError, document: Document) -> Finding:
-    if error.context:
-        error = jsonschema.exceptions.best_match(error.context)
+    error = _deepest(error)
     path: Path = tuple(error.absolute_path)
     at_key = False
     where = describe_path(path, document.data)
@@ -222,6 +238,9 @@ def _schema_finding(error: jsonschema.ValidationError, document: Document) -> Fi
         message = f"{where}: {error.message.replace(' is a required property', '')} is required here"
     elif error.validator == "pattern" and "description" in error.schema:
         message = f"{where}: {error.instance!r} is not valid: use {error.schema['description']}"
+    elif error.validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        message = f"{where}: expected {' or '.join(JSON_TYPES.get(w, w) for w in wanted)}, not {_short(error.instance)}"
     else:
         message = f"{where}: {error.message}"
     line, column = document.position(path, key=at_key)
