@@ -21,7 +21,7 @@ migrate demo serve: $(VENV)/.installed
 # After changing a tables.py: `make migration DESC="what changed"` writes the next migration
 # (review it, and test it on both engines).
 migration: $(VENV)/.installed
-	cd src && PICCOLO_CONF=drillhub.piccolo_conf ../$(BIN)/piccolo migrations new drillhub --auto --desc "$(DESC)"
+	cd src && PICCOLO_CONF=drillhub.piccolo_conf ../$(BIN)/piccolo migrations new drillhub --auto --desc="$(DESC)"
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \

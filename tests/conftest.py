@@ -24,6 +24,7 @@ from drillhub.agencies.tables import Agency
 from drillhub.app import create_app
 from drillhub.auth.passwords import hash_password, use_low_cost_hashing
 from drillhub.piccolo_app import APP_CONFIG
+from drillhub.enrolment.tables import ENROLLMENT_UNIQUE_INDEX
 from drillhub.settings import Settings
 from tests.support import PASSWORD, sign_in
 
@@ -51,6 +52,7 @@ async def _create_tables(database_url: str) -> None:
     engine = db.make_engine(database_url)
     db.use_engine(engine)
     await create_db_tables(*APP_CONFIG.table_classes)
+    await engine.run_ddl(ENROLLMENT_UNIQUE_INDEX)
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,10 @@ TABLE_MODULES = [
     "drillhub.auth.tables",
     "drillhub.audit.tables",
     "drillhub.scenarios.tables",
+    "drillhub.scheduling.tables",
+    "drillhub.enrolment.tables",
+    "drillhub.ical.tables",
+    "drillhub.mail.tables",
 ]
 
 APP_CONFIG = AppConfig(
