@@ -117,6 +117,21 @@ async def database_ok(engine: Engine) -> bool:
     return True
 
 
+async def lock_row(table, row_id: int) -> None:
+    """Inside a transaction: make other writers of this row wait (SELECT ... FOR UPDATE). On SQLite
+    the IMMEDIATE transaction already holds the database's one write lock."""
+    if not isinstance(current_engine(), SQLiteEngine):
+        await table.select(table.id).where(table.id == row_id).lock_rows()
+
+
+async def skip_locked(select) -> list[dict]:
+    """Rows no other transaction has locked (PostgreSQL's FOR UPDATE SKIP LOCKED), so several
+    workers can each take different rows; SQLite writers never overlap anyway."""
+    if isinstance(current_engine(), SQLiteEngine):
+        return await select
+    return await select.lock_rows(skip_locked=True)
+
+
 def is_unique_violation(error: Exception) -> bool:
     """Two requests raced to insert the same unique value."""
     if isinstance(error, sqlite3.IntegrityError):

@@ -26,6 +26,17 @@ class Settings:
     session_max_hours: int = 12
     trusted_proxies: str = "127.0.0.1"
     scenarios_dir: str = str(PROJECT_ROOT / "scenarios")
+    public_url: str = "http://127.0.0.1:8000"
+    mail_from: str = "drillhub@localhost"
+    smtp_host: str = ""  # empty: e-mail is not sent; admins read the outbox in the app
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def production(self) -> bool:
@@ -96,4 +107,11 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         session_max_hours=_int(environ, "DRILLHUB_SESSION_MAX_HOURS", 12),
         trusted_proxies=environ.get("DRILLHUB_TRUSTED_PROXIES", Settings.trusted_proxies),
         scenarios_dir=environ.get("DRILLHUB_SCENARIOS_DIR", Settings.scenarios_dir),
+        public_url=environ.get("DRILLHUB_PUBLIC_URL", Settings.public_url).rstrip("/"),
+        mail_from=environ.get("DRILLHUB_MAIL_FROM", Settings.mail_from),
+        smtp_host=environ.get("DRILLHUB_SMTP_HOST", ""),
+        smtp_port=_int(environ, "DRILLHUB_SMTP_PORT", 587),
+        smtp_username=environ.get("DRILLHUB_SMTP_USERNAME", ""),
+        smtp_password=environ.get("DRILLHUB_SMTP_PASSWORD", ""),
+        smtp_starttls=environ.get("DRILLHUB_SMTP_STARTTLS", "true").lower() not in ("0", "false", "no"),
     )
