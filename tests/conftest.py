@@ -189,3 +189,58 @@ async def signed_in_client(app, make_person):
     yield make
     for http in clients:
         await http.aclose()
+
+
+@pytest.fixture
+def make_course(app):
+    from drillhub.scheduling.tables import Course
+
+    async def make(**values) -> Course:
+        course = Course(**{"title": "Active threat TTX", "description": "A tabletop exercise.",
+                           "exercise_type": "tabletop", "objectives": [], "core_capabilities": [],
+                           "credit_hours": 4, "credit_category": "POST-LE", "default_capacity": 20,
+                           "validity_months": None, "scenarios": [], **values})
+        await course.save()
+        return course
+
+    return make
+
+
+@pytest.fixture
+def make_venue(app, make_agency):
+    from drillhub.scheduling.tables import Venue
+
+    async def make(**values) -> Venue:
+        agency = values.pop("agency", None) or await make_agency()
+        venue = Venue(**{"name": "Training Room A", "agency": agency.id, "address": "100 Main St, Riverton",
+                         "time_zone": "America/Chicago", "capacity": 40, "notes": "", **values})
+        await venue.save()
+        return venue
+
+    return make
+
+
+@pytest.fixture
+def make_session(app, make_course, make_venue):
+    """A session a week from now, 09:00 to 13:00 Chicago time (15:00-19:00 UTC in winter)."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from drillhub.scheduling.tables import SeatReservation, Session
+
+    async def make(capacity=10, status="published", reservations=(), **values) -> Session:
+        day = (datetime.now(UTC) + timedelta(days=7)).replace(hour=15, minute=0, second=0, microsecond=0)
+        course = values.pop("course", None) or await make_course()
+        venue = values.pop("venue", None) or await make_venue()
+        session = Session(**{"uid": f"{uuid.uuid4()}@drillhub", "course": course.id, "venue": venue.id,
+                             "meeting_url": "", "starts_at": day, "ends_at": day + timedelta(hours=4),
+                             "time_zone": "America/Chicago", "capacity": capacity, "status": status, "sequence": 0,
+                             "notes": "", "coordinator_notes": "", "cancel_reason": "", "venue_override_reason": "",
+                             **values})
+        await session.save()
+        for agency, seats, release_at in reservations:
+            await SeatReservation.insert(SeatReservation(session=session.id, agency=agency.id, seats=seats,
+                                                         release_at=release_at, notes=""))
+        return session
+
+    return make

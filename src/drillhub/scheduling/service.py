@@ -1,0 +1,513 @@
+"""Courses, venues and sessions, with the conflict checks a coordinator sees while editing."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from drillhub import db
+from drillhub.accounts.tables import Person
+from drillhub.agencies.tables import Agency
+from drillhub.audit.service import Actor, record_event
+from drillhub.enrolment import service as enrolment
+from drillhub.errors import Conflict, Invalid, NotFound
+from drillhub.reference import core_capabilities
+from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
+from drillhub.scenarios.tables import ScenarioVersion
+from drillhub.scheduling.tables import Course, SeatReservation, Session, SessionStaff, Venue
+
+SENSIBLE_HOURS = (time(6, 0), time(22, 0))
+TIME_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+              "America/Anchorage", "Pacific/Honolulu", "UTC"]
+MAX_SESSION_DAYS = 14
+
+
+def _whole(raw: str, low: int, high: int) -> int | None:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name.strip()) if name.strip() else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+# Courses -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CourseInput:
+    title: str = ""
+    description: str = ""
+    exercise_type: str = "tabletop"
+    objectives: str = ""  # one per line
+    core_capabilities: tuple[str, ...] = ()
+    credit_hours: str = ""
+    credit_category: str = ""
+    default_capacity: str = "20"
+    validity_months: str = ""
+    scenarios: tuple[str, ...] = ()
+
+
+async def _course_values(data: CourseInput) -> dict:
+    errors = {}
+    title = data.title.strip()
+    if not title or len(title) > 200:
+        errors["title"] = "Enter the course title (at most 200 characters)."
+    if data.exercise_type not in EXERCISE_TYPE_LABELS:
+        errors["exercise_type"] = "Choose the HSEEP exercise type."
+    unknown = [name for name in data.core_capabilities if name not in core_capabilities().by_name]
+    if unknown:
+        errors["core_capabilities"] = f"Not a core capability: {', '.join(unknown)}."
+    try:
+        hours = Decimal(data.credit_hours.strip())
+        if not Decimal("0") < hours <= Decimal("999") or hours != hours.quantize(Decimal("0.01")):
+            raise InvalidOperation
+    except InvalidOperation:
+        errors["credit_hours"] = "Enter the credit hours, e.g. 4 or 7.5."
+        hours = Decimal(0)
+    capacity = _whole(data.default_capacity, 1, 1000)
+    if capacity is None:
+        errors["default_capacity"] = "Enter a number of seats from 1 to 1000."
+    validity = _whole(data.validity_months, 1, 240) if data.validity_months.strip() else None
+    if data.validity_months.strip() and validity is None:
+        errors["validity_months"] = "Enter months from 1 to 240, or leave it empty."
+    known = {row["slug"] for row in await ScenarioVersion.select(ScenarioVersion.slug)}
+    if any(slug not in known for slug in data.scenarios):
+        errors["scenarios"] = "Choose scenarios from the library."
+    if len(data.credit_category) > 40:
+        errors["credit_category"] = "Use at most 40 characters."
+    if errors:
+        raise Invalid(errors)
+    return {
+        "title": title, "description": data.description.strip(), "exercise_type": data.exercise_type,
+        "objectives": [line.strip() for line in data.objectives.splitlines() if line.strip()],
+        "core_capabilities": sorted(set(data.core_capabilities)), "credit_hours": hours,
+        "credit_category": data.credit_category.strip(), "default_capacity": capacity,
+        "validity_months": validity, "scenarios": sorted(set(data.scenarios)),
+    }
+
+
+async def get_course(course_id: int) -> Course:
+    course = await Course.objects().where(Course.id == course_id).output(load_json=True).first()
+    if course is None:
+        raise NotFound("No such course.")
+    return course
+
+
+async def list_courses(include_inactive: bool = False) -> list[dict]:
+    query = Course.select().order_by(Course.title).output(load_json=True)
+    return await (query if include_inactive else query.where(Course.active.eq(True)))
+
+
+async def save_course(course_id: int | None, data: CourseInput, actor: Actor) -> Course:
+    values = await _course_values(data)
+    async with db.transaction():
+        if course_id is None:
+            course = Course(**values)
+            await course.save()
+            course_id = course.id
+        else:
+            await get_course(course_id)
+            await Course.update(values).where(Course.id == course_id)
+        await record_event("course.save", actor, target=f"course {course_id} {values['title']}")
+    return await get_course(course_id)
+
+
+# Venues --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VenueInput:
+    name: str = ""
+    agency: str = ""
+    address: str = ""
+    time_zone: str = "America/Chicago"
+    capacity: str = ""
+    notes: str = ""
+
+
+async def _venue_values(data: VenueInput) -> dict:
+    errors = {}
+    if not data.name.strip() or len(data.name) > 200:
+        errors["name"] = "Enter the venue's name (at most 200 characters)."
+    agency_id = int(data.agency) if data.agency.isdigit() else 0
+    if not await Agency.exists().where(Agency.id == agency_id):
+        errors["agency"] = "Choose the agency that owns the venue."
+    if not data.address.strip():
+        errors["address"] = "Enter the address."
+    if _zone(data.time_zone) is None:
+        errors["time_zone"] = "Choose a time zone."
+    capacity = _whole(data.capacity, 1, 10_000)
+    if capacity is None:
+        errors["capacity"] = "Enter how many people fit, from 1 to 10,000."
+    if errors:
+        raise Invalid(errors)
+    return {"name": data.name.strip(), "agency": agency_id, "address": data.address.strip(),
+            "time_zone": data.time_zone.strip(), "capacity": capacity, "notes": data.notes.strip()}
+
+
+async def get_venue(venue_id: int) -> Venue:
+    venue = await Venue.objects().where(Venue.id == venue_id).first()
+    if venue is None:
+        raise NotFound("No such venue.")
+    return venue
+
+
+async def list_venues(include_inactive: bool = False) -> list[dict]:
+    query = Venue.select(*Venue.all_columns(), Venue.agency.name.as_alias("agency_name")).order_by(Venue.name)
+    return await (query if include_inactive else query.where(Venue.active.eq(True)))
+
+
+async def save_venue(venue_id: int | None, data: VenueInput, actor: Actor) -> Venue:
+    values = await _venue_values(data)
+    async with db.transaction():
+        if venue_id is None:
+            venue = Venue(**values)
+            await venue.save()
+            venue_id = venue.id
+        else:
+            await get_venue(venue_id)
+            await Venue.update(values).where(Venue.id == venue_id)
+        await record_event("venue.save", actor, target=f"venue {venue_id} {values['name']}")
+    return await get_venue(venue_id)
+
+
+# Sessions ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SessionInput:
+    course: str = ""
+    venue: str = ""  # empty: online
+    meeting_url: str = ""
+    starts_at: str = ""  # local date and time, as an <input type="datetime-local"> sends it
+    ends_at: str = ""
+    time_zone: str = ""  # empty: the venue's
+    capacity: str = ""
+    facilitators: tuple[str, ...] = ()
+    evaluators: tuple[str, ...] = ()
+    reserve_agency: tuple[str, ...] = ()  # three parallel lists, one row per agency on the form
+    reserve_seats: tuple[str, ...] = ()
+    reserve_until: tuple[str, ...] = ()  # local date after which unused seats open to everyone
+    notes: str = ""
+    coordinator_notes: str = ""
+    override_reason: str = ""
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    course: int
+    venue: int | None
+    meeting_url: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    capacity: int
+    facilitators: tuple[int, ...]
+    evaluators: tuple[int, ...]
+    reservations: tuple[tuple[int, int, datetime], ...]  # agency, seats, release_at
+    notes: str
+    coordinator_notes: str
+    override_reason: str
+
+
+@dataclass(frozen=True)
+class Clash:
+    kind: str  # venue, staff, capacity, hours
+    blocking: bool
+    message: str
+
+
+def _local(raw: str, zone: ZoneInfo) -> datetime | None:
+    try:
+        return datetime.fromisoformat(raw.strip()).replace(tzinfo=zone).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+async def _people_with_role(ids: tuple[str, ...], role: str) -> tuple[int, ...] | None:
+    wanted = sorted({int(value) for value in ids if value.isdigit()})
+    if not wanted:
+        return ()
+    found = await Person.select(Person.id).where(Person.id.is_in(wanted) & Person.roles.any(role)
+                                                 & Person.active.eq(True))
+    return tuple(wanted) if len(found) == len(wanted) else None
+
+
+async def plan_session(data: SessionInput) -> SessionPlan:
+    """Check the fields of a session form; raise Invalid with every problem."""
+    errors = {}
+    course_id = int(data.course) if data.course.isdigit() else 0
+    if not await Course.exists().where(Course.id == course_id):
+        errors["course"] = "Choose the course."
+    venue = await Venue.objects().where(Venue.id == int(data.venue)).first() if data.venue.isdigit() else None
+    if data.venue and venue is None:
+        errors["venue"] = "Choose a venue, or online."
+    meeting_url = data.meeting_url.strip()
+    if venue is None and not meeting_url.startswith(("https://", "http://")):
+        errors["meeting_url"] = "An online session needs its meeting link (https://...)."
+    zone = _zone(data.time_zone) or (_zone(venue.time_zone) if venue else None)
+    if zone is None:
+        errors["time_zone"] = "Choose the time zone the times are in."
+        zone = ZoneInfo("UTC")
+    starts_at, ends_at = _local(data.starts_at, zone), _local(data.ends_at, zone)
+    if starts_at is None:
+        errors["starts_at"] = "Enter the start date and time."
+    if ends_at is None:
+        errors["ends_at"] = "Enter the end date and time."
+    elif starts_at is not None and ends_at <= starts_at:
+        errors["ends_at"] = "The session must end after it starts."
+    elif starts_at is not None and ends_at - starts_at > timedelta(days=MAX_SESSION_DAYS):
+        errors["ends_at"] = f"A session lasts at most {MAX_SESSION_DAYS} days."
+    capacity = _whole(data.capacity, 1, 10_000)
+    if capacity is None:
+        errors["capacity"] = "Enter the number of seats."
+    facilitators = await _people_with_role(data.facilitators, "facilitator")
+    if facilitators is None:
+        errors["facilitators"] = "Choose active people who hold the facilitator role."
+    evaluators = await _people_with_role(data.evaluators, "evaluator")
+    if evaluators is None:
+        errors["evaluators"] = "Choose active people who hold the evaluator role."
+    reservations = []
+    for agency, seats, until in zip(data.reserve_agency, data.reserve_seats, data.reserve_until, strict=False):
+        if not seats.strip() or seats.strip() == "0":
+            continue
+        count = _whole(seats, 1, 10_000)
+        release = _local(f"{until.strip()}T00:00", zone) if until.strip() else starts_at
+        if count is None or not agency.isdigit() or release is None:
+            errors["reservations"] = "Each reservation needs a number of seats and, if given, a valid date."
+            continue
+        if starts_at is not None and release > starts_at:
+            errors["reservations"] = "Reserved seats must be released by the start of the session."
+        reservations.append((int(agency), count, release))
+    if capacity and sum(seats for _, seats, _ in reservations) > capacity:
+        errors["reservations"] = "More seats are reserved than the session has."
+    if len({agency for agency, _, _ in reservations}) != len(reservations):
+        errors["reservations"] = "Reserve seats for each agency once."
+    if errors:
+        raise Invalid(errors)
+    return SessionPlan(
+        course=course_id, venue=venue.id if venue else None, meeting_url=meeting_url, starts_at=starts_at,
+        ends_at=ends_at, time_zone=str(zone), capacity=capacity, facilitators=facilitators,
+        evaluators=evaluators, reservations=tuple(reservations), notes=data.notes.strip(),
+        coordinator_notes=data.coordinator_notes.strip(), override_reason=data.override_reason.strip(),
+    )
+
+
+def _overlapping(starts_at: datetime, ends_at: datetime, session_id: int | None):
+    condition = (Session.starts_at < ends_at) & (Session.ends_at > starts_at) & (
+        Session.status != Session.Status.cancelled)
+    return condition & (Session.id != session_id) if session_id else condition
+
+
+async def find_clashes(plan: SessionPlan, session_id: int | None = None) -> list[Clash]:
+    """What clashes with this plan: the venue booked, staff booked elsewhere, too many seats for the
+    room, odd hours. Only a venue double booking blocks saving (unless a reason is given)."""
+    clashes = []
+    overlapping = _overlapping(plan.starts_at, plan.ends_at, session_id)
+    if plan.venue is not None:
+        venue = await get_venue(plan.venue)
+        booked = await Session.select(Session.id, Session.course.title.as_alias("title"), Session.starts_at).where(
+            overlapping & (Session.venue == plan.venue))
+        for other in booked:
+            clashes.append(Clash("venue", True, f"{venue.name} is booked for {other['title']} (session {other['id']}) "
+                                                f"at the same time."))
+        if plan.capacity > venue.capacity:
+            clashes.append(Clash("capacity", True, f"{plan.capacity} seats, but {venue.name} holds {venue.capacity}."))
+    staff = (*plan.facilitators, *plan.evaluators)
+    if staff:
+        busy = await SessionStaff.select(
+            SessionStaff.person.name.as_alias("name"), SessionStaff.session.id.as_alias("session"),
+        ).where(SessionStaff.person.is_in(list(staff)) & SessionStaff.session.is_in(
+            Session.select(Session.id).where(overlapping)))
+        for row in busy:
+            clashes.append(Clash("staff", False, f"{row['name']} is on the staff of session {row['session']} "
+                                                 f"at the same time."))
+    zone = ZoneInfo(plan.time_zone)
+    first, last = plan.starts_at.astimezone(zone).time(), plan.ends_at.astimezone(zone).time()
+    if first < SENSIBLE_HOURS[0] or last > SENSIBLE_HOURS[1] or (last == time(0) and plan.ends_at > plan.starts_at):
+        clashes.append(Clash("hours", False, "The session starts before 06:00 or ends after 22:00 local time."))
+    return clashes
+
+
+def refusal(clashes: list[Clash], override_reason: str) -> dict[str, str]:
+    """The form errors the blocking clashes amount to."""
+    errors = {}
+    if any(clash.kind == "capacity" for clash in clashes):
+        errors["capacity"] = next(clash.message for clash in clashes if clash.kind == "capacity")
+    if any(clash.kind == "venue" for clash in clashes) and not override_reason:
+        errors["override_reason"] = "The venue is already booked then. Choose another time or venue, or give " \
+                                    "a reason to book it anyway."
+    return errors
+
+
+async def get_session(session_id: int) -> Session:
+    session = await Session.objects().where(Session.id == session_id).first()
+    if session is None:
+        raise NotFound("No such session.")
+    return session
+
+
+async def _store_plan(session_id: int, plan: SessionPlan) -> None:
+    await SessionStaff.delete().where(SessionStaff.session == session_id)
+    staff = [SessionStaff(session=session_id, person=person, role=SessionStaff.Role.facilitator)
+             for person in plan.facilitators]
+    staff += [SessionStaff(session=session_id, person=person, role=SessionStaff.Role.evaluator)
+              for person in plan.evaluators]
+    if staff:
+        await SessionStaff.insert(*staff)
+    await SeatReservation.delete().where(SeatReservation.session == session_id)
+    if plan.reservations:
+        await SeatReservation.insert(*(SeatReservation(session=session_id, agency=agency, seats=seats,
+                                                       release_at=release, notes="")
+                                       for agency, seats, release in plan.reservations))
+
+
+def _columns(plan: SessionPlan) -> dict:
+    return {"course": plan.course, "venue": plan.venue, "meeting_url": plan.meeting_url,
+            "starts_at": plan.starts_at, "ends_at": plan.ends_at, "time_zone": plan.time_zone,
+            "capacity": plan.capacity, "notes": plan.notes, "coordinator_notes": plan.coordinator_notes}
+
+
+async def _checked(data: SessionInput, session_id: int | None) -> tuple[SessionPlan, list[Clash]]:
+    plan = await plan_session(data)
+    clashes = await find_clashes(plan, session_id)
+    errors = refusal(clashes, plan.override_reason)
+    if errors:
+        raise Invalid(errors)
+    return plan, clashes
+
+
+async def create_session(data: SessionInput, actor: Actor, publish: bool = False) -> Session:
+    plan, clashes = await _checked(data, None)
+    async with db.transaction():
+        session = Session(uid=f"{uuid.uuid4()}@drillhub", **_columns(plan),
+                          status=Session.Status.published if publish else Session.Status.draft,
+                          sequence=0, cancel_reason="", created_by=actor.person_id,
+                          venue_override_reason=plan.override_reason if _venue_clash(clashes) else "")
+        await session.save()
+        await _store_plan(session.id, plan)
+        await _audit_override(session.id, clashes, plan, actor)
+        await record_event("session.create", actor, target=f"session {session.id}",
+                           detail={"status": session.status})
+    return session
+
+
+def _venue_clash(clashes: list[Clash]) -> bool:
+    return any(clash.kind == "venue" for clash in clashes)
+
+
+async def _audit_override(session_id: int, clashes: list[Clash], plan: SessionPlan, actor: Actor) -> None:
+    if _venue_clash(clashes):
+        await record_event("session.venue_override", actor, target=f"session {session_id}",
+                           detail={"reason": plan.override_reason,
+                                   "clashes": [clash.message for clash in clashes if clash.kind == "venue"]})
+
+
+async def update_session(session_id: int, data: SessionInput, actor: Actor) -> Session:
+    """Save changes. A change of time or place raises the iCalendar SEQUENCE and sends everyone
+    enrolled an update; a change of capacity or reservations may promote people from the waitlist."""
+    session = await get_session(session_id)
+    if session.status in (Session.Status.cancelled, Session.Status.completed):
+        raise Conflict(f"A {session.status} session cannot be changed.")
+    plan, clashes = await _checked(data, session_id)
+    moved = (plan.starts_at, plan.ends_at, plan.venue, plan.meeting_url) != (
+        session.starts_at, session.ends_at, session.venue, session.meeting_url)
+    async with db.transaction():
+        await db.lock_row(Session, session_id)
+        columns = _columns(plan)
+        if moved:
+            columns["sequence"] = session.sequence + 1
+        if _venue_clash(clashes):
+            columns["venue_override_reason"] = plan.override_reason
+        await Session.update(columns).where(Session.id == session_id)
+        await _store_plan(session_id, plan)
+        await _audit_override(session_id, clashes, plan, actor)
+        await record_event("session.update", actor, target=f"session {session_id}", detail={"moved": moved})
+        if moved and session.status == Session.Status.published:
+            await enrolment.notify_everyone(session_id, "update")
+        await enrolment.promote_waitlist(session_id, actor)
+    return await get_session(session_id)
+
+
+async def copy_session(session_id: int, actor: Actor) -> Session:
+    """A draft copy one week later, with the same course, place, staff and reservations."""
+    source = await get_session(session_id)
+    week = timedelta(days=7)
+    async with db.transaction():
+        copy = Session(**{
+            **{key: getattr(source, key) for key in ("course", "venue", "meeting_url", "time_zone", "capacity",
+                                                     "notes", "coordinator_notes")},
+            "uid": f"{uuid.uuid4()}@drillhub", "starts_at": source.starts_at + week, "ends_at": source.ends_at + week,
+            "status": Session.Status.draft, "sequence": 0, "cancel_reason": "", "venue_override_reason": "",
+            "created_by": actor.person_id,
+        })
+        await copy.save()
+        staff = await SessionStaff.select(SessionStaff.person, SessionStaff.role).where(SessionStaff.session == session_id)
+        if staff:
+            await SessionStaff.insert(*(SessionStaff(session=copy.id, **row) for row in staff))
+        seats = await SeatReservation.select(SeatReservation.agency, SeatReservation.seats, SeatReservation.release_at,
+                                             SeatReservation.notes).where(SeatReservation.session == session_id)
+        if seats:
+            await SeatReservation.insert(*(SeatReservation(session=copy.id, **{**row, "release_at": row["release_at"] + week})
+                                           for row in seats))
+        await record_event("session.copy", actor, target=f"session {copy.id}", detail={"from": session_id})
+    return copy
+
+
+async def publish_session(session_id: int, actor: Actor) -> Session:
+    session = await get_session(session_id)
+    if session.status != Session.Status.draft:
+        raise Conflict("Only a draft can be published.")
+    async with db.transaction():
+        await Session.update({Session.status: Session.Status.published}).where(Session.id == session_id)
+        await record_event("session.publish", actor, target=f"session {session_id}")
+        await enrolment.notify_everyone(session_id, "invitation")
+    return await get_session(session_id)
+
+
+async def cancel_session(session_id: int, reason: str, actor: Actor) -> Session:
+    session = await get_session(session_id)
+    if session.status in (Session.Status.cancelled, Session.Status.completed):
+        raise Conflict(f"The session is already {session.status}.")
+    if not reason.strip():
+        raise Invalid({"reason": "Say why the session is cancelled; everyone enrolled is told."})
+    async with db.transaction():
+        await db.lock_row(Session, session_id)
+        await Session.update({Session.status: Session.Status.cancelled, Session.cancel_reason: reason.strip()[:2000],
+                              Session.sequence: session.sequence + 1}).where(Session.id == session_id)
+        await record_event("session.cancel", actor, target=f"session {session_id}", detail={"reason": reason.strip()})
+        await enrolment.notify_everyone(session_id, "cancellation")
+    return await get_session(session_id)
+
+
+async def complete_session(session_id: int, actor: Actor) -> Session:
+    session = await get_session(session_id)
+    if session.status != Session.Status.published or session.starts_at > datetime.now(UTC):
+        raise Conflict("Only a published session that has started can be marked completed.")
+    async with db.transaction():
+        await Session.update({Session.status: Session.Status.completed}).where(Session.id == session_id)
+        await record_event("session.complete", actor, target=f"session {session_id}")
+    return await get_session(session_id)
+
+
+def session_input(session: Session, staff: list[dict], reservations: list[dict]) -> SessionInput:
+    """A stored session as its form shows it (times in the session's zone)."""
+    zone = ZoneInfo(session.time_zone)
+    local = lambda moment: moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    return SessionInput(
+        course=str(session.course), venue=str(session.venue or ""), meeting_url=session.meeting_url,
+        starts_at=local(session.starts_at), ends_at=local(session.ends_at), time_zone=session.time_zone,
+        capacity=str(session.capacity),
+        facilitators=tuple(str(row["person"]) for row in staff if row["role"] == "facilitator"),
+        evaluators=tuple(str(row["person"]) for row in staff if row["role"] == "evaluator"),
+        reserve_agency=tuple(str(row["agency"]) for row in reservations),
+        reserve_seats=tuple(str(row["seats"]) for row in reservations),
+        reserve_until=tuple(row["release_at"].astimezone(zone).date().isoformat() for row in reservations),
+        notes=session.notes, coordinator_notes=session.coordinator_notes,
+        override_reason=session.venue_override_reason,
+    )

@@ -1,0 +1,148 @@
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from drillhub.audit.service import Actor
+from drillhub.enrolment.service import (
+    enrol_people,
+    mark_attendance,
+    promote_waitlist,
+    release_due_seats,
+    reply,
+    request_seat,
+    roster,
+    withdraw,
+)
+from drillhub.enrolment.tables import Enrollment
+from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
+from drillhub.ical.service import invitation
+from drillhub.mail.tables import OutboxMessage
+
+COORDINATOR = Actor(person_id=None, label="coordinator@test.example", client="127.0.0.1")
+
+
+def me(person) -> Actor:
+    return Actor(person_id=person.id, label=person.email, client="127.0.0.1")
+
+
+async def statuses(session_id: int) -> dict[int, str]:
+    return {row["person"]: row["status"] for row in await roster(session_id)}
+
+
+async def test_enrol_up_to_capacity_then_the_waitlist_first_come_first_served(make_session, make_person):
+    session = await make_session(capacity=2)
+    people = [await make_person() for _ in range(4)]
+    outcomes = await enrol_people(session.id, [p.id for p in people], COORDINATOR)
+    assert sorted(o.status for o in outcomes) == ["enrolled", "enrolled", "waitlisted", "waitlisted"]
+    kinds = sorted(row["kind"] for row in await OutboxMessage.select(OutboxMessage.kind))
+    assert kinds == ["invitation", "invitation", "waitlisted", "waitlisted"]
+    waitlist = [row["person"] for row in await roster(session.id) if row["status"] == "waitlisted"]
+    enrolled = [row["person"] for row in await roster(session.id) if row["status"] == "enrolled"]
+    await withdraw(session.id, enrolled[0], COORDINATOR)
+    after = await statuses(session.id)
+    assert after[enrolled[0]] == "withdrawn" and after[waitlist[0]] == "enrolled" and after[waitlist[1]] == "waitlisted"
+    assert await OutboxMessage.count().where(OutboxMessage.kind == "promotion") == 1
+    withdrawal = await OutboxMessage.select().where(OutboxMessage.kind == "withdrawal").first()
+    assert "METHOD:CANCEL" in withdrawal["calendar"]
+
+
+async def test_enrolling_twice_changes_nothing_and_withdrawn_people_can_come_back(make_session, make_person):
+    session = await make_session(capacity=5)
+    person = await make_person()
+    await enrol_people(session.id, [person.id], COORDINATOR)
+    [again] = await enrol_people(session.id, [person.id], COORDINATOR)
+    assert again.status == "already enrolled" and await Enrollment.count() == 1
+    await withdraw(session.id, person.id, COORDINATOR)
+    [back] = await enrol_people(session.id, [person.id], COORDINATOR)
+    assert back.status == "enrolled" and await Enrollment.count() == 1
+    with pytest.raises(NotFound):
+        await withdraw(session.id, 999999, COORDINATOR)
+
+
+async def test_reserved_seats_are_kept_for_their_agency_until_released(make_session, make_person, make_agency):
+    rpd, hcso = await make_agency(), await make_agency()
+    session = await make_session(capacity=4, reservations=[(rpd, 2, datetime.now(UTC) + timedelta(days=3))])
+    deputies = [await make_person(agency=hcso) for _ in range(3)]
+    outcomes = await enrol_people(session.id, [p.id for p in deputies], COORDINATOR)
+    assert sorted(o.status for o in outcomes) == ["enrolled", "enrolled", "waitlisted"]
+    officer = await make_person(agency=rpd)
+    [taken] = await enrol_people(session.id, [officer.id], COORDINATOR)
+    assert taken.status == "enrolled"  # a reserved seat, although the deputy asked first
+    assert await release_due_seats(COORDINATOR) == 0
+    from drillhub.scheduling.tables import SeatReservation
+
+    await SeatReservation.update({SeatReservation.release_at: datetime.now(UTC) - timedelta(minutes=1)}, force=True)
+    assert await release_due_seats(COORDINATOR) == 1  # the unused reserved seat opens to the waiting deputy
+    assert list((await statuses(session.id)).values()).count("enrolled") == 4
+
+
+async def test_officers_ask_only_for_themselves_and_only_in_open_published_sessions(make_session, make_person):
+    officer, other = await make_person(), await make_person()
+    published, draft = await make_session(), await make_session(status="draft")
+    with pytest.raises(Forbidden):
+        await request_seat(published.id, other.id, me(officer))
+    with pytest.raises(Conflict):
+        await request_seat(draft.id, officer.id, me(officer))
+    started = await make_session(starts_at=datetime.now(UTC) - timedelta(hours=1),
+                                 ends_at=datetime.now(UTC) + timedelta(hours=2))
+    with pytest.raises(Conflict):
+        await request_seat(started.id, officer.id, me(officer))
+    outcome = await request_seat(published.id, officer.id, me(officer))
+    assert outcome.status == "enrolled"
+
+
+async def test_cancelled_or_past_sessions_take_no_enrolments(make_session, make_person):
+    person = await make_person()
+    cancelled = await make_session(status="cancelled")
+    past = await make_session(starts_at=datetime.now(UTC) - timedelta(days=2), ends_at=datetime.now(UTC) - timedelta(days=1))
+    for session in (cancelled, past):
+        with pytest.raises(Conflict):
+            await enrol_people(session.id, [person.id], COORDINATOR)
+
+
+async def test_inactive_people_are_refused_with_a_reason(make_session, make_person):
+    session = await make_session()
+    person = await make_person(active=False)
+    [outcome] = await enrol_people(session.id, [person.id], COORDINATOR)
+    assert (outcome.status, outcome.message) == ("refused", "inactive account")
+
+
+async def test_a_reply_in_drillhub_shows_in_the_invitation(make_session, make_person):
+    session = await make_session()
+    person = await make_person()
+    await enrol_people(session.id, [person.id], COORDINATOR)
+    await reply(session.id, person.id, "ACCEPTED")
+    calendar = await invitation(session.id, "https://drillhub.example", "drillhub@example.org")
+    assert b"PARTSTAT=ACCEPTED" in calendar and person.email.encode() in calendar
+    with pytest.raises(Invalid):
+        await reply(session.id, person.id, "MAYBE")
+    stranger = await make_person()
+    with pytest.raises(NotFound):
+        await reply(session.id, stranger.id, "DECLINED")
+
+
+async def test_attendance_once_the_session_has_started(make_session, make_person):
+    person = await make_person()
+    future = await make_session()
+    await enrol_people(future.id, [person.id], COORDINATOR)
+    with pytest.raises(Conflict):
+        await mark_attendance(future.id, {person.id: "attended"}, COORDINATOR)
+    running = await make_session(starts_at=datetime.now(UTC) - timedelta(hours=1), ends_at=datetime.now(UTC) + timedelta(hours=1))
+    await Enrollment.insert(Enrollment(session=running.id, person=person.id, status="enrolled",
+                                       requested_at=datetime.now(UTC), changed_at=datetime.now(UTC)))
+    with pytest.raises(Invalid):
+        await mark_attendance(running.id, {person.id: "late"}, COORDINATOR)
+    await mark_attendance(running.id, {person.id: "no_show"}, COORDINATOR)
+    assert (await roster(running.id))[0]["attendance"] == "no_show"
+
+
+async def test_fifty_simultaneous_requests_for_ten_seats_enrol_exactly_ten(make_session, make_person, make_agency):
+    agency = await make_agency()
+    session = await make_session(capacity=10)
+    people = [await make_person(agency=agency) for _ in range(50)]
+    outcomes = await asyncio.gather(*(request_seat(session.id, p.id, me(p)) for p in people))
+    assert sorted(o.status for o in outcomes).count("enrolled") == 10
+    counts = await statuses(session.id)
+    assert list(counts.values()).count("enrolled") == 10 and list(counts.values()).count("waitlisted") == 40
+    assert await promote_waitlist(session.id, COORDINATOR) == []  # nothing left to give
