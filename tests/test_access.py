@@ -11,6 +11,8 @@ from litestar.routes import HTTPRoute
 
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import ANONYMOUS
+from drillhub.ical.service import create_feed
+from drillhub.ical.tables import CalendarFeed
 from drillhub.scenarios.service import add_upload
 from tests.conftest import new_client
 from tests.support import csrf_token, sign_in
@@ -18,6 +20,7 @@ from tests.support import csrf_token, sign_in
 PUBLIC, SIGNED_IN = "public", "signed in"
 ADMIN = {"admin"}
 SCENARIO_READERS = {"admin", "coordinator", "facilitator", "evaluator"}
+COORDINATORS = {"admin", "coordinator"}
 ACCESS = {
     "static": PUBLIC,
     "health": PUBLIC,
@@ -46,7 +49,23 @@ ACCESS = {
     "scenarios:graph": SCENARIO_READERS,
     "scenarios:upload_form": ADMIN,
     "scenarios:upload": ADMIN,
-    "scenarios:reload": {"admin", "coordinator"},
+    "scenarios:reload": COORDINATORS,
+    "courses:list": COORDINATORS, "courses:new": COORDINATORS, "courses:edit": COORDINATORS,
+    "courses:create": COORDINATORS, "courses:update": COORDINATORS,
+    "venues:list": COORDINATORS, "venues:new": COORDINATORS, "venues:edit": COORDINATORS,
+    "venues:create": COORDINATORS, "venues:update": COORDINATORS,
+    "sessions:calendar": SIGNED_IN, "sessions:detail": SIGNED_IN,
+    "sessions:new": COORDINATORS, "sessions:create": COORDINATORS, "sessions:check": COORDINATORS,
+    "sessions:edit": COORDINATORS, "sessions:update": COORDINATORS, "sessions:copy": COORDINATORS,
+    "sessions:publish": COORDINATORS, "sessions:cancel": COORDINATORS, "sessions:complete": COORDINATORS,
+    "enrolment:pick": COORDINATORS, "enrolment:enrol": COORDINATORS,
+    "enrolment:attendance": COORDINATORS,  # and the session's own staff (none in this matrix)
+    "enrolment:request": SIGNED_IN, "enrolment:withdraw": SIGNED_IN, "enrolment:reply": SIGNED_IN,
+    "enrolment:mine": SIGNED_IN,
+    "ical:session": SIGNED_IN, "ical:feed": PUBLIC,
+    "feeds:list": SIGNED_IN, "feeds:create": SIGNED_IN,
+    "feeds:revoke": {"admin", "coordinator", "supervisor"},  # an agency feed: its supervisors and coordinators
+    "outbox:list": ADMIN, "outbox:send": ADMIN,
 }
 ROLES = [role.value for role in Person.Role]
 BRIDGE = (Path(__file__).parent / "scenarios" / "files" / "bridge.yaml").read_text()
@@ -78,11 +97,16 @@ def sent_to_sign_in(response) -> bool:
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
-async def test_role_route_matrix(app, role, make_person, make_agency):
+async def test_role_route_matrix(app, role, make_person, make_agency, make_session):
     agency = await make_agency()
     target = await make_person(roles=("officer",), agency=agency)
     scenario = await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
-    ids = {"agency_id": agency.id, "person_id": target.id, "slug": scenario.slug}
+    session = await make_session()
+    token = await create_feed(ANONYMOUS, agency_id=agency.id)
+    feed = await CalendarFeed.select(CalendarFeed.id).first()
+    ids = {"agency_id": agency.id, "person_id": target.id, "slug": scenario.slug, "session_id": session.id,
+           "course_id": session.course, "venue_id": session.venue, "feed_id": feed["id"],
+           "token": f"not-{token[:8]}.ics"}
     async with new_client(app) as client:
         if role != "anonymous":
             me = await make_person(roles=(role,), supervised=[agency] if role == "supervisor" else ())

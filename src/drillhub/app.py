@@ -1,5 +1,6 @@
 """create_app(settings) -> Litestar: the controllers, plugins, templates, static files and error pages."""
 
+import asyncio
 import logging
 from urllib.parse import urlencode
 
@@ -17,16 +18,22 @@ from drillhub import db
 from drillhub.accounts.views import AccountController, PeopleController
 from drillhub.agencies.service import kind_label
 from drillhub.agencies.views import AgencyController
-from drillhub.audit.views import AuditController
 from drillhub.audit.service import Actor
+from drillhub.audit.views import AuditController
 from drillhub.auth.passwords import use_low_cost_hashing
 from drillhub.auth.views import SignInController, session_middleware
+from drillhub.background import run_forever
 from drillhub.dashboard.views import home
+from drillhub.enrolment.views import EnrolmentController, MyTrainingsController
 from drillhub.errors import DomainError
 from drillhub.health import healthz
+from drillhub.ical.views import FeedController, feed, session_invite
+from drillhub.mail.views import OutboxController
 from drillhub.markdown import render_markdown
 from drillhub.scenarios.service import sync_directory
 from drillhub.scenarios.views import ScenarioController
+from drillhub.scheduling.catalogue_views import CourseController, VenueController
+from drillhub.scheduling.views import SessionController
 from drillhub.settings import PROJECT_ROOT, Settings, load_settings
 
 log = logging.getLogger("drillhub")
@@ -128,6 +135,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def close_database() -> None:
         await db.close_database(engine)
 
+    background: list[asyncio.Task] = []
+
+    async def start_background() -> None:
+        background.append(asyncio.create_task(run_forever(settings)))
+
+    async def stop_background() -> None:
+        for task in background:
+            task.cancel()
+
     return Litestar(
         route_handlers=[
             home,
@@ -138,6 +154,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeopleController,
             AuditController,
             ScenarioController,
+            CourseController,
+            VenueController,
+            SessionController,
+            EnrolmentController,
+            MyTrainingsController,
+            FeedController,
+            session_invite,
+            feed,
+            OutboxController,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"]),
         ],
         middleware=[session_middleware(settings)],
@@ -161,8 +186,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Exception: _unexpected_error,
         },
         after_request=_security_headers(settings),
-        on_startup=[open_database, load_scenarios],
-        on_shutdown=[close_database],
+        on_startup=[open_database, load_scenarios, start_background],
+        on_shutdown=[stop_background, close_database],
         state=State({"settings": settings}),
         openapi_config=None,  # no public /schema: it would list every route to anyone
         debug=False,

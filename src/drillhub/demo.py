@@ -104,3 +104,106 @@ async def load_demo() -> None:
             await person.save()
             for supervised_code in supervised:
                 await SupervisedAgency.insert(SupervisedAgency(person=person.id, agency=agency_ids[supervised_code]))
+
+
+COURSES = [
+    # title, type, hours, category, capacity, validity months, scenario, venue key, description
+    ("Active threat response", "tabletop", "4", "POST-LE-AT", 24, 24, "school-active-threat", "eoc",
+     "Joint tabletop for police, fire, EMS and 911 on the first hour of an active threat."),
+    ("Vehicle pursuit policy and handoffs", "seminar", "3", "POST-LE-VP", 20, 12, "pursuit-across-lines", "rpd",
+     "Pursuit policy, termination and handing the lead across county and state lines."),
+    ("911 continuity of operations", "tabletop", "4", "DISP-COOP", 16, None, "ransomware-911", "eoc",
+     "Keeping 911 answering when CAD fails: manual procedures, backup centre, cyber response."),
+    ("Mass care and shelter operations", "workshop", "6", "EM-MC", 30, None, "derecho-mass-care", "eoc",
+     "Shelters, functional needs and power-dependent residents after a severe storm."),
+    ("Special event security and IED awareness", "tabletop", "4", "POST-LE-SE", 24, 36,
+     "festival-suspicious-package", "rpd", "Suspicious items, standoff and crowd movement at large events."),
+    ("Patrol rifle qualification", "drill", "4", "POST-LE-FQ", 12, 12, None, "range",
+     "Annual qualification course of fire."),
+]
+VENUES = {
+    "eoc": ("EOC Training Room", "HCEM", "200 Courthouse Square, Riverton", 40, "Park behind the courthouse; badge access at the east door."),
+    "rpd": ("Riverton PD Training Room B", "RPD", "15 Main Street, Riverton", 24, "Visitor parking on 5th Street."),
+    "range": ("Harlan County Range", "HCSO", "County Road 12, Harlan", 16, "Eye and ear protection required."),
+}
+DEMO_ZONE = "America/Chicago"
+
+
+async def load_demo_schedule() -> None:
+    """Courses, shared venues and two months of sessions (some past), with reserved seats,
+    enrolments, attendance and one full session with a waitlist. Only when no course exists yet."""
+    from datetime import UTC, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from drillhub.enrolment.tables import Enrollment
+    from drillhub.scheduling.tables import Course, SeatReservation, Session, SessionStaff, Venue
+
+    if await Course.exists():
+        return
+    agencies = {row["code"]: row["id"] for row in await Agency.select(Agency.id, Agency.code)}
+    people = await Person.select(Person.id, Person.agency, Person.email, Person.roles).order_by(Person.id)
+    by_email = {row["email"]: row["id"] for row in people}
+    coordinator = by_email[DEMO_SIGN_INS["coordinator"]]
+    officers = [row for row in people if "officer" in row["roles"]]
+    zone = ZoneInfo(DEMO_ZONE)
+    today = datetime.now(zone).date()
+    async with db.transaction():
+        venues = {}
+        for key, (name, code, address, capacity, notes) in VENUES.items():
+            venue = Venue(name=name, agency=agencies[code], address=address, time_zone=DEMO_ZONE, capacity=capacity,
+                          notes=notes)
+            await venue.save()
+            venues[key] = venue
+        courses = []
+        for title, kind, hours, category, capacity, validity, scenario, venue_key, description in COURSES:
+            course = Course(title=title, description=description, exercise_type=kind, objectives=[],
+                            core_capabilities=[], credit_hours=hours, credit_category=category,
+                            default_capacity=capacity, validity_months=validity,
+                            scenarios=[scenario] if scenario else [])
+            await course.save()
+            courses.append((course, venues[venue_key]))
+        for n in range(26):  # every other weekday or so, from two weeks ago to seven weeks ahead
+            day = today + timedelta(days=-14 + n * 2 + (n % 3))
+            while day.weekday() >= 5:
+                day += timedelta(days=1)
+            course, venue = courses[n % len(courses)]
+            hour = 8 if n % 2 == 0 else 13
+            starts_at = datetime.combine(day, time(hour), zone).astimezone(UTC)
+            hours = max(3, int(course.credit_hours))
+            past = day < today
+            status = Session.Status.completed if past else (Session.Status.draft if n % 11 == 10 else Session.Status.published)
+            if n == 17:
+                status = Session.Status.cancelled
+            session = Session(uid=f"demo-{n}@drillhub", course=course.id, venue=venue.id, meeting_url="",
+                              starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), time_zone=DEMO_ZONE,
+                              capacity=course.default_capacity, status=status, sequence=0,
+                              notes="Bring your agency ID." if n % 4 == 0 else "", coordinator_notes="",
+                              cancel_reason="Instructor unavailable" if n == 17 else "", venue_override_reason="",
+                              created_by=coordinator)
+            await session.save()
+            await SessionStaff.insert(
+                SessionStaff(session=session.id, person=by_email[DEMO_SIGN_INS["facilitator"]], role="facilitator"),
+                SessionStaff(session=session.id, person=by_email[DEMO_SIGN_INS["evaluator"]], role="evaluator"))
+            if n % 3 == 0:
+                await SeatReservation.insert(SeatReservation(
+                    session=session.id, agency=agencies["RPD"], seats=4,
+                    release_at=starts_at - timedelta(days=7), notes="Patrol day shift first"))
+            # fill some sessions completely (the 5th overflows onto the waitlist), others partly
+            wanted = session.capacity + 2 if n == 16 else session.capacity * (40 + (n * 17) % 60) // 100
+            chosen = [officers[(n * 7 + k) % len(officers)] for k in range(min(wanted, len(officers)))]
+            if not past and n in (14, 16, 19):
+                chosen.insert(0, next(row for row in officers if row["email"] == DEMO_SIGN_INS["officer"]))
+            if past and n in (1, 3):
+                chosen.insert(0, next(row for row in officers if row["email"] == DEMO_SIGN_INS["officer"]))
+            seen = set()
+            for position, person in enumerate(chosen):
+                if person["id"] in seen:
+                    continue
+                seen.add(person["id"])
+                full = len(seen) > session.capacity
+                attendance = ("no_show" if position % 7 == 3 else "attended") if past and not full else None
+                requested = starts_at - timedelta(days=20, minutes=-position)
+                await Enrollment.insert(Enrollment(
+                    session=session.id, person=person["id"], status="waitlisted" if full else "enrolled",
+                    reply="ACCEPTED" if position % 3 == 0 else "NEEDS-ACTION", attendance=attendance,
+                    requested_at=requested, changed_at=requested, changed_by=coordinator))

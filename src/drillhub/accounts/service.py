@@ -11,7 +11,7 @@ from drillhub.audit.tables import AuditEvent
 from drillhub.auth.passwords import hash_password, password_problem, verify_password
 from drillhub.auth.service import end_sessions
 from drillhub.errors import Invalid, NotFound
-from drillhub.paging import Page, fetch_page
+from drillhub.paging import PER_PAGE, Page, fetch_page
 
 ROLES = [role.value for role in Person.Role]
 
@@ -43,7 +43,7 @@ async def get_person(person_id: int) -> Person:
     return person
 
 
-async def list_people(filters: PeopleFilter, number: int = 1) -> Page:
+async def list_people(filters: PeopleFilter, number: int = 1, per_page: int = PER_PAGE) -> Page:
     conditions = []
     if filters.search:
         pattern = f"%{filters.search}%"
@@ -65,7 +65,7 @@ async def list_people(filters: PeopleFilter, number: int = 1) -> Page:
         .where(*conditions)
         .order_by(Person.name)
     )
-    return await fetch_page(select, Person.count().where(*conditions), number)
+    return await fetch_page(select, Person.count().where(*conditions), number, per_page)
 
 
 async def _validated(data: PersonInput, person_id: int | None) -> dict:

@@ -511,3 +511,68 @@ def session_input(session: Session, staff: list[dict], reservations: list[dict])
         notes=session.notes, coordinator_notes=session.coordinator_notes,
         override_reason=session.venue_override_reason,
     )
+
+
+# Calendar and visibility -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SessionFilter:
+    agency: str = ""
+    course: str = ""
+    venue: str = ""
+    status: str = ""
+
+
+def may_manage(user) -> bool:
+    """Coordinators (and administrators) schedule and manage every session."""
+    return user.has_role("admin", "coordinator")
+
+
+async def staff_of(session_id: int) -> list[dict]:
+    return await SessionStaff.select(SessionStaff.person, SessionStaff.role, SessionStaff.person.name.as_alias("name")).where(
+        SessionStaff.session == session_id).order_by(SessionStaff.role)
+
+
+async def may_view(user, session: Session) -> bool:
+    """Drafts are for coordinators and the session's staff; anything published is for everyone signed in."""
+    if may_manage(user) or session.status != Session.Status.draft:
+        return True
+    return any(row["person"] == user.person_id for row in await staff_of(session.id))
+
+
+async def sessions_between(start: datetime, end: datetime, filters: SessionFilter, drafts: bool) -> list[dict]:
+    """Sessions overlapping [start, end), with their enrolment counts."""
+    from drillhub.enrolment.tables import Enrollment
+
+    conditions = (Session.starts_at < end) & (Session.ends_at > start)
+    if not drafts:
+        conditions &= Session.status != Session.Status.draft
+    if filters.status in Session.Status.__members__:
+        conditions &= Session.status == filters.status
+    if filters.course.isdigit():
+        conditions &= Session.course == int(filters.course)
+    if filters.venue == "online":
+        conditions &= Session.venue.is_null()
+    elif filters.venue.isdigit():
+        conditions &= Session.venue == int(filters.venue)
+    if filters.agency.isdigit():
+        agency = int(filters.agency)
+        members = Person.select(Person.id).where(Person.agency == agency)
+        conditions &= Session.id.is_in(SeatReservation.select(SeatReservation.session).where(
+            SeatReservation.agency == agency)) | Session.id.is_in(Enrollment.select(Enrollment.session).where(
+                Enrollment.person.is_in(members) & (Enrollment.status == Enrollment.Status.enrolled)))
+    rows = await Session.select(
+        Session.id, Session.starts_at, Session.ends_at, Session.time_zone, Session.status, Session.capacity,
+        Session.course.title.as_alias("title"), Session.venue.name.as_alias("venue_name"),
+    ).where(conditions).order_by(Session.starts_at)
+    if rows:
+        enrolled = await Enrollment.select(Enrollment.session).where(
+            Enrollment.session.is_in([row["id"] for row in rows]) & (Enrollment.status == Enrollment.Status.enrolled))
+        counts: dict[int, int] = {}
+        for entry in enrolled:
+            counts[entry["session"]] = counts.get(entry["session"], 0) + 1
+        for row in rows:
+            row["enrolled"] = counts.get(row["id"], 0)
+            row["local_start"] = row["starts_at"].astimezone(ZoneInfo(row["time_zone"]))
+            row["local_end"] = row["ends_at"].astimezone(ZoneInfo(row["time_zone"]))
+    return rows

@@ -1,0 +1,123 @@
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.response import Redirect, Template
+
+from drillhub import web
+from drillhub.accounts.service import PeopleFilter, list_people
+from drillhub.agencies.service import list_active_agencies
+from drillhub.enrolment.service import (
+    enrol_people,
+    mark_attendance,
+    my_trainings,
+    reply,
+    request_seat,
+    roster,
+    withdraw,
+)
+from drillhub.errors import Conflict, Forbidden, Invalid
+from drillhub.scheduling.service import get_session, may_manage, staff_of
+
+COORDINATORS = ("admin", "coordinator")
+REPLIES = {"accept": "ACCEPTED", "decline": "DECLINED", "tentative": "TENTATIVE"}
+
+
+def _back(request: HTMXRequest, session_id: int) -> Redirect | ClientRedirect:
+    return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
+
+
+class EnrolmentController(Controller):
+    path = "/sessions/{session_id:int}"
+    guards = [web.signed_in_guard]
+
+    @get("/enrol", name="enrolment:pick", guards=[web.require_roles(*COORDINATORS)])
+    async def pick(self, request: HTMXRequest, session_id: FromPath[int], agency: FromQuery[str] = "") -> Template:
+        """Enrol by agency: everyone active in the chosen agency, ticked; untick who should not come."""
+        session = await get_session(session_id)
+        people = (await list_people(PeopleFilter(agency=agency), 1, per_page=500)).items if agency.isdigit() else []
+        taken = {row["person"] for row in await roster(session_id) if row["status"] != "withdrawn"}
+        context = {"session": session, "people": [p for p in people if p["id"] not in taken],
+                   "agencies": await list_active_agencies(), "agency": agency}
+        if request.htmx:
+            return web.partial("enrolment/_people_picker.html", **context)
+        return await web.page(request, "enrolment/enrol.html", **context)
+
+    @post("/enrol", name="enrolment:enrol", guards=[web.require_roles(*COORDINATORS)])
+    async def enrol(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+        form = await request.form()
+        ids = [int(value) for value in form.getall("person", []) if str(value).isdigit()]
+        try:
+            outcomes = await enrol_people(session_id, ids, web.actor(request))
+        except Conflict as refused:
+            await web.flash(request, refused.message, "error")
+            return _back(request, session_id)
+        counts = {status: sum(o.status == status for o in outcomes) for status in ("enrolled", "waitlisted")}
+        others = [f"{o.name} ({o.status}{': ' + o.message if o.message else ''})" for o in outcomes
+                  if o.status not in counts]
+        await web.flash(request, f"{counts['enrolled']} enrolled, {counts['waitlisted']} on the waitlist."
+                        + (f" Not changed: {', '.join(others)}." if others else ""))
+        return _back(request, session_id)
+
+    @post("/request", name="enrolment:request")
+    async def request_seat(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+        user = web.current_user(request)
+        try:
+            outcome = await request_seat(session_id, user.person_id, web.actor(request))
+        except Conflict as refused:
+            await web.flash(request, refused.message, "error")
+        else:
+            await web.flash(request, {"enrolled": "You have a seat. An invitation is on its way.",
+                                      "waitlisted": "The session is full: you are on the waitlist."}.get(
+                outcome.status, f"You are {outcome.status}."))
+        return _back(request, session_id)
+
+    @post("/withdraw", name="enrolment:withdraw")
+    async def withdraw(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+        """Yourself, or (coordinators) anyone."""
+        user = web.current_user(request)
+        raw = str((await request.form()).get("person", ""))
+        person_id = int(raw) if raw.isdigit() else user.person_id
+        if person_id != user.person_id and not may_manage(user):
+            raise Forbidden("You can only withdraw yourself.")
+        await withdraw(session_id, person_id, web.actor(request))
+        await web.flash(request, "Withdrawn; the seat went to the waitlist if anyone was waiting.")
+        return _back(request, session_id)
+
+    @post("/reply", name="enrolment:reply")
+    async def reply(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+        answer = REPLIES.get(str((await request.form()).get("answer", "")), "")
+        try:
+            await reply(session_id, web.current_user(request).person_id, answer)
+        except Invalid as invalid:
+            await web.flash(request, invalid.errors["answer"], "error")
+        else:
+            await web.flash(request, "Your answer is recorded.")
+        return _back(request, session_id)
+
+    @post("/attendance", name="enrolment:attendance")
+    async def attendance(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+        """Coordinators, and the session's facilitators and evaluators, mark who came."""
+        user = web.current_user(request)
+        if not may_manage(user) and not any(row["person"] == user.person_id for row in await staff_of(session_id)):
+            raise Forbidden("Only coordinators and the session's staff mark attendance.")
+        form = await request.form()
+        marks = {int(key.removeprefix("attendance-")): str(value) for key, value in form.items()
+                 if key.startswith("attendance-") and key.removeprefix("attendance-").isdigit() and value}
+        try:
+            await mark_attendance(session_id, marks, web.actor(request))
+        except (Conflict, Invalid) as refused:
+            await web.flash(request, refused.message, "error")
+        else:
+            await web.flash(request, f"Attendance saved for {len(marks)} people.")
+        return _back(request, session_id)
+
+
+class MyTrainingsController(Controller):
+    path = "/my"
+    guards = [web.signed_in_guard]
+
+    @get("/trainings", name="enrolment:mine")
+    async def mine(self, request: HTMXRequest) -> Template:
+        user = web.current_user(request)
+        return await web.page(request, "enrolment/mine.html", trainings=await my_trainings(user.person_id))
+

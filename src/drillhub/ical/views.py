@@ -1,0 +1,85 @@
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.response import Redirect, Template
+
+from drillhub import web
+from drillhub.agencies.service import list_active_agencies
+from drillhub.errors import Forbidden
+from drillhub.ical.service import create_feed, feed_calendar, get_feed, invitation, list_feeds, revoke_feed
+from drillhub.scheduling.service import get_session, may_manage, may_view
+
+ICS = "text/calendar; charset=utf-8"
+
+
+def _calendar(data: bytes, filename: str) -> Response:
+    return Response(data, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@get("/sessions/{session_id:int}/invite.ics", name="ical:session", guards=[web.signed_in_guard])
+async def session_invite(request: HTMXRequest, session_id: FromPath[int]) -> Response:
+    """Coordinators get the invitation with every attendee; anyone else who may see the session gets
+    it with just themselves (if enrolled)."""
+    user = web.current_user(request)
+    session = await get_session(session_id)
+    if not await may_view(user, session):
+        raise Forbidden("This session is still a draft.")
+    settings = request.app.state.settings
+    only = None if may_manage(user) else user.person_id  # attendees: everyone, or just you if you are enrolled
+    data = await invitation(session_id, settings.public_url, settings.mail_from, only)
+    return _calendar(data, f"session-{session_id}.ics")
+
+
+@get("/feeds/{token:str}", name="ical:feed", cache=False)
+async def feed(request: HTMXRequest, token: FromPath[str]) -> Response:
+    """Public but unguessable: a subscription URL. Unknown and revoked tokens answer the same 404."""
+    data = await feed_calendar(token.removesuffix(".ics"), request.app.state.settings.public_url)
+    return Response(data, media_type=ICS, headers={"Cache-Control": "private, max-age=300"})
+
+
+def may_manage_agency_feed(user, agency_id: int) -> bool:
+    """Coordinators manage any agency's feeds; supervisors those of the agencies they oversee."""
+    return may_manage(user) or agency_id in user.supervised_agency_ids
+
+
+class FeedController(Controller):
+    path = "/calendar-feeds"
+    guards = [web.signed_in_guard]
+
+    @get("/", name="feeds:list")
+    async def list_page(self, request: HTMXRequest) -> Template:
+        user = web.current_user(request)
+        manageable = await self._agencies(user)
+        return await web.page(request, "ical/feeds.html", mine=await list_feeds(person_id=user.person_id),
+                              agency_feeds=await list_feeds(agency_ids=[a["id"] for a in manageable]),
+                              agencies=manageable, new_url="")
+
+    async def _agencies(self, user) -> list[dict]:
+        return [a for a in await list_active_agencies() if may_manage_agency_feed(user, a["id"])]
+
+    @post("/", name="feeds:create")
+    async def create(self, request: HTMXRequest) -> Template:
+        user = web.current_user(request)
+        raw = str((await request.form()).get("agency", ""))
+        if raw:
+            if not raw.isdigit() or int(raw) not in {a["id"] for a in await self._agencies(user)}:
+                raise Forbidden("You may not make a feed for this agency.")
+            token = await create_feed(web.actor(request), agency_id=int(raw))
+        else:
+            token = await create_feed(web.actor(request), person_id=user.person_id)
+        manageable = await self._agencies(user)
+        url = f"{request.app.state.settings.public_url}/feeds/{token}.ics"
+        return await web.page(request, "ical/feeds.html", mine=await list_feeds(person_id=user.person_id),
+                              agency_feeds=await list_feeds(agency_ids=[a["id"] for a in manageable]),
+                              agencies=manageable, new_url=url)
+
+    @post("/{feed_id:int}/revoke", name="feeds:revoke")
+    async def revoke(self, request: HTMXRequest, feed_id: FromPath[int]) -> Redirect | ClientRedirect:
+        user = web.current_user(request)
+        feed = await get_feed(feed_id)
+        allowed = feed.person == user.person_id or (feed.agency is not None and may_manage_agency_feed(user, feed.agency))
+        if not allowed:
+            raise Forbidden("This is not your feed.")
+        await revoke_feed(feed_id, web.actor(request))
+        await web.flash(request, "The feed was revoked; its address no longer works.")
+        return web.go_to(request, request.url_for("feeds:list"))
