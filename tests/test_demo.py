@@ -16,3 +16,21 @@ async def test_demo_data_covers_every_role_and_kind_and_loads_twice_alike(app):
         person = await Person.objects().get(Person.email == email)
         assert role in person.roles
         assert await sign_in(email, DEMO_PASSWORD, "", previous_token=None)
+
+
+async def test_demo_schedule_spans_two_months_with_enrolments_and_a_waitlist(app):
+    from datetime import timedelta
+
+    from drillhub.demo import load_demo_schedule
+    from drillhub.enrolment.tables import Enrollment
+    from drillhub.scheduling.tables import Course, Session
+
+    await load_demo()
+    await load_demo_schedule()
+    await load_demo_schedule()  # a second load adds nothing
+    sessions = await Session.select(Session.starts_at, Session.status).order_by(Session.starts_at)
+    assert len(sessions) >= 20 and await Course.count() >= 5
+    assert sessions[-1]["starts_at"] - sessions[0]["starts_at"] >= timedelta(days=55)
+    assert {row["status"] for row in sessions} >= {"published", "completed", "draft", "cancelled"}
+    assert await Enrollment.count().where(Enrollment.status == "waitlisted") >= 1
+    assert await Enrollment.count().where(Enrollment.attendance == "attended") >= 10

@@ -162,7 +162,7 @@ async def load_demo_schedule() -> None:
                             scenarios=[scenario] if scenario else [])
             await course.save()
             courses.append((course, venues[venue_key]))
-        for n in range(26):  # every other weekday or so, from two weeks ago to seven weeks ahead
+        for n in range(30):  # every other weekday or so, from two weeks ago to seven weeks ahead
             day = today + timedelta(days=-14 + n * 2 + (n % 3))
             while day.weekday() >= 5:
                 day += timedelta(days=1)
