@@ -62,6 +62,7 @@ ACCESS = {
     "enrolment:attendance": COORDINATORS,  # and the session's own staff (none in this matrix)
     "enrolment:request": SIGNED_IN, "enrolment:withdraw": SIGNED_IN, "enrolment:reply": SIGNED_IN,
     "enrolment:mine": SIGNED_IN,
+    "enrolment:sign_in_sheet": COORDINATORS,  # and the session's own staff
     "ical:session": SIGNED_IN, "ical:feed": PUBLIC,
     "feeds:list": SIGNED_IN, "feeds:create": SIGNED_IN,
     "feeds:revoke": {"admin", "coordinator", "supervisor"},  # an agency feed: its supervisors and coordinators

@@ -44,7 +44,8 @@ async def seats_of(session_id: int, now: datetime | None = None) -> Seats:
                  enrolled, now or datetime.now(UTC))
 
 
-def _when(row: dict) -> str:
+def describe_when(row: dict) -> str:
+    """'Monday 07 December 2026, 13:00 to 19:00 (America/Chicago)', for e-mails and printouts."""
     zone = ZoneInfo(row["time_zone"])
     start, end = row["starts_at"].astimezone(zone), row["ends_at"].astimezone(zone)
     same_day = start.date() == end.date()
@@ -72,7 +73,7 @@ async def _tell(session_id: int, person_id: int, kind: str) -> None:
         "withdrawal": "You are no longer enrolled in this training.",
         "cancellation": "This training is cancelled.",
     }
-    body = f"{person['name']},\n\n{openings[kind]}\n\n{row['title']}\n{_when(row)}\n{place}\n\n" \
+    body = f"{person['name']},\n\n{openings[kind]}\n\n{row['title']}\n{describe_when(row)}\n{place}\n\n" \
            f"Details, and to accept or decline: {link}\n"
     calendar, method = b"", ""
     if kind in ("invitation", "update", "promotion"):

@@ -1,4 +1,8 @@
-from litestar import Controller, get, post
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import anyio.to_thread
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
@@ -6,7 +10,9 @@ from litestar.response import Redirect, Template
 from drillhub import web
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
+from drillhub.enrolment.pdf import SheetRow, SignInSheet, render_sign_in_sheet
 from drillhub.enrolment.service import (
+    describe_when,
     enrol_people,
     mark_attendance,
     my_trainings,
@@ -16,7 +22,9 @@ from drillhub.enrolment.service import (
     withdraw,
 )
 from drillhub.errors import Conflict, Forbidden, Invalid
+from drillhub.ical import service as ical
 from drillhub.scheduling.service import get_session, may_manage, staff_of
+from drillhub.scheduling.tables import Course
 
 COORDINATORS = ("admin", "coordinator")
 REPLIES = {"accept": "ACCEPTED", "decline": "DECLINED", "tentative": "TENTATIVE"}
@@ -110,6 +118,31 @@ class EnrolmentController(Controller):
         else:
             await web.flash(request, f"Attendance saved for {len(marks)} people.")
         return _back(request, session_id)
+
+
+    @get("/sign-in-sheet.pdf", name="enrolment:sign_in_sheet")
+    async def sign_in_sheet(self, request: HTMXRequest, session_id: FromPath[int]) -> Response:
+        user = web.current_user(request)
+        staff = await staff_of(session_id)
+        if not may_manage(user) and not any(row["person"] == user.person_id for row in staff):
+            raise Forbidden("Only coordinators and the session's staff print the sign-in sheet.")
+        session = await get_session(session_id)
+        row = await ical.session_row(session_id)
+        course = await Course.objects().get(Course.id == session.course)
+        sheet = SignInSheet(
+            title=row["title"],
+            when=describe_when(row),
+            where=f"{row['venue_name']}, {row['venue_address']}" if row["venue_name"] else f"Online: {row['meeting_url']}",
+            credit=f"{course.credit_hours.normalize():f} credit hours" + (
+                f", category {course.credit_category}" if course.credit_category else ""),
+            staff=", ".join(f"{person['name']} ({person['role']})" for person in staff),
+            rows=tuple(SheetRow(entry["name"], entry["agency_code"], entry["badge_number"])
+                       for entry in await roster(session_id) if entry["status"] == "enrolled"),
+            printed=datetime.now(ZoneInfo(session.time_zone)).strftime("%d %b %Y %H:%M"),
+        )
+        data = await anyio.to_thread.run_sync(render_sign_in_sheet, sheet)
+        return Response(data, media_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="sign-in-sheet-session-{session_id}.pdf"'})
 
 
 class MyTrainingsController(Controller):
