@@ -1,7 +1,9 @@
 """The database engine: SQLite by default, PostgreSQL when DRILLHUB_DATABASE_URL names one."""
 
+import asyncio
 import os
 import sqlite3
+from contextlib import asynccontextmanager
 import warnings
 from pathlib import Path
 
@@ -30,8 +32,15 @@ class PooledSQLiteEngine(SQLiteEngine):
     def __init__(self, path: str, **connection_kwargs) -> None:
         super().__init__(path=path, **connection_kwargs)
         self.idle_connections: list = []
+        self.writer_queue = asyncio.Lock()
 
     async def _run_in_new_connection(self, query: str, args=None, query_type="generic", table=None):
+        if query.lstrip()[:6].upper() == "SELECT":
+            return await self._run_pooled(query, args)
+        async with self.writer_queue:  # a lone write waits its turn like a transaction does
+            return await self._run_pooled(query, args)
+
+    async def _run_pooled(self, query: str, args) -> list:
         connection = self.idle_connections.pop() if self.idle_connections else await self.get_connection()
         try:
             async with connection.execute(query, args or []) as cursor:
@@ -89,12 +98,23 @@ def current_engine() -> Engine:
 
 
 def transaction():
-    """A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so two
-    writers queue on the busy timeout instead of failing half-way with 'database is locked'."""
+    """A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so two writers
+    never fail half-way with 'database is locked'; a process's own writers first queue in turn here,
+    as SQLite's busy handler makes waiting writers sleep in ever longer steps. A transaction opened
+    inside another is the same transaction."""
     engine = current_engine()
+    if isinstance(engine, PooledSQLiteEngine) and engine.current_transaction.get() is None:
+        return _queued_write(engine)
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+@asynccontextmanager
+async def _queued_write(engine: "PooledSQLiteEngine"):
+    async with engine.writer_queue:
+        async with engine.transaction(transaction_type=TransactionType.immediate) as transaction:
+            yield transaction
 
 
 async def open_database(engine: Engine) -> None:

@@ -51,3 +51,19 @@ async def test_agency_feeds_for_its_supervisors(signed_in_client, make_session, 
     made = await post_form(supervisor, "/calendar-feeds/", {"agency": str(agency.id)})
     path = made.text.split('<code class="feed-url">')[1].split("</code>")[0].removeprefix("http://127.0.0.1:8000")
     assert session.uid.encode() in (await client.get(path)).content
+
+
+async def test_feeds_answer_not_modified_when_nothing_changed(signed_in_client, make_session, client):
+    session = await make_session()
+    officer = await signed_in_client("officer")
+    await enrol_people(session.id, [officer.person.id], ANONYMOUS)
+    made = await post_form(officer, "/calendar-feeds/")
+    path = made.text.split('<code class="feed-url">')[1].split("</code>")[0].removeprefix("http://127.0.0.1:8000")
+    first = await client.get(path)
+    etag = first.headers["etag"]
+    assert (await client.get(path, headers={"If-None-Match": etag})).status_code == 304
+    from drillhub.scheduling.tables import Session
+
+    await Session.update({Session.sequence: 5}).where(Session.id == session.id)
+    changed = await client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag and b"SEQUENCE:5" in changed.content

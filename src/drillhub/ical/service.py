@@ -1,8 +1,11 @@
 """Sessions as calendar entries: invitations, downloads and private subscription feeds."""
 
+import asyncio
 import hashlib
 import secrets
 from datetime import UTC, datetime
+
+import anyio.to_thread
 
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
@@ -97,8 +100,8 @@ async def revoke_feed(feed_id: int, actor: Actor) -> None:
     await record_event("feed.revoke", actor, target=f"feed {feed_id}")
 
 
-async def feed_calendar(token: str, public_url: str) -> bytes:
-    """The calendar behind a feed token; NotFound for unknown or revoked tokens alike."""
+async def feed_calendar(token: str, public_url: str) -> tuple[bytes, str]:
+    """The calendar behind a feed token and its ETag; NotFound for unknown or revoked tokens alike."""
     feed = await CalendarFeed.objects().where(
         (CalendarFeed.token_hash == feed_token_hash(token)) & CalendarFeed.revoked_at.is_null()).first()
     if feed is None:
@@ -119,4 +122,19 @@ async def feed_calendar(token: str, public_url: str) -> bytes:
         name = "Agency trainings"
         sessions = Session.select(*SESSION_COLUMNS).where(visible & (Session.id.is_in(enrolled) | Session.id.is_in(reserved)))
     rows = await sessions.order_by(Session.starts_at)
-    return render([event_for(row, public_url) for row in rows], name=name)
+    fingerprint = hashlib.sha256(repr([name, public_url, *(tuple(row.values()) for row in rows)]).encode()).hexdigest()
+    async with _RENDERING.setdefault(fingerprint, asyncio.Lock()):  # concurrent misses wait for one render
+        if fingerprint not in _RENDERED_FEEDS:
+            data = await anyio.to_thread.run_sync(lambda: render([event_for(row, public_url) for row in rows], name=name))
+            if len(_RENDERED_FEEDS) >= FEED_CACHE_SIZE:
+                _RENDERED_FEEDS.pop(next(iter(_RENDERED_FEEDS)))
+            _RENDERED_FEEDS[fingerprint] = data
+    _RENDERING.pop(fingerprint, None)
+    return _RENDERED_FEEDS[fingerprint], fingerprint[:32]
+
+
+# Rendering thousands of entries takes seconds, and the same rows always render alike: the result is
+# kept per process by a fingerprint of the rows (a cache that cannot go stale, not shared state).
+FEED_CACHE_SIZE = 32
+_RENDERED_FEEDS: dict[str, bytes] = {}
+_RENDERING: dict[str, asyncio.Lock] = {}

@@ -33,8 +33,11 @@ async def session_invite(request: HTMXRequest, session_id: FromPath[int]) -> Res
 @get("/feeds/{token:str}", name="ical:feed", cache=False)
 async def feed(request: HTMXRequest, token: FromPath[str]) -> Response:
     """Public but unguessable: a subscription URL. Unknown and revoked tokens answer the same 404."""
-    data = await feed_calendar(token.removesuffix(".ics"), request.app.state.settings.public_url)
-    return Response(data, media_type=ICS, headers={"Cache-Control": "private, max-age=300"})
+    data, etag = await feed_calendar(token.removesuffix(".ics"), request.app.state.settings.public_url)
+    headers = {"Cache-Control": "private, max-age=300", "ETag": f'"{etag}"'}
+    if request.headers.get("if-none-match") == f'"{etag}"':
+        return Response(b"", status_code=304, headers=headers)
+    return Response(data, media_type=ICS, headers=headers)
 
 
 def may_manage_agency_feed(user, agency_id: int) -> bool:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from piccolo.query.functions.aggregate import Count
+
 from drillhub import db
 from drillhub.accounts.tables import Person
 from drillhub.agencies.tables import Agency
@@ -566,11 +568,10 @@ async def sessions_between(start: datetime, end: datetime, filters: SessionFilte
         Session.course.title.as_alias("title"), Session.venue.name.as_alias("venue_name"),
     ).where(conditions).order_by(Session.starts_at)
     if rows:
-        enrolled = await Enrollment.select(Enrollment.session).where(
-            Enrollment.session.is_in([row["id"] for row in rows]) & (Enrollment.status == Enrollment.Status.enrolled))
-        counts: dict[int, int] = {}
-        for entry in enrolled:
-            counts[entry["session"]] = counts.get(entry["session"], 0) + 1
+        enrolled = await Enrollment.select(Enrollment.session, Count()).where(
+            Enrollment.session.is_in([row["id"] for row in rows]) & (Enrollment.status == Enrollment.Status.enrolled)
+        ).group_by(Enrollment.session)
+        counts = {entry["session"]: entry["count"] for entry in enrolled}
         for row in rows:
             row["enrolled"] = counts.get(row["id"], 0)
             row["local_start"] = row["starts_at"].astimezone(ZoneInfo(row["time_zone"]))
