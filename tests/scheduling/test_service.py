@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from icalendar import Calendar
 
 from drillhub.audit.service import Actor
 from drillhub.audit.tables import AuditEvent
@@ -129,7 +130,11 @@ async def test_moving_a_session_raises_the_sequence_and_tells_everyone_enrolled(
     kinds = [row["kind"] for row in await OutboxMessage.select(OutboxMessage.kind).order_by(OutboxMessage.id)]
     assert kinds == ["invitation", "update"]
     update = await OutboxMessage.select().where(OutboxMessage.kind == "update").first()
-    assert "SEQUENCE:1" in update["calendar"] and "METHOD:REQUEST" in update["calendar"]
+    invitation = await OutboxMessage.select().where(OutboxMessage.kind == "invitation").first()
+    first, second = (Calendar.from_ical(row["calendar"]).walk("VEVENT")[0] for row in (invitation, update))
+    assert first["UID"] == second["UID"] == moved.uid  # the same entry, replaced in the attendee's calendar
+    assert (first["SEQUENCE"], second["SEQUENCE"]) == (0, 1) and "METHOD:REQUEST" in update["calendar"]
+    assert second.decoded("DTSTART").hour == 10
 
 
 async def test_more_capacity_promotes_the_waitlist(make_course, make_venue, make_person):

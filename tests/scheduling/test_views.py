@@ -36,6 +36,8 @@ async def test_the_live_conflict_panel_and_the_form_keeping_input(signed_in_clie
     refused = await post_form(coordinator, "/sessions/", form(course, venue, capacity="8", notes="keep me"))
     assert refused.status_code == 422 and "give a reason to book it anyway" in refused.text
     assert "keep me" in refused.text and "is booked for" in refused.text
+    backwards = await post_htmx(coordinator, "/sessions/check", form(course, venue, ends_at=f"{DAY}T08:00"))
+    assert "The session must end after it starts." in backwards.text  # shown while editing, before saving
     partial = await post_htmx(coordinator, "/sessions/", form(course, venue, ends_at=f"{DAY}T08:00"))
     assert partial.status_code == 422 and partial.text.lstrip().startswith('<section id="session-form">')
 
