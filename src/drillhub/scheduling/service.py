@@ -107,18 +107,25 @@ async def list_courses(include_inactive: bool = False) -> list[dict]:
     return await (query if include_inactive else query.where(Course.active.eq(True)))
 
 
-async def save_course(course_id: int | None, data: CourseInput, actor: Actor) -> Course:
-    values = await _course_values(data)
+async def _save_row(table, row_id: int | None, values: dict, actor: Actor, label: str) -> int:
+    """Insert or update one course or venue, and audit it."""
     async with db.transaction():
-        if course_id is None:
-            course = Course(**values)
-            await course.save()
-            course_id = course.id
+        if row_id is None:
+            row = table(**values)
+            await row.save()
+            row_id = row.id
         else:
-            await get_course(course_id)
-            await Course.update(values).where(Course.id == course_id)
-        await record_event("course.save", actor, target=f"course {course_id} {values['title']}")
-    return await get_course(course_id)
+            await table.update(values).where(table.id == row_id)
+        name = table._meta.tablename
+        await record_event(f"{name}.save", actor, target=f"{name} {row_id} {label}")
+    return row_id
+
+
+async def save_course(course_id: int | None, data: CourseInput, actor: Actor) -> Course:
+    if course_id is not None:
+        await get_course(course_id)
+    values = await _course_values(data)
+    return await get_course(await _save_row(Course, course_id, values, actor, values["title"]))
 
 
 # Venues --------------------------------------------------------------------------------------------
@@ -166,17 +173,10 @@ async def list_venues(include_inactive: bool = False) -> list[dict]:
 
 
 async def save_venue(venue_id: int | None, data: VenueInput, actor: Actor) -> Venue:
+    if venue_id is not None:
+        await get_venue(venue_id)
     values = await _venue_values(data)
-    async with db.transaction():
-        if venue_id is None:
-            venue = Venue(**values)
-            await venue.save()
-            venue_id = venue.id
-        else:
-            await get_venue(venue_id)
-            await Venue.update(values).where(Venue.id == venue_id)
-        await record_event("venue.save", actor, target=f"venue {venue_id} {values['name']}")
-    return await get_venue(venue_id)
+    return await get_venue(await _save_row(Venue, venue_id, values, actor, values["name"]))
 
 
 # Sessions ------------------------------------------------------------------------------------------
