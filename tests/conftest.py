@@ -25,6 +25,7 @@ from drillhub.app import create_app
 from drillhub.auth.passwords import hash_password, use_low_cost_hashing
 from drillhub.piccolo_app import APP_CONFIG
 from drillhub.enrolment.tables import ENROLLMENT_UNIQUE_INDEX
+from drillhub.exercises.tables import RUN_EVENT_UNIQUE_INDEX
 from drillhub.settings import Settings
 from tests.support import PASSWORD, sign_in
 
@@ -53,6 +54,7 @@ async def _create_tables(database_url: str) -> None:
     db.use_engine(engine)
     await create_db_tables(*APP_CONFIG.table_classes)
     await engine.run_ddl(ENROLLMENT_UNIQUE_INDEX)
+    await engine.run_ddl(RUN_EVENT_UNIQUE_INDEX)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ TABLE_MODULES = [
     "drillhub.enrolment.tables",
     "drillhub.ical.tables",
     "drillhub.mail.tables",
+    "drillhub.exercises.tables",
 ]
 
 APP_CONFIG = AppConfig(

@@ -1,0 +1,285 @@
+"""Playing exercises: runs whose state is their append-only record replayed through the engine.
+
+Every change locks the run row, rebuilds the state from the record, checks the request against it
+(right node, a role this person holds, a choice offered to that role) and appends events. Nothing is
+updated in place, so a browser refresh, a phone waking up or a server restart finds the run exactly
+where the record says it is.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from drillhub import db
+from drillhub.accounts.tables import Person
+from drillhub.audit.service import Actor, record_event
+from drillhub.errors import Conflict, Forbidden, NotFound
+from drillhub.exercises.tables import Run, RunEvent, RunParticipant
+from drillhub.scenarios import engine
+from drillhub.scenarios.engine import Compiled, EngineError, RunState
+from drillhub.scenarios.service import compiled_text, get_current
+
+ENGINE_KINDS = (RunEvent.Kind.decision, RunEvent.Kind.confirm, RunEvent.Kind.advance, RunEvent.Kind.timeout)
+
+
+@dataclass
+class Played:
+    """A run as its record says it is now."""
+
+    run: Run
+    compiled: Compiled
+    state: RunState
+    step: int  # nodes moved through so far; a form names the step it was shown at
+    node_started_at: datetime
+    last_seq: int
+    roles_of: dict[int, list[str]] = field(default_factory=dict)  # person -> the roles they hold
+
+    @property
+    def node(self):
+        return self.compiled.nodes.get(self.state.node)
+
+
+def replay(compiled: Compiled, events: list[dict]) -> tuple[RunState, int, datetime | None]:
+    """The engine state after the recorded steps, how many advances there were, and when the
+    current node began."""
+    state, step, started = engine.start(compiled), 0, events[0]["at"] if events else None
+    for event in events:
+        kind = event["kind"]
+        if kind == RunEvent.Kind.decision:
+            state = engine.decide(compiled, state, event["role"], event["choice"])
+        elif kind == RunEvent.Kind.confirm:
+            state = engine.confirm(compiled, state, event["choice"])
+        elif kind in (RunEvent.Kind.advance, RunEvent.Kind.timeout):
+            state = (engine.advance if kind == RunEvent.Kind.advance else engine.time_out)(compiled, state)
+            step, started = step + 1, event["at"]
+    return state, step, started
+
+
+async def load(run_id: int) -> Played:
+    run = await Run.objects().where(Run.id == run_id).first()
+    if run is None:
+        raise NotFound("No such exercise run.")
+    version = await run.get_related(Run.scenario)
+    compiled = compiled_text(version.source_text)
+    events = await RunEvent.select(RunEvent.kind, RunEvent.role, RunEvent.choice, RunEvent.at, RunEvent.seq).where(
+        RunEvent.run == run_id).order_by(RunEvent.seq)
+    state, step, started = replay(compiled, [e for e in events if e["kind"] in (*ENGINE_KINDS, RunEvent.Kind.start)])
+    roles_of: dict[int, list[str]] = {}
+    for row in await RunParticipant.select(RunParticipant.person, RunParticipant.role).where(RunParticipant.run == run_id):
+        if row["role"]:
+            roles_of.setdefault(row["person"], []).append(row["role"])
+    return Played(run, compiled, state, step, started or run.created_at, events[-1]["seq"] if events else 0, roles_of)
+
+
+class _Record:
+    """Appends events to one run inside the caller's transaction, numbering them in order."""
+
+    def __init__(self, played: Played) -> None:
+        self.played = played
+        self.seq = played.last_seq
+        self.now = datetime.now(UTC)
+
+    async def add(self, kind: str, **values) -> None:
+        self.seq += 1
+        fields = {"role": "", "node": self.played.state.node, "choice": "", "rationale": "", "data": {}, **values}
+        await RunEvent.insert(RunEvent(run=self.played.run.id, seq=self.seq, step=self.played.step, kind=kind,
+                                       at=self.now, **fields))
+
+    async def advance(self, timed_out: bool = False) -> None:
+        """Move on, recording the variable changes it made; end the run at an ending."""
+        state = self.played.state
+        after = (engine.time_out if timed_out else engine.advance)(self.played.compiled, state)
+        await self.add(RunEvent.Kind.timeout if timed_out else RunEvent.Kind.advance, data={"to": after.node})
+        for change in after.changes:
+            await self.add(RunEvent.Kind.change, choice=change.choice, data={
+                "variable": change.variable, "before": change.before, "after": change.after, "wanted": change.wanted})
+        self.played.state, self.played.step = after, self.played.step + 1
+        if after.ended:
+            await self.add(RunEvent.Kind.end, data={"ending": after.node})
+            await Run.update({Run.status: Run.Status.ended}).where(Run.id == self.played.run.id)
+
+    async def close(self) -> None:
+        await Run.update({Run.updated_at: self.now}).where(Run.id == self.played.run.id)
+
+
+async def start_self_paced(slug: str, person_id: int, role: str, actor: Actor) -> Run:
+    """One person plays a scenario alone: one role (the others take the expected action), or all."""
+    version = await get_current(slug)
+    compiled = compiled_text(version.source_text)
+    roles = list(compiled.role_ids) if role == "all" else [role]
+    if role != "all" and role not in compiled.role_ids:
+        raise NotFound("This scenario has no such role.")
+    person = await Person.select(Person.agency).where(Person.id == person_id).first()
+    now = datetime.now(UTC)
+    async with db.transaction():
+        run = Run(scenario=version.id, mode=Run.Mode.self_paced, status=Run.Status.running, owner=person_id,
+                  created_at=now, updated_at=now)
+        await run.save()
+        await RunParticipant.insert(*(RunParticipant(run=run.id, person=person_id, agency=person["agency"], role=held,
+                                                     joined_at=now) for held in roles))
+        await RunEvent.insert(RunEvent(run=run.id, seq=1, step=0, kind=RunEvent.Kind.start, at=now, person=person_id,
+                                       role="", node=compiled.scenario.start, choice="", rationale="",
+                                       data={"roles": roles, "scenario": version.slug, "sha256": version.sha256}))
+        await record_event("run.start", actor, target=f"run {run.id} {version.slug}", detail={"roles": roles})
+        played = await load(run.id)
+        record = _Record(played)
+        await _carry_on(played, record)
+        await record.close()
+    return run
+
+
+def may_see(played: Played, person_id: int) -> bool:
+    return played.run.owner == person_id or person_id in played.roles_of or played.run.facilitator == person_id
+
+
+async def _checked(run_id: int, person_id: int, step: int) -> Played:
+    await db.lock_row(Run, run_id)
+    played = await load(run_id)
+    if not may_see(played, person_id):
+        raise Forbidden("You are not taking part in this exercise.")
+    if played.run.status != Run.Status.running:
+        raise Conflict(f"This exercise is {played.run.status}.")
+    if step != played.step:
+        raise Conflict("The exercise has moved on since this page was shown; here is where it is now.")
+    return played
+
+
+def _stand_in_choice(played: Played, role: str) -> engine.Choice | None:
+    """What a role nobody plays chooses: the expected action, else the default, else the first offered."""
+    offered = engine.available_choices(played.compiled, played.state, role)
+    decision = engine.current_decision(played.compiled, played.state)
+    return (next((c for c in offered if c.expected), None)
+            or next((c for c in offered if decision and c.id == decision.default_choice), None)
+            or (offered[0] if offered else None))
+
+
+async def decide(run_id: int, step: int, role: str, choice_id: str, rationale: str, person_id: int,
+                 actor: Actor) -> None:
+    """Record one role's decision; in self-paced play also the roles nobody plays, then move on."""
+    async with db.transaction():
+        played = await _checked(run_id, person_id, step)
+        if role not in played.roles_of.get(person_id, []):
+            raise Forbidden("You do not hold this role in the exercise.")
+        decision = engine.current_decision(played.compiled, played.state)
+        try:
+            after = engine.decide(played.compiled, played.state, role, choice_id)
+        except EngineError as refused:
+            raise Conflict(str(refused)) from None
+        record = _Record(played)
+        person = await Person.select(Person.agency).where(Person.id == person_id).first()
+        choice = next(c for c in decision.choices if c.id == choice_id)
+        await record.add(RunEvent.Kind.decision, person=person_id, agency=person["agency"], role=role,
+                         choice=choice_id, rationale=rationale.strip()[:4000], shown_at=played.node_started_at,
+                         expected=choice.expected)
+        played.state = after
+        if played.run.mode == Run.Mode.self_paced:
+            if decision.mode == "team":  # playing alone, your vote is the team's choice
+                await record.add(RunEvent.Kind.confirm, choice=choice_id, person=person_id, data={"by": "player"})
+                played.state = engine.confirm(played.compiled, played.state, choice_id)
+            await _carry_on(played, record)
+        await record.close()
+
+
+async def _carry_on(played: Played, record: _Record) -> None:
+    """Self-paced: roles nobody plays take their stand-in choice, a team decision nobody plays is
+    settled the same way, and the run moves on, until the player has something to do."""
+    compiled, mine = played.compiled, {role for roles in played.roles_of.values() for role in roles}
+    while not played.state.ended:
+        decision = engine.current_decision(compiled, played.state)
+        if decision is None:
+            return  # a scene to read: the player moves on
+        deciders = engine.deciding_roles(decision, compiled.role_ids)
+        if decision.mode == "team":
+            if played.state.confirmed is None:
+                if mine & set(deciders):
+                    return
+                stand_in = _stand_in_choice(played, deciders[0])
+                await record.add(RunEvent.Kind.confirm, choice=stand_in.id, data={"stand_in": True})
+                played.state = engine.confirm(compiled, played.state, stand_in.id)
+        else:
+            for role in engine.waiting_on(compiled, played.state):
+                if role not in mine:
+                    stand_in = _stand_in_choice(played, role)
+                    await record.add(RunEvent.Kind.decision, role=role, choice=stand_in.id, expected=stand_in.expected,
+                                     shown_at=played.node_started_at, data={"stand_in": True})
+                    played.state = engine.decide(compiled, played.state, role, stand_in.id)
+            if engine.waiting_on(compiled, played.state):
+                return
+        await record.advance()
+        played.node_started_at = record.now
+
+
+async def continue_run(run_id: int, step: int, person_id: int) -> None:
+    """Move on from a scene without a decision."""
+    async with db.transaction():
+        played = await _checked(run_id, person_id, step)
+        if played.node is None or played.node.decision is not None:
+            raise Conflict("This scene needs a decision before moving on.")
+        record = _Record(played)
+        await record.advance()
+        if played.run.mode == Run.Mode.self_paced:
+            await _carry_on(played, record)
+        await record.close()
+
+
+async def my_runs(person_id: int) -> list[dict]:
+    return await Run.select(Run.id, Run.mode, Run.status, Run.created_at, Run.updated_at,
+                            Run.scenario.title.as_alias("title"), Run.scenario.slug.as_alias("slug")).where(
+        Run.owner == person_id).order_by(Run.updated_at, ascending=False)
+
+
+@dataclass(frozen=True)
+class DebriefLine:
+    node_title: str
+    role_title: str
+    choice_label: str
+    expected: bool
+    expected_labels: tuple[str, ...]
+    rationale: str
+    seconds: int
+    stand_in: bool
+    debrief: str
+
+
+@dataclass(frozen=True)
+class Debrief:
+    title: str
+    ending_title: str
+    ending_summary: str
+    outcomes: dict[str, str]  # objective description -> met / partially met / not met
+    path: tuple[str, ...]  # node titles in order
+    lines: tuple[DebriefLine, ...]
+    scores: dict[str, int]  # objective description -> points
+    expected_rate: float | None  # share of the player's own decisions that were the expected action
+
+
+async def debrief(run_id: int, person_id: int) -> Debrief:
+    played = await load(run_id)
+    if not may_see(played, person_id):
+        raise Forbidden("You are not taking part in this exercise.")
+    if played.run.status != Run.Status.ended:
+        raise Conflict("The debrief is ready when the exercise ends.")
+    scenario = played.compiled.scenario
+    titles = {node.id: node.title for node in scenario.nodes} | {e.id: e.title for e in scenario.endings}
+    roles = {role.id: role.title for role in scenario.roles}
+    objectives = {objective.id: objective.description for objective in scenario.objectives}
+    events = await RunEvent.select().where((RunEvent.run == run_id) & (RunEvent.kind == RunEvent.Kind.decision)).order_by(
+        RunEvent.seq).output(load_json=True)
+    lines = []
+    for event in events:
+        choices = played.compiled.nodes[event["node"]].decision.choices
+        chosen = next(c for c in choices if c.id == event["choice"])
+        lines.append(DebriefLine(
+            node_title=titles[event["node"]], role_title=roles[event["role"]], choice_label=chosen.label,
+            expected=bool(event["expected"]), expected_labels=tuple(c.label for c in choices if c.expected),
+            rationale=event["rationale"], seconds=int((event["at"] - (event["shown_at"] or event["at"])).total_seconds()),
+            stand_in=bool(event["data"].get("stand_in")), debrief=chosen.debrief,
+        ))
+    own = [line for line in lines if not line.stand_in]
+    ending = played.compiled.endings[played.state.node]
+    return Debrief(
+        title=scenario.title, ending_title=ending.title, ending_summary=ending.summary,
+        outcomes={objectives[key]: value.replace("_", " ") for key, value in ending.objectives.items()},
+        path=tuple(titles[node] for node in played.state.path), lines=tuple(lines),
+        scores={objectives[key]: value for key, value in played.state.scores.items()},
+        expected_rate=sum(line.expected for line in own) / len(own) if own else None,
+    )

@@ -1,0 +1,108 @@
+import pytest
+
+from drillhub.audit.service import Actor
+from drillhub.errors import Conflict, Forbidden
+from drillhub.exercises.service import continue_run, debrief, decide, load, my_runs, start_self_paced
+from drillhub.exercises.tables import Run, RunEvent
+from drillhub.scenarios.service import compiled_text
+
+
+def actor(person) -> Actor:
+    return Actor(person_id=person.id, label=person.email)
+
+
+async def kinds(run_id: int) -> list[str]:
+    return [row["kind"] for row in await RunEvent.select(RunEvent.kind).where(RunEvent.run == run_id).order_by(RunEvent.seq)]
+
+
+async def test_playing_every_role_alone_to_an_ending(bridge, make_person):
+    player = await make_person()
+    run = await start_self_paced("bridge-collapse", player.id, "all", actor(player))
+    played = await load(run.id)
+    assert (played.state.node, played.step) == ("collapse", 0)
+    for role, choice in [("patrol", "perimeter"), ("fire", "throw-lines"), ("dispatch", "tone-out")]:
+        await decide(run.id, 0, role, choice, f"{role} reasoning", player.id, actor(player))
+    played = await load(run.id)
+    assert (played.state.node, played.step) == ("command-post", 1)
+    await decide(run.id, 1, "fire", "boats-staged", "Too risky to launch at night", player.id, actor(player))
+    played = await load(run.id)
+    assert played.state.ended and played.state.node == "partial-ending" and played.run.status == "ended"
+    assert await kinds(run.id) == ["start", "decision", "decision", "decision", "advance", "change", "change",
+                                   "decision", "confirm", "advance", "change", "end"]
+    decision = await RunEvent.select().where((RunEvent.kind == "decision") & (RunEvent.role == "patrol")).first()
+    assert (decision["person"], decision["agency"], decision["choice"], decision["expected"]) == (
+        player.id, player.agency, "perimeter", True)
+    assert decision["rationale"] == "patrol reasoning" and decision["shown_at"] <= decision["at"]
+    change = await RunEvent.select().where(RunEvent.kind == "change").output(load_json=True).first()
+    assert change["data"] == {"variable": "crowd", "before": "panicked", "after": "dispersed", "wanted": "dispersed"}
+
+
+async def test_one_role_alone_the_others_take_the_expected_action(bridge, make_person):
+    player = await make_person()
+    run = await start_self_paced("bridge-collapse", player.id, "dispatch", actor(player))
+    stand_ins = await RunEvent.select(RunEvent.role, RunEvent.choice).where(RunEvent.kind == "decision").output(
+        load_json=True)
+    assert {row["role"]: row["choice"] for row in stand_ins} == {"patrol": "perimeter", "fire": "throw-lines"}
+    await decide(run.id, 0, "dispatch", "tone-out", "", player.id, actor(player))
+    assert (await load(run.id)).state.node == "command-post"
+    with pytest.raises(Forbidden):
+        await decide(run.id, 1, "fire", "boats-staged", "", player.id, actor(player))  # not this player's role
+    await decide(run.id, 1, "dispatch", "boats-staged", "", player.id, actor(player))
+    assert (await load(run.id)).state.ended
+
+
+async def test_refusals_record_nothing(bridge, make_person):
+    player, stranger = await make_person(), await make_person()
+    run = await start_self_paced("bridge-collapse", player.id, "all", actor(player))
+    before = await kinds(run.id)
+    with pytest.raises(Forbidden):
+        await decide(run.id, 0, "patrol", "perimeter", "", stranger.id, actor(stranger))
+    with pytest.raises(Conflict, match="not offered to the patrol role"):
+        await decide(run.id, 0, "patrol", "throw-lines", "", player.id, actor(player))
+    await decide(run.id, 0, "patrol", "perimeter", "", player.id, actor(player))
+    with pytest.raises(Conflict, match="already decided"):  # a double click
+        await decide(run.id, 0, "patrol", "perimeter", "", player.id, actor(player))
+    with pytest.raises(Conflict, match="moved on"):  # a form from an earlier scene
+        await decide(run.id, 3, "fire", "throw-lines", "", player.id, actor(player))
+    assert await kinds(run.id) == [*before, "decision"]
+
+
+async def test_the_record_alone_rebuilds_the_run_after_a_restart(bridge, make_person):
+    player = await make_person()
+    run = await start_self_paced("bridge-collapse", player.id, "all", actor(player))
+    for role, choice in [("patrol", "wait"), ("fire", "wait"), ("dispatch", "wait")]:
+        await decide(run.id, 0, role, choice, "", player.id, actor(player))
+    compiled_text.cache_clear()  # as if the server had restarted: nothing kept in memory
+    played = await load(run.id)
+    assert played.state.node == "chaos" and played.state.variables["victims_in_water"] == 12
+    with pytest.raises(Conflict, match="needs a decision"):
+        await continue_run(run.id, 1, player.id)
+    await decide(run.id, 1, "fire", "keep-going", "", player.id, actor(player))
+    assert (await load(run.id)).state.node == "late-rescue"
+    await continue_run(run.id, 2, player.id)
+    assert (await load(run.id)).state.node == "poor-ending"
+    seqs = [row["seq"] for row in await RunEvent.select(RunEvent.seq).where(RunEvent.run == run.id).order_by(RunEvent.seq)]
+    assert seqs == list(range(1, len(seqs) + 1))
+
+
+async def test_debrief_compares_choices_with_the_expected_actions(bridge, make_person):
+    player = await make_person()
+    run = await start_self_paced("bridge-collapse", player.id, "patrol", actor(player))
+    with pytest.raises(Conflict, match="when the exercise ends"):
+        await debrief(run.id, player.id)
+    await decide(run.id, 0, "patrol", "wait", "Wanted more information", player.id, actor(player))
+    played = await load(run.id)
+    assert played.state.node == "command-post"  # the fire stand-in took the lead decision at chaos
+    await decide(run.id, played.step, "patrol", "boats-now", "Six in the water", player.id, actor(player))
+    report = await debrief(run.id, player.id)
+    assert report.ending_title == "Everyone out of the water"
+    own = [line for line in report.lines if not line.stand_in]
+    assert [line.choice_label for line in own] == ["Wait for more information", "Launch both boats now"]
+    assert not own[0].expected and own[0].debrief == "Waiting costs lives." and own[0].rationale == "Wanted more information"
+    assert own[0].expected_labels == ("Push the crowd back from the bank", "Throw lines to people near the bank",
+                                      "Tone out the water rescue team")
+    assert report.path == ("The bridge gives way", "The bank is crowded", "Unified command", "Everyone out of the water")
+    assert report.expected_rate == 0.0 and report.outcomes["Start water rescue safely."] == "met"
+    assert report.scores == {"Establish unified command within 15 minutes.": 1, "Start water rescue safely.": 5}  # stand-ins 2 + 1, boats 2
+    assert [row["id"] for row in await my_runs(player.id)] == [run.id]
+    assert (await Run.objects().get(Run.id == run.id)).status == "ended"
