@@ -11,6 +11,7 @@ from litestar.routes import HTTPRoute
 
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import ANONYMOUS
+from drillhub.exercises.service import start_self_paced
 from drillhub.ical.service import create_feed
 from drillhub.ical.tables import CalendarFeed
 from drillhub.scenarios.service import add_upload
@@ -18,6 +19,7 @@ from tests.conftest import new_client
 from tests.support import csrf_token, sign_in
 
 PUBLIC, SIGNED_IN = "public", "signed in"
+PLAYERS_ONLY = "the run's own players"  # the matrix's run belongs to someone else: every role gets 403
 ADMIN = {"admin"}
 SCENARIO_READERS = {"admin", "coordinator", "facilitator", "evaluator"}
 COORDINATORS = {"admin", "coordinator"}
@@ -67,6 +69,9 @@ ACCESS = {
     "feeds:list": SIGNED_IN, "feeds:create": SIGNED_IN,
     "feeds:revoke": {"admin", "coordinator", "supervisor"},  # an agency feed: its supervisors and coordinators
     "outbox:list": ADMIN, "outbox:send": ADMIN,
+    "exercises:home": SIGNED_IN, "exercises:start": SIGNED_IN,
+    "exercises:play": PLAYERS_ONLY, "exercises:decide": PLAYERS_ONLY, "exercises:continue": PLAYERS_ONLY,
+    "exercises:debrief": PLAYERS_ONLY,
 }
 ROLES = [role.value for role in Person.Role]
 BRIDGE = (Path(__file__).parent / "scenarios" / "files" / "bridge.yaml").read_text()
@@ -105,9 +110,10 @@ async def test_role_route_matrix(app, role, make_person, make_agency, make_sessi
     session = await make_session()
     token = await create_feed(ANONYMOUS, agency_id=agency.id)
     feed = await CalendarFeed.select(CalendarFeed.id).first()
+    run = await start_self_paced(scenario.slug, target.id, "all", ANONYMOUS)
     ids = {"agency_id": agency.id, "person_id": target.id, "slug": scenario.slug, "session_id": session.id,
            "course_id": session.course, "venue_id": session.venue, "feed_id": feed["id"],
-           "token": f"not-{token[:8]}.ics"}
+           "token": f"not-{token[:8]}.ics", "run_id": run.id}
     async with new_client(app) as client:
         if role != "anonymous":
             me = await make_person(roles=(role,), supervised=[agency] if role == "supervisor" else ())
@@ -122,6 +128,8 @@ async def test_role_route_matrix(app, role, make_person, make_agency, make_sessi
                 ok = response.status_code != 403 and not sent_to_sign_in(response)
             elif role == "anonymous":
                 ok = sent_to_sign_in(response)
+            elif rule == PLAYERS_ONLY:
+                ok = response.status_code == 403
             elif rule == SIGNED_IN or role in rule:
                 ok = response.status_code != 403 and not sent_to_sign_in(response) and response.status_code < 500
             else:

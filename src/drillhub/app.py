@@ -26,6 +26,7 @@ from drillhub.background import run_forever
 from drillhub.dashboard.views import home
 from drillhub.enrolment.views import EnrolmentController, MyTrainingsController
 from drillhub.errors import DomainError
+from drillhub.exercises.views import ExerciseController
 from drillhub.health import healthz
 from drillhub.ical.views import FeedController, feed, session_invite
 from drillhub.mail.views import OutboxController
@@ -163,6 +164,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             session_invite,
             feed,
             OutboxController,
+            ExerciseController,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"]),
         ],
         middleware=[session_middleware(settings)],

@@ -1,0 +1,93 @@
+from litestar import Controller, get, post
+from litestar.params import FromPath
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.response import Redirect, Template
+
+from drillhub import web
+from drillhub.errors import Conflict, Forbidden
+from drillhub.exercises.service import continue_run, debrief, decide, load, may_see, my_runs, start_self_paced
+from drillhub.scenarios import engine
+from drillhub.scenarios.model import clock_seconds
+from drillhub.scenarios.service import LibraryFilter, list_library
+
+
+def scene(played, person_id: int) -> dict:
+    """What this person sees now: the scene, what their roles know, and a form for each decision of theirs."""
+    compiled, state = played.compiled, played.state
+    mine = played.roles_of.get(person_id, [])
+    titles = {role.id: role.title for role in compiled.scenario.roles}
+    node = played.node
+    forms = []
+    if node is not None and node.decision is not None:
+        decision = node.decision
+        deciders = engine.deciding_roles(decision, compiled.role_ids)
+        if decision.mode == "team":
+            if state.confirmed is None and set(mine) & set(deciders):
+                role = next(r for r in deciders if r in mine)
+                forms.append({"role": role, "title": "the team", "choices": engine.available_choices(compiled, state, role)})
+        else:
+            for role in engine.waiting_on(compiled, state):
+                if role in mine:
+                    forms.append({"role": role, "title": titles[role],
+                                  "choices": engine.available_choices(compiled, state, role)})
+    injects = sorted((inject for inject in (node.injects if node else []) if not inject.contingency
+                      and ("all" in inject.to or set(inject.to) & set(mine))), key=lambda i: clock_seconds(i.at))
+    return {
+        "played": played, "node": node, "forms": forms, "injects": injects,
+        "role_info": [(titles[role], node.role_info[role]) for role in mine if node and role in node.role_info],
+        "my_roles": [titles[role] for role in mine], "ending": compiled.endings.get(state.node),
+    }
+
+
+class ExerciseController(Controller):
+    guards = [web.signed_in_guard]
+
+    @get("/exercises", name="exercises:home")
+    async def home(self, request: HTMXRequest) -> Template:
+        user = web.current_user(request)
+        return await web.page(request, "exercises/home.html", scenarios=await list_library(LibraryFilter()),
+                              runs=await my_runs(user.person_id))
+
+    @post("/exercises/start", name="exercises:start")
+    async def start(self, request: HTMXRequest) -> Redirect | ClientRedirect:
+        user = web.current_user(request)
+        form = await request.form()
+        run = await start_self_paced(str(form.get("scenario", "")), user.person_id, str(form.get("role", "all")),
+                                     web.actor(request))
+        return web.go_to(request, request.url_for("exercises:play", run_id=run.id))
+
+    @get("/runs/{run_id:int}", name="exercises:play")
+    async def play(self, request: HTMXRequest, run_id: FromPath[int]) -> Template | Redirect:
+        user = web.current_user(request)
+        played = await load(run_id)
+        if not may_see(played, user.person_id):
+            raise Forbidden("You are not taking part in this exercise.")
+        return await web.page(request, "exercises/play.html", **scene(played, user.person_id))
+
+    @post("/runs/{run_id:int}/decide", name="exercises:decide")
+    async def decide(self, request: HTMXRequest, run_id: FromPath[int]) -> Redirect | ClientRedirect:
+        user = web.current_user(request)
+        form = await request.form()
+        step = str(form.get("step", ""))
+        try:
+            await decide(run_id, int(step) if step.isdigit() else -1, str(form.get("role", "")),
+                         str(form.get("choice", "")), str(form.get("rationale", "")), user.person_id, web.actor(request))
+        except Conflict as refused:
+            await web.flash(request, f"Not recorded: {refused.message}", "error")
+        return web.go_to(request, request.url_for("exercises:play", run_id=run_id))
+
+    @post("/runs/{run_id:int}/continue", name="exercises:continue")
+    async def carry_on(self, request: HTMXRequest, run_id: FromPath[int]) -> Redirect | ClientRedirect:
+        user = web.current_user(request)
+        step = str((await request.form()).get("step", ""))
+        try:
+            await continue_run(run_id, int(step) if step.isdigit() else -1, user.person_id)
+        except Conflict as refused:
+            await web.flash(request, refused.message, "error")
+        return web.go_to(request, request.url_for("exercises:play", run_id=run_id))
+
+    @get("/runs/{run_id:int}/debrief", name="exercises:debrief")
+    async def debrief_page(self, request: HTMXRequest, run_id: FromPath[int]) -> Template:
+        user = web.current_user(request)
+        return await web.page(request, "exercises/debrief.html", report=await debrief(run_id, user.person_id),
+                              run_id=run_id)

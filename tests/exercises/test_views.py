@@ -1,0 +1,55 @@
+from drillhub.exercises.service import load
+from drillhub.exercises.tables import Run, RunEvent
+from tests.support import post_form
+
+
+async def start(client, role="all") -> int:
+    response = await post_form(client, "/exercises/start", {"scenario": "bridge-collapse", "role": role})
+    assert response.status_code == 303
+    return (await Run.select(Run.id).order_by(Run.id, ascending=False).first())["id"]
+
+
+async def test_play_alone_through_the_pages_to_the_debrief(bridge, signed_in_client):
+    officer = await signed_in_client("officer")
+    run_id = await start(officer, role="patrol")
+    page = await officer.get(f"/runs/{run_id}")
+    assert "The bridge gives way" in page.text and "<strong>footbridge</strong>" in page.text
+    assert "deciding as Patrol sergeant" in page.text and 'value="perimeter"' in page.text
+    assert 'value="throw-lines"' not in page.text  # a fire choice is not offered to the patrol
+    assert "Twelve 911 calls" not in page.text  # dispatch's information is not for the patrol
+    done = await post_form(officer, f"/runs/{run_id}/decide", {"step": "0", "role": "patrol", "choice": "wait",
+                                                                "rationale": "Need more info"}, follow_redirects=True)
+    assert "Unified command" in done.text
+    await post_form(officer, f"/runs/{run_id}/decide", {"step": "2", "role": "patrol", "choice": "boats-now"})
+    ended = await officer.get(f"/runs/{run_id}")
+    assert "Everyone out of the water" in ended.text and "See the debrief" in ended.text
+    report = await officer.get(f"/runs/{run_id}/debrief")
+    assert "Need more info" in report.text and "Waiting costs lives." in report.text and "(stand-in)" in report.text
+    home = await officer.get("/exercises")
+    assert "see the debrief" in home.text
+
+
+async def test_a_repeated_or_stale_form_is_refused_with_a_message_and_nothing_recorded(bridge, signed_in_client):
+    officer = await signed_in_client("officer")
+    run_id = await start(officer)
+    form = {"step": "0", "role": "patrol", "choice": "perimeter"}
+    await post_form(officer, f"/runs/{run_id}/decide", form)
+    count = await RunEvent.count().where(RunEvent.run == run_id)
+    again = await post_form(officer, f"/runs/{run_id}/decide", form, follow_redirects=True)
+    assert "Not recorded: The patrol role has already decided." in again.text
+    stale = await post_form(officer, f"/runs/{run_id}/decide", {**form, "step": "7", "role": "fire"},
+                            follow_redirects=True)
+    assert "has moved on" in stale.text
+    junk = await post_form(officer, f"/runs/{run_id}/decide", {"step": "x", "role": "", "choice": ""})
+    assert junk.status_code in (303, 403)
+    assert await RunEvent.count().where(RunEvent.run == run_id) == count
+    assert (await load(run_id)).state.choices == {"patrol": "perimeter"}
+
+
+async def test_other_people_cannot_see_or_play_someone_elses_run(bridge, signed_in_client):
+    officer, other = await signed_in_client("officer"), await signed_in_client("officer")
+    run_id = await start(officer)
+    assert (await other.get(f"/runs/{run_id}")).status_code == 403
+    refused = await post_form(other, f"/runs/{run_id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
+    assert refused.status_code == 403
+    assert (await other.get(f"/runs/{run_id}/debrief")).status_code == 403
