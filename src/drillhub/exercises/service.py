@@ -32,6 +32,7 @@ class Played:
     node_started_at: datetime
     last_seq: int
     roles_of: dict[int, list[str]] = field(default_factory=dict)  # person -> the roles they hold
+    events: list[dict] = field(default_factory=list)  # the whole record, in order
 
     @property
     def node(self):
@@ -40,10 +41,12 @@ class Played:
 
 def replay(compiled: Compiled, events: list[dict]) -> tuple[RunState, int, datetime | None]:
     """The engine state after the recorded steps, how many advances there were, and when the
-    current node began."""
-    state, step, started = engine.start(compiled), 0, events[0]["at"] if events else None
+    current node began (None before the run starts)."""
+    state, step, started = engine.start(compiled), 0, None
     for event in events:
         kind = event["kind"]
+        if kind == RunEvent.Kind.start:
+            started = event["at"]
         if kind == RunEvent.Kind.decision:
             state = engine.decide(compiled, state, event["role"], event["choice"])
         elif kind == RunEvent.Kind.confirm:
@@ -60,17 +63,19 @@ async def load(run_id: int) -> Played:
         raise NotFound("No such exercise run.")
     version = await run.get_related(Run.scenario)
     compiled = compiled_text(version.source_text)
-    events = await RunEvent.select(RunEvent.kind, RunEvent.role, RunEvent.choice, RunEvent.at, RunEvent.seq).where(
-        RunEvent.run == run_id).order_by(RunEvent.seq)
-    state, step, started = replay(compiled, [e for e in events if e["kind"] in (*ENGINE_KINDS, RunEvent.Kind.start)])
+    events = await RunEvent.select(RunEvent.kind, RunEvent.role, RunEvent.choice, RunEvent.at, RunEvent.seq,
+                                   RunEvent.step, RunEvent.data, RunEvent.person).where(
+        RunEvent.run == run_id).order_by(RunEvent.seq).output(load_json=True)
+    state, step, started = replay(compiled, events)
     roles_of: dict[int, list[str]] = {}
     for row in await RunParticipant.select(RunParticipant.person, RunParticipant.role).where(RunParticipant.run == run_id):
         if row["role"]:
             roles_of.setdefault(row["person"], []).append(row["role"])
-    return Played(run, compiled, state, step, started or run.created_at, events[-1]["seq"] if events else 0, roles_of)
+    return Played(run, compiled, state, step, started or run.created_at, events[-1]["seq"] if events else 0, roles_of,
+                  events)
 
 
-class _Record:
+class RunRecord:
     """Appends events to one run inside the caller's transaction, numbering them in order."""
 
     def __init__(self, played: Played) -> None:
@@ -121,7 +126,7 @@ async def start_self_paced(slug: str, person_id: int, role: str, actor: Actor) -
                                        data={"roles": roles, "scenario": version.slug, "sha256": version.sha256}))
         await record_event("run.start", actor, target=f"run {run.id} {version.slug}", detail={"roles": roles})
         played = await load(run.id)
-        record = _Record(played)
+        record = RunRecord(played)
         await _carry_on(played, record)
         await record.close()
     return run
@@ -164,7 +169,7 @@ async def decide(run_id: int, step: int, role: str, choice_id: str, rationale: s
             after = engine.decide(played.compiled, played.state, role, choice_id)
         except EngineError as refused:
             raise Conflict(str(refused)) from None
-        record = _Record(played)
+        record = RunRecord(played)
         person = await Person.select(Person.agency).where(Person.id == person_id).first()
         choice = next(c for c in decision.choices if c.id == choice_id)
         await record.add(RunEvent.Kind.decision, person=person_id, agency=person["agency"], role=role,
@@ -179,7 +184,7 @@ async def decide(run_id: int, step: int, role: str, choice_id: str, rationale: s
         await record.close()
 
 
-async def _carry_on(played: Played, record: _Record) -> None:
+async def _carry_on(played: Played, record: RunRecord) -> None:
     """Self-paced: roles nobody plays take their stand-in choice, a team decision nobody plays is
     settled the same way, and the run moves on, until the player has something to do."""
     compiled, mine = played.compiled, {role for roles in played.roles_of.values() for role in roles}
@@ -214,7 +219,7 @@ async def continue_run(run_id: int, step: int, person_id: int) -> None:
         played = await _checked(run_id, person_id, step)
         if played.node is None or played.node.decision is not None:
             raise Conflict("This scene needs a decision before moving on.")
-        record = _Record(played)
+        record = RunRecord(played)
         await record.advance()
         if played.run.mode == Run.Mode.self_paced:
             await _carry_on(played, record)

@@ -54,9 +54,11 @@ class RunEvent(Table):
         advance = "advance"
         timeout = "timeout"  # the time limit ran out: defaults applied, then advance
         change = "change"  # a variable changed (written with the advance or timeout that caused it)
-        inject = "inject"
+        inject = "inject"  # an inject delivered: on schedule, or released by the facilitator
+        assign = "assign"  # the facilitator gave a participant a role (or took it away)
         pause = "pause"
         resume = "resume"
+        extend = "extend"  # more time for the current decision
         end = "end"
 
     run = ForeignKey(references=Run, null=False, on_delete=OnDelete.cascade, index=True)

@@ -1,0 +1,261 @@
+"""Facilitated runs: a lobby with a join code, roles handed out, and a facilitator driving the clock.
+
+Everything is an event in the run's record (exercises.tables.RunEvent), written under the run's row
+lock, so any worker process can serve any participant or the console, and a restart loses nothing.
+Time is worked out from the record: the node's start, pauses, resumes and extensions.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from drillhub import db
+from drillhub.accounts.tables import Person
+from drillhub.audit.service import Actor, record_event
+from drillhub.enrolment.tables import Enrollment
+from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
+from drillhub.exercises.service import Played, RunRecord, load
+from drillhub.exercises.tables import Run, RunEvent, RunParticipant
+from drillhub.scenarios import engine
+from drillhub.scenarios.engine import EngineError
+from drillhub.scenarios.model import clock_seconds
+from drillhub.scenarios.service import get_current
+from drillhub.scheduling.tables import Session, SessionStaff
+
+JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a projector
+JOIN_CODE_LENGTH = 6
+MAX_EXTENSION_SECONDS = 3600
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+async def may_facilitate(user, session_id: int) -> bool:
+    """Coordinators, and facilitators on the session's staff."""
+    if user.has_role("admin", "coordinator"):
+        return True
+    return user.has_role("facilitator") and await SessionStaff.exists().where(
+        (SessionStaff.session == session_id) & (SessionStaff.person == user.person_id))
+
+
+async def open_run(session_id: int, slug: str, actor: Actor) -> Run:
+    session = await Session.objects().where(Session.id == session_id).first()
+    if session is None:
+        raise NotFound("No such session.")
+    if session.status not in (Session.Status.published, Session.Status.completed):
+        raise Conflict("Exercises run in published sessions.")
+    version = await get_current(slug)
+    now = datetime.now(UTC)
+    async with db.transaction():
+        run = Run(scenario=version.id, session=session_id, mode=Run.Mode.facilitated, status=Run.Status.lobby,
+                  facilitator=actor.person_id, join_code=new_join_code(), created_at=now, updated_at=now)
+        await run.save()
+        await record_event("run.open", actor, target=f"run {run.id} session {session_id} {slug}")
+    return run
+
+
+async def join(code: str, person_id: int) -> Run:
+    """An enrolled person (or the session's staff) joins the lobby or the running exercise."""
+    run = await Run.objects().where(Run.join_code == code.strip().upper()).first()
+    if run is None or run.status == Run.Status.ended:
+        raise NotFound("No open exercise has this code. Check it with your facilitator.")
+    enrolled = await Enrollment.exists().where(
+        (Enrollment.session == run.session) & (Enrollment.person == person_id)
+        & (Enrollment.status == Enrollment.Status.enrolled))
+    staff = await SessionStaff.exists().where((SessionStaff.session == run.session) & (SessionStaff.person == person_id))
+    if not (enrolled or staff or run.facilitator == person_id):
+        raise Forbidden("Only people enrolled in this session can join its exercise.")
+    if not await RunParticipant.exists().where((RunParticipant.run == run.id) & (RunParticipant.person == person_id)):
+        person = await Person.select(Person.agency).where(Person.id == person_id).first()
+        await RunParticipant.insert(RunParticipant(run=run.id, person=person_id, agency=person["agency"], role=None,
+                                                   joined_at=datetime.now(UTC)))
+    return run
+
+
+async def _facilitated(run_id: int, actor: Actor) -> Played:
+    """The run, locked, for its facilitator (or a coordinator, checked by the caller's guard)."""
+    await db.lock_row(Run, run_id)
+    played = await load(run_id)
+    if played.run.mode != Run.Mode.facilitated:
+        raise Conflict("This exercise has no facilitator.")
+    return played
+
+
+async def assign(run_id: int, person_id: int, role: str, actor: Actor) -> None:
+    """Give a participant a role ('' to take it away). Several people may share a role."""
+    async with db.transaction():
+        played = await _facilitated(run_id, actor)
+        if role and role not in played.compiled.role_ids:
+            raise Invalid({"role": "Choose one of the scenario's roles."})
+        updated = await RunParticipant.update({RunParticipant.role: role or None}).where(
+            (RunParticipant.run == run_id) & (RunParticipant.person == person_id)).returning(RunParticipant.id)
+        if not updated:
+            raise NotFound("This person has not joined the exercise.")
+        record = RunRecord(played)
+        await record.add(RunEvent.Kind.assign, person=actor.person_id, role=role, data={"participant": person_id})
+        await record.close()
+
+
+async def start(run_id: int, actor: Actor) -> None:
+    async with db.transaction():
+        played = await _facilitated(run_id, actor)
+        if played.run.status != Run.Status.lobby:
+            raise Conflict("The exercise has already started.")
+        if not any(played.roles_of.values()):
+            raise Conflict("Give at least one participant a role first.")
+        record = RunRecord(played)
+        await record.add(RunEvent.Kind.start, person=actor.person_id, node=played.compiled.scenario.start)
+        await Run.update({Run.status: Run.Status.running}).where(Run.id == run_id)
+        await record.close()
+
+
+@dataclass(frozen=True)
+class Clock:
+    running_seconds: int  # time spent on the current node, pauses excluded
+    limit_seconds: int | None  # the decision's time limit plus extensions
+    paused: bool
+
+    @property
+    def left(self) -> int | None:
+        return None if self.limit_seconds is None else max(0, self.limit_seconds - self.running_seconds)
+
+    @property
+    def expired(self) -> bool:
+        return self.limit_seconds is not None and self.running_seconds >= self.limit_seconds
+
+
+def clock(played: Played, now: datetime) -> Clock:
+    """Worked out from the record since the current node began."""
+    since = [e for e in played.events if e["step"] == played.step and e["at"] >= played.node_started_at]
+    paused_at, paused_total, extension = None, timedelta(), 0
+    for event in since:
+        if event["kind"] == RunEvent.Kind.pause:
+            paused_at = event["at"]
+        elif event["kind"] == RunEvent.Kind.resume and paused_at is not None:
+            paused_total += event["at"] - paused_at
+            paused_at = None
+        elif event["kind"] == RunEvent.Kind.extend:
+            extension += event["data"].get("seconds", 0)
+    running = (paused_at or now) - played.node_started_at - paused_total
+    decision = played.node.decision if played.node else None
+    limit = clock_seconds(decision.time_limit) + extension if decision and decision.time_limit else None
+    return Clock(int(running.total_seconds()), limit, paused_at is not None)
+
+
+def delivered_injects(played: Played) -> set[str]:
+    return {e["data"].get("inject") for e in played.events
+            if e["kind"] == RunEvent.Kind.inject and e["step"] == played.step}
+
+
+def undelivered_due(played: Played, now: datetime) -> list:
+    """Scheduled injects of the current node that have fallen due but are not yet recorded."""
+    if played.node is None:
+        return []
+    done = delivered_injects(played)
+    return [inject for inject in engine.injects_due(played.node, clock(played, now).running_seconds)
+            if inject.id not in done]
+
+
+async def tick(run_id: int) -> None:
+    """Called by every page that polls a running exercise: deliver injects that fell due, and when
+    the time limit has run out, apply the default choices and move on. Idempotent."""
+    played = await load(run_id)
+    if played.run.status != Run.Status.running:
+        return
+    now = datetime.now(UTC)
+    expired = clock(played, now).expired and engine.current_decision(played.compiled, played.state) is not None
+    if not (expired or undelivered_due(played, now)):
+        return
+    async with db.transaction():
+        played = await _facilitated(run_id, Actor(person_id=None, label="drillhub"))
+        if played.run.status != Run.Status.running:
+            return
+        record = RunRecord(played)
+        for inject in undelivered_due(played, now):
+            await record.add(RunEvent.Kind.inject, data={"inject": inject.id, "how": "scheduled"})
+        if clock(played, now).expired and engine.current_decision(played.compiled, played.state) is not None:
+            await record.advance(timed_out=True)
+        await record.close()
+
+
+async def facilitator_action(run_id: int, action: str, actor: Actor, step: int | None = None,
+                             seconds: int = 0, inject_id: str = "", choice: str = "") -> None:
+    """pause, resume, extend (seconds), release (an inject), confirm (a team choice), advance, end."""
+    async with db.transaction():
+        played = await _facilitated(run_id, actor)
+        status = played.run.status
+        if status == Run.Status.ended or (status == Run.Status.lobby and action != "end"):
+            raise Conflict("The exercise is not running.")
+        if step is not None and step != played.step:
+            raise Conflict("The exercise has moved on since this page was shown.")
+        record = RunRecord(played)
+        if action == "pause" and status == Run.Status.running:
+            await record.add(RunEvent.Kind.pause, person=actor.person_id)
+            await Run.update({Run.status: Run.Status.paused}).where(Run.id == run_id)
+        elif action == "resume" and status == Run.Status.paused:
+            await record.add(RunEvent.Kind.resume, person=actor.person_id)
+            await Run.update({Run.status: Run.Status.running}).where(Run.id == run_id)
+        elif action == "extend" and 0 < seconds <= MAX_EXTENSION_SECONDS:
+            await record.add(RunEvent.Kind.extend, person=actor.person_id, data={"seconds": seconds})
+        elif action == "release":
+            injects = {inject.id for inject in (played.node.injects if played.node else [])}
+            if inject_id not in injects:
+                raise Invalid({"inject": "Choose an inject of the current scene."})
+            await record.add(RunEvent.Kind.inject, person=actor.person_id, data={"inject": inject_id, "how": "by hand"})
+        elif action == "confirm":
+            try:
+                played.state = engine.confirm(played.compiled, played.state, choice)
+            except EngineError as refused:
+                raise Conflict(str(refused)) from None
+            await record.add(RunEvent.Kind.confirm, person=actor.person_id, choice=choice, data={"by": "facilitator"})
+        elif action == "advance":
+            if not engine.can_advance(played.compiled, played.state):
+                raise Conflict("Not every role has decided; wait, extend the time, or let it run out.")
+            await record.advance()
+        elif action == "end":
+            await record.add(RunEvent.Kind.end, person=actor.person_id, data={"by": "facilitator"})
+            await Run.update({Run.status: Run.Status.ended}).where(Run.id == run_id)
+        else:
+            raise Invalid({"action": "This action cannot be taken now."})
+        await record.close()
+        await record_event(f"run.{action}", actor, target=f"run {run_id}")
+
+
+async def confirm_as_lead(run_id: int, step: int, choice: str, person_id: int, actor: Actor) -> None:
+    """In a team decision the lead role's holder (or the facilitator) settles the team's choice."""
+    async with db.transaction():
+        played = await _facilitated(run_id, actor)
+        if step != played.step or played.run.status != Run.Status.running:
+            raise Conflict("The exercise has moved on since this page was shown.")
+        decision = engine.current_decision(played.compiled, played.state)
+        if decision is None or decision.mode != "team" or decision.lead not in played.roles_of.get(person_id, []):
+            raise Forbidden("Only the lead role confirms the team's choice.")
+        try:
+            played.state = engine.confirm(played.compiled, played.state, choice)
+        except EngineError as refused:
+            raise Conflict(str(refused)) from None
+        record = RunRecord(played)
+        await record.add(RunEvent.Kind.confirm, person=person_id, role=decision.lead, choice=choice)
+        await record.close()
+
+
+def votes(played: Played) -> dict[str, list[str]]:
+    """Team decisions: the roles that voted for each choice so far."""
+    tally: dict[str, list[str]] = {}
+    for role, choice in played.state.choices.items():
+        tally.setdefault(choice, []).append(role)
+    return tally
+
+
+async def participants(run_id: int) -> list[dict]:
+    return await RunParticipant.select(
+        RunParticipant.person, RunParticipant.role, RunParticipant.person.name.as_alias("name"),
+        RunParticipant.agency.code.as_alias("agency_code")).where(RunParticipant.run == run_id).order_by(
+        RunParticipant.joined_at)
+
+
+async def runs_of_session(session_id: int) -> list[dict]:
+    return await Run.select(Run.id, Run.status, Run.join_code, Run.created_at, Run.scenario.title.as_alias("title")).where(
+        Run.session == session_id).order_by(Run.id, ascending=False)
+

@@ -1,0 +1,153 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from drillhub.audit.service import ANONYMOUS, Actor
+from drillhub.enrolment.service import enrol_people
+from drillhub.errors import Conflict, Forbidden, NotFound
+from drillhub.exercises.service import decide, load
+from drillhub.exercises.tables import RunEvent
+from drillhub.facilitation.service import (
+    JOIN_ALPHABET,
+    assign,
+    clock,
+    confirm_as_lead,
+    facilitator_action,
+    join,
+    open_run,
+    start,
+    tick,
+    votes,
+)
+
+
+def actor(person) -> Actor:
+    return Actor(person_id=person.id, label=person.email)
+
+
+@pytest.fixture
+async def lobby(bridge, make_session, make_person, make_agency):
+    """A published session with three enrolled players from three agencies, and an open run."""
+    session = await make_session()
+    facilitator = await make_person(roles=("facilitator",))
+    players = {role: await make_person(agency=await make_agency()) for role in ("patrol", "fire", "dispatch")}
+    await enrol_people(session.id, [p.id for p in players.values()], ANONYMOUS)
+    run = await open_run(session.id, "bridge-collapse", actor(facilitator))
+    return run, facilitator, players
+
+
+async def running(lobby):
+    run, facilitator, players = lobby
+    for role, person in players.items():
+        await join(run.join_code.lower(), person.id)
+        await assign(run.id, person.id, role, actor(facilitator))
+    await start(run.id, actor(facilitator))
+    return run, facilitator, players
+
+
+async def backdate(run_id: int, seconds: int) -> None:
+    """As if the current scene had begun `seconds` earlier (tests only: the record is append-only)."""
+    await RunEvent.update({RunEvent.at: RunEvent.at - timedelta(seconds=seconds)}).where(RunEvent.run == run_id)
+
+
+async def test_join_codes_and_who_may_join(lobby, make_person):
+    run, _, players = lobby
+    assert len(run.join_code) == 6 and set(run.join_code) <= set(JOIN_ALPHABET)
+    with pytest.raises(NotFound):
+        await join("ZZZZZZ", players["patrol"].id)
+    stranger = await make_person()
+    with pytest.raises(Forbidden):
+        await join(run.join_code, stranger.id)
+    await join(run.join_code, players["patrol"].id)
+    await join(run.join_code, players["patrol"].id)  # joining twice is harmless
+    assert (await load(run.id)).run.status == "lobby"
+
+
+async def test_start_needs_roles_and_then_players_decide_for_their_roles(lobby):
+    run, facilitator, players = lobby
+    with pytest.raises(Conflict, match="Give at least one participant a role"):
+        await start(run.id, actor(facilitator))
+    run, facilitator, players = await running(lobby)
+    played = await load(run.id)
+    assert played.run.status == "running" and played.state.node == "collapse"
+    with pytest.raises(Forbidden):
+        await decide(run.id, 0, "fire", "throw-lines", "", players["patrol"].id, actor(players["patrol"]))
+    await decide(run.id, 0, "patrol", "perimeter", "Keep people back", players["patrol"].id, actor(players["patrol"]))
+    with pytest.raises(Conflict, match="Not every role has decided"):
+        await facilitator_action(run.id, "advance", actor(facilitator), step=0)
+    await decide(run.id, 0, "fire", "throw-lines", "", players["fire"].id, actor(players["fire"]))
+    await decide(run.id, 0, "dispatch", "tone-out", "", players["dispatch"].id, actor(players["dispatch"]))
+    await facilitator_action(run.id, "advance", actor(facilitator), step=0)
+    played = await load(run.id)
+    assert played.state.node == "command-post"
+    decision = await RunEvent.select().where((RunEvent.kind == "decision") & (RunEvent.role == "patrol")).first()
+    assert decision["agency"] == players["patrol"].agency and decision["rationale"] == "Keep people back"
+
+
+async def test_team_votes_are_shown_and_the_lead_confirms(lobby):
+    run, facilitator, players = await running(lobby)
+    for role, choice in [("patrol", "perimeter"), ("fire", "throw-lines"), ("dispatch", "tone-out")]:
+        await decide(run.id, 0, role, choice, "", players[role].id, actor(players[role]))
+    await facilitator_action(run.id, "advance", actor(facilitator), step=0)
+    await decide(run.id, 1, "patrol", "boats-staged", "", players["patrol"].id, actor(players["patrol"]))
+    await decide(run.id, 1, "dispatch", "boats-staged", "", players["dispatch"].id, actor(players["dispatch"]))
+    assert votes(await load(run.id)) == {"boats-staged": ["patrol", "dispatch"]}
+    with pytest.raises(Forbidden):
+        await confirm_as_lead(run.id, 1, "boats-staged", players["patrol"].id, actor(players["patrol"]))
+    await confirm_as_lead(run.id, 1, "boats-staged", players["fire"].id, actor(players["fire"]))  # fire leads
+    await facilitator_action(run.id, "advance", actor(facilitator), step=1)
+    played = await load(run.id)
+    assert played.state.ended and played.run.status == "ended"
+
+
+async def test_scheduled_injects_are_delivered_once_and_contingencies_by_hand(lobby):
+    run, facilitator, _ = await running(lobby)
+    await tick(run.id)
+    assert await RunEvent.count().where(RunEvent.kind == "inject") == 0
+    await backdate(run.id, 45)
+    await tick(run.id)
+    await tick(run.id)
+    injects = await RunEvent.select(RunEvent.data).where(RunEvent.kind == "inject").output(load_json=True)
+    assert [row["data"] for row in injects] == [{"inject": "first-call", "how": "scheduled"}]
+    await facilitator_action(run.id, "release", actor(facilitator), inject_id="news-van")
+    assert await RunEvent.count().where(RunEvent.kind == "inject") == 2
+
+
+async def test_the_clock_pauses_extends_and_times_out_to_the_defaults(lobby):
+    run, facilitator, players = await running(lobby)
+    await decide(run.id, 0, "fire", "throw-lines", "", players["fire"].id, actor(players["fire"]))
+    await backdate(run.id, 100)
+    played = await load(run.id)
+    now = datetime.now(UTC)
+    assert 99 <= clock(played, now).running_seconds <= 101 and clock(played, now).left in (79, 80, 81)
+    await facilitator_action(run.id, "pause", actor(facilitator))
+    await backdate(run.id, 500)  # a long pause...
+    await facilitator_action(run.id, "resume", actor(facilitator))
+    await facilitator_action(run.id, "extend", actor(facilitator), seconds=60)
+    played = await load(run.id)
+    assert clock(played, datetime.now(UTC)).limit_seconds == 240
+    assert clock(played, datetime.now(UTC)).running_seconds < 110  # ...that did not count
+    await tick(run.id)
+    assert (await load(run.id)).state.node == "collapse"
+    await backdate(run.id, 200)
+    await tick(run.id)
+    played = await load(run.id)
+    assert played.state.node == "chaos"  # patrol and dispatch took the default ('wait')
+    assert await RunEvent.count().where(RunEvent.kind == "timeout") == 1
+
+
+async def test_facilitator_actions_are_checked(lobby):
+    run, facilitator, _ = lobby
+    with pytest.raises(Conflict, match="not running"):
+        await facilitator_action(run.id, "pause", actor(facilitator))
+    run, facilitator, _ = await running(lobby)
+    with pytest.raises(Conflict, match="moved on"):
+        await facilitator_action(run.id, "advance", actor(facilitator), step=4)
+    from drillhub.errors import Invalid
+
+    with pytest.raises(Invalid):
+        await facilitator_action(run.id, "release", actor(facilitator), inject_id="no-such-inject")
+    await facilitator_action(run.id, "end", actor(facilitator))
+    assert (await load(run.id)).run.status == "ended"
+    with pytest.raises(NotFound):
+        await join(run.join_code, facilitator.id)
