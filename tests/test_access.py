@@ -11,7 +11,7 @@ from litestar.routes import HTTPRoute
 
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import ANONYMOUS
-from drillhub.exercises.service import start_self_paced
+from drillhub.facilitation.service import open_run
 from drillhub.ical.service import create_feed
 from drillhub.ical.tables import CalendarFeed
 from drillhub.scenarios.service import add_upload
@@ -72,6 +72,11 @@ ACCESS = {
     "exercises:home": SIGNED_IN, "exercises:start": SIGNED_IN,
     "exercises:play": PLAYERS_ONLY, "exercises:decide": PLAYERS_ONLY, "exercises:continue": PLAYERS_ONLY,
     "exercises:debrief": PLAYERS_ONLY,
+    "facilitation:choose": COORDINATORS, "facilitation:open": COORDINATORS,  # and the session's facilitators
+    "facilitation:join_form": SIGNED_IN, "facilitation:join": SIGNED_IN,
+    "facilitation:console": COORDINATORS, "facilitation:projector": COORDINATORS, "facilitation:pulse": COORDINATORS,
+    "facilitation:assign": COORDINATORS, "facilitation:start": COORDINATORS, "facilitation:act": COORDINATORS,
+    "facilitation:confirm": PLAYERS_ONLY,
 }
 ROLES = [role.value for role in Person.Role]
 BRIDGE = (Path(__file__).parent / "scenarios" / "files" / "bridge.yaml").read_text()
@@ -89,7 +94,7 @@ def routes(app) -> list[tuple[str, str, str]]:
 
 
 def concrete(path: str, ids: dict[str, int]) -> str:
-    path = path.replace("{file_path:path}", "css/app.css")
+    path = path.replace("{file_path:path}", "css/app.css").replace("{action:str}", "pause")
     return re.sub(r"\{(\w+):\w+\}", lambda match: str(ids[match.group(1)]), path)
 
 
@@ -110,7 +115,7 @@ async def test_role_route_matrix(app, role, make_person, make_agency, make_sessi
     session = await make_session()
     token = await create_feed(ANONYMOUS, agency_id=agency.id)
     feed = await CalendarFeed.select(CalendarFeed.id).first()
-    run = await start_self_paced(scenario.slug, target.id, "all", ANONYMOUS)
+    run = await open_run(session.id, scenario.slug, ANONYMOUS)  # players: none of the roles below
     ids = {"agency_id": agency.id, "person_id": target.id, "slug": scenario.slug, "session_id": session.id,
            "course_id": session.course, "venue_id": session.venue, "feed_id": feed["id"],
            "token": f"not-{token[:8]}.ics", "run_id": run.id}

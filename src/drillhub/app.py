@@ -27,6 +27,7 @@ from drillhub.dashboard.views import home
 from drillhub.enrolment.views import EnrolmentController, MyTrainingsController
 from drillhub.errors import DomainError
 from drillhub.exercises.views import ExerciseController
+from drillhub.facilitation.views import FacilitationController, choose_scenario
 from drillhub.health import healthz
 from drillhub.ical.views import FeedController, feed, session_invite
 from drillhub.mail.views import OutboxController
@@ -165,6 +166,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             feed,
             OutboxController,
             ExerciseController,
+            FacilitationController,
+            choose_scenario,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"]),
         ],
         middleware=[session_middleware(settings)],

@@ -69,8 +69,9 @@ async def load(run_id: int) -> Played:
     state, step, started = replay(compiled, events)
     roles_of: dict[int, list[str]] = {}
     for row in await RunParticipant.select(RunParticipant.person, RunParticipant.role).where(RunParticipant.run == run_id):
+        roles_of.setdefault(row["person"], [])  # joined, perhaps without a role yet
         if row["role"]:
-            roles_of.setdefault(row["person"], []).append(row["role"])
+            roles_of[row["person"]].append(row["role"])
     return Played(run, compiled, state, step, started or run.created_at, events[-1]["seq"] if events else 0, roles_of,
                   events)
 

@@ -6,6 +6,7 @@ from litestar.response import Redirect, Template
 from drillhub import web
 from drillhub.errors import Conflict, Forbidden
 from drillhub.exercises.service import continue_run, debrief, decide, load, may_see, my_runs, start_self_paced
+from drillhub.facilitation.views import status_context
 from drillhub.scenarios import engine
 from drillhub.scenarios.model import clock_seconds
 from drillhub.scenarios.service import LibraryFilter, list_library
@@ -32,8 +33,11 @@ def scene(played, person_id: int) -> dict:
                                   "choices": engine.available_choices(compiled, state, role)})
     injects = sorted((inject for inject in (node.injects if node else []) if not inject.contingency
                       and ("all" in inject.to or set(inject.to) & set(mine))), key=lambda i: clock_seconds(i.at))
+    decision = node.decision if node else None
+    lead_confirms = bool(decision and decision.mode == "team" and decision.lead in mine and state.confirmed is None
+                         and played.run.mode == "facilitated")
     return {
-        "played": played, "node": node, "forms": forms, "injects": injects,
+        "played": played, "node": node, "forms": forms, "injects": injects, "lead_confirms": lead_confirms,
         "role_info": [(titles[role], node.role_info[role]) for role in mine if node and role in node.role_info],
         "my_roles": [titles[role] for role in mine], "ending": compiled.endings.get(state.node),
     }
@@ -62,7 +66,10 @@ class ExerciseController(Controller):
         played = await load(run_id)
         if not may_see(played, user.person_id):
             raise Forbidden("You are not taking part in this exercise.")
-        return await web.page(request, "exercises/play.html", **scene(played, user.person_id))
+        context = scene(played, user.person_id)
+        if played.run.mode == "facilitated":
+            context |= await status_context(played, user)
+        return await web.page(request, "exercises/play.html", **context)
 
     @post("/runs/{run_id:int}/decide", name="exercises:decide")
     async def decide(self, request: HTMXRequest, run_id: FromPath[int]) -> Redirect | ClientRedirect:

@@ -102,7 +102,7 @@ async def start(run_id: int, actor: Actor) -> None:
         played = await _facilitated(run_id, actor)
         if played.run.status != Run.Status.lobby:
             raise Conflict("The exercise has already started.")
-        if not any(played.roles_of.values()):
+        if not any(played.roles_of.values()):  # someone must hold a role
             raise Conflict("Give at least one participant a role first.")
         record = RunRecord(played)
         await record.add(RunEvent.Kind.start, person=actor.person_id, node=played.compiled.scenario.start)
@@ -226,6 +226,8 @@ async def confirm_as_lead(run_id: int, step: int, choice: str, person_id: int, a
     """In a team decision the lead role's holder (or the facilitator) settles the team's choice."""
     async with db.transaction():
         played = await _facilitated(run_id, actor)
+        if person_id not in played.roles_of:
+            raise Forbidden("You are not taking part in this exercise.")
         if step != played.step or played.run.status != Run.Status.running:
             raise Conflict("The exercise has moved on since this page was shown.")
         decision = engine.current_decision(played.compiled, played.state)

@@ -15,6 +15,7 @@ from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
 from drillhub.enrolment.service import roster, seats_of
 from drillhub.errors import Forbidden, Invalid
+from drillhub.facilitation.service import may_facilitate, runs_of_session
 from drillhub.scheduling.service import (
     TIME_ZONES,
     SessionFilter,
@@ -204,6 +205,7 @@ class SessionController(Controller):
             notes_for={row["agency"] for row in reservations if manager or row["agency"] in user.supervised_agency_ids},
             local_start=session.starts_at.astimezone(zone), local_end=session.ends_at.astimezone(zone),
             started=session.starts_at <= datetime.now(UTC), agencies=await list_active_agencies(),
+            can_facilitate=await may_facilitate(user, session_id), runs=await runs_of_session(session_id),
         )
 
     @post("/{session_id:int}/copy", name="sessions:copy", guards=[web.require_roles(*COORDINATORS)])

@@ -1,0 +1,171 @@
+from datetime import UTC, datetime
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.response import Redirect, Template
+
+from drillhub import web
+from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
+from drillhub.exercises.service import load, may_see
+from drillhub.exercises.tables import RunEvent
+from drillhub.facilitation.qr import qr_svg
+from drillhub.facilitation.service import (
+    assign,
+    clock,
+    confirm_as_lead,
+    delivered_injects,
+    facilitator_action,
+    join,
+    may_facilitate,
+    open_run,
+    participants,
+    start,
+    tick,
+    votes,
+)
+from drillhub.scenarios import engine
+from drillhub.scenarios.service import LibraryFilter, list_library
+
+ACTIONS = ("pause", "resume", "extend", "release", "confirm", "advance", "end")
+
+
+async def status_context(played, user) -> dict:
+    """What the polled status area shows: the clock, who has decided, team votes, messages so far."""
+    compiled, state = played.compiled, played.state
+    titles = {role.id: role.title for role in compiled.scenario.roles}
+    decision = engine.current_decision(compiled, state)
+    mine = set(played.roles_of.get(user.person_id, []))
+    injects = {inject.id: inject for inject in (played.node.injects if played.node else [])}
+    delivered = [injects[i] for i in delivered_injects(played) if i in injects]
+    return {
+        "played": played, "clock": clock(played, datetime.now(UTC)), "titles": titles,
+        "waiting": [titles.get(role, role) for role in engine.waiting_on(compiled, state) if role != "team"],
+        "votes": {choice: [titles[r] for r in roles] for choice, roles in votes(played).items()}
+        if decision and decision.mode == "team" else {},
+        "messages": [i for i in delivered if "all" in i.to or mine & set(i.to) or played.run.facilitator == user.person_id],
+    }
+
+
+def _refresh_if_moved(played, step: str, status: str) -> dict:
+    moved = step != str(played.step) or status != played.run.status
+    return {"HX-Refresh": "true"} if moved else {}
+
+
+class FacilitationController(Controller):
+    guards = [web.signed_in_guard]
+
+    @post("/sessions/{session_id:int}/runs", name="facilitation:open")
+    async def open(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+        user = web.current_user(request)
+        if not await may_facilitate(user, session_id):
+            raise Forbidden("Only coordinators and the session's facilitators open exercises.")
+        run = await open_run(session_id, str((await request.form()).get("scenario", "")), web.actor(request))
+        return web.go_to(request, request.url_for("facilitation:console", run_id=run.id))
+
+    @get("/join", name="facilitation:join_form")
+    async def join_form(self, request: HTMXRequest, code: FromQuery[str] = "") -> Template:
+        return await web.page(request, "facilitation/join.html", code=code, error="")
+
+    @post("/join", name="facilitation:join")
+    async def join(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
+        code = str((await request.form()).get("code", ""))
+        try:
+            run = await join(code, web.current_user(request).person_id)
+        except (NotFound, Forbidden) as refused:
+            return await web.page(request, "facilitation/join.html", status_code=refused.status_code, code=code,
+                                  error=refused.message)
+        return web.go_to(request, request.url_for("exercises:play", run_id=run.id))
+
+    async def _console_run(self, request: HTMXRequest, run_id: int):
+        played = await load(run_id)
+        if played.run.session is None or not await may_facilitate(web.current_user(request), played.run.session):
+            raise Forbidden("Only coordinators and the session's facilitators run the console.")
+        return played
+
+    @get("/runs/{run_id:int}/console", name="facilitation:console")
+    async def console(self, request: HTMXRequest, run_id: FromPath[int]) -> Template:
+        await tick(run_id)
+        played = await self._console_run(request, run_id)
+        join_url = f"{request.app.state.settings.public_url}/join?code={played.run.join_code}"
+        return await web.page(request, "facilitation/console.html", people=await participants(run_id),
+                              join_url=join_url, **await status_context(played, web.current_user(request)))
+
+    @get("/runs/{run_id:int}/pulse", name="facilitation:pulse")
+    async def pulse(self, request: HTMXRequest, run_id: FromPath[int], step: FromQuery[str] = "",
+                    status: FromQuery[str] = "") -> Template:
+        """Polled every two seconds by players, the console and the projector."""
+        user = web.current_user(request)
+        await tick(run_id)
+        played = await load(run_id)
+        if not may_see(played, user.person_id) and not (
+                played.run.session and await may_facilitate(user, played.run.session)):
+            raise Forbidden("You are not taking part in this exercise.")
+        template = web.partial("facilitation/_run_status.html", **await status_context(played, user))
+        template.headers.update(_refresh_if_moved(played, step, status))
+        return template
+
+    @get("/runs/{run_id:int}/projector", name="facilitation:projector")
+    async def projector(self, request: HTMXRequest, run_id: FromPath[int]) -> Template:
+        played = await self._console_run(request, run_id)
+        join_url = f"{request.app.state.settings.public_url}/join?code={played.run.join_code}"
+        timeline = [e for e in played.events if e["kind"] in (RunEvent.Kind.inject, RunEvent.Kind.decision,
+                                                               RunEvent.Kind.confirm, RunEvent.Kind.advance)]
+        return await web.page(request, "facilitation/projector.html", qr=qr_svg(join_url), join_url=join_url,
+                              timeline=timeline, **await status_context(played, web.current_user(request)))
+
+    @post("/runs/{run_id:int}/assign", name="facilitation:assign")
+    async def assign(self, request: HTMXRequest, run_id: FromPath[int]) -> Redirect | ClientRedirect:
+        await self._console_run(request, run_id)
+        form = await request.form()
+        person = str(form.get("person", ""))
+        try:
+            await assign(run_id, int(person) if person.isdigit() else 0, str(form.get("role", "")), web.actor(request))
+        except (Invalid, NotFound) as refused:
+            await web.flash(request, refused.message, "error")
+        return web.go_to(request, request.url_for("facilitation:console", run_id=run_id))
+
+    @post("/runs/{run_id:int}/start", name="facilitation:start")
+    async def start(self, request: HTMXRequest, run_id: FromPath[int]) -> Redirect | ClientRedirect:
+        await self._console_run(request, run_id)
+        try:
+            await start(run_id, web.actor(request))
+        except Conflict as refused:
+            await web.flash(request, refused.message, "error")
+        return web.go_to(request, request.url_for("facilitation:console", run_id=run_id))
+
+    @post("/runs/{run_id:int}/console/{action:str}", name="facilitation:act")
+    async def act(self, request: HTMXRequest, run_id: FromPath[int], action: FromPath[str]) -> Redirect | ClientRedirect:
+        await self._console_run(request, run_id)
+        form = await request.form()
+        step, seconds = str(form.get("step", "")), str(form.get("seconds", "0"))
+        try:
+            if action not in ACTIONS:
+                raise Invalid({"action": "Unknown action."})
+            await facilitator_action(run_id, action, web.actor(request), step=int(step) if step.isdigit() else None,
+                                     seconds=int(seconds) if seconds.isdigit() else 0,
+                                     inject_id=str(form.get("inject", "")), choice=str(form.get("choice", "")))
+        except (Conflict, Invalid) as refused:
+            await web.flash(request, refused.message, "error")
+        return web.go_to(request, request.url_for("facilitation:console", run_id=run_id))
+
+    @post("/runs/{run_id:int}/confirm", name="facilitation:confirm")
+    async def confirm(self, request: HTMXRequest, run_id: FromPath[int]) -> Redirect | ClientRedirect:
+        user = web.current_user(request)
+        form = await request.form()
+        step = str(form.get("step", ""))
+        try:
+            await confirm_as_lead(run_id, int(step) if step.isdigit() else -1, str(form.get("choice", "")),
+                                  user.person_id, web.actor(request))
+        except Conflict as refused:
+            await web.flash(request, f"Not recorded: {refused.message}", "error")
+        return web.go_to(request, request.url_for("exercises:play", run_id=run_id))
+
+
+@get("/sessions/{session_id:int}/exercises", name="facilitation:choose", guards=[web.signed_in_guard])
+async def choose_scenario(request: HTMXRequest, session_id: FromPath[int]) -> Template:
+    if not await may_facilitate(web.current_user(request), session_id):
+        raise Forbidden("Only coordinators and the session's facilitators open exercises.")
+    return await web.page(request, "facilitation/choose.html", session_id=session_id,
+                          scenarios=await list_library(LibraryFilter()))
+

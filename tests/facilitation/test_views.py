@@ -1,0 +1,81 @@
+from datetime import timedelta
+
+from drillhub.audit.service import ANONYMOUS
+from drillhub.enrolment.service import enrol_people
+from drillhub.exercises.service import load
+from drillhub.exercises.tables import Run, RunEvent
+from drillhub.scheduling.tables import SessionStaff
+from tests.support import post_form
+
+
+async def test_a_facilitated_run_through_the_pages(bridge, signed_in_client, make_session, make_agency):
+    session = await make_session()
+    facilitator = await signed_in_client("facilitator")
+    await SessionStaff.insert(SessionStaff(session=session.id, person=facilitator.person.id, role="facilitator"))
+    patrol = await signed_in_client("officer", agency=await make_agency(code="RPDX"))
+    fire = await signed_in_client("officer", agency=await make_agency(code="RFDX"))
+    await enrol_people(session.id, [patrol.person.id, fire.person.id], ANONYMOUS)
+
+    session_page = await facilitator.get(f"/sessions/{session.id}")
+    assert "Run an exercise" in session_page.text
+    opened = await post_form(facilitator, f"/sessions/{session.id}/runs", {"scenario": "bridge-collapse"})
+    run = await Run.objects().first()
+    assert opened.headers["location"].endswith(f"/runs/{run.id}/console")
+    projector = await facilitator.get(f"/runs/{run.id}/projector")
+    assert run.join_code in projector.text and "<svg" in projector.text
+
+    wrong = await post_form(patrol, "/join", {"code": "NOPE22"})
+    assert wrong.status_code == 404 and "No open exercise has this code" in wrong.text
+    for client in (patrol, fire):
+        joined = await post_form(client, "/join", {"code": run.join_code.lower()})
+        assert joined.headers["location"].endswith(f"/runs/{run.id}")
+    waiting = await patrol.get(f"/runs/{run.id}")
+    assert "Waiting to start" in waiting.text and "has not given you a role yet" in waiting.text
+
+    for client, role in ((patrol, "patrol"), (fire, "fire")):
+        await post_form(facilitator, f"/runs/{run.id}/assign", {"person": str(client.person.id), "role": role})
+    await post_form(facilitator, f"/runs/{run.id}/start")
+    pulse = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=lobby")
+    assert pulse.headers.get("HX-Refresh") == "true"  # the page was showing the lobby: reload it
+    steady = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running")
+    assert "HX-Refresh" not in steady.headers and "left to decide" in steady.text and "Patrol sergeant" in steady.text
+
+    page = await patrol.get(f"/runs/{run.id}")
+    assert "deciding as Patrol sergeant" in page.text and "Twelve 911 calls" not in page.text
+    await post_form(patrol, f"/runs/{run.id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
+    await post_form(fire, f"/runs/{run.id}/decide", {"step": "0", "role": "fire", "choice": "throw-lines"})
+    console = await facilitator.get(f"/runs/{run.id}/console")
+    assert "waiting for 911 shift supervisor" in console.text  # dispatch has no player: time will decide
+    blocked = await post_form(facilitator, f"/runs/{run.id}/console/advance", {"step": "0"}, follow_redirects=True)
+    assert "Not every role has decided" in blocked.text
+    await RunEvent.update({RunEvent.at: RunEvent.at - timedelta(minutes=4)}, force=True)  # the 3-minute limit passes
+    await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running")
+    played = await load(run.id)
+    assert played.state.node == "command-post" and played.state.variables["victims_in_water"] == 5  # dispatch waited
+
+    team = await fire.get(f"/runs/{run.id}")
+    assert "deciding as the team" in team.text and "As the lead, settle the team" in team.text  # fire leads
+    await post_form(patrol, f"/runs/{run.id}/decide", {"step": "1", "role": "patrol", "choice": "boats-now"})
+    assert "boats-now</strong> (Patrol sergeant)" in (await fire.get(f"/runs/{run.id}/pulse?step=1&status=running")).text
+    refused = await post_form(patrol, f"/runs/{run.id}/confirm", {"step": "1", "choice": "boats-now"})
+    assert refused.status_code == 403  # only the lead confirms
+    await post_form(fire, f"/runs/{run.id}/confirm", {"step": "1", "choice": "boats-now"})
+    await post_form(facilitator, f"/runs/{run.id}/console/advance", {"step": "1"})
+    ended = await patrol.get(f"/runs/{run.id}")
+    assert "Everyone out of the water" in ended.text
+    debrief = await facilitator.get(f"/runs/{run.id}/debrief")
+    assert debrief.status_code == 200 and "Launch both boats now" in debrief.text
+    assert f"/runs/{run.id}/debrief" in (await patrol.get(f"/sessions/{session.id}")).text
+
+
+async def test_strangers_cannot_join_and_only_facilitators_drive(bridge, signed_in_client, make_session):
+    session = await make_session()
+    coordinator = await signed_in_client("coordinator")
+    await post_form(coordinator, f"/sessions/{session.id}/runs", {"scenario": "bridge-collapse"})
+    run = await Run.objects().first()
+    stranger = await signed_in_client("officer")
+    refused = await post_form(stranger, "/join", {"code": run.join_code})
+    assert refused.status_code == 403 and "Only people enrolled" in refused.text
+    facilitator_elsewhere = await signed_in_client("facilitator")
+    assert (await facilitator_elsewhere.get(f"/runs/{run.id}/console")).status_code == 403
+    assert (await post_form(facilitator_elsewhere, f"/sessions/{session.id}/runs", {"scenario": "bridge-collapse"})).status_code == 403
