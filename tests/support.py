@@ -34,3 +34,31 @@ async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWOR
 def plant_cookie(client: httpx.AsyncClient, name: str, value: str) -> None:
     """Set a cookie the way the server's own would be stored, so the two do not clash."""
     client.cookies.set(name, value, domain="testserver.local")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(env: dict, base_url: str):
+    """Start `drillhub serve` and wait until /healthz answers; the caller stops the process."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    server = subprocess.Popen([str(Path(sys.executable).parent / "drillhub"), "serve"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base_url}/healthz").status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError(f"drillhub serve did not start: {server.stderr.read().decode()[-2000:]}")

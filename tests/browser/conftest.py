@@ -5,16 +5,14 @@ pytest-asyncio's event loop do not share one session.
 """
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import skip_unless_ci
+from tests.support import free_port, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 DRILLHUB = str(Path(sys.executable).parent / "drillhub")
@@ -38,32 +36,16 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """A real server process on a fresh SQLite file with the demo data."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DRILLHUB_ENV": "test", "DRILLHUB_PORT": str(port),
            "DRILLHUB_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('live') / 'drillhub.sqlite3'}"}
     for command in (["migrate"], ["demo"]):
         subprocess.run([DRILLHUB, *command], env=env, check=True, capture_output=True)
-    server = subprocess.Popen([DRILLHUB, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base_url}/healthz").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        server.kill()
-        pytest.fail(f"drillhub serve did not start: {server.stderr.read().decode()[-2000:]}")
+    server = serve(env, base_url)
     yield base_url
     server.terminate()
     server.wait(timeout=10)

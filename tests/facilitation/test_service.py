@@ -151,3 +151,17 @@ async def test_facilitator_actions_are_checked(lobby):
     assert (await load(run.id)).run.status == "ended"
     with pytest.raises(NotFound):
         await join(run.join_code, facilitator.id)
+
+
+async def test_stand_ins_decide_for_roles_nobody_holds(lobby):
+    run, facilitator, players = lobby
+    await join(run.join_code, players["patrol"].id)
+    await assign(run.id, players["patrol"].id, "patrol", actor(facilitator))
+    await start(run.id, actor(facilitator))
+    await decide(run.id, 0, "patrol", "perimeter", "", players["patrol"].id, actor(players["patrol"]))
+    await facilitator_action(run.id, "stand_in", actor(facilitator), step=0)
+    stand_ins = await RunEvent.select(RunEvent.role, RunEvent.choice).where(
+        (RunEvent.kind == "decision") & (RunEvent.role != "patrol"))
+    assert {row["role"]: row["choice"] for row in stand_ins} == {"fire": "throw-lines", "dispatch": "tone-out"}
+    await facilitator_action(run.id, "advance", actor(facilitator), step=0)
+    assert (await load(run.id)).state.node == "command-post"

@@ -149,7 +149,7 @@ async def _checked(run_id: int, person_id: int, step: int) -> Played:
     return played
 
 
-def _stand_in_choice(played: Played, role: str) -> engine.Choice | None:
+def stand_in_choice(played: Played, role: str) -> engine.Choice | None:
     """What a role nobody plays chooses: the expected action, else the default, else the first offered."""
     offered = engine.available_choices(played.compiled, played.state, role)
     decision = engine.current_decision(played.compiled, played.state)
@@ -198,13 +198,13 @@ async def _carry_on(played: Played, record: RunRecord) -> None:
             if played.state.confirmed is None:
                 if mine & set(deciders):
                     return
-                stand_in = _stand_in_choice(played, deciders[0])
+                stand_in = stand_in_choice(played, deciders[0])
                 await record.add(RunEvent.Kind.confirm, choice=stand_in.id, data={"stand_in": True})
                 played.state = engine.confirm(compiled, played.state, stand_in.id)
         else:
             for role in engine.waiting_on(compiled, played.state):
                 if role not in mine:
-                    stand_in = _stand_in_choice(played, role)
+                    stand_in = stand_in_choice(played, role)
                     await record.add(RunEvent.Kind.decision, role=role, choice=stand_in.id, expected=stand_in.expected,
                                      shown_at=played.node_started_at, data={"stand_in": True})
                     played.state = engine.decide(compiled, played.state, role, stand_in.id)

@@ -14,7 +14,7 @@ from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.enrolment.tables import Enrollment
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
-from drillhub.exercises.service import Played, RunRecord, load
+from drillhub.exercises.service import Played, RunRecord, load, stand_in_choice
 from drillhub.exercises.tables import Run, RunEvent, RunParticipant
 from drillhub.scenarios import engine
 from drillhub.scenarios.engine import EngineError
@@ -181,7 +181,8 @@ async def tick(run_id: int) -> None:
 
 async def facilitator_action(run_id: int, action: str, actor: Actor, step: int | None = None,
                              seconds: int = 0, inject_id: str = "", choice: str = "") -> None:
-    """pause, resume, extend (seconds), release (an inject), confirm (a team choice), advance, end."""
+    """pause, resume, extend (seconds), release (an inject), confirm (a team choice), stand_in (roles
+    nobody holds decide), advance, end."""
     async with db.transaction():
         played = await _facilitated(run_id, actor)
         status = played.run.status
@@ -209,6 +210,8 @@ async def facilitator_action(run_id: int, action: str, actor: Actor, step: int |
             except EngineError as refused:
                 raise Conflict(str(refused)) from None
             await record.add(RunEvent.Kind.confirm, person=actor.person_id, choice=choice, data={"by": "facilitator"})
+        elif action == "stand_in":
+            await _stand_ins_decide(played, record)
         elif action == "advance":
             if not engine.can_advance(played.compiled, played.state):
                 raise Conflict("Not every role has decided; wait, extend the time, or let it run out.")
@@ -220,6 +223,28 @@ async def facilitator_action(run_id: int, action: str, actor: Actor, step: int |
             raise Invalid({"action": "This action cannot be taken now."})
         await record.close()
         await record_event(f"run.{action}", actor, target=f"run {run_id}")
+
+
+async def _stand_ins_decide(played: Played, record: RunRecord) -> None:
+    """Roles nobody holds take the expected action (else the default, else the first offered); a team
+    decision with no player among its roles is settled the same way."""
+    decision = engine.current_decision(played.compiled, played.state)
+    if decision is None:
+        raise Conflict("There is no decision to make here.")
+    held = {role for roles in played.roles_of.values() for role in roles}
+    deciders = engine.deciding_roles(decision, played.compiled.role_ids)
+    if decision.mode == "team":
+        if played.state.confirmed is None and not held & set(deciders):
+            choice = stand_in_choice(played, deciders[0])
+            await record.add(RunEvent.Kind.confirm, choice=choice.id, data={"stand_in": True})
+            played.state = engine.confirm(played.compiled, played.state, choice.id)
+        return
+    for role in engine.waiting_on(played.compiled, played.state):
+        if role not in held:
+            choice = stand_in_choice(played, role)
+            await record.add(RunEvent.Kind.decision, role=role, choice=choice.id, expected=choice.expected,
+                             shown_at=played.node_started_at, data={"stand_in": True})
+            played.state = engine.decide(played.compiled, played.state, role, choice.id)
 
 
 async def confirm_as_lead(run_id: int, step: int, choice: str, person_id: int, actor: Actor) -> None:

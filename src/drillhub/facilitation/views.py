@@ -27,7 +27,7 @@ from drillhub.facilitation.service import (
 from drillhub.scenarios import engine
 from drillhub.scenarios.service import LibraryFilter, list_library
 
-ACTIONS = ("pause", "resume", "extend", "release", "confirm", "advance", "end")
+ACTIONS = ("pause", "resume", "extend", "release", "confirm", "stand_in", "advance", "end")
 
 
 async def status_context(played, user) -> dict:
