@@ -37,11 +37,16 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_database(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("live") / "drillhub.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database):
     """A real server process on a fresh SQLite file with the demo data."""
     port = free_port()
     env = {**os.environ, "DRILLHUB_ENV": "test", "DRILLHUB_PORT": str(port),
-           "DRILLHUB_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('live') / 'drillhub.sqlite3'}"}
+           "DRILLHUB_DATABASE_URL": f"sqlite:///{live_database}"}
     for command in (["migrate"], ["demo"]):
         subprocess.run([DRILLHUB, *command], env=env, check=True, capture_output=True)
     base_url = f"http://127.0.0.1:{port}"

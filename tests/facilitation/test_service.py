@@ -165,3 +165,14 @@ async def test_stand_ins_decide_for_roles_nobody_holds(lobby):
     assert {row["role"]: row["choice"] for row in stand_ins} == {"fire": "throw-lines", "dispatch": "tone-out"}
     await facilitator_action(run.id, "advance", actor(facilitator), step=0)
     assert (await load(run.id)).state.node == "command-post"
+
+
+async def test_a_team_lead_nobody_holds_settles_on_the_leading_vote(lobby):
+    run, facilitator, players = await running(lobby)
+    for role, choice in [("patrol", "perimeter"), ("fire", "throw-lines"), ("dispatch", "tone-out")]:
+        await decide(run.id, 0, role, choice, "", players[role].id, actor(players[role]))
+    await facilitator_action(run.id, "advance", actor(facilitator), step=0)
+    await assign(run.id, players["fire"].id, "", actor(facilitator))  # the lead (fire) leaves
+    await decide(run.id, 1, "patrol", "boats-staged", "", players["patrol"].id, actor(players["patrol"]))
+    await facilitator_action(run.id, "stand_in", actor(facilitator), step=1)
+    assert (await load(run.id)).state.confirmed == "boats-staged"

@@ -226,18 +226,21 @@ async def facilitator_action(run_id: int, action: str, actor: Actor, step: int |
 
 
 async def _stand_ins_decide(played: Played, record: RunRecord) -> None:
-    """Roles nobody holds take the expected action (else the default, else the first offered); a team
-    decision with no player among its roles is settled the same way."""
+    """Roles nobody holds take the expected action (else the default, else the first offered). In a team
+    decision whose lead nobody holds, the lead's stand-in settles on the team's leading vote, or on its
+    own choice when nobody has voted."""
     decision = engine.current_decision(played.compiled, played.state)
     if decision is None:
         raise Conflict("There is no decision to make here.")
     held = {role for roles in played.roles_of.values() for role in roles}
     deciders = engine.deciding_roles(decision, played.compiled.role_ids)
     if decision.mode == "team":
-        if played.state.confirmed is None and not held & set(deciders):
-            choice = stand_in_choice(played, deciders[0])
-            await record.add(RunEvent.Kind.confirm, choice=choice.id, data={"stand_in": True})
-            played.state = engine.confirm(played.compiled, played.state, choice.id)
+        if played.state.confirmed is None and decision.lead not in held:
+            tally = votes(played)
+            choice = max(tally, key=lambda c: len(tally[c])) if tally else stand_in_choice(played, deciders[0]).id
+            await record.add(RunEvent.Kind.confirm, choice=choice, role=decision.lead or "",
+                             data={"stand_in": True, "votes": tally})
+            played.state = engine.confirm(played.compiled, played.state, choice)
         return
     for role in engine.waiting_on(played.compiled, played.state):
         if role not in held:

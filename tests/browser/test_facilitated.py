@@ -1,0 +1,112 @@
+"""A facilitator and two players from different agencies, each in their own browser, play a shipped
+scenario to an ending: a timed inject, a team decision, and each seeing only their role's information."""
+
+import sqlite3
+
+from playwright.sync_api import Browser, Page, expect
+
+from drillhub.demo import DEMO_PASSWORD, DEMO_SIGN_INS
+
+
+def person(browser: Browser, base_url: str, role: str) -> Page:
+    page = browser.new_context().new_page()
+    page.goto(f"{base_url}/sign-in")
+    page.get_by_label("E-mail address").fill(DEMO_SIGN_INS[role])
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    return page
+
+
+def a_session_the_officer_is_enrolled_in(database) -> int:
+    with sqlite3.connect(database) as db:
+        return db.execute(
+            "SELECT s.id FROM session s JOIN enrollment e ON e.session = s.id JOIN person p ON p.id = e.person "
+            "WHERE p.email = ? AND s.status = 'published' AND e.status = 'enrolled' ORDER BY s.starts_at LIMIT 1",
+            (DEMO_SIGN_INS["officer"],)).fetchone()[0]
+
+
+def let_time_pass(database, seconds: int) -> None:
+    with sqlite3.connect(database) as db:
+        # keep the stored format (with its UTC offset), as the app wrote it
+        db.execute("UPDATE run_event SET at = strftime('%Y-%m-%d %H:%M:%f', at, ?) || '+00:00'",
+                   (f"-{seconds} seconds",))
+
+
+def play_your_part(page: Page, url: str) -> None:
+    page.goto(url)  # rather than reload: the page may be reloading itself after a poll
+    if page.get_by_role("button", name="Confirm the team's choice").count():
+        page.locator("input[name=choice][id^=lead-]").first.check()
+        page.get_by_role("button", name="Confirm the team's choice").click()
+    elif page.locator(".decision input[type=radio]").count():
+        page.locator(".decision input[type=radio]").first.check()
+        page.locator(".decision textarea").first.fill("Played in the browser test")
+        page.locator(".decision button").first.click()
+
+
+def test_three_browsers_play_a_facilitated_exercise(browser: Browser, live_server, live_database):
+    session_id = a_session_the_officer_is_enrolled_in(live_database)
+    facilitator = person(browser, live_server, "facilitator")
+    officer = person(browser, live_server, "officer")  # Riverton PD
+    evaluator = person(browser, live_server, "evaluator")  # Riverton Fire, on the session's staff
+
+    facilitator.goto(f"{live_server}/sessions/{session_id}")
+    facilitator.get_by_role("link", name="Run an exercise").click()
+    facilitator.get_by_label("Scenario").select_option(label="Active threat at Riverton High School")
+    facilitator.get_by_role("button", name="Open the lobby").click()
+    code = facilitator.locator(".join-code").first.inner_text()
+    console_url = facilitator.url
+    run_url = console_url.removesuffix("/console")
+
+    for page in (officer, evaluator):
+        page.goto(f"{live_server}/join")
+        page.get_by_label("Join code").fill(code.lower())
+        page.get_by_role("button", name="Join").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Waiting to start")
+
+    facilitator.reload()
+    facilitator.get_by_label("Role of Jamie Chen").select_option(label="Patrol sergeant, Riverton PD")
+    facilitator.get_by_role("button", name="Set the role of Jamie Chen").click()
+    facilitator.get_by_label("Role of Owen Pryor").select_option(label="Battalion chief, Riverton FD")
+    facilitator.get_by_role("button", name="Set the role of Owen Pryor").click()
+    facilitator.get_by_role("button", name="Start the exercise").click()
+
+    # the players' pages follow within seconds, without anyone reloading them
+    expect(officer.get_by_role("heading", level=1)).to_have_text("The first 911 calls", timeout=6000)
+    expect(evaluator.get_by_role("heading", level=1)).to_have_text("The first 911 calls", timeout=6000)
+    expect(officer.get_by_text("Unit 14 is two minutes out, alone.")).to_be_visible()  # patrol only
+    expect(evaluator.get_by_text("Unit 14 is two minutes out, alone.")).to_have_count(0)
+    expect(evaluator.locator(".decision")).to_have_count(0)  # fire does not decide in this scene
+
+    let_time_pass(live_database, 95)  # the inject at +1:30 falls due; the next poll delivers it
+    expect(officer.locator("#run-status")).to_contain_text("14 on scene, north doors", timeout=6000)
+    evaluator.wait_for_timeout(2500)  # a poll later, still nothing: that inject goes to patrol and dispatch only
+    expect(evaluator.locator("#run-status")).not_to_contain_text("14 on scene")
+
+    officer.locator("#c-patrol-enter-now").check()
+    officer.get_by_label("Why?").fill("Stop the killing")
+    officer.get_by_role("button", name="Decide").click()
+    facilitator.goto(console_url)
+    facilitator.get_by_role("button", name="Stand-ins decide for roles without players").click()
+    facilitator.get_by_role("button", name="Advance").click()
+
+    saw_team_votes = False
+    for _ in range(25):
+        facilitator.goto(console_url)
+        if facilitator.get_by_role("link", name="Debrief").count():
+            break
+        play_your_part(evaluator, run_url)
+        officer.goto(run_url)
+        if officer.locator("#run-status").get_by_text("Team votes").count():
+            saw_team_votes = True
+        play_your_part(officer, run_url)
+        facilitator.goto(console_url)
+        if facilitator.get_by_role("button", name="Stand-ins decide for roles without players").count():
+            facilitator.get_by_role("button", name="Stand-ins decide for roles without players").click()
+        if facilitator.get_by_role("button", name="Advance").count():
+            facilitator.get_by_role("button", name="Advance").click()
+    assert saw_team_votes
+    officer.goto(run_url)
+    expect(officer.get_by_role("link", name="See the debrief")).to_be_visible()
+    officer.get_by_role("link", name="See the debrief").click()
+    expect(officer.locator("table")).to_contain_text("Stop the killing")
