@@ -69,7 +69,7 @@ ACCESS = {
     "feeds:list": SIGNED_IN, "feeds:create": SIGNED_IN,
     "feeds:revoke": {"admin", "coordinator", "supervisor"},  # an agency feed: its supervisors and coordinators
     "outbox:list": ADMIN, "outbox:send": ADMIN,
-    "exercises:home": SIGNED_IN, "exercises:start": SIGNED_IN,
+    "exercises:home": SIGNED_IN, "exercises:start": SIGNED_IN, "exercises:assign": COORDINATORS,
     "exercises:play": PLAYERS_ONLY, "exercises:decide": PLAYERS_ONLY, "exercises:continue": PLAYERS_ONLY,
     "exercises:debrief": PLAYERS_ONLY,
     "facilitation:choose": COORDINATORS, "facilitation:open": COORDINATORS,  # and the session's facilitators

@@ -4,7 +4,7 @@ from drillhub.audit.service import Actor
 from drillhub.errors import Conflict, Forbidden
 from drillhub.exercises.service import continue_run, debrief, decide, load, my_runs, start_self_paced
 from drillhub.exercises.tables import Run, RunEvent
-from drillhub.scenarios.service import compiled_text
+from drillhub.scenarios.service import _COMPILED_VERSIONS, compiled_text
 
 
 def actor(person) -> Actor:
@@ -73,6 +73,7 @@ async def test_the_record_alone_rebuilds_the_run_after_a_restart(bridge, make_pe
     for role, choice in [("patrol", "wait"), ("fire", "wait"), ("dispatch", "wait")]:
         await decide(run.id, 0, role, choice, "", player.id, actor(player))
     compiled_text.cache_clear()  # as if the server had restarted: nothing kept in memory
+    _COMPILED_VERSIONS.clear()
     played = await load(run.id)
     assert played.state.node == "chaos" and played.state.variables["victims_in_water"] == 12
     with pytest.raises(Conflict, match="needs a decision"):

@@ -53,3 +53,26 @@ async def test_other_people_cannot_see_or_play_someone_elses_run(bridge, signed_
     refused = await post_form(other, f"/runs/{run_id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
     assert refused.status_code == 403
     assert (await other.get(f"/runs/{run_id}/debrief")).status_code == 403
+
+
+async def test_coordinators_assign_a_scenario_to_an_agency_and_officers_see_it_done(
+        bridge, signed_in_client, make_agency):
+    from datetime import UTC, datetime, timedelta
+
+    agency = await make_agency()
+    officer = await signed_in_client("officer", agency=agency)
+    coordinator = await signed_in_client("coordinator")
+    due = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
+    past = await post_form(coordinator, "/exercises/assign", {"scenario": "bridge-collapse", "agency": str(agency.id),
+                                                             "due_on": "2020-01-01"})
+    assert past.status_code == 422 and "The due date has passed." in past.text
+    done = await post_form(coordinator, "/exercises/assign", {"scenario": "bridge-collapse", "agency": str(agency.id),
+                                                             "due_on": due, "note": "Before the festival"},
+                           follow_redirects=True)
+    assert "Assigned to 1 officer(s)." in done.text
+    page = await officer.get("/exercises")
+    assert "Footbridge collapse at the river festival, due" in page.text and "to do" in page.text
+    run_id = await start(officer, role="patrol")
+    await post_form(officer, f"/runs/{run_id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
+    await post_form(officer, f"/runs/{run_id}/decide", {"step": "1", "role": "patrol", "choice": "boats-staged"})
+    assert "<strong>done</strong>" in (await officer.get("/exercises")).text

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from drillhub import db
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
-from drillhub.errors import Conflict, Forbidden, NotFound
-from drillhub.exercises.tables import Run, RunEvent, RunParticipant
+from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
+from drillhub.exercises.tables import Assignment, Run, RunEvent, RunParticipant
 from drillhub.scenarios import engine
 from drillhub.scenarios.engine import Compiled, EngineError, RunState
-from drillhub.scenarios.service import compiled_text, get_current
+from drillhub.scenarios.service import compiled_text, compiled_version, get_current
 
 ENGINE_KINDS = (RunEvent.Kind.decision, RunEvent.Kind.confirm, RunEvent.Kind.advance, RunEvent.Kind.timeout)
 
@@ -61,8 +61,7 @@ async def load(run_id: int) -> Played:
     run = await Run.objects().where(Run.id == run_id).first()
     if run is None:
         raise NotFound("No such exercise run.")
-    version = await run.get_related(Run.scenario)
-    compiled = compiled_text(version.source_text)
+    compiled = await compiled_version(run.scenario)
     events = await RunEvent.select(RunEvent.kind, RunEvent.role, RunEvent.choice, RunEvent.at, RunEvent.seq,
                                    RunEvent.step, RunEvent.data, RunEvent.person).where(
         RunEvent.run == run_id).order_by(RunEvent.seq).output(load_json=True)
@@ -289,3 +288,39 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
         scores={objectives[key]: value for key, value in played.state.scores.items()},
         expected_rate=sum(line.expected for line in own) / len(own) if own else None,
     )
+
+
+async def assign_scenario(slug: str, person_ids: list[int], due_on: str, note: str, actor: Actor) -> int:
+    """Ask people to play a scenario alone by a date; returns how many were asked."""
+    from datetime import date
+
+    await get_current(slug)
+    try:
+        due = date.fromisoformat(due_on)
+    except ValueError:
+        raise Invalid({"due_on": "Enter the date it is due."}) from None
+    if due < datetime.now(UTC).date():
+        raise Invalid({"due_on": "The due date has passed."})
+    people = [row["id"] for row in await Person.select(Person.id).where(
+        Person.id.is_in(person_ids or [0]) & Person.active.eq(True))]
+    if not people:
+        raise Invalid({"people": "Choose who should play it."})
+    now = datetime.now(UTC)
+    async with db.transaction():
+        await Assignment.insert(*(Assignment(scenario=slug, person=person, due_on=due, note=note.strip()[:500],
+                                             assigned_by=actor.person_id, assigned_at=now) for person in people))
+        await record_event("scenario.assign", actor, target=f"scenario {slug}",
+                           detail={"people": people, "due_on": due.isoformat()})
+    return len(people)
+
+
+async def my_assignments(person_id: int) -> list[dict]:
+    """Assignments with whether each is done (a finished self-paced run since it was assigned)."""
+    rows = await Assignment.select().where(Assignment.person == person_id).order_by(Assignment.due_on)
+    finished = await Run.select(Run.scenario.slug.as_alias("slug"), Run.updated_at).where(
+        (Run.owner == person_id) & (Run.status == Run.Status.ended) & (Run.mode == Run.Mode.self_paced))
+    today = datetime.now(UTC).date()
+    for row in rows:
+        row["done"] = any(run["slug"] == row["scenario"] and run["updated_at"] >= row["assigned_at"] for run in finished)
+        row["overdue"] = not row["done"] and row["due_on"] < today
+    return rows

@@ -1,6 +1,6 @@
 from enum import Enum
 
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from drillhub.accounts.tables import Person
@@ -79,3 +79,15 @@ class RunEvent(Table):
 
 # Also created by the migration that adds RunEvent: the record's order is unique per run.
 RUN_EVENT_UNIQUE_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS run_event_seq ON run_event (run, seq)"
+
+
+class Assignment(Table):
+    """A coordinator asks a person to play a scenario alone by a date. Done when that person finishes a
+    self-paced run of the scenario after it was assigned."""
+
+    scenario = Varchar(length=64, index=True)  # the library slug: any later version counts
+    person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade, index=True)
+    due_on = Date()
+    note = Text()
+    assigned_by = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
+    assigned_at = Timestamptz()

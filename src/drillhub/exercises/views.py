@@ -5,7 +5,20 @@ from litestar.response import Redirect, Template
 
 from drillhub import web
 from drillhub.errors import Conflict, Forbidden
-from drillhub.exercises.service import continue_run, debrief, decide, load, may_see, my_runs, start_self_paced
+from drillhub.accounts.service import PeopleFilter, list_people
+from drillhub.agencies.service import list_active_agencies
+from drillhub.errors import Invalid
+from drillhub.exercises.service import (
+    assign_scenario,
+    continue_run,
+    debrief,
+    decide,
+    load,
+    may_see,
+    my_assignments,
+    my_runs,
+    start_self_paced,
+)
 from drillhub.facilitation.views import status_context
 from drillhub.scenarios import engine
 from drillhub.scenarios.model import clock_seconds
@@ -43,14 +56,42 @@ def scene(played, person_id: int) -> dict:
     }
 
 
+async def home_context(user, errors: dict | None = None, values: dict | None = None) -> dict:
+    scenarios = await list_library(LibraryFilter())
+    coordinator = user.has_role("admin", "coordinator")
+    return {
+        "scenarios": scenarios, "runs": await my_runs(user.person_id),
+        "assignments": await my_assignments(user.person_id), "coordinator": coordinator,
+        "titles": {row["slug"]: row["title"] for row in scenarios},
+        "scenario_choices": [(row["slug"], row["title"]) for row in scenarios],
+        "agency_choices": [(row["id"], row["name"]) for row in await list_active_agencies()] if coordinator else [],
+        "errors": errors or {}, "values": values or {},
+    }
+
+
 class ExerciseController(Controller):
     guards = [web.signed_in_guard]
 
     @get("/exercises", name="exercises:home")
     async def home(self, request: HTMXRequest) -> Template:
+        return await web.page(request, "exercises/home.html", **await home_context(web.current_user(request)))
+
+    @post("/exercises/assign", name="exercises:assign", guards=[web.require_roles("admin", "coordinator")])
+    async def assign(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
+        """Assign a scenario to everyone with the officer role in an agency, due by a date."""
         user = web.current_user(request)
-        return await web.page(request, "exercises/home.html", scenarios=await list_library(LibraryFilter()),
-                              runs=await my_runs(user.person_id))
+        form = await request.form()
+        values = {key: str(form.get(key, "")) for key in ("scenario", "agency", "due_on", "note")}
+        officers = await list_people(PeopleFilter(agency=values["agency"], role="officer"), 1, per_page=1000) \
+            if values["agency"].isdigit() else None
+        try:
+            count = await assign_scenario(values["scenario"], [p["id"] for p in officers.items] if officers else [],
+                                          values["due_on"], values["note"], web.actor(request))
+        except Invalid as invalid:
+            return await web.page(request, "exercises/home.html", status_code=422,
+                                  **await home_context(user, invalid.errors, values))
+        await web.flash(request, f"Assigned to {count} officer(s).")
+        return web.go_to(request, request.url_for("exercises:home"))
 
     @post("/exercises/start", name="exercises:start")
     async def start(self, request: HTMXRequest) -> Redirect | ClientRedirect:

@@ -157,26 +157,28 @@ def undelivered_due(played: Played, now: datetime) -> list:
             if inject.id not in done]
 
 
-async def tick(run_id: int) -> None:
+async def tick(run_id: int) -> Played:
     """Called by every page that polls a running exercise: deliver injects that fell due, and when
-    the time limit has run out, apply the default choices and move on. Idempotent."""
+    the time limit has run out, apply the default choices and move on. Idempotent. Returns the run
+    as it stands afterwards."""
     played = await load(run_id)
     if played.run.status != Run.Status.running:
-        return
+        return played
     now = datetime.now(UTC)
     expired = clock(played, now).expired and engine.current_decision(played.compiled, played.state) is not None
     if not (expired or undelivered_due(played, now)):
-        return
+        return played
     async with db.transaction():
         played = await _facilitated(run_id, Actor(person_id=None, label="drillhub"))
         if played.run.status != Run.Status.running:
-            return
+            return played
         record = RunRecord(played)
         for inject in undelivered_due(played, now):
             await record.add(RunEvent.Kind.inject, data={"inject": inject.id, "how": "scheduled"})
         if clock(played, now).expired and engine.current_decision(played.compiled, played.state) is not None:
             await record.advance(timed_out=True)
         await record.close()
+    return await load(run_id)
 
 
 async def facilitator_action(run_id: int, action: str, actor: Actor, step: int | None = None,

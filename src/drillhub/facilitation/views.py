@@ -85,8 +85,9 @@ class FacilitationController(Controller):
 
     @get("/runs/{run_id:int}/console", name="facilitation:console")
     async def console(self, request: HTMXRequest, run_id: FromPath[int]) -> Template:
-        await tick(run_id)
         played = await self._console_run(request, run_id)
+        if played.run.status == "running":
+            played = await tick(run_id)
         join_url = f"{request.app.state.settings.public_url}/join?code={played.run.join_code}"
         return await web.page(request, "facilitation/console.html", people=await participants(run_id),
                               join_url=join_url, **await status_context(played, web.current_user(request)))
@@ -96,8 +97,7 @@ class FacilitationController(Controller):
                     status: FromQuery[str] = "") -> Template:
         """Polled every two seconds by players, the console and the projector."""
         user = web.current_user(request)
-        await tick(run_id)
-        played = await load(run_id)
+        played = await tick(run_id)
         if not may_see(played, user.person_id) and not (
                 played.run.session and await may_facilitate(user, played.run.session)):
             raise Forbidden("You are not taking part in this exercise.")
