@@ -88,8 +88,9 @@ class Timings:
         started = time.perf_counter()
         try:
             response = await request
-        except httpx.HTTPError:
+        except httpx.HTTPError as failure:
             self.errors[kind] = self.errors.get(kind, 0) + 1
+            self.samples.append(f"{kind} {type(failure).__name__} after {time.perf_counter() - started:.1f} s: {failure}")
             return None
         self.by_kind.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
         if response.status_code >= 400:
@@ -98,8 +99,14 @@ class Timings:
         return response
 
 
+# uvicorn closes a keep-alive connection after 5 s idle; a client that reuses it at that moment gets a
+# reset (a ReadError, not an answer from drillhub). Browsers retry those; httpx does not, so drop idle
+# connections first.
+LIMITS = httpx.Limits(keepalive_expiry=3)
+
+
 async def signed_in(base: str, email: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=30)
+    client = httpx.AsyncClient(base_url=base, timeout=30, limits=LIMITS)
     await client.get("/sign-in")
     token = client.cookies["drillhub-csrf"]
     await client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD, "_csrf_token": token})
@@ -165,7 +172,7 @@ async def yardstick(base: str, players: int, seconds: int) -> Timings:
             await timings.timed("poll", client.get("/"))
             await asyncio.sleep(POLL_SECONDS)
 
-    clients = [httpx.AsyncClient(base_url=base) for _ in range(players)]
+    clients = [httpx.AsyncClient(base_url=base, limits=LIMITS) for _ in range(players)]
     await asyncio.gather(*(poll(client) for client in clients))
     for client in clients:
         await client.aclose()
