@@ -84,6 +84,10 @@ def signed_in(base_url: str, email: str) -> tuple[str, str]:
         return "; ".join(f"{name}={value}" for name, value in client.cookies.items()), token
 
 
+def engine_label(database_url: str) -> str:
+    return "PostgreSQL" if database_url.startswith("postgres") else "SQLite (WAL)"
+
+
 def report(rows: list[tuple[str, dict]], bare: dict, setting: str) -> None:
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores; Python {platform.python_version()}; {setting}\n")
     print("| request | req/s | ratio to bare | p50 ms | p99 ms | errors |")

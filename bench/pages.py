@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from harness import BIN, baseline, environment, free_port, report, signed_in, start, stop, wrk
+from harness import BIN, baseline, engine_label, environment, free_port, report, signed_in, start, stop, wrk
 
 
 def main() -> None:
@@ -46,7 +46,7 @@ def main() -> None:
     finally:
         stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
-    engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite (WAL)"
+    engine = engine_label(database_url)
     report(rows, bare, f"{engine}; 1 uvicorn worker on core 0, wrk -c{args.connections} on core 1, "
                        f"{args.seconds} s each")
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from harness import BIN, DEMO_PASSWORD, ROOT, environment, free_port, start, stop
+from harness import BIN, DEMO_PASSWORD, ROOT, engine_label, environment, free_port, start, stop
 
 POLL_SECONDS, FACILITATE_SECONDS = 2, 5
 
@@ -215,7 +215,7 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
     for sample in timings.samples[:5]:
         print("failed:", sample)
-    engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite (WAL)"
+    engine = engine_label(database_url)
     bare_p99 = percentile(base_line.by_kind["poll"], 0.99)
     print(f"{engine}; {args.workers} worker(s); {args.players} participants in {args.runs} runs for {args.seconds} s; "
           f"client on the same machine\n")

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from harness import BIN, baseline, environment, free_port, report, signed_in, start, stop, wrk
+from harness import BIN, baseline, engine_label, environment, free_port, report, signed_in, start, stop, wrk
 
 LUA = """
 local first, last = {first}, {last}
@@ -109,7 +109,7 @@ def main() -> None:
     finally:
         stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
-    engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite (WAL)"
+    engine = engine_label(database_url)
     report(rows, bare, f"{engine}; {args.workers} uvicorn worker(s), wrk on core 1, {args.seconds} s each; "
                        f"{args.sessions} sessions seeded")
 
