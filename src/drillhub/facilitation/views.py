@@ -47,6 +47,10 @@ async def status_context(played, user) -> dict:
     }
 
 
+def _join_url(request: HTMXRequest, run) -> str:
+    return f"{request.app.state.settings.public_url}/join?code={run.join_code}"
+
+
 def _refresh_if_moved(played, step: str, status: str) -> dict:
     moved = step != str(played.step) or status != played.run.status
     return {"HX-Refresh": "true"} if moved else {}
@@ -88,7 +92,7 @@ class FacilitationController(Controller):
         played = await self._console_run(request, run_id)
         if played.run.status == "running":
             played = await tick(run_id)
-        join_url = f"{request.app.state.settings.public_url}/join?code={played.run.join_code}"
+        join_url = _join_url(request, played.run)
         return await web.page(request, "facilitation/console.html", people=await participants(run_id),
                               join_url=join_url, **await status_context(played, web.current_user(request)))
 
@@ -108,7 +112,7 @@ class FacilitationController(Controller):
     @get("/runs/{run_id:int}/projector", name="facilitation:projector")
     async def projector(self, request: HTMXRequest, run_id: FromPath[int]) -> Template:
         played = await self._console_run(request, run_id)
-        join_url = f"{request.app.state.settings.public_url}/join?code={played.run.join_code}"
+        join_url = _join_url(request, played.run)
         timeline = [e for e in played.events if e["kind"] in (RunEvent.Kind.inject, RunEvent.Kind.decision,
                                                                RunEvent.Kind.confirm, RunEvent.Kind.advance)]
         return await web.page(request, "facilitation/projector.html", qr=qr_svg(join_url), join_url=join_url,
