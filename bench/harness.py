@@ -46,6 +46,17 @@ def stop(server: subprocess.Popen) -> None:
     server.wait()
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its descendants (uvicorn's workers)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return own + sum(cpu_seconds(int(child)) for child in children)
+
+
 def wrk(url: str, seconds: int, connections: int, cookie: str = "", script: str = "", cores: str = "1") -> dict:
     command = ["taskset", "-c", cores, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if cookie:

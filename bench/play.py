@@ -2,10 +2,13 @@
 
     python bench/play.py [--seconds 300] [--runs 20] [--players 200] [--workers 1] [--database-url URL]
 
-Seeds `--runs` facilitated runs of the school scenario (started, everyone with a role), then drives
-them with an asyncio client: each participant polls its run every 2 s, loads the page when the scene
-changes, and decides after a few seconds' thought; each run's facilitator lets stand-ins decide and
-advances every 5 s. The same client pattern against the bare Litestar app gives the yardstick.
+Seeds `--runs` tables (a session, its players, a started run of the school scenario with everyone in
+a role), then drives them with an asyncio client: each participant polls its run every 2 s, loads the
+page when the scene changes, decides after a few seconds' thought (and, holding a team decision's lead
+role, confirms); each facilitator polls like the console, lets stand-ins decide and advances every 5 s,
+and when the run ends opens the next one: the players join by its code, get their roles, and it starts.
+So every table plays for the whole time. The same polling pattern against the bare Litestar app gives
+the yardstick.
 """
 
 import argparse
@@ -17,17 +20,19 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from harness import BIN, DEMO_PASSWORD, ROOT, engine_label, environment, free_port, start, stop
+from harness import BIN, DEMO_PASSWORD, ROOT, cpu_seconds, engine_label, environment, free_port, start, stop
 
 POLL_SECONDS, FACILITATE_SECONDS = 2, 5
+SCENARIO = "school-active-threat"
 
 
-async def seed(database_url: str, runs: int, players: int) -> list[tuple[int, list[str]]]:
-    """Sessions, people, enrolments and started runs; returns each run with its players' e-mails."""
+async def seed(database_url: str, runs: int, players: int) -> list["Table"]:
+    """Sessions, people, enrolments and started runs."""
     os.environ["DRILLHUB_DATABASE_URL"] = database_url
     from drillhub import db
     from drillhub.accounts.tables import Person
@@ -57,25 +62,34 @@ async def seed(database_url: str, runs: int, players: int) -> list[tuple[int, li
             Person.email.like("%@bench.drillhub.test"))}
         roles = ["patrol", "dispatch", "fire", "ems", "pio"]
         starts = datetime.now(UTC) + timedelta(days=1)
-        result = []
+        tables = []
         for r in range(runs):
             session = Session(uid=f"bench-{r}@drillhub", course=course, venue=venue, meeting_url="", starts_at=starts,
                               ends_at=starts + timedelta(hours=4), time_zone="America/Chicago", capacity=players,
                               status="published", sequence=0, notes="", coordinator_notes="", cancel_reason="",
                               venue_override_reason="")
             await session.save()
-            emails = [f"player{n}@bench.drillhub.test" for n in range(r, players, runs)]
+            seats = [(f"player{n}@bench.drillhub.test", roles[k % len(roles)]) for k, n in enumerate(range(r, players, runs))]
             await Enrollment.insert(*(Enrollment(session=session.id, person=ids[e], status="enrolled",
-                                                 requested_at=starts, changed_at=starts) for e in emails))
+                                                 requested_at=starts, changed_at=starts) for e, _ in seats))
             actor = Actor(person_id=coordinator, label="bench")
-            run = await open_run(session.id, "school-active-threat", actor)
-            await RunParticipant.insert(*(RunParticipant(run=run.id, person=ids[e], role=roles[k % len(roles)],
-                                                         joined_at=starts) for k, e in enumerate(emails)))
+            run = await open_run(session.id, SCENARIO, actor)
+            await RunParticipant.insert(*(RunParticipant(run=run.id, person=ids[e], role=role, joined_at=starts)
+                                          for e, role in seats))
             await start_run(run.id, actor)
-            result.append((run.id, emails))
-        return result
+            tables.append(Table(session.id, run.id, [(e, ids[e], role) for e, role in seats]))
+        return tables
     finally:
         await db.close_database(engine)
+
+
+@dataclass
+class Table:
+    """A session's exercise: the run being played now, and its players (e-mail, person id, role)."""
+
+    session_id: int
+    run_id: int
+    seats: list[tuple[str, int, str]]
 
 
 class Timings:
@@ -114,23 +128,17 @@ async def signed_in(base: str, email: str) -> httpx.AsyncClient:
     return client
 
 
-async def participant(client, run_id: int, timings: Timings, deadline: float) -> None:
-    step, status, page_due = "0", "running", True
+async def participant(client, table: Table, timings: Timings, deadline: float) -> None:
+    run_id, step, status, page_due = table.run_id, "0", "running", True
     await asyncio.sleep(random.random() * POLL_SECONDS)
     while time.monotonic() < deadline:
+        if run_id != table.run_id:  # the facilitator opened the next run, and we joined it
+            run_id, step, status, page_due = table.run_id, "0", "running", True
         if page_due:
             page = await timings.timed("page", client.get(f"/runs/{run_id}"))
             page_due = False
             if page is not None and page.status_code == 200:
-                found = re.search(r'name="step" value="(\d+)"><input type="hidden" name="role" value="(\w+)"', page.text)
-                status = "ended" if "See the debrief" in page.text else status
-                choice = re.search(r'name="choice" value="([\w-]+)"', page.text)
-                if found and choice:
-                    step = found.group(1)
-                    await asyncio.sleep(1 + random.random() * 4)  # thinking
-                    await timings.timed("decide", client.post(f"/runs/{run_id}/decide", data={
-                        "step": step, "role": found.group(2), "choice": choice.group(1), "rationale": "bench",
-                        "_csrf_token": client.token}))
+                await play_scene(client, run_id, page.text, timings)
         pulse = await timings.timed("poll", client.get(f"/runs/{run_id}/pulse?step={step}&status={status}"))
         if pulse is not None and pulse.headers.get("hx-refresh"):
             page_due = True
@@ -139,26 +147,71 @@ async def participant(client, run_id: int, timings: Timings, deadline: float) ->
         await asyncio.sleep(POLL_SECONDS)
 
 
-async def facilitator(client, run_id: int, timings: Timings, deadline: float) -> None:
+async def play_scene(client, run_id: int, page: str, timings: Timings) -> None:
+    """Decide (after a few seconds' thought) when the page offers a decision; confirm as the lead."""
+    found = re.search(r'name="step" value="(\d+)"><input type="hidden" name="role" value="(\w+)"', page)
+    choice = re.search(r'name="choice" value="([\w-]+)"', page)
+    if not (found and choice):
+        return
+    await asyncio.sleep(1 + random.random() * 4)
+    step = found.group(1)
+    await timings.timed("decide", client.post(f"/runs/{run_id}/decide", data={
+        "step": step, "role": found.group(2), "choice": choice.group(1), "rationale": "bench",
+        "_csrf_token": client.token}))
+    lead = re.search(r'id="lead-[\w-]+" name="choice" value="([\w-]+)"', page)
+    if lead:
+        await asyncio.sleep(1 + random.random() * 2)
+        await timings.timed("decide", client.post(f"/runs/{run_id}/confirm", data={
+            "step": step, "choice": lead.group(1), "_csrf_token": client.token}))
+
+
+async def facilitator(client, table: Table, players: list, timings: Timings, deadline: float) -> None:
     await asyncio.sleep(random.random() * FACILITATE_SECONDS)
     while time.monotonic() < deadline:
         for action in ("stand_in", "advance"):
-            await timings.timed("facilitate", client.post(f"/runs/{run_id}/console/{action}",
+            await timings.timed("facilitate", client.post(f"/runs/{table.run_id}/console/{action}",
                                                           data={"_csrf_token": client.token}))
-        await asyncio.sleep(FACILITATE_SECONDS)
+        for _ in range(FACILITATE_SECONDS // POLL_SECONDS):
+            await asyncio.sleep(POLL_SECONDS)
+            pulse = await timings.timed("poll", client.get(f"/runs/{table.run_id}/pulse?step=&status=running"))
+            if pulse is not None and "status=ended" in pulse.text and time.monotonic() < deadline:
+                await next_run(client, table, players, timings)
+                break
 
 
-async def drive(base: str, runs: list[tuple[int, list[str]]], seconds: int) -> Timings:
+async def next_run(client, table: Table, players: list, timings: Timings) -> None:
+    """Open the next run of the table's session; its players join by code, get their roles; start."""
+    form = {"_csrf_token": client.token}
+    opened = await timings.timed("facilitate", client.post(f"/sessions/{table.session_id}/runs",
+                                                           data={**form, "scenario": SCENARIO}))
+    if opened is None or opened.status_code != 303:
+        return  # counted as an error by timed(); the table tries again at its next turn
+    run_id = int(re.search(r"/runs/(\d+)/console", opened.headers["location"]).group(1))
+    console = await timings.timed("page", client.get(f"/runs/{run_id}/console"))
+    code = re.search(r'class="join-code">(\w+)<', console.text).group(1)
+    for player in players:
+        await timings.timed("facilitate", player.post("/join", data={"code": code, "_csrf_token": player.token}))
+    for _, person_id, role in table.seats:
+        await timings.timed("facilitate", client.post(f"/runs/{run_id}/assign",
+                                                      data={**form, "person": person_id, "role": role}))
+    await timings.timed("facilitate", client.post(f"/runs/{run_id}/start", data=form))
+    table.run_id = run_id
+
+
+async def drive(base: str, server_pid: int, tables: list[Table], seconds: int) -> tuple[Timings, float]:
+    """The timings, and the share of a core the server used meanwhile."""
     timings = Timings()
-    players = [(run_id, await signed_in(base, email)) for run_id, emails in runs for email in emails]
+    players = {table.session_id: [await signed_in(base, email) for email, _, _ in table.seats] for table in tables}
     coordinator = await signed_in(base, "coordinator@demo.drillhub.test")
-    deadline = time.monotonic() + seconds
-    await asyncio.gather(*(participant(client, run_id, timings, deadline) for run_id, client in players),
-                         *(facilitator(coordinator, run_id, timings, deadline) for run_id, _ in runs))
-    for _, client in players:
+    deadline, used = time.monotonic() + seconds, cpu_seconds(server_pid)
+    await asyncio.gather(*(participant(client, table, timings, deadline)
+                           for table in tables for client in players[table.session_id]),
+                         *(facilitator(coordinator, table, players[table.session_id], timings, deadline)
+                           for table in tables))
+    busy = (cpu_seconds(server_pid) - used) / seconds
+    for client in (coordinator, *(client for clients in players.values() for client in clients)):
         await client.aclose()
-    await coordinator.aclose()
-    return timings
+    return timings, busy
 
 
 async def yardstick(base: str, players: int, seconds: int) -> Timings:
@@ -198,7 +251,9 @@ def main() -> None:
     env = {**environment(database_url, port), "DRILLHUB_ENV": "test"}
     for command in ("migrate", "demo"):
         subprocess.run([BIN / "drillhub", command], env=env, check=True, capture_output=True)
-    runs = asyncio.run(seed(database_url, args.runs, args.players))
+    tables = asyncio.run(seed(database_url, args.runs, args.players))
+    if args.workers == 1:
+        os.sched_setaffinity(0, {1})  # the client on the other core, for the yardstick and drillhub alike
     bare_port = free_port()
     bare = start([BIN / "uvicorn", "--app-dir", ROOT / "bench", "bare_app:app", "--port", bare_port,
                   "--no-access-log", "--log-level", "warning"], env, bare_port)
@@ -209,7 +264,7 @@ def main() -> None:
     server = start([BIN / "drillhub", "serve", "--workers", args.workers], env, port,
                    cores="0" if args.workers == 1 else "0,1")
     try:
-        timings = asyncio.run(drive(f"http://127.0.0.1:{port}", runs, args.seconds))
+        timings, busy = asyncio.run(drive(f"http://127.0.0.1:{port}", server.pid, tables, args.seconds))
     finally:
         stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -218,7 +273,7 @@ def main() -> None:
     engine = engine_label(database_url)
     bare_p99 = percentile(base_line.by_kind["poll"], 0.99)
     print(f"{engine}; {args.workers} worker(s); {args.players} participants in {args.runs} runs for {args.seconds} s; "
-          f"client on the same machine\n")
+          f"client on {'the other core' if args.workers == 1 else 'the same cores'}; the server used {busy:.0%} of a core while driven\n")
     print("| request | count | p50 ms | p99 ms | p99 / bare p99 | errors |")
     print("|---|---:|---:|---:|---:|---:|")
     print(f"| bare Litestar `GET /`, same polling pattern (yardstick) | {len(base_line.by_kind['poll'])} | "

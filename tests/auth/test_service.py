@@ -5,8 +5,10 @@ import pytest
 from drillhub.accounts.tables import Person
 from drillhub.audit.tables import AuditEvent
 from drillhub.auth.service import (
+    FLASHES_KEPT,
     SIGN_IN_FAILED,
     SignInFailed,
+    add_flash,
     sign_in,
     signed_in_user,
     token_hash,
@@ -26,6 +28,16 @@ async def test_sign_in_opens_a_session_storing_only_the_token_hash(make_person):
     assert user.person_id == person.id and user.roles == {"coordinator"}
     event = await AuditEvent.select().where(AuditEvent.action == "sign_in").first()
     assert (event["outcome"], event["actor"], event["client"]) == ("success", person.id, "10.0.0.5")
+
+
+async def test_a_session_keeps_only_its_latest_messages(make_person):
+    person = await make_person()
+    token = await sign_in(person.email, PASSWORD, "", previous_token=None)
+    session_id = (await signed_in_user(token, IDLE, AGE)).session_id
+    for n in range(FLASHES_KEPT + 3):
+        await add_flash(session_id, f"message {n}", "error")
+    flashes = (await signed_in_user(token, IDLE, AGE)).flashes
+    assert [message for _, message in flashes] == [f"message {n}" for n in range(3, FLASHES_KEPT + 3)]
 
 
 async def test_sign_in_ends_the_session_the_browser_came_with(make_person):

@@ -2,7 +2,9 @@ import pytest
 
 from drillhub.audit.service import Actor
 from drillhub.errors import Conflict, Forbidden
-from drillhub.exercises.service import continue_run, debrief, decide, load, my_runs, start_self_paced
+from drillhub import db
+from drillhub.exercises import service
+from drillhub.exercises.service import RunRecord, continue_run, debrief, decide, load, my_runs, start_self_paced
 from drillhub.exercises.tables import Run, RunEvent
 from drillhub.scenarios.service import _COMPILED_VERSIONS, compiled_text
 
@@ -74,6 +76,7 @@ async def test_the_record_alone_rebuilds_the_run_after_a_restart(bridge, make_pe
         await decide(run.id, 0, role, choice, "", player.id, actor(player))
     compiled_text.cache_clear()  # as if the server had restarted: nothing kept in memory
     _COMPILED_VERSIONS.clear()
+    service._REBUILT.clear()
     played = await load(run.id)
     assert played.state.node == "chaos" and played.state.variables["victims_in_water"] == 12
     with pytest.raises(Conflict, match="needs a decision"):
@@ -84,6 +87,37 @@ async def test_the_record_alone_rebuilds_the_run_after_a_restart(bridge, make_pe
     assert (await load(run.id)).state.node == "poor-ending"
     seqs = [row["seq"] for row in await RunEvent.select(RunEvent.seq).where(RunEvent.run == run.id).order_by(RunEvent.seq)]
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+async def test_a_kept_run_catches_up_with_what_was_recorded_since(bridge, make_person):
+    player = await make_person()
+    run = await start_self_paced("bridge-collapse", player.id, "all", actor(player))
+    await load(run.id)  # kept by this process, as a poll would
+    for role, choice in [("patrol", "perimeter"), ("fire", "throw-lines"), ("dispatch", "tone-out")]:
+        await decide(run.id, 0, role, choice, "why", player.id, actor(player))  # as if by another worker
+    kept = await load(run.id)
+    service._REBUILT.clear()
+    rebuilt = await load(run.id)
+    assert kept.state.node == "command-post" and kept.step == 1
+    assert (kept.state, kept.step, kept.last_seq, kept.events) == (rebuilt.state, rebuilt.step, rebuilt.last_seq,
+                                                                    rebuilt.events)
+
+
+async def test_a_rolled_back_event_is_never_kept(bridge, make_person):
+    player = await make_person()
+    run = await start_self_paced("bridge-collapse", player.id, "all", actor(player))
+    before = await load(run.id)
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            record = RunRecord(await load(run.id))
+            await record.add(RunEvent.Kind.decision, role="patrol", choice="perimeter")
+            await record.close()
+            assert (await load(run.id)).state.choices == {"patrol": "perimeter"}  # seen inside the transaction
+            raise RuntimeError("rolled back")
+    after = await load(run.id)
+    assert after.last_seq == before.last_seq and after.state == before.state
+    await decide(run.id, 0, "patrol", "wait", "", player.id, actor(player))  # the same number, now for real
+    assert (await load(run.id)).state.choices == {"patrol": "wait"}
 
 
 async def test_debrief_compares_choices_with_the_expected_actions(bridge, make_person):

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,6 +19,7 @@ from drillhub.facilitation.service import (
     tick,
     votes,
 )
+from tests.facilitation.clock import backdate
 
 
 def actor(person) -> Actor:
@@ -43,11 +44,6 @@ async def running(lobby):
         await assign(run.id, person.id, role, actor(facilitator))
     await start(run.id, actor(facilitator))
     return run, facilitator, players
-
-
-async def backdate(run_id: int, seconds: int) -> None:
-    """As if the current scene had begun `seconds` earlier (tests only: the record is append-only)."""
-    await RunEvent.update({RunEvent.at: RunEvent.at - timedelta(seconds=seconds)}).where(RunEvent.run == run_id)
 
 
 async def test_join_codes_and_who_may_join(lobby, make_person):

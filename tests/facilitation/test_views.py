@@ -1,10 +1,9 @@
-from datetime import timedelta
-
 from drillhub.audit.service import ANONYMOUS
 from drillhub.enrolment.service import enrol_people
 from drillhub.exercises.service import load
-from drillhub.exercises.tables import Run, RunEvent
+from drillhub.exercises.tables import Run
 from drillhub.scheduling.tables import SessionStaff
+from tests.facilitation.clock import backdate
 from tests.support import post_form
 
 
@@ -48,7 +47,7 @@ async def test_a_facilitated_run_through_the_pages(bridge, signed_in_client, mak
     assert "waiting for 911 shift supervisor" in console.text  # dispatch has no player: time will decide
     blocked = await post_form(facilitator, f"/runs/{run.id}/console/advance", {"step": "0"}, follow_redirects=True)
     assert "Not every role has decided" in blocked.text
-    await RunEvent.update({RunEvent.at: RunEvent.at - timedelta(minutes=4)}, force=True)  # the 3-minute limit passes
+    await backdate(run.id, 4 * 60)  # the 3-minute limit passes
     await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running")
     played = await load(run.id)
     assert played.state.node == "command-post" and played.state.variables["victims_in_water"] == 5  # dispatch waited

@@ -162,12 +162,15 @@ async def signed_in_user(token: str, idle_limit: timedelta, age_limit: timedelta
     )
 
 
+FLASHES_KEPT = 5  # a client that posts and never reads a page must not grow its session without end
+
+
 async def add_flash(session_id: int, message: str, category: str = "success") -> None:
     row = await LoginSession.select(LoginSession.flashes).where(
         LoginSession.id == session_id
     ).output(load_json=True).first()
     if row is not None:
-        flashes = [*(row["flashes"] or []), [category, message]]
+        flashes = [*(row["flashes"] or []), [category, message]][-FLASHES_KEPT:]
         await LoginSession.update({LoginSession.flashes: flashes}).where(LoginSession.id == session_id)
 
 

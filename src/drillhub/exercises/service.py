@@ -6,7 +6,8 @@ updated in place, so a browser refresh, a phone waking up or a server restart fi
 where the record says it is.
 """
 
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from drillhub import db
@@ -39,10 +40,10 @@ class Played:
         return self.compiled.nodes.get(self.state.node)
 
 
-def replay(compiled: Compiled, events: list[dict]) -> tuple[RunState, int, datetime | None]:
-    """The engine state after the recorded steps, how many advances there were, and when the
-    current node began (None before the run starts)."""
-    state, step, started = engine.start(compiled), 0, None
+def replay(compiled: Compiled, events: list[dict], state: RunState, step: int = 0,
+           started: datetime | None = None) -> tuple[RunState, int, datetime | None]:
+    """The engine state after the recorded steps, starting from `state`: the state, how many advances
+    there were, and when the current node began (None before the run starts)."""
     for event in events:
         kind = event["kind"]
         if kind == RunEvent.Kind.start:
@@ -57,22 +58,56 @@ def replay(compiled: Compiled, events: list[dict]) -> tuple[RunState, int, datet
     return state, step, started
 
 
+# Each process keeps the runs it has rebuilt, so that the next load (a poll, every two seconds from
+# every participant) reads only the events recorded since and replays them on top. The database stays
+# the truth: the run row is read every time, and the events after the last one seen whenever the row's
+# last_seq (written in the same transaction as the events) says there are any. Kept only from outside
+# transactions, so it never holds an event that might yet be rolled back.
+_REBUILT: OrderedDict[int, Played] = OrderedDict()
+REBUILT_RUNS_KEPT = 500
+PARTICIPANT_KINDS = (RunEvent.Kind.start, RunEvent.Kind.join, RunEvent.Kind.assign)  # events that change roles
+
+
 async def load(run_id: int) -> Played:
     run = await Run.objects().where(Run.id == run_id).first()
     if run is None:
         raise NotFound("No such exercise run.")
-    compiled = await compiled_version(run.scenario)
-    events = await RunEvent.select(RunEvent.kind, RunEvent.role, RunEvent.choice, RunEvent.at, RunEvent.seq,
-                                   RunEvent.step, RunEvent.data, RunEvent.person).where(
-        RunEvent.run == run_id).order_by(RunEvent.seq).output(load_json=True)
-    state, step, started = replay(compiled, events)
+    known = _REBUILT.get(run_id)
+    if known and known.run.created_at != run.created_at:
+        known = None  # a run of the same number in another database (tests make many)
+    new = [] if known and run.last_seq == known.last_seq else await RunEvent.select(
+        RunEvent.kind, RunEvent.role, RunEvent.choice, RunEvent.at, RunEvent.seq, RunEvent.step, RunEvent.data,
+        RunEvent.person).where((RunEvent.run == run_id) & (RunEvent.seq > (known.last_seq if known else 0))).order_by(
+        RunEvent.seq).output(load_json=True)
+    if known is None:
+        compiled = await compiled_version(run.scenario)
+        state, step, started = replay(compiled, new, engine.start(compiled))
+        started = started or run.created_at
+    else:
+        compiled = known.compiled
+        state, step, started = replay(compiled, new, known.state, known.step, known.node_started_at)
+    if known is None or any(event["kind"] in PARTICIPANT_KINDS for event in new):
+        roles_of = await _roles_of(run_id)
+    else:
+        roles_of = known.roles_of
+    events = [*known.events, *new] if known else new
+    played = Played(run, compiled, state, step, started, events[-1]["seq"] if events else 0, roles_of, events)
+    if db.current_engine().current_transaction.get() is None:
+        _REBUILT[run_id] = replace(played)  # a copy: callers move their own Played on
+        _REBUILT.move_to_end(run_id)
+        if len(_REBUILT) > REBUILT_RUNS_KEPT:
+            _REBUILT.popitem(last=False)
+    return played
+
+
+async def _roles_of(run_id: int) -> dict[int, list[str]]:
+    """Person -> the roles they hold; someone who joined without a role yet holds none."""
     roles_of: dict[int, list[str]] = {}
     for row in await RunParticipant.select(RunParticipant.person, RunParticipant.role).where(RunParticipant.run == run_id):
-        roles_of.setdefault(row["person"], [])  # joined, perhaps without a role yet
+        roles_of.setdefault(row["person"], [])
         if row["role"]:
             roles_of[row["person"]].append(row["role"])
-    return Played(run, compiled, state, step, started or run.created_at, events[-1]["seq"] if events else 0, roles_of,
-                  events)
+    return roles_of
 
 
 class RunRecord:
@@ -103,7 +138,7 @@ class RunRecord:
             await Run.update({Run.status: Run.Status.ended}).where(Run.id == self.played.run.id)
 
     async def close(self) -> None:
-        await Run.update({Run.updated_at: self.now}).where(Run.id == self.played.run.id)
+        await Run.update({Run.updated_at: self.now, Run.last_seq: self.seq}).where(Run.id == self.played.run.id)
 
 
 async def start_self_paced(slug: str, person_id: int, role: str, actor: Actor) -> Run:

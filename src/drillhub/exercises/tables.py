@@ -32,6 +32,7 @@ class Run(Table):
     join_code = Varchar(length=12, null=True, default=None, unique=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()  # the time of the last event
+    last_seq = Integer(default=0)  # the number of the last event: a reader that has seen it can skip the record
 
 
 class RunParticipant(Table):
@@ -55,6 +56,7 @@ class RunEvent(Table):
         timeout = "timeout"  # the time limit ran out: defaults applied, then advance
         change = "change"  # a variable changed (written with the advance or timeout that caused it)
         inject = "inject"  # an inject delivered: on schedule, or released by the facilitator
+        join = "join"  # a participant joined with the join code
         assign = "assign"  # the facilitator gave a participant a role (or took it away)
         pause = "pause"
         resume = "resume"

@@ -66,10 +66,15 @@ async def join(code: str, person_id: int) -> Run:
     staff = await SessionStaff.exists().where((SessionStaff.session == run.session) & (SessionStaff.person == person_id))
     if not (enrolled or staff or run.facilitator == person_id):
         raise Forbidden("Only people enrolled in this session can join its exercise.")
-    if not await RunParticipant.exists().where((RunParticipant.run == run.id) & (RunParticipant.person == person_id)):
-        person = await Person.select(Person.agency).where(Person.id == person_id).first()
-        await RunParticipant.insert(RunParticipant(run=run.id, person=person_id, agency=person["agency"], role=None,
-                                                   joined_at=datetime.now(UTC)))
+    async with db.transaction():
+        await db.lock_row(Run, run.id)  # the join is numbered in the run's record
+        if not await RunParticipant.exists().where((RunParticipant.run == run.id) & (RunParticipant.person == person_id)):
+            person = await Person.select(Person.agency).where(Person.id == person_id).first()
+            await RunParticipant.insert(RunParticipant(run=run.id, person=person_id, agency=person["agency"], role=None,
+                                                       joined_at=datetime.now(UTC)))
+            record = RunRecord(await load(run.id))
+            await record.add(RunEvent.Kind.join, person=person_id)
+            await record.close()
     return run
 
 
