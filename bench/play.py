@@ -6,8 +6,8 @@ Seeds `--runs` tables (a session, its players, a started run of the school scena
 a role), then drives them with an asyncio client: each participant polls its run every 2 s, loads the
 page when the scene changes, decides after a few seconds' thought (and, holding a team decision's lead
 role, confirms); each facilitator polls like the console, lets stand-ins decide and advances every 5 s,
-and when the run ends opens the next one: the players join by its code, get their roles, and it starts.
-So every table plays for the whole time. The same polling pattern against the bare Litestar app gives
+and when the run ends opens the next one: the players join by its code within 10 s, the facilitator
+hands out roles a click every half second, and starts it. So every table plays for the whole time. The same polling pattern against the bare Litestar app gives
 the yardstick.
 """
 
@@ -28,6 +28,7 @@ import httpx
 from harness import BIN, DEMO_PASSWORD, ROOT, cpu_seconds, engine_label, environment, free_port, start, stop
 
 POLL_SECONDS, FACILITATE_SECONDS = 2, 5
+JOIN_SECONDS, CLICK_SECONDS = 10, 0.5  # between runs: people join within 10 s; the facilitator clicks
 SCENARIO = "school-active-threat"
 
 
@@ -189,9 +190,14 @@ async def next_run(client, table: Table, players: list, timings: Timings) -> Non
     run_id = int(re.search(r"/runs/(\d+)/console", opened.headers["location"]).group(1))
     console = await timings.timed("page", client.get(f"/runs/{run_id}/console"))
     code = re.search(r'class="join-code">(\w+)<', console.text).group(1)
-    for player in players:
+
+    async def join(player) -> None:  # reading the code off the projector takes people a while
+        await asyncio.sleep(random.random() * JOIN_SECONDS)
         await timings.timed("facilitate", player.post("/join", data={"code": code, "_csrf_token": player.token}))
-    for _, person_id, role in table.seats:
+
+    await asyncio.gather(*(join(player) for player in players))
+    for _, person_id, role in table.seats:  # one role after another, as the facilitator clicks
+        await asyncio.sleep(CLICK_SECONDS)
         await timings.timed("facilitate", client.post(f"/runs/{run_id}/assign",
                                                       data={**form, "person": person_id, "role": role}))
     await timings.timed("facilitate", client.post(f"/runs/{run_id}/start", data=form))

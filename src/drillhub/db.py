@@ -43,7 +43,8 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def _run_pooled(self, query: str, args) -> list:
         connection = self.idle_connections.pop() if self.idle_connections else await self.get_connection()
         try:
-            rows = await connection.execute_fetchall(query, args or [])  # one trip to its thread, not three
+            async with connection.execute(query, args or []) as cursor:
+                rows = await cursor.fetchall()
         except BaseException:
             await connection.close()
             raise

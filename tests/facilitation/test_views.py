@@ -21,7 +21,7 @@ async def test_a_facilitated_run_through_the_pages(bridge, signed_in_client, mak
     run = await Run.objects().first()
     assert opened.headers["location"].endswith(f"/runs/{run.id}/console")
     projector = await facilitator.get(f"/runs/{run.id}/projector")
-    assert run.join_code in projector.text and "<svg" in projector.text
+    assert run.join_code in projector.text and "<svg" in projector.text and "Nothing has happened yet" in projector.text
 
     wrong = await post_form(patrol, "/join", {"code": "NOPE22"})
     assert wrong.status_code == 404 and "No open exercise has this code" in wrong.text
