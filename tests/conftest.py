@@ -55,6 +55,7 @@ async def _create_tables(database_url: str) -> None:
     await create_db_tables(*APP_CONFIG.table_classes)
     await engine.run_ddl(ENROLLMENT_UNIQUE_INDEX)
     await engine.run_ddl(RUN_EVENT_UNIQUE_INDEX)
+    db.enable_wal(engine)
     await db.close_database(engine)  # an open SQLite connection's thread would keep pytest from exiting
 
 
@@ -62,7 +63,6 @@ async def _create_tables(database_url: str) -> None:
 async def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
     await _create_tables(f"sqlite:///{path}")
-    db.enable_wal(db.make_engine(f"sqlite:///{path}"))
     return path
 
 

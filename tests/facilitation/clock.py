@@ -1,11 +1,11 @@
 from datetime import timedelta
 
-from drillhub.exercises import service
-from drillhub.exercises.tables import RunEvent
+from drillhub.exercises.tables import Run, RunEvent
 
 
 async def backdate(run_id: int, seconds: int) -> None:
-    """As if the current scene had begun `seconds` earlier. Tests only: the record is append-only, which
-    is why each process may keep the runs it rebuilt; those must be forgotten too."""
-    await RunEvent.update({RunEvent.at: RunEvent.at - timedelta(seconds=seconds)}).where(RunEvent.run == run_id)
-    service._REBUILT.clear()
+    """As if the run had begun `seconds` earlier (tests only: the record is append-only). The run's
+    created_at moves too, which tells every process that the run it keeps rebuilt is not this one."""
+    earlier = timedelta(seconds=seconds)
+    await RunEvent.update({RunEvent.at: RunEvent.at - earlier}).where(RunEvent.run == run_id)
+    await Run.update({Run.created_at: Run.created_at - earlier}).where(Run.id == run_id)
