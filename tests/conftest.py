@@ -128,6 +128,22 @@ async def app(settings):
     await db.close_database(engine)
 
 
+@pytest.fixture
+async def make_app():
+    """For tests that need an app of their own settings or routes. Each app points the tables at a new
+    engine; those are closed afterwards, as an open SQLite connection's thread keeps pytest from exiting."""
+    engines = []
+
+    def make(settings: Settings):
+        application = create_app(settings)
+        engines.append(db.current_engine())
+        return application
+
+    yield make
+    for engine in engines:
+        await db.close_database(engine)
+
+
 def new_client(app) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 

@@ -1,7 +1,6 @@
 import pytest
 from litestar import get
 
-from drillhub.app import create_app
 from drillhub.errors import Conflict, Invalid
 from tests.conftest import new_client
 
@@ -31,12 +30,12 @@ async def test_htmx_errors_are_short_text_for_the_alert_area(signed_in_client):
     assert response.headers["content-type"].startswith("text/plain") and "<html" not in response.text
 
 
-async def test_an_unexpected_error_shows_no_internals(settings):
+async def test_an_unexpected_error_shows_no_internals(settings, make_app):
     @get("/boom", name="boom")
     async def boom() -> str:
         raise RuntimeError("secret internal detail /etc/passwd")
 
-    app = create_app(settings)
+    app = make_app(settings)
     app.register(boom)
     async with new_client(app) as client:
         response = await client.get("/boom")
@@ -49,12 +48,12 @@ async def test_an_unexpected_error_shows_no_internals(settings):
     [(Conflict("The venue is already booked."), 409, "The venue is already booked."),
      (Invalid({"when": "End before start."}), 422, "This input cannot be accepted")],
 )
-async def test_domain_errors_map_to_their_pages(settings, error, status, text):
+async def test_domain_errors_map_to_their_pages(settings, make_app, error, status, text):
     @get("/fails", name="fails")
     async def fails() -> str:
         raise error
 
-    app = create_app(settings)
+    app = make_app(settings)
     app.register(fails)
     async with new_client(app) as client:
         response = await client.get("/fails")

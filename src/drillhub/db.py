@@ -43,8 +43,7 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def _run_pooled(self, query: str, args) -> list:
         connection = self.idle_connections.pop() if self.idle_connections else await self.get_connection()
         try:
-            async with connection.execute(query, args or []) as cursor:
-                rows = await cursor.fetchall()
+            rows = await connection.execute_fetchall(query, args or [])  # one trip to its thread, not three
         except BaseException:
             await connection.close()
             raise

@@ -1,6 +1,5 @@
 import secrets
 
-from drillhub.app import create_app
 from drillhub.settings import Settings
 from tests.conftest import new_client
 from tests.support import (
@@ -48,10 +47,10 @@ async def test_sign_in_cookie_flags(client, make_person):
     assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
 
 
-async def test_production_cookies_are_secure_and_host_only(settings, make_person):
+async def test_production_cookies_are_secure_and_host_only(settings, make_person, make_app):
     person = await make_person()
     production = Settings(env="production", database_url=settings.database_url, secret_key=settings.secret_key)
-    async with new_client(create_app(production)) as client:
+    async with new_client(make_app(production)) as client:
         client.base_url = "https://testserver"
         response = await post_form(client, "/sign-in", {"email": person.email, "password": PASSWORD})
     cookies = response.headers.get_list("set-cookie")

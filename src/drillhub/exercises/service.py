@@ -33,6 +33,7 @@ class Played:
     node_started_at: datetime
     last_seq: int
     roles_of: dict[int, list[str]] = field(default_factory=dict)  # person -> the roles they hold
+    agency_of: dict[int, int | None] = field(default_factory=dict)  # person -> their agency when they joined
     events: list[dict] = field(default_factory=list)  # the whole record, in order
 
     @property
@@ -87,11 +88,12 @@ async def load(run_id: int) -> Played:
         compiled = known.compiled
         state, step, started = replay(compiled, new, known.state, known.step, known.node_started_at)
     if known is None or any(event["kind"] in PARTICIPANT_KINDS for event in new):
-        roles_of = await _roles_of(run_id)
+        roles_of, agency_of = await _participants(run_id)
     else:
-        roles_of = known.roles_of
+        roles_of, agency_of = known.roles_of, known.agency_of
     events = [*known.events, *new] if known else new
-    played = Played(run, compiled, state, step, started, events[-1]["seq"] if events else 0, roles_of, events)
+    played = Played(run, compiled, state, step, started, events[-1]["seq"] if events else 0, roles_of, agency_of,
+                    events)
     if db.current_engine().current_transaction.get() is None:
         _REBUILT[run_id] = replace(played)  # a copy: callers move their own Played on
         _REBUILT.move_to_end(run_id)
@@ -100,14 +102,18 @@ async def load(run_id: int) -> Played:
     return played
 
 
-async def _roles_of(run_id: int) -> dict[int, list[str]]:
-    """Person -> the roles they hold; someone who joined without a role yet holds none."""
+async def _participants(run_id: int) -> tuple[dict[int, list[str]], dict[int, int | None]]:
+    """Person -> the roles they hold (someone who joined without a role yet holds none), and person ->
+    their agency."""
     roles_of: dict[int, list[str]] = {}
-    for row in await RunParticipant.select(RunParticipant.person, RunParticipant.role).where(RunParticipant.run == run_id):
+    agency_of: dict[int, int | None] = {}
+    for row in await RunParticipant.select(RunParticipant.person, RunParticipant.role, RunParticipant.agency).where(
+            RunParticipant.run == run_id):
         roles_of.setdefault(row["person"], [])
+        agency_of[row["person"]] = row["agency"]
         if row["role"]:
             roles_of[row["person"]].append(row["role"])
-    return roles_of
+    return roles_of, agency_of
 
 
 class RunRecord:
@@ -205,9 +211,8 @@ async def decide(run_id: int, step: int, role: str, choice_id: str, rationale: s
         except EngineError as refused:
             raise Conflict(str(refused)) from None
         record = RunRecord(played)
-        person = await Person.select(Person.agency).where(Person.id == person_id).first()
         choice = next(c for c in decision.choices if c.id == choice_id)
-        await record.add(RunEvent.Kind.decision, person=person_id, agency=person["agency"], role=role,
+        await record.add(RunEvent.Kind.decision, person=person_id, agency=played.agency_of[person_id], role=role,
                          choice=choice_id, rationale=rationale.strip()[:4000], shown_at=played.node_started_at,
                          expected=choice.expected)
         played.state = after
