@@ -11,7 +11,7 @@ import asyncpg
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 
 # Piccolo's migration runner finds the engine through this module.
 os.environ.setdefault("PICCOLO_CONF", "drillhub.piccolo_conf")
@@ -25,14 +25,28 @@ _engine: Engine | None = None
 
 
 class PooledSQLiteEngine(SQLiteEngine):
-    """Piccolo's SQLiteEngine opens a new connection, and with it a new thread, for every query run
-    outside a transaction (about 2 ms each). This one keeps a few open and reuses them. Transactions
-    still get a connection of their own. Needs SQLite 3.35+ (RETURNING), which Debian 12 has."""
+    """Piccolo's SQLiteEngine opens a new connection, and with it a new thread, for every query and
+    every transaction, and takes four trips to that thread per query. This one keeps a few connections
+    open and reuses them, for transactions too, and runs each query in one trip. Needs SQLite 3.35+
+    (RETURNING), which Debian 12 has."""
 
     def __init__(self, path: str, **connection_kwargs) -> None:
         super().__init__(path=path, **connection_kwargs)
         self.idle_connections: list = []
         self.writer_queue = asyncio.Lock()
+
+    def transaction(self, transaction_type=TransactionType.deferred, allow_nested=True) -> "PooledSQLiteTransaction":
+        return PooledSQLiteTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
+
+    async def take_connection(self):
+        return self.idle_connections.pop() if self.idle_connections else await self.get_connection()
+
+    async def give_back(self, connection) -> None:
+        """Keep a connection for the next query, unless enough are kept or it is still in a transaction."""
+        if len(self.idle_connections) < SQLITE_IDLE_CONNECTIONS and not connection.in_transaction:
+            self.idle_connections.append(connection)
+        else:
+            await connection.close()
 
     async def _run_in_new_connection(self, query: str, args=None, query_type="generic", table=None):
         if query.lstrip()[:6].upper() == "SELECT":
@@ -41,21 +55,45 @@ class PooledSQLiteEngine(SQLiteEngine):
             return await self._run_pooled(query, args)
 
     async def _run_pooled(self, query: str, args) -> list:
-        connection = self.idle_connections.pop() if self.idle_connections else await self.get_connection()
+        connection = await self.take_connection()
         try:
-            rows = await connection.execute_fetchall(query, args or [])  # one trip to its thread, not three
+            rows = await connection.execute_fetchall(query, args or [])
         except BaseException:
             await connection.close()
             raise
-        if len(self.idle_connections) < SQLITE_IDLE_CONNECTIONS:
-            self.idle_connections.append(connection)
-        else:
-            await connection.close()
+        await self.give_back(connection)
         return rows
+
+    async def _run_in_existing_connection(self, connection, query: str, args=None, query_type="generic", table=None):
+        # foreign_keys is already on: get_connection() turned it on for the connection's life.
+        return await connection.execute_fetchall(query, args or [])
 
     async def close_idle_connections(self) -> None:
         while self.idle_connections:
             await self.idle_connections.pop().close()
+
+
+class PooledSQLiteTransaction(SQLiteTransaction):
+    """A transaction on a kept connection, given back when it ends."""
+
+    async def get_connection(self):
+        return await self.engine.take_connection()
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception is not None and not self._rolled_back:
+                await self.rollback()
+            elif exception is None and not self._committed and not self._rolled_back:
+                await self.commit()
+        except BaseException:
+            await self.connection.close()
+            raise
+        finally:
+            self.engine.current_transaction.reset(self.context)
+        await self.engine.give_back(self.connection)
+        return exception is None
 
 
 def sqlite_path(database_url: str) -> Path:
