@@ -19,7 +19,7 @@ from tests.conftest import new_client
 from tests.support import csrf_token, sign_in
 
 PUBLIC, SIGNED_IN = "public", "signed in"
-PLAYERS_ONLY = "the run's own players"  # the matrix's run belongs to someone else: every role gets 403
+PLAYERS_ONLY = "the run's own players"  # the matrix's run and session are others': every role gets 403
 ADMIN = {"admin"}
 SCENARIO_READERS = {"admin", "coordinator", "facilitator", "evaluator"}
 COORDINATORS = {"admin", "coordinator"}
@@ -77,6 +77,7 @@ ACCESS = {
     "facilitation:console": COORDINATORS, "facilitation:projector": COORDINATORS, "facilitation:pulse": COORDINATORS,
     "facilitation:assign": COORDINATORS, "facilitation:start": COORDINATORS, "facilitation:act": COORDINATORS,
     "facilitation:confirm": PLAYERS_ONLY,
+    "feedback:form": PLAYERS_ONLY, "feedback:submit": PLAYERS_ONLY,  # those who took part in the exercise
 }
 ROLES = [role.value for role in Person.Role]
 BRIDGE = (Path(__file__).parent / "scenarios" / "files" / "bridge.yaml").read_text()

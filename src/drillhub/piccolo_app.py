@@ -15,6 +15,7 @@ TABLE_MODULES = [
     "drillhub.ical.tables",
     "drillhub.mail.tables",
     "drillhub.exercises.tables",
+    "drillhub.afteraction.tables",
 ]
 
 APP_CONFIG = AppConfig(

@@ -192,3 +192,21 @@ async def test_complete_only_after_the_start(make_session):
     past = await make_session(starts_at=datetime.now(UTC) - timedelta(hours=3),
                               ends_at=datetime.now(UTC) - timedelta(hours=1))
     assert (await complete_session(past.id, COORDINATOR)).status == "completed"
+
+
+async def test_the_lead_evaluator_is_one_of_the_evaluators(make_course, make_venue, make_person):
+    course, venue = await make_course(), await make_venue()
+    first, second = await make_person(roles=("evaluator",)), await make_person(roles=("evaluator",))
+    with pytest.raises(Invalid) as invalid:
+        await plan_session(session_input(course, venue, evaluators=(str(first.id),), lead_evaluator=str(second.id)))
+    assert set(invalid.value.errors) == {"lead_evaluator"}
+    only = await plan_session(session_input(course, venue, evaluators=(str(first.id),)))
+    assert only.lead_evaluator == first.id
+    unsaid = await plan_session(session_input(course, venue, evaluators=(str(first.id), str(second.id))))
+    assert unsaid.lead_evaluator is None
+    session = await create_session(session_input(course, venue, evaluators=(str(first.id), str(second.id)),
+                                                 lead_evaluator=str(second.id)), COORDINATOR)
+    staff = await SessionStaff.select(SessionStaff.person, SessionStaff.lead).where(SessionStaff.session == session.id)
+    assert {row["person"]: row["lead"] for row in staff} == {first.id: False, second.id: True}
+    copy = await copy_session(session.id, COORDINATOR)
+    assert await SessionStaff.count().where((SessionStaff.session == copy.id) & SessionStaff.lead.eq(True)) == 1

@@ -14,6 +14,7 @@ from drillhub.agencies.tables import Agency
 from drillhub.audit.service import Actor, record_event
 from drillhub.enrolment import service as enrolment
 from drillhub.errors import Conflict, Invalid, NotFound
+from drillhub.afteraction.feedback import offer_feedback
 from drillhub.reference import core_capabilities
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.tables import ScenarioVersion
@@ -192,6 +193,7 @@ class SessionInput:
     capacity: str = ""
     facilitators: tuple[str, ...] = ()
     evaluators: tuple[str, ...] = ()
+    lead_evaluator: str = ""  # one of the evaluators; empty with one evaluator: that one
     reserve_agency: tuple[str, ...] = ()  # three parallel lists, one row per agency on the form
     reserve_seats: tuple[str, ...] = ()
     reserve_until: tuple[str, ...] = ()  # local date after which unused seats open to everyone
@@ -211,6 +213,7 @@ class SessionPlan:
     capacity: int
     facilitators: tuple[int, ...]
     evaluators: tuple[int, ...]
+    lead_evaluator: int | None
     reservations: tuple[tuple[int, int, datetime], ...]  # agency, seats, release_at
     notes: str
     coordinator_notes: str
@@ -274,6 +277,9 @@ async def plan_session(data: SessionInput) -> SessionPlan:
     evaluators = await _people_with_role(data.evaluators, "evaluator")
     if evaluators is None:
         errors["evaluators"] = "Choose active people who hold the evaluator role."
+    lead_evaluator = _lead_evaluator(data.lead_evaluator, evaluators or ())
+    if data.lead_evaluator and lead_evaluator is None:
+        errors["lead_evaluator"] = "The lead evaluator must be one of the evaluators."
     reservations = []
     for agency, seats, until in zip(data.reserve_agency, data.reserve_seats, data.reserve_until, strict=False):
         if not seats.strip() or seats.strip() == "0":
@@ -295,9 +301,16 @@ async def plan_session(data: SessionInput) -> SessionPlan:
     return SessionPlan(
         course=course_id, venue=venue.id if venue else None, meeting_url=meeting_url, starts_at=starts_at,
         ends_at=ends_at, time_zone=str(zone), capacity=capacity, facilitators=facilitators,
-        evaluators=evaluators, reservations=tuple(reservations), notes=data.notes.strip(),
+        evaluators=evaluators, lead_evaluator=lead_evaluator, reservations=tuple(reservations), notes=data.notes.strip(),
         coordinator_notes=data.coordinator_notes.strip(), override_reason=data.override_reason.strip(),
     )
+
+
+def _lead_evaluator(chosen: str, evaluators: tuple[int, ...]) -> int | None:
+    """The evaluator who reconciles the ratings: the one chosen, or the only evaluator."""
+    if chosen:
+        return int(chosen) if chosen.isdigit() and int(chosen) in evaluators else None
+    return evaluators[0] if len(evaluators) == 1 else None
 
 
 def _overlapping(starts_at: datetime, ends_at: datetime, session_id: int | None):
@@ -354,12 +367,18 @@ async def get_session(session_id: int) -> Session:
     return session
 
 
+async def session_title(session: Session) -> str:
+    """The course and the local start date: how people name a session."""
+    course = await Course.select(Course.title).where(Course.id == session.course).first()
+    return f"{course['title']}, {session.starts_at.astimezone(ZoneInfo(session.time_zone)):%d %B %Y}"
+
+
 async def _store_plan(session_id: int, plan: SessionPlan) -> None:
     await SessionStaff.delete().where(SessionStaff.session == session_id)
     staff = [SessionStaff(session=session_id, person=person, role=SessionStaff.Role.facilitator)
              for person in plan.facilitators]
-    staff += [SessionStaff(session=session_id, person=person, role=SessionStaff.Role.evaluator)
-              for person in plan.evaluators]
+    staff += [SessionStaff(session=session_id, person=person, role=SessionStaff.Role.evaluator,
+                           lead=person == plan.lead_evaluator) for person in plan.evaluators]
     if staff:
         await SessionStaff.insert(*staff)
     await SeatReservation.delete().where(SeatReservation.session == session_id)
@@ -449,7 +468,8 @@ async def copy_session(session_id: int, actor: Actor) -> Session:
             "created_by": actor.person_id,
         })
         await copy.save()
-        staff = await SessionStaff.select(SessionStaff.person, SessionStaff.role).where(SessionStaff.session == session_id)
+        staff = await SessionStaff.select(SessionStaff.person, SessionStaff.role, SessionStaff.lead).where(
+            SessionStaff.session == session_id)
         if staff:
             await SessionStaff.insert(*(SessionStaff(session=copy.id, **row) for row in staff))
         seats = await SeatReservation.select(SeatReservation.agency, SeatReservation.seats, SeatReservation.release_at,
@@ -491,8 +511,10 @@ async def complete_session(session_id: int, actor: Actor) -> Session:
     session = await get_session(session_id)
     if session.status != Session.Status.published or session.starts_at > datetime.now(UTC):
         raise Conflict("Only a published session that has started can be marked completed.")
+    title = await session_title(session)
     async with db.transaction():
         await Session.update({Session.status: Session.Status.completed}).where(Session.id == session_id)
+        await offer_feedback(session_id, title)
         await record_event("session.complete", actor, target=f"session {session_id}")
     return await get_session(session_id)
 
@@ -507,6 +529,7 @@ def session_input(session: Session, staff: list[dict], reservations: list[dict])
         capacity=str(session.capacity),
         facilitators=tuple(str(row["person"]) for row in staff if row["role"] == "facilitator"),
         evaluators=tuple(str(row["person"]) for row in staff if row["role"] == "evaluator"),
+        lead_evaluator=next((str(row["person"]) for row in staff if row["lead"]), ""),
         reserve_agency=tuple(str(row["agency"]) for row in reservations),
         reserve_seats=tuple(str(row["seats"]) for row in reservations),
         reserve_until=tuple(row["release_at"].astimezone(zone).date().isoformat() for row in reservations),
@@ -531,7 +554,8 @@ def may_manage(user) -> bool:
 
 
 async def staff_of(session_id: int) -> list[dict]:
-    return await SessionStaff.select(SessionStaff.person, SessionStaff.role, SessionStaff.person.name.as_alias("name")).where(
+    return await SessionStaff.select(SessionStaff.person, SessionStaff.role, SessionStaff.lead,
+                                     SessionStaff.person.name.as_alias("name")).where(
         SessionStaff.session == session_id).order_by(SessionStaff.role)
 
 

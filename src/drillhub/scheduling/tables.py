@@ -75,6 +75,7 @@ class SessionStaff(Table):
     session = ForeignKey(references=Session, null=False, on_delete=OnDelete.cascade, index=True)
     person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade, index=True)
     role = Varchar(length=12, choices=Role)
+    lead = Boolean(default=False)  # the lead evaluator, who reconciles the evaluators' ratings
 
 
 class SeatReservation(Table):

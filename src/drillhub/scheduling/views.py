@@ -11,6 +11,7 @@ from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
 from drillhub import web
+from drillhub.afteraction.service import took_part
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
 from drillhub.enrolment.service import roster, seats_of
@@ -102,6 +103,7 @@ async def form_context(values: dict, errors: dict, session_id: int | None, clash
         "zone_choices": [(zone, zone) for zone in TIME_ZONES],
         "facilitator_choices": [(row["id"], row["name"], row["agency_code"]) for row in staff],
         "evaluator_choices": [(row["id"], row["name"], row["agency_code"]) for row in evaluators],
+        "lead_evaluator_choices": [(row["id"], row["name"]) for row in evaluators],
         "reservation_rows": [(agency, reserved.get(str(agency["id"]), ("", ""))) for agency in agencies],
     }
 
@@ -206,6 +208,7 @@ class SessionController(Controller):
             local_start=session.starts_at.astimezone(zone), local_end=session.ends_at.astimezone(zone),
             started=session.starts_at <= datetime.now(UTC), agencies=await list_active_agencies(),
             can_facilitate=await may_facilitate(user, session_id), runs=await runs_of_session(session_id),
+            took_part=session.starts_at <= datetime.now(UTC) and await took_part(session_id, user.person_id) is not None,
         )
 
     @post("/{session_id:int}/copy", name="sessions:copy", guards=[web.require_roles(*COORDINATORS)])

@@ -1,0 +1,103 @@
+"""Who took part in an exercise (a scheduled session), in which exercise role and for which agency, and
+who may therefore give feedback, evaluate, edit and read its After-Action Report."""
+
+from dataclasses import dataclass
+
+from drillhub.afteraction.tables import Feedback, Report
+from drillhub.enrolment.tables import Enrollment
+from drillhub.errors import Forbidden
+from drillhub.exercises.tables import Run, RunParticipant
+from drillhub.scheduling.tables import SessionStaff
+
+
+@dataclass(frozen=True)
+class Participant:
+    person: int
+    name: str
+    title: str
+    agency: int | None
+    agency_name: str
+    exercise_role: str  # Feedback.ExerciseRole: player, facilitator, evaluator
+
+
+async def participants(session_id: int) -> list[Participant]:
+    """Everyone who took part: the staff, everyone who joined one of its runs, and everyone marked
+    attended. A player's agency is the one they joined a run for, else their own."""
+    found: dict[int, Participant] = {}
+    staff = await SessionStaff.select(
+        SessionStaff.person, SessionStaff.role, SessionStaff.person.name.as_alias("name"),
+        SessionStaff.person.title.as_alias("title"), SessionStaff.person.agency.as_alias("agency"),
+        SessionStaff.person.agency.name.as_alias("agency_name"),
+    ).where(SessionStaff.session == session_id)
+    players = await RunParticipant.select(
+        RunParticipant.person, RunParticipant.person.name.as_alias("name"),
+        RunParticipant.person.title.as_alias("title"), RunParticipant.agency,
+        RunParticipant.agency.name.as_alias("agency_name"),
+    ).where(RunParticipant.run.session == session_id).order_by(RunParticipant.joined_at)
+    attended = await Enrollment.select(
+        Enrollment.person, Enrollment.person.name.as_alias("name"), Enrollment.person.title.as_alias("title"),
+        Enrollment.person.agency.as_alias("agency"), Enrollment.person.agency.name.as_alias("agency_name"),
+    ).where((Enrollment.session == session_id) & (Enrollment.attendance == Enrollment.Attendance.attended))
+    for row in staff:
+        found[row["person"]] = Participant(row["person"], row["name"], row["title"], row["agency"],
+                                           row["agency_name"], row["role"])
+    for row in [*players, *attended]:
+        found.setdefault(row["person"], Participant(row["person"], row["name"], row["title"], row["agency"],
+                                                    row["agency_name"] or "", Feedback.ExerciseRole.player))
+    return sorted(found.values(), key=lambda p: (p.agency_name, p.name))
+
+
+async def participating_agencies(session_id: int) -> set[int]:
+    return {p.agency for p in await participants(session_id) if p.agency is not None}
+
+
+async def took_part(session_id: int, person_id: int) -> Participant | None:
+    return next((p for p in await participants(session_id) if p.person == person_id), None)
+
+
+async def evaluators_of(session_id: int) -> dict[int, bool]:
+    """The session's evaluators -> whether each is the lead evaluator."""
+    rows = await SessionStaff.select(SessionStaff.person, SessionStaff.lead).where(
+        (SessionStaff.session == session_id) & (SessionStaff.role == SessionStaff.Role.evaluator))
+    return {row["person"]: row["lead"] for row in rows}
+
+
+async def is_staff(session_id: int, person_id: int) -> bool:
+    return await SessionStaff.exists().where((SessionStaff.session == session_id) & (SessionStaff.person == person_id))
+
+
+def manages(user) -> bool:
+    return user.has_role("admin", "coordinator")
+
+
+async def may_evaluate(user, session_id: int) -> bool:
+    """Evaluators of this exercise write observations and ratings; coordinators may too."""
+    return manages(user) or user.person_id in await evaluators_of(session_id)
+
+
+async def may_reconcile(user, session_id: int) -> bool:
+    """The lead evaluator (and coordinators) reconcile ratings, keep the EEG and edit the AAR."""
+    return manages(user) or (await evaluators_of(session_id)).get(user.person_id, False)
+
+
+async def check_may_read_evaluation(user, session_id: int) -> None:
+    if not (manages(user) or await is_staff(session_id, user.person_id)):
+        raise Forbidden("Only this exercise's staff and coordinators see its evaluation.")
+
+
+async def may_read_report(user, session_id: int) -> bool:
+    """Coordinators, the exercise's staff, and supervisors of an agency that took part."""
+    if manages(user) or await is_staff(session_id, user.person_id):
+        return True
+    return bool(user.has_role("supervisor") and set(user.supervised_agency_ids) & await participating_agencies(session_id))
+
+
+async def report_is_final(session_id: int) -> bool:
+    """Once an AAR version is final, feedback and evaluation are closed."""
+    return await Report.exists().where((Report.session == session_id) & (Report.status == Report.Status.final))
+
+
+async def runs_of(session_id: int) -> list[dict]:
+    return await Run.select(Run.id, Run.status, Run.created_at, Run.scenario.title.as_alias("title")).where(
+        Run.session == session_id).order_by(Run.created_at)
+
