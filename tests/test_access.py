@@ -10,6 +10,7 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from drillhub.accounts.tables import Person
+from drillhub.afteraction.evaluation import TargetInput, save_target
 from drillhub.audit.service import ANONYMOUS
 from drillhub.facilitation.service import open_run
 from drillhub.ical.service import create_feed
@@ -78,6 +79,11 @@ ACCESS = {
     "facilitation:assign": COORDINATORS, "facilitation:start": COORDINATORS, "facilitation:act": COORDINATORS,
     "facilitation:confirm": PLAYERS_ONLY,
     "feedback:form": PLAYERS_ONLY, "feedback:submit": PLAYERS_ONLY,  # those who took part in the exercise
+    # and the exercise's staff: evaluators observe and rate, the lead evaluator keeps the EEG
+    "evaluation:page": COORDINATORS, "evaluation:observe": COORDINATORS, "evaluation:rate": COORDINATORS,
+    "evaluation:seed": COORDINATORS, "evaluation:new_target": COORDINATORS, "evaluation:create_target": COORDINATORS,
+    "evaluation:edit_target": COORDINATORS, "evaluation:update_target": COORDINATORS,
+    "evaluation:delete_target": COORDINATORS,
 }
 ROLES = [role.value for role in Person.Role]
 BRIDGE = (Path(__file__).parent / "scenarios" / "files" / "bridge.yaml").read_text()
@@ -117,9 +123,10 @@ async def test_role_route_matrix(app, role, make_person, make_agency, make_sessi
     token = await create_feed(ANONYMOUS, agency_id=agency.id)
     feed = await CalendarFeed.select(CalendarFeed.id).first()
     run = await open_run(session.id, scenario.slug, ANONYMOUS)  # players: none of the roles below
+    capability_target = await save_target(session.id, None, TargetInput(capability="Planning", target="A plan in an hour"))
     ids = {"agency_id": agency.id, "person_id": target.id, "slug": scenario.slug, "session_id": session.id,
            "course_id": session.course, "venue_id": session.venue, "feed_id": feed["id"],
-           "token": f"not-{token[:8]}.ics", "run_id": run.id}
+           "token": f"not-{token[:8]}.ics", "run_id": run.id, "target_id": capability_target}
     async with new_client(app) as client:
         if role != "anonymous":
             me = await make_person(roles=(role,), supervised=[agency] if role == "supervisor" else ())

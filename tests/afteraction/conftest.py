@@ -28,12 +28,13 @@ class Exercise:
 
 
 @pytest.fixture
-async def exercise(app, make_session, make_person, make_agency) -> Exercise:
+async def exercise(app, make_session, make_course, make_person, make_agency) -> Exercise:
     """A session with a facilitator, a lead and a second evaluator, three players from three agencies
     in a run of the bridge scenario, and one more person who attended without playing."""
     await add_upload("bridge.yaml", (SCENARIO_FILES / "bridge.yaml").read_text(), ANONYMOUS)
     now = datetime.now(UTC)
-    session = await make_session(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=3))
+    session = await make_session(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=3),
+                                 course=await make_course(scenarios=["bridge-collapse"]))
     facilitator = await make_person(roles=("facilitator",))
     lead, evaluator = await make_person(roles=("evaluator",)), await make_person(roles=("evaluator",))
     await SessionStaff.insert(SessionStaff(session=session.id, person=facilitator.id, role="facilitator"),

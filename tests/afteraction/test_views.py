@@ -32,3 +32,54 @@ async def test_people_who_did_not_take_part_get_403(client, exercise, make_perso
     assert (await client.get(f"/sessions/{exercise.session.id}/feedback/")).status_code == 403
     assert (await post_form(client, f"/sessions/{exercise.session.id}/feedback/",
                             {"exercise_role": "player", "comments": "x"})).status_code == 403
+
+
+async def test_an_evaluator_observes_and_rates_on_the_eeg_page(client, exercise):
+    from drillhub.afteraction.evaluation import list_observations, seed_targets
+
+    await seed_targets(exercise.session.id)
+    await sign_in(client, exercise.evaluator.email)
+    page = await client.get(f"/sessions/{exercise.session.id}/evaluation/")
+    assert page.status_code == 200 and "Dispatch fire and EMS" in page.text
+    assert "Draft from the scenario objectives" not in page.text and "Add a capability target" not in page.text
+    bad = await post_htmx(client, f"/sessions/{exercise.session.id}/evaluation/observations",
+                          {"concerns": "2:Dispatch fire and EMS", "note": " ", "observed_at": "2020-01-01T09:30"})
+    assert bad.status_code == 422 and "Write what you observed" in bad.text and "2020-01-01T09:30" in bad.text
+    good = await post_htmx(client, f"/sessions/{exercise.session.id}/evaluation/observations",
+                           {"concerns": "2:Dispatch fire and EMS", "note": "Both <units> sent"})
+    assert good.status_code == 200 and 'id="observations"' in good.text and "Both &lt;units&gt; sent" in good.text
+    assert (await list_observations(exercise.session.id))[0]["task"] == "Dispatch fire and EMS"
+    rated = await post_htmx(client, f"/sessions/{exercise.session.id}/evaluation/ratings",
+                            {"capability": "Mass Search and Rescue Operations", "target": "2", "value": "S"})
+    assert rated.status_code == 200 and "<strong>S</strong>" in rated.text
+    refused = await post_htmx(client, f"/sessions/{exercise.session.id}/evaluation/ratings",
+                              {"capability": "Mass Search and Rescue Operations", "value": "P", "reconciled": "yes"})
+    assert refused.status_code == 422 and "Only the lead evaluator" in refused.text
+    assert (await client.get(f"/sessions/{exercise.session.id}/evaluation/targets/new")).status_code == 403
+
+
+async def test_the_lead_evaluator_keeps_the_targets(client, exercise):
+    await sign_in(client, exercise.lead_evaluator.email)
+    seeded = await post_form(client, f"/sessions/{exercise.session.id}/evaluation/seed")
+    assert seeded.status_code == 303
+    bad = await post_form(client, f"/sessions/{exercise.session.id}/evaluation/targets",
+                          {"capability": "", "target": "Kept words", "critical_tasks": "One\nTwo"})
+    assert bad.status_code == 422 and "Choose a core capability" in bad.text and "One\nTwo" in bad.text
+    made = await post_form(client, f"/sessions/{exercise.session.id}/evaluation/targets",
+                           {"capability": "Planning", "target": "IAP by 10:00", "critical_tasks": "Draft the IAP"})
+    assert made.status_code == 303
+    page = await client.get(f"/sessions/{exercise.session.id}/evaluation/")
+    assert "IAP by 10:00" in page.text and "Reconciled rating for the report" in page.text
+
+
+async def test_only_the_exercise_staff_see_its_evaluation(client, exercise, make_person):
+    await sign_in(client, exercise.players["patrol"].email)
+    assert (await client.get(f"/sessions/{exercise.session.id}/evaluation/")).status_code == 403
+    other_evaluator = await make_person(roles=("evaluator",))
+    await sign_in(client, other_evaluator.email)
+    assert (await client.get(f"/sessions/{exercise.session.id}/evaluation/")).status_code == 403
+    assert (await post_htmx(client, f"/sessions/{exercise.session.id}/evaluation/observations",
+                            {"note": "x"})).status_code == 403
+    await sign_in(client, exercise.facilitator.email)
+    page = await client.get(f"/sessions/{exercise.session.id}/evaluation/")
+    assert page.status_code == 200 and "Record the observation" not in page.text

@@ -98,6 +98,6 @@ async def report_is_final(session_id: int) -> bool:
 
 
 async def runs_of(session_id: int) -> list[dict]:
-    return await Run.select(Run.id, Run.status, Run.created_at, Run.scenario.title.as_alias("title")).where(
+    return await Run.select(Run.id, Run.status, Run.created_at, Run.scenario, Run.scenario.title.as_alias("title")).where(
         Run.session == session_id).order_by(Run.created_at)
 
