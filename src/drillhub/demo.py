@@ -183,7 +183,7 @@ async def load_demo_schedule() -> None:
             await session.save()
             await SessionStaff.insert(
                 SessionStaff(session=session.id, person=by_email[DEMO_SIGN_INS["facilitator"]], role="facilitator"),
-                SessionStaff(session=session.id, person=by_email[DEMO_SIGN_INS["evaluator"]], role="evaluator"))
+                SessionStaff(session=session.id, person=by_email[DEMO_SIGN_INS["evaluator"]], role="evaluator", lead=True))
             if n % 3 == 0:
                 await SeatReservation.insert(SeatReservation(
                     session=session.id, agency=agencies["RPD"], seats=4,

@@ -69,7 +69,7 @@ async def test_the_lead_evaluator_keeps_the_targets(client, exercise):
                            {"capability": "Planning", "target": "IAP by 10:00", "critical_tasks": "Draft the IAP"})
     assert made.status_code == 303
     page = await client.get(f"/sessions/{exercise.session.id}/evaluation/")
-    assert "IAP by 10:00" in page.text and "Reconciled rating for the report" in page.text
+    assert "IAP by 10:00" in page.text and "r-1-1-reconciled" in page.text
 
 
 async def test_only_the_exercise_staff_see_its_evaluation(client, exercise, make_person):

@@ -90,11 +90,14 @@ async def evaluation_context(request: HTMXRequest, session_id: int, observation_
     user = web.current_user(request)
     session = await get_session(session_id)
     targets = await list_targets(session_id)
+    board: dict[str, list] = {}
+    for line in await rating_board(session_id):
+        board.setdefault(line.capability, []).append(line)
     return {
         "session": session, "title": await session_title(session), "targets": targets,
         "locked": await report_is_final(session_id), "may_evaluate": await may_evaluate(user, session_id),
         "may_reconcile": await may_reconcile(user, session_id), "observations": await list_observations(session_id),
-        "board": await rating_board(session_id), "meanings": RATING_MEANINGS,
+        "board": board, "meanings": RATING_MEANINGS,
         "concern_choices": targets, "link_choices": await linkable_events(session_id),
         "values": observation_values or {}, "errors": observation_errors or {}, "rating_errors": rating_errors or {},
         "capability_choices": [(name, name) for name in core_capabilities().names],
