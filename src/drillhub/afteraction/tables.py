@@ -100,6 +100,7 @@ class Report(Table):
     points_of_contact = Text()
     executive_summary = Text()
     analysis = JSON(default=[])  # per capability: {"capability", "strengths", "improvements", "analysis"}
+    snapshot = JSON(default={})  # the recorded data as it was when the version was made final
     created_at = Timestamptz()
     created_by = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
     updated_at = Timestamptz()

@@ -82,7 +82,7 @@ class Session(Table, tablename="session", schema=None):
     )
 
 
-ID = "2026-11-21T11:04:48:129248"
+ID = "2026-11-21T11:15:16:007148"
 VERSION = "1.38.0"
 DESCRIPTION = (
     "after-action: feedback, EEG, reports, corrective actions; lead evaluator"
@@ -92,6 +92,17 @@ DESCRIPTION = (
 async def forwards():
     manager = MigrationManager(
         migration_id=ID, app_name="drillhub", description=DESCRIPTION
+    )
+
+    manager.add_table(
+        class_name="Rating", tablename="rating", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="CapabilityTarget",
+        tablename="capability_target",
+        schema=None,
+        columns=None,
     )
 
     manager.add_table(
@@ -106,25 +117,323 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="CapabilityTarget",
-        tablename="capability_target",
+        class_name="Observation",
+        tablename="observation",
         schema=None,
         columns=None,
-    )
-
-    manager.add_table(
-        class_name="Rating", tablename="rating", schema=None, columns=None
     )
 
     manager.add_table(
         class_name="Feedback", tablename="feedback", schema=None, columns=None
     )
 
-    manager.add_table(
-        class_name="Observation",
-        tablename="observation",
+    manager.add_column(
+        table_class_name="Rating",
+        tablename="rating",
+        column_name="session",
+        db_column_name="session",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Session,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
         schema=None,
-        columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="Rating",
+        tablename="rating",
+        column_name="evaluator",
+        db_column_name="evaluator",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Person,
+            "on_delete": OnDelete.set_null,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Rating",
+        tablename="rating",
+        column_name="capability",
+        db_column_name="capability",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Rating",
+        tablename="rating",
+        column_name="target",
+        db_column_name="target",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": CapabilityTarget,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Rating",
+        tablename="rating",
+        column_name="value",
+        db_column_name="value",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 1,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum("Value", {"P": "P", "S": "S", "M": "M", "U": "U"}),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Rating",
+        tablename="rating",
+        column_name="reconciled",
+        db_column_name="reconciled",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Rating",
+        tablename="rating",
+        column_name="note",
+        db_column_name="note",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Rating",
+        tablename="rating",
+        column_name="rated_at",
+        db_column_name="rated_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="CapabilityTarget",
+        tablename="capability_target",
+        column_name="session",
+        db_column_name="session",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Session,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="CapabilityTarget",
+        tablename="capability_target",
+        column_name="objective",
+        db_column_name="objective",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="CapabilityTarget",
+        tablename="capability_target",
+        column_name="capability",
+        db_column_name="capability",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="CapabilityTarget",
+        tablename="capability_target",
+        column_name="target",
+        db_column_name="target",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="CapabilityTarget",
+        tablename="capability_target",
+        column_name="critical_tasks",
+        db_column_name="critical_tasks",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "[]",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="CapabilityTarget",
+        tablename="capability_target",
+        column_name="position",
+        db_column_name="position",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
     manager.add_column(
@@ -630,6 +939,27 @@ async def forwards():
     manager.add_column(
         table_class_name="Report",
         tablename="report",
+        column_name="snapshot",
+        db_column_name="snapshot",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Report",
+        tablename="report",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -739,8 +1069,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="CapabilityTarget",
-        tablename="capability_target",
+        table_class_name="Observation",
+        tablename="observation",
         column_name="session",
         db_column_name="session",
         column_class_name="ForeignKey",
@@ -763,138 +1093,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="CapabilityTarget",
-        tablename="capability_target",
-        column_name="objective",
-        db_column_name="objective",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="CapabilityTarget",
-        tablename="capability_target",
-        column_name="capability",
-        db_column_name="capability",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 100,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="CapabilityTarget",
-        tablename="capability_target",
-        column_name="target",
-        db_column_name="target",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="CapabilityTarget",
-        tablename="capability_target",
-        column_name="critical_tasks",
-        db_column_name="critical_tasks",
-        column_class_name="JSON",
-        column_class=JSON,
-        params={
-            "default": "[]",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="CapabilityTarget",
-        tablename="capability_target",
-        column_name="position",
-        db_column_name="position",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Rating",
-        tablename="rating",
-        column_name="session",
-        db_column_name="session",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Session,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Rating",
-        tablename="rating",
+        table_class_name="Observation",
+        tablename="observation",
         column_name="evaluator",
         db_column_name="evaluator",
         column_class_name="ForeignKey",
@@ -917,37 +1117,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Rating",
-        tablename="rating",
-        column_name="capability",
-        db_column_name="capability",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 100,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Rating",
-        tablename="rating",
+        table_class_name="Observation",
+        tablename="observation",
         column_name="target",
         db_column_name="target",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
             "references": CapabilityTarget,
-            "on_delete": OnDelete.cascade,
+            "on_delete": OnDelete.set_null,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -963,36 +1141,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Rating",
-        tablename="rating",
-        column_name="value",
-        db_column_name="value",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Observation",
+        tablename="observation",
+        column_name="task",
+        db_column_name="task",
+        column_class_name="Text",
+        column_class=Text,
         params={
-            "length": 1,
             "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum("Value", {"P": "P", "S": "S", "M": "M", "U": "U"}),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Rating",
-        tablename="rating",
-        column_name="reconciled",
-        db_column_name="reconciled",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": False,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1006,8 +1162,74 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Rating",
-        tablename="rating",
+        table_class_name="Observation",
+        tablename="observation",
+        column_name="run",
+        db_column_name="run",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Run,
+            "on_delete": OnDelete.set_null,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Observation",
+        tablename="observation",
+        column_name="event_seq",
+        db_column_name="event_seq",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Observation",
+        tablename="observation",
+        column_name="observed_at",
+        db_column_name="observed_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Observation",
+        tablename="observation",
         column_name="note",
         db_column_name="note",
         column_class_name="Text",
@@ -1027,10 +1249,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Rating",
-        tablename="rating",
-        column_name="rated_at",
-        db_column_name="rated_at",
+        table_class_name="Observation",
+        tablename="observation",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -1365,207 +1587,6 @@ async def forwards():
         tablename="feedback",
         column_name="updated_at",
         db_column_name="updated_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Observation",
-        tablename="observation",
-        column_name="session",
-        db_column_name="session",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Session,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Observation",
-        tablename="observation",
-        column_name="evaluator",
-        db_column_name="evaluator",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Person,
-            "on_delete": OnDelete.set_null,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Observation",
-        tablename="observation",
-        column_name="target",
-        db_column_name="target",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": CapabilityTarget,
-            "on_delete": OnDelete.set_null,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Observation",
-        tablename="observation",
-        column_name="task",
-        db_column_name="task",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Observation",
-        tablename="observation",
-        column_name="run",
-        db_column_name="run",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Run,
-            "on_delete": OnDelete.set_null,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Observation",
-        tablename="observation",
-        column_name="event_seq",
-        db_column_name="event_seq",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Observation",
-        tablename="observation",
-        column_name="observed_at",
-        db_column_name="observed_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Observation",
-        tablename="observation",
-        column_name="note",
-        db_column_name="note",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Observation",
-        tablename="observation",
-        column_name="created_at",
-        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={

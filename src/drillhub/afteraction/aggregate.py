@@ -1,0 +1,68 @@
+"""Pure summaries for the After-Action Report: choice distributions, expected-action rates, decision
+times, feedback rating averages and comment themes. Inputs are plain rows; outputs are plain JSON-able
+data, so a final report can keep them as they were."""
+
+import re
+from collections import Counter
+from statistics import mean, median
+
+# Words too common to be a theme of the comments.
+STOPWORDS = frozenset("""
+a about above after again all also am an and any are as at be because been before being below between both
+but by can could did do does doing down during each few for from further had has have having he her here
+him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
+out over own same she should so some such than that the their them then there these they this those
+through to too under until up very was we were what when where which while who whom why will with would
+you your yours us get got more much many well too really very need needs needed better good great
+""".split())
+THEMES_SHOWN = 8
+
+
+def expected_rate(decisions: list[dict]) -> float | None:
+    """The share of decisions that were the expected action; None when there were none."""
+    counted = [d for d in decisions if d["expected"] is not None]
+    return sum(1 for d in counted if d["expected"]) / len(counted) if counted else None
+
+
+def expected_rate_by_agency(decisions: list[dict]) -> dict[str, float]:
+    agencies = sorted({d["agency"] for d in decisions})
+    return {agency: expected_rate([d for d in decisions if d["agency"] == agency]) for agency in agencies}
+
+
+def choice_distribution(decisions: list[dict]) -> dict[str, dict[str, int]]:
+    """choice id -> agency name -> how many chose it."""
+    found: dict[str, Counter] = {}
+    for decision in decisions:
+        found.setdefault(decision["choice"], Counter())[decision["agency"]] += 1
+    return {choice: dict(sorted(counts.items())) for choice, counts in found.items()}
+
+
+def decision_seconds(decisions: list[dict]) -> dict:
+    """How long people took: count, median, mean and slowest, in whole seconds."""
+    seconds = [d["seconds"] for d in decisions if d["seconds"] is not None]
+    if not seconds:
+        return {"count": 0, "median": None, "mean": None, "max": None}
+    return {"count": len(seconds), "median": round(median(seconds)), "mean": round(mean(seconds)), "max": max(seconds)}
+
+
+def rating_summary(ratings: list[dict[str, int]], statements: dict[str, str]) -> list[dict]:
+    """Per statement: how many answered, the average (one decimal), and the count of each answer 1-5."""
+    summary = []
+    for key, text in statements.items():
+        answers = [r[key] for r in ratings if key in r]
+        summary.append({
+            "key": key, "text": text, "answered": len(answers),
+            "average": round(mean(answers), 1) if answers else None,
+            "distribution": [answers.count(value) for value in range(1, 6)],
+        })
+    return summary
+
+
+def themes(texts: list[str], shown: int = THEMES_SHOWN) -> list[tuple[str, int]]:
+    """The words that come back most across comments (each counted once per comment), if any comes
+    back at all: a first pointer for the analyst, not a verdict."""
+    counts: Counter = Counter()
+    for text in texts:
+        words = {w for w in re.findall(r"[a-z][a-z'-]{2,}", text.lower()) if w not in STOPWORDS}
+        counts.update(words)
+    return [(word, n) for word, n in counts.most_common(shown) if n > 1]

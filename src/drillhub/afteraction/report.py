@@ -1,0 +1,263 @@
+"""The After-Action Report / Improvement Plan: the data it reports, gathered from what was recorded,
+and its versions (a draft is edited; a final version is locked with the data as it was)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from drillhub import db
+from drillhub.afteraction import aggregate
+from drillhub.afteraction.evaluation import list_observations, list_targets, rating_board
+from drillhub.afteraction.feedback import STATEMENTS
+from drillhub.afteraction.service import participants, runs_of
+from drillhub.afteraction.improvement import plan_rows
+from drillhub.afteraction.tables import Feedback, Report
+from drillhub.audit.service import Actor, record_event
+from drillhub.errors import Conflict, Invalid, NotFound
+from drillhub.exercises.tables import RunEvent
+from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
+from drillhub.scenarios.service import compiled_version
+from drillhub.scheduling.tables import Course, Session, Venue
+
+HANDLING_DEFAULT = "FOR OFFICIAL USE ONLY"
+LONG = 20_000
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+async def _decisions_and_points(session_id: int) -> tuple[list[dict], list[dict], list[dict]]:
+    """Every decision of the exercise's runs (stand-ins left out), the decision points with their
+    choices, and the timeline of scenes, injects and outcomes per run."""
+    decisions, points, timeline = [], {}, []
+    for run in await runs_of(session_id):
+        scenario = (await compiled_version(run["scenario"])).scenario
+        roles = {role.id: role.title for role in scenario.roles}
+        nodes = {node.id: node for node in scenario.nodes}
+        endings = {ending.id: ending.title for ending in scenario.endings}
+        events = await RunEvent.select(
+            RunEvent.seq, RunEvent.kind, RunEvent.node, RunEvent.role, RunEvent.choice, RunEvent.at, RunEvent.shown_at,
+            RunEvent.expected, RunEvent.rationale, RunEvent.data, RunEvent.person.name.as_alias("person_name"),
+            RunEvent.agency.name.as_alias("agency_name"),
+        ).where((RunEvent.run == run["id"]) & RunEvent.kind.is_in(
+            ["start", "decision", "confirm", "advance", "timeout", "inject", "end"])).order_by(RunEvent.seq).output(load_json=True)
+        for event in events:
+            node = nodes.get(event["node"])
+            labels = {c.id: c.label for c in node.decision.choices} if node and node.decision else {}
+            kind = event["kind"]
+            if kind == "decision" and not event["data"].get("stand_in"):
+                key = f"{scenario.id}/{event['node']}"
+                points.setdefault(key, {"key": key, "scenario": scenario.title, "title": node.title,
+                                        "prompt": node.decision.prompt,
+                                        "choices": [{"id": c.id, "label": c.label, "expected": c.expected}
+                                                    for c in node.decision.choices]})
+                decisions.append({
+                    "point": key, "run": run["id"], "at": _iso(event["at"]), "scene": node.title,
+                    "role": roles.get(event["role"], event["role"]), "agency": event["agency_name"] or "No agency",
+                    "person": event["person_name"] or "", "choice": event["choice"],
+                    "choice_label": labels.get(event["choice"], event["choice"]),
+                    # where no choice is the expected action, a decision is neither right nor wrong
+                    "expected": event["expected"] if any(c.expected for c in node.decision.choices) else None,
+                    "rationale": event["rationale"],
+                    "seconds": int((event["at"] - event["shown_at"]).total_seconds()) if event["shown_at"] else None,
+                })
+            elif kind in ("start", "advance", "timeout"):
+                to = event["data"].get("to") or event["node"]
+                what = f"Ending: {endings[to]}" if to in endings else nodes[to].title if to in nodes else to
+                timeline.append({"run": run["id"], "at": _iso(event["at"]), "kind": "scene",
+                                 "text": f"{'Time ran out; ' if kind == 'timeout' else ''}{what}"})
+            elif kind == "inject":
+                inject = next((i for n in scenario.nodes for i in n.injects if i.id == event["data"].get("inject")), None)
+                timeline.append({"run": run["id"], "at": _iso(event["at"]), "kind": "inject",
+                                 "text": f"{inject.method.replace('_', ' ')} from {inject.from_}: {inject.message}"
+                                 if inject else event["data"].get("inject", "")})
+            elif kind == "confirm":
+                timeline.append({"run": run["id"], "at": _iso(event["at"]), "kind": "team decision",
+                                 "text": f"{node.title if node else ''}: {labels.get(event['choice'], event['choice'])}"})
+    return decisions, list(points.values()), timeline
+
+
+def decision_point_summaries(points: list[dict], decisions: list[dict]) -> list[dict]:
+    summaries = []
+    for point in points:
+        mine = [d for d in decisions if d["point"] == point["key"]]
+        distribution = aggregate.choice_distribution(mine)
+        summaries.append({**point, "agencies": sorted({d["agency"] for d in mine}),
+                          "distribution": distribution, "count": len(mine),
+                          "expected_rate": aggregate.expected_rate(mine), "times": aggregate.decision_seconds(mine)})
+    return summaries
+
+
+async def report_data(session_id: int) -> dict:
+    """Everything the report shows, as recorded now."""
+    session = await Session.objects().where(Session.id == session_id).first()
+    if session is None:
+        raise NotFound("No such exercise.")
+    course = await Course.objects().where(Course.id == session.course).output(load_json=True).first()
+    venue = await Venue.select(Venue.name, Venue.agency.name.as_alias("owner")).where(Venue.id == session.venue).first() \
+        if session.venue else None
+    zone = ZoneInfo(session.time_zone)
+    people = await participants(session_id)
+    scenarios = []
+    for run in await runs_of(session_id):
+        scenario = (await compiled_version(run["scenario"])).scenario
+        if all(s["title"] != scenario.title for s in scenarios):
+            scenarios.append({"title": scenario.title, "summary": scenario.summary, "threat_hazard": scenario.threat_hazard,
+                              "mission_areas": list(scenario.mission_areas),
+                              "objectives": [o.description for o in scenario.objectives]})
+    decisions, points, timeline = await _decisions_and_points(session_id)
+    targets = await list_targets(session_id)
+    observations = await list_observations(session_id)
+    board = await rating_board(session_id)
+    capabilities = []
+    for capability in dict.fromkeys([t["capability"] for t in targets] + list(course.core_capabilities)):
+        whole = next((line for line in board if line.capability == capability and line.target is None), None)
+        capabilities.append({
+            "capability": capability, "rating": whole.reconciled if whole else "",
+            "targets": [{"target": t["target"], "objective": t["objective"], "tasks": t["critical_tasks"],
+                         "rating": next((line.reconciled for line in board if line.target and line.target["id"] == t["id"]), ""),
+                         "observations": [{"at": _iso(o["observed_at"]), "by": o["evaluator_name"] or "", "task": o["task"],
+                                           "note": o["note"]} for o in observations if o["target"] == t["id"]]}
+                        for t in targets if t["capability"] == capability],
+        })
+    feedback = await Feedback.select(Feedback.strengths, Feedback.improvements, Feedback.ratings, Feedback.comments,
+                                     Feedback.missed, Feedback.corrective_actions).where(
+        Feedback.session == session_id).output(load_json=True)
+    counts: dict[str, int] = {}
+    for person in people:
+        counts[person.agency_name or "No agency"] = counts.get(person.agency_name or "No agency", 0) + 1
+    comments = [text for f in feedback for text in [*f["strengths"], *f["improvements"], f["comments"], f["missed"]] if text]
+    return {
+        "title": course.title, "exercise_type": EXERCISE_TYPE_LABELS.get(course.exercise_type, course.exercise_type),
+        "starts": session.starts_at.astimezone(zone).strftime("%d %B %Y %H:%M"),
+        "ends": session.ends_at.astimezone(zone).strftime("%d %B %Y %H:%M"), "time_zone": session.time_zone,
+        "venue": venue["name"] if venue else "Online", "sponsor": venue["owner"] if venue else "",
+        "course_objectives": list(course.objectives), "scenarios": scenarios,
+        "mission_areas": sorted({area for s in scenarios for area in s["mission_areas"]}),
+        "core_capabilities": [c["capability"] for c in capabilities],
+        "agencies": [{"name": name, "count": n} for name, n in sorted(counts.items())],
+        "participants": [{"name": p.name, "agency": p.agency_name, "role": p.exercise_role, "title": p.title}
+                         for p in people],
+        "capabilities": capabilities,
+        "timeline": sorted(timeline, key=lambda row: (row["run"], row["at"])),
+        "decision_points": decision_point_summaries(points, decisions),
+        "decision_count": len(decisions), "expected_rate": aggregate.expected_rate(decisions),
+        "expected_by_agency": aggregate.expected_rate_by_agency(decisions), "times": aggregate.decision_seconds(decisions),
+        "feedback": {
+            "count": len(feedback), "statements": aggregate.rating_summary([f["ratings"] for f in feedback], STATEMENTS),
+            "strengths": [s for f in feedback for s in f["strengths"]],
+            "improvements": [s for f in feedback for s in f["improvements"]],
+            "recommended": [a for f in feedback for a in f["corrective_actions"]],
+            "comments": [f["comments"] for f in feedback if f["comments"]], "themes": aggregate.themes(comments),
+        },
+    }
+
+
+# Versions ----------------------------------------------------------------------------------------
+
+async def list_reports(session_id: int) -> list[Report]:
+    return await Report.objects().where(Report.session == session_id).order_by(Report.version, ascending=False).output(
+        load_json=True)
+
+
+async def get_report(session_id: int, version: int) -> Report:
+    report = await Report.objects().where((Report.session == session_id) & (Report.version == version)).output(
+        load_json=True).first()
+    if report is None:
+        raise NotFound("No such version of the report.")
+    return report
+
+
+def drafted_analysis(data: dict) -> list[dict]:
+    """A first analysis per capability from the observations: those under targets performed without
+    or with some challenges read as strengths, the others as areas for improvement."""
+    drafted = []
+    for capability in data["capabilities"]:
+        strengths, improvements = [], []
+        for target in capability["targets"]:
+            notes = [o["note"] for o in target["observations"]]
+            (strengths if target["rating"] in ("P", "S") else improvements).extend(notes)
+        drafted.append({"capability": capability["capability"], "strengths": "\n".join(strengths),
+                        "improvements": "\n".join(improvements), "analysis": ""})
+    return drafted
+
+
+def drafted_summary(data: dict) -> str:
+    people = sum(a["count"] for a in data["agencies"])
+    rated = [f"{c['capability']} ({c['rating']})" for c in data["capabilities"] if c["rating"]]
+    rate = data["expected_rate"]
+    return (f"{data['title']} was a {data['exercise_type'].lower()} held from {data['starts']} to {data['ends']} "
+            f"({data['time_zone']}) with {people} participants from {len(data['agencies'])} organisations. "
+            f"{data['decision_count']} decisions were recorded"
+            + (f", {rate:.0%} of them the expected action" if rate is not None else "") + ". "
+            + (f"Capabilities rated: {', '.join(rated)}. " if rated else "")
+            + f"{data['feedback']['count']} participants returned the feedback form.")
+
+
+async def open_report(session_id: int, actor: Actor) -> Report:
+    """The first draft, generated from the data; or, after a final version, a new draft copied from it."""
+    data = await report_data(session_id)
+    now = datetime.now(UTC)
+    async with db.transaction():
+        await db.lock_row(Session, session_id)
+        versions = await list_reports(session_id)
+        if versions and versions[0].status == Report.Status.draft:
+            raise Conflict("A draft of the report is already open.")
+        latest = versions[0] if versions else None
+        report = Report(
+            session=session_id, version=latest.version + 1 if latest else 1, status=Report.Status.draft,
+            handling=latest.handling if latest else HANDLING_DEFAULT,
+            points_of_contact=latest.points_of_contact if latest else "",
+            executive_summary=latest.executive_summary if latest else drafted_summary(data),
+            analysis=latest.analysis if latest else drafted_analysis(data), created_at=now, created_by=actor.person_id,
+            updated_at=now)
+        await report.save()
+        await record_event("aar.open", actor, target=f"session {session_id}", detail={"version": report.version})
+    return await get_report(session_id, report.version)
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    handling: str = ""
+    points_of_contact: str = ""
+    executive_summary: str = ""
+    capability: tuple[str, ...] = ()  # four parallel lists, one entry per capability analysed
+    strengths: tuple[str, ...] = ()
+    improvements: tuple[str, ...] = ()
+    analysis: tuple[str, ...] = ()
+
+
+async def save_report(session_id: int, version: int, data: ReportInput) -> Report:
+    errors = {}
+    if not data.handling.strip():
+        errors["handling"] = "Give the handling instructions printed on every page, e.g. FOR OFFICIAL USE ONLY."
+    if not data.executive_summary.strip():
+        errors["executive_summary"] = "Write the executive summary."
+    if errors:
+        raise Invalid(errors)
+    analysis = [{"capability": c, "strengths": s.strip()[:LONG], "improvements": i.strip()[:LONG], "analysis": a.strip()[:LONG]}
+                for c, s, i, a in zip(data.capability, data.strengths, data.improvements, data.analysis, strict=False)]
+    async with db.transaction():
+        report = await get_report(session_id, version)
+        if report.status != Report.Status.draft:
+            raise Conflict("This version is final; open a new version to change the report.")
+        await Report.update({Report.handling: data.handling.strip()[:100],
+                             Report.points_of_contact: data.points_of_contact.strip()[:LONG],
+                             Report.executive_summary: data.executive_summary.strip()[:LONG], Report.analysis: analysis,
+                             Report.updated_at: datetime.now(UTC)}).where(Report.id == report.id)
+    return await get_report(session_id, version)
+
+
+async def finalize_report(session_id: int, version: int, actor: Actor) -> Report:
+    """Lock the version with the data as it is now; feedback and evaluation close with it."""
+    data = {**await report_data(session_id), "actions": await plan_rows(session_id)}
+    now = datetime.now(UTC)
+    async with db.transaction():
+        report = await get_report(session_id, version)
+        if report.status != Report.Status.draft:
+            raise Conflict("This version is already final.")
+        await Report.update({Report.status: Report.Status.final, Report.snapshot: data, Report.finalized_at: now,
+                             Report.finalized_by: actor.person_id, Report.updated_at: now}).where(Report.id == report.id)
+        await record_event("aar.finalize", actor, target=f"session {session_id}", detail={"version": version})
+    return await get_report(session_id, version)

@@ -1,0 +1,48 @@
+"""The report's summaries on small hand-checked fixtures."""
+
+from drillhub.afteraction import aggregate
+
+
+def decision(agency, choice, expected, seconds=None):
+    return {"agency": agency, "choice": choice, "expected": expected, "seconds": seconds}
+
+
+DECISIONS = [
+    decision("RPD", "perimeter", True, 10), decision("RPD", "perimeter", True, 20),
+    decision("RPD", "wait", False, 90), decision("RFD", "perimeter", True, 30),
+    decision("RFD", "rescue", False, None), decision("EMS", "rescue", None, 40),  # no expected action defined
+]
+
+
+def test_expected_rate_counts_only_decisions_with_an_expected_action():
+    assert aggregate.expected_rate(DECISIONS) == 3 / 5
+    assert aggregate.expected_rate([]) is None
+    assert aggregate.expected_rate_by_agency(DECISIONS) == {"EMS": None, "RFD": 0.5, "RPD": 2 / 3}
+
+
+def test_choice_distribution_by_agency():
+    assert aggregate.choice_distribution(DECISIONS) == {
+        "perimeter": {"RFD": 1, "RPD": 2}, "wait": {"RPD": 1}, "rescue": {"EMS": 1, "RFD": 1}}
+
+
+def test_decision_times():
+    assert aggregate.decision_seconds(DECISIONS) == {"count": 5, "median": 30, "mean": 38, "max": 90}
+    assert aggregate.decision_seconds([])["median"] is None
+
+
+def test_rating_averages_and_distributions():
+    statements = {"structured": "Well structured", "realistic": "Realistic"}
+    summary = aggregate.rating_summary([{"structured": 5, "realistic": 2}, {"structured": 4}, {"structured": 4}],
+                                       statements)
+    assert summary == [
+        {"key": "structured", "text": "Well structured", "answered": 3, "average": 4.3, "distribution": [0, 0, 0, 2, 1]},
+        {"key": "realistic", "text": "Realistic", "answered": 1, "average": 2.0, "distribution": [0, 1, 0, 0, 0]},
+    ]
+    assert aggregate.rating_summary([], statements)[0]["average"] is None
+
+
+def test_themes_are_words_that_come_back_across_comments():
+    texts = ["Radio interoperability failed twice", "radio channels were jammed", "Staging was clear",
+             "More radio training; staging area too small"]
+    assert aggregate.themes(texts) == [("radio", 3), ("staging", 2)]
+    assert aggregate.themes(["one comment only"]) == []

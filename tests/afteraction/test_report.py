@@ -1,0 +1,93 @@
+import pytest
+
+from drillhub.afteraction.evaluation import ObservationInput, RatingInput, rate, record_observation, seed_targets
+from drillhub.afteraction.feedback import FeedbackInput, submit_feedback
+from drillhub.afteraction.report import ReportInput, finalize_report, open_report, report_data, save_report
+from drillhub.afteraction.tables import Report
+from drillhub.errors import Conflict, Invalid
+from drillhub.exercises.service import decide
+from drillhub.facilitation.service import confirm_as_lead, facilitator_action, start
+from tests.afteraction.conftest import actor
+
+RESCUE = "Mass Search and Rescue Operations"
+
+
+@pytest.fixture
+async def played(exercise):
+    """The bridge played to its good ending: dispatch waits (not the expected action), then the team
+    votes to launch the boats and the fire lead confirms. Two feedback forms, one observation, ratings."""
+    ex, players = exercise, exercise.players
+    await start(ex.run.id, actor(ex.facilitator))
+    for role, choice in [("patrol", "perimeter"), ("fire", "throw-lines"), ("dispatch", "wait")]:
+        await decide(ex.run.id, 0, role, choice, f"{role} reasons", players[role].id, actor(players[role]))
+    await facilitator_action(ex.run.id, "advance", actor(ex.facilitator), step=0)
+    for role in ("patrol", "fire"):
+        await decide(ex.run.id, 1, role, "boats-now", "", players[role].id, actor(players[role]))
+    await confirm_as_lead(ex.run.id, 1, "boats-now", players["fire"].id, actor(players["fire"]))
+    await facilitator_action(ex.run.id, "advance", actor(ex.facilitator), step=1)
+    await submit_feedback(ex.session.id, players["fire"].id, FeedbackInput(
+        exercise_role="player", strengths=("Radio discipline",), improvements=("Radio channel was crowded",),
+        ratings=("5", "4", "", "", "", "", "", "2")))
+    await submit_feedback(ex.session.id, players["patrol"].id, FeedbackInput(
+        exercise_role="player", comments="More radio training", ratings=("4", "", "", "", "", "", "", "4")))
+    await seed_targets(ex.session.id)
+    await record_observation(ex.session.id, ex.evaluator.id, ObservationInput(
+        concerns="2:Dispatch fire and EMS", note="Dispatch held the call for two minutes."), "America/Chicago")
+    await rate(ex.session.id, ex.lead_evaluator.id, RatingInput(capability=RESCUE, target="2", value="M",
+                                                                reconciled="yes"), True, actor(ex.lead_evaluator))
+    await rate(ex.session.id, ex.lead_evaluator.id, RatingInput(capability=RESCUE, value="S", reconciled="yes"),
+               True, actor(ex.lead_evaluator))
+    return ex
+
+
+async def test_the_report_data_from_what_was_recorded(played):
+    data = await report_data(played.session.id)
+    assert data["decision_count"] == 5 and data["expected_rate"] == 2 / 3  # boats votes: no expected action
+    first, team = data["decision_points"]
+    assert first["title"] == "The bridge gives way" and first["count"] == 3
+    assert first["distribution"] == {
+        "perimeter": {_agency(data, played, "patrol"): 1},
+        "throw-lines": {_agency(data, played, "fire"): 1}, "wait": {_agency(data, played, "dispatch"): 1}}
+    assert [c["id"] for c in first["choices"] if c["expected"]] == ["perimeter", "throw-lines", "tone-out"]
+    assert team["distribution"] == {"boats-now": {_agency(data, played, "patrol"): 1, _agency(data, played, "fire"): 1}}
+    assert team["expected_rate"] is None
+    assert sum(a["count"] for a in data["agencies"]) == 7
+    rescue = next(c for c in data["capabilities"] if c["capability"] == RESCUE)
+    assert rescue["rating"] == "S" and rescue["targets"][0]["rating"] == "M"
+    assert rescue["targets"][0]["observations"][0]["note"] == "Dispatch held the call for two minutes."
+    feedback = data["feedback"]
+    assert feedback["count"] == 2 and feedback["themes"] == [("radio", 3)]
+    structured, realistic = feedback["statements"][:2]
+    assert (structured["average"], structured["distribution"]) == (4.5, [0, 0, 0, 1, 1])
+    assert (realistic["answered"], realistic["average"]) == (1, 4.0)
+    kinds = [row["kind"] for row in data["timeline"]]
+    assert kinds.count("scene") == 3 and "team decision" in kinds
+    assert data["timeline"][-1]["text"] == "Ending: Everyone out of the water"
+
+
+def _agency(data, played, role) -> str:
+    person = played.players[role]
+    return next(p["agency"] for p in data["participants"] if p["name"] == person.name)
+
+
+async def test_versions_draft_final_and_a_new_version(played):
+    first = await open_report(played.session.id, actor(played.lead_evaluator))
+    assert first.version == 1 and first.status == "draft" and "5 decisions were recorded, 67% of them" in first.executive_summary
+    rescue = next(a for a in first.analysis if a["capability"] == RESCUE)
+    assert rescue["improvements"] == "Dispatch held the call for two minutes."  # its target was rated M
+    with pytest.raises(Conflict):
+        await open_report(played.session.id, actor(played.lead_evaluator))
+    with pytest.raises(Invalid):
+        await save_report(played.session.id, 1, ReportInput(handling=" ", executive_summary=""))
+    edited = await save_report(played.session.id, 1, ReportInput(
+        handling="LAW ENFORCEMENT SENSITIVE", executive_summary="Edited summary", capability=(RESCUE,),
+        strengths=("Fast lines",), improvements=("Dispatch delay",), analysis=("Root cause: one call-taker",)))
+    assert edited.analysis == [{"capability": RESCUE, "strengths": "Fast lines", "improvements": "Dispatch delay",
+                                "analysis": "Root cause: one call-taker"}]
+    final = await finalize_report(played.session.id, 1, actor(played.lead_evaluator))
+    assert final.status == "final" and final.snapshot["decision_count"] == 5 and final.snapshot["actions"] == []
+    with pytest.raises(Conflict):
+        await save_report(played.session.id, 1, ReportInput(handling="X", executive_summary="Y"))
+    second = await open_report(played.session.id, actor(played.lead_evaluator))
+    assert (second.version, second.status, second.executive_summary) == (2, "draft", "Edited summary")
+    assert await Report.count().where(Report.session == played.session.id) == 2
