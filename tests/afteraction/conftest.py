@@ -3,13 +3,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from drillhub.afteraction.evaluation import ObservationInput, RatingInput, rate, record_observation, seed_targets
+from drillhub.afteraction.feedback import FeedbackInput, submit_feedback
 from drillhub.audit.service import ANONYMOUS, Actor
 from drillhub.enrolment.service import enrol_people, mark_attendance
 from drillhub.exercises.tables import Run
-from drillhub.facilitation.service import assign, join, open_run
+from drillhub.exercises.service import decide
+from drillhub.facilitation.service import assign, confirm_as_lead, facilitator_action, join, open_run, start
 from drillhub.scenarios.service import add_upload
 from drillhub.scheduling.tables import Session, SessionStaff
 from tests.conftest import SCENARIO_FILES
+
+
+RESCUE = "Mass Search and Rescue Operations"
 
 
 def actor(person) -> Actor:
@@ -49,3 +55,31 @@ async def exercise(app, make_session, make_course, make_person, make_agency) -> 
         await join(run.join_code, person.id)
         await assign(run.id, person.id, role, actor(facilitator))
     return Exercise(session, run, facilitator, lead, evaluator, players, attendee)
+
+
+@pytest.fixture
+async def played(exercise):
+    """The bridge played to its good ending: dispatch waits (not the expected action), then the team
+    votes to launch the boats and the fire lead confirms. Two feedback forms, one observation, ratings."""
+    ex, players = exercise, exercise.players
+    await start(ex.run.id, actor(ex.facilitator))
+    for role, choice in [("patrol", "perimeter"), ("fire", "throw-lines"), ("dispatch", "wait")]:
+        await decide(ex.run.id, 0, role, choice, f"{role} reasons", players[role].id, actor(players[role]))
+    await facilitator_action(ex.run.id, "advance", actor(ex.facilitator), step=0)
+    for role in ("patrol", "fire"):
+        await decide(ex.run.id, 1, role, "boats-now", "", players[role].id, actor(players[role]))
+    await confirm_as_lead(ex.run.id, 1, "boats-now", players["fire"].id, actor(players["fire"]))
+    await facilitator_action(ex.run.id, "advance", actor(ex.facilitator), step=1)
+    await submit_feedback(ex.session.id, players["fire"].id, FeedbackInput(
+        exercise_role="player", strengths=("Radio discipline",), improvements=("Radio channel was crowded",),
+        ratings=("5", "4", "", "", "", "", "", "2")))
+    await submit_feedback(ex.session.id, players["patrol"].id, FeedbackInput(
+        exercise_role="player", comments="More radio training", ratings=("4", "", "", "", "", "", "", "4")))
+    await seed_targets(ex.session.id)
+    await record_observation(ex.session.id, ex.evaluator.id, ObservationInput(
+        concerns="2:Dispatch fire and EMS", note="Dispatch held the call for two minutes."), "America/Chicago")
+    await rate(ex.session.id, ex.lead_evaluator.id, RatingInput(capability=RESCUE, target="2", value="M",
+                                                                reconciled="yes"), True, actor(ex.lead_evaluator))
+    await rate(ex.session.id, ex.lead_evaluator.id, RatingInput(capability=RESCUE, value="S", reconciled="yes"),
+               True, actor(ex.lead_evaluator))
+    return ex

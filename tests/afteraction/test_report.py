@@ -1,43 +1,9 @@
 import pytest
 
-from drillhub.afteraction.evaluation import ObservationInput, RatingInput, rate, record_observation, seed_targets
-from drillhub.afteraction.feedback import FeedbackInput, submit_feedback
 from drillhub.afteraction.report import ReportInput, finalize_report, open_report, report_data, save_report
 from drillhub.afteraction.tables import Report
 from drillhub.errors import Conflict, Invalid
-from drillhub.exercises.service import decide
-from drillhub.facilitation.service import confirm_as_lead, facilitator_action, start
-from tests.afteraction.conftest import actor
-
-RESCUE = "Mass Search and Rescue Operations"
-
-
-@pytest.fixture
-async def played(exercise):
-    """The bridge played to its good ending: dispatch waits (not the expected action), then the team
-    votes to launch the boats and the fire lead confirms. Two feedback forms, one observation, ratings."""
-    ex, players = exercise, exercise.players
-    await start(ex.run.id, actor(ex.facilitator))
-    for role, choice in [("patrol", "perimeter"), ("fire", "throw-lines"), ("dispatch", "wait")]:
-        await decide(ex.run.id, 0, role, choice, f"{role} reasons", players[role].id, actor(players[role]))
-    await facilitator_action(ex.run.id, "advance", actor(ex.facilitator), step=0)
-    for role in ("patrol", "fire"):
-        await decide(ex.run.id, 1, role, "boats-now", "", players[role].id, actor(players[role]))
-    await confirm_as_lead(ex.run.id, 1, "boats-now", players["fire"].id, actor(players["fire"]))
-    await facilitator_action(ex.run.id, "advance", actor(ex.facilitator), step=1)
-    await submit_feedback(ex.session.id, players["fire"].id, FeedbackInput(
-        exercise_role="player", strengths=("Radio discipline",), improvements=("Radio channel was crowded",),
-        ratings=("5", "4", "", "", "", "", "", "2")))
-    await submit_feedback(ex.session.id, players["patrol"].id, FeedbackInput(
-        exercise_role="player", comments="More radio training", ratings=("4", "", "", "", "", "", "", "4")))
-    await seed_targets(ex.session.id)
-    await record_observation(ex.session.id, ex.evaluator.id, ObservationInput(
-        concerns="2:Dispatch fire and EMS", note="Dispatch held the call for two minutes."), "America/Chicago")
-    await rate(ex.session.id, ex.lead_evaluator.id, RatingInput(capability=RESCUE, target="2", value="M",
-                                                                reconciled="yes"), True, actor(ex.lead_evaluator))
-    await rate(ex.session.id, ex.lead_evaluator.id, RatingInput(capability=RESCUE, value="S", reconciled="yes"),
-               True, actor(ex.lead_evaluator))
-    return ex
+from tests.afteraction.conftest import RESCUE, actor
 
 
 async def test_the_report_data_from_what_was_recorded(played):
