@@ -84,6 +84,9 @@ ACCESS = {
     "evaluation:seed": COORDINATORS, "evaluation:new_target": COORDINATORS, "evaluation:create_target": COORDINATORS,
     "evaluation:edit_target": COORDINATORS, "evaluation:update_target": COORDINATORS,
     "evaluation:delete_target": COORDINATORS,
+    # read also by supervisors of agencies that took part (none in this matrix); written by the lead evaluator
+    "report:page": COORDINATORS, "report:pdf": COORDINATORS, "report:export": COORDINATORS,
+    "report:open": COORDINATORS, "report:save": COORDINATORS, "report:finalize": COORDINATORS,
 }
 ROLES = [role.value for role in Person.Role]
 BRIDGE = (Path(__file__).parent / "scenarios" / "files" / "bridge.yaml").read_text()
@@ -126,7 +129,8 @@ async def test_role_route_matrix(app, role, make_person, make_agency, make_sessi
     capability_target = await save_target(session.id, None, TargetInput(capability="Planning", target="A plan in an hour"))
     ids = {"agency_id": agency.id, "person_id": target.id, "slug": scenario.slug, "session_id": session.id,
            "course_id": session.course, "venue_id": session.venue, "feed_id": feed["id"],
-           "token": f"not-{token[:8]}.ics", "run_id": run.id, "target_id": capability_target}
+           "token": f"not-{token[:8]}.ics", "run_id": run.id, "target_id": capability_target,
+           "version": 1, "file": "decisions.csv"}
     async with new_client(app) as client:
         if role != "anonymous":
             me = await make_person(roles=(role,), supervised=[agency] if role == "supervisor" else ())

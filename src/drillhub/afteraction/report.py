@@ -27,7 +27,7 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-async def _decisions_and_points(session_id: int) -> tuple[list[dict], list[dict], list[dict]]:
+async def recorded_events(session_id: int) -> tuple[list[dict], list[dict], list[dict]]:
     """Every decision of the exercise's runs (stand-ins left out), the decision points with their
     choices, and the timeline of scenes, injects and outcomes per run."""
     decisions, points, timeline = [], {}, []
@@ -106,7 +106,7 @@ async def report_data(session_id: int) -> dict:
             scenarios.append({"title": scenario.title, "summary": scenario.summary, "threat_hazard": scenario.threat_hazard,
                               "mission_areas": list(scenario.mission_areas),
                               "objectives": [o.description for o in scenario.objectives]})
-    decisions, points, timeline = await _decisions_and_points(session_id)
+    decisions, points, timeline = await recorded_events(session_id)
     targets = await list_targets(session_id)
     observations = await list_observations(session_id)
     board = await rating_board(session_id)

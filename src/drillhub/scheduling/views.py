@@ -11,7 +11,7 @@ from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
 from drillhub import web
-from drillhub.afteraction.service import took_part
+from drillhub.afteraction.service import may_read_report, took_part
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
 from drillhub.enrolment.service import roster, seats_of
@@ -209,6 +209,7 @@ class SessionController(Controller):
             started=session.starts_at <= datetime.now(UTC), agencies=await list_active_agencies(),
             can_facilitate=await may_facilitate(user, session_id), runs=await runs_of_session(session_id),
             took_part=session.starts_at <= datetime.now(UTC) and await took_part(session_id, user.person_id) is not None,
+            reads_report=session.starts_at <= datetime.now(UTC) and await may_read_report(user, session_id),
         )
 
     @post("/{session_id:int}/copy", name="sessions:copy", guards=[web.require_roles(*COORDINATORS)])

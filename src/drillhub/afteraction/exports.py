@@ -1,0 +1,63 @@
+"""Data for analysts: an exercise's decisions, injects, observations and feedback as CSV or JSON."""
+
+import csv
+import json
+from io import StringIO
+
+from drillhub.afteraction.evaluation import list_observations
+from drillhub.afteraction.feedback import STATEMENTS
+from drillhub.afteraction.report import recorded_events
+from drillhub.afteraction.tables import Feedback
+from drillhub.errors import NotFound
+
+KINDS = ("decisions", "injects", "observations", "feedback")
+FORMATS = ("csv", "json")
+
+
+async def export_rows(session_id: int, kind: str) -> list[dict]:
+    if kind == "decisions":
+        decisions, _, _ = await recorded_events(session_id)
+        return [{key: value for key, value in d.items() if key != "point"} for d in decisions]
+    if kind == "injects":
+        _, _, timeline = await recorded_events(session_id)
+        return [{"run": row["run"], "at": row["at"], "inject": row["text"]} for row in timeline if row["kind"] == "inject"]
+    if kind == "observations":
+        return [{"observed_at": o["observed_at"].isoformat(), "evaluator": o["evaluator_name"] or "",
+                 "capability": o["capability"] or "", "target": o["target_text"] or "", "task": o["task"],
+                 "run": o["run"], "event_seq": o["event_seq"], "note": o["note"]}
+                for o in reversed(await list_observations(session_id))]
+    if kind == "feedback":
+        rows = await Feedback.select(*Feedback.all_columns(), Feedback.person.name.as_alias("name"),
+                                     Feedback.agency.name.as_alias("agency_name")).where(
+            Feedback.session == session_id).order_by(Feedback.id).output(load_json=True)
+        return [{
+            "name": "" if f["anonymous"] else f["name"], "agency": f["agency_name"] or "", "title": f["title"],
+            "exercise_role": f["exercise_role"], "strengths": " | ".join(f["strengths"]),
+            "improvements": " | ".join(f["improvements"]), "missed": f["missed"],
+            "recommended_actions": " | ".join(f"{a['action']} ({a['priority']}; {a['owner']})" for a in f["corrective_actions"]),
+            "to_review": f["to_review"], **{f"rating_{key}": f["ratings"].get(key, "") for key in STATEMENTS},
+            "comments": f["comments"], "submitted_at": f["submitted_at"].isoformat(),
+        } for f in rows]
+    raise NotFound("No such export.")
+
+
+def as_csv(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    out = StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    # a cell starting with = + - @ is a formula to a spreadsheet: quote it as text
+    writer.writerows({k: f"'{v}" if isinstance(v, str) and v and v[0] in "=+-@" else v for k, v in row.items()} for row in rows)
+    return out.getvalue()
+
+
+async def export(session_id: int, name: str) -> tuple[str, str]:
+    """('decisions.csv' etc.) -> (body, media type)."""
+    kind, _, form = name.partition(".")
+    if kind not in KINDS or form not in FORMATS:
+        raise NotFound("No such export.")
+    rows = await export_rows(session_id, kind)
+    if form == "json":
+        return json.dumps(rows, indent=1, default=str), "application/json"
+    return as_csv(rows), "text/csv; charset=utf-8"

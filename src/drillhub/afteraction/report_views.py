@@ -1,0 +1,115 @@
+"""The After-Action Report / Improvement Plan: read, drafted, finalised, downloaded and exported."""
+
+from dataclasses import asdict
+
+import anyio.to_thread
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.response import Redirect, Template
+
+from drillhub import web
+from drillhub.afteraction.exports import KINDS, export
+from drillhub.afteraction.improvement import plan_rows
+from drillhub.afteraction.pdf import render_aar
+from drillhub.afteraction.report import (
+    ReportInput,
+    finalize_report,
+    get_report,
+    list_reports,
+    open_report,
+    report_data,
+    save_report,
+)
+from drillhub.afteraction.service import may_read_report, may_reconcile
+from drillhub.afteraction.tables import Report
+from drillhub.audit.service import record_event
+from drillhub.errors import Forbidden, Invalid
+from drillhub.scheduling.service import get_session, session_title
+
+
+async def shown_data(session_id: int, report: Report | None) -> dict:
+    """A final version shows the data as it was when it was made final; a draft shows it as it is."""
+    if report is not None and report.status == Report.Status.final:
+        return report.snapshot
+    return {**await report_data(session_id), "actions": await plan_rows(session_id)}
+
+
+async def report_context(request: HTMXRequest, session_id: int, version: int | None = None,
+                         values: dict | None = None, errors: dict | None = None) -> dict:
+    user = web.current_user(request)
+    session = await get_session(session_id)
+    versions = await list_reports(session_id)
+    report = next((r for r in versions if r.version == version), None) if version else (versions[0] if versions else None)
+    data = await shown_data(session_id, report)
+    return {
+        "session": session, "title": await session_title(session), "versions": versions, "report": report,
+        "data": data, "editor": await may_reconcile(user, session_id), "values": values, "errors": errors or {},
+        "analysis": {row["capability"]: row for row in report.analysis} if report else {}, "kinds": KINDS,
+    }
+
+
+class ReportController(Controller):
+    path = "/sessions/{session_id:int}/report"
+    guards = [web.signed_in_guard]
+
+    @get("/", name="report:page")
+    async def page(self, request: HTMXRequest, session_id: FromPath[int], version: FromQuery[int | None] = None) -> Template:
+        await self._reader(request, session_id)
+        return await web.page(request, "afteraction/report.html", **await report_context(request, session_id, version))
+
+    @post("/", name="report:open")
+    async def open(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+        await self._editor(request, session_id)
+        report = await open_report(session_id, web.actor(request))
+        await web.flash(request, f"Version {report.version} of the report is open as a draft.")
+        return web.go_to(request, request.url_for("report:page", session_id=session_id))
+
+    @post("/{version:int}", name="report:save")
+    async def save(self, request: HTMXRequest, session_id: FromPath[int],
+                   version: FromPath[int]) -> Template | Redirect | ClientRedirect:
+        await self._editor(request, session_id)
+        data = await web.read_form(request, ReportInput)
+        try:
+            await save_report(session_id, version, data)
+        except Invalid as invalid:
+            return await web.page(request, "afteraction/report.html", status_code=422, **await report_context(
+                request, session_id, version, asdict(data), invalid.errors))
+        await web.flash(request, "The draft is saved.")
+        return web.go_to(request, request.url_for("report:page", session_id=session_id))
+
+    @post("/{version:int}/finalize", name="report:finalize")
+    async def finalize(self, request: HTMXRequest, session_id: FromPath[int],
+                       version: FromPath[int]) -> Redirect | ClientRedirect:
+        await self._editor(request, session_id)
+        await finalize_report(session_id, version, web.actor(request))
+        await web.flash(request, f"Version {version} is final. Feedback and evaluation are now closed.")
+        return web.go_to(request, request.url_for("report:page", session_id=session_id))
+
+    @get("/{version:int}/pdf", name="report:pdf")
+    async def pdf(self, request: HTMXRequest, session_id: FromPath[int], version: FromPath[int]) -> Response:
+        await self._reader(request, session_id)
+        report = await get_report(session_id, version)
+        data = await shown_data(session_id, report)
+        body = await anyio.to_thread.run_sync(render_aar, data, report.to_dict())  # seconds of CPU for big exercises
+        await record_event("aar.download", web.actor(request), target=f"session {session_id}",
+                           detail={"version": version, "status": report.status})
+        return Response(body, media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="aar-session-{session_id}-v{version}.pdf"'})
+
+    @get("/data/{file:str}", name="report:export")
+    async def export(self, request: HTMXRequest, session_id: FromPath[int], file: FromPath[str]) -> Response:
+        await self._reader(request, session_id)
+        body, media_type = await export(session_id, file)
+        await record_event("aar.export", web.actor(request), target=f"session {session_id}", detail={"file": file})
+        return Response(body, media_type=media_type, headers={
+            "Content-Disposition": f'attachment; filename="session-{session_id}-{file}"'})
+
+    async def _reader(self, request: HTMXRequest, session_id: int) -> None:
+        if not await may_read_report(web.current_user(request), session_id):
+            raise Forbidden("Only coordinators, this exercise's staff and supervisors of agencies that took part "
+                            "read its After-Action Report.")
+
+    async def _editor(self, request: HTMXRequest, session_id: int) -> None:
+        if not await may_reconcile(web.current_user(request), session_id):
+            raise Forbidden("Only the lead evaluator and coordinators write the After-Action Report.")
