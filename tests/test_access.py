@@ -11,6 +11,7 @@ from litestar.routes import HTTPRoute
 
 from drillhub.accounts.tables import Person
 from drillhub.afteraction.evaluation import TargetInput, save_target
+from drillhub.afteraction.improvement import ActionInput, add_action
 from drillhub.audit.service import ANONYMOUS
 from drillhub.facilitation.service import open_run
 from drillhub.ical.service import create_feed
@@ -87,6 +88,10 @@ ACCESS = {
     # read also by supervisors of agencies that took part (none in this matrix); written by the lead evaluator
     "report:page": COORDINATORS, "report:pdf": COORDINATORS, "report:export": COORDINATORS,
     "report:open": COORDINATORS, "report:save": COORDINATORS, "report:finalize": COORDINATORS,
+    "report:add_action": COORDINATORS,
+    "improvement:list": {"admin", "coordinator", "supervisor"},
+    "improvement:update": COORDINATORS,  # and supervisors of the responsible agency (not this matrix's one)
+    "improvement:follow_up": COORDINATORS,
 }
 ROLES = [role.value for role in Person.Role]
 BRIDGE = (Path(__file__).parent / "scenarios" / "files" / "bridge.yaml").read_text()
@@ -119,18 +124,21 @@ def sent_to_sign_in(response) -> bool:
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 async def test_role_route_matrix(app, role, make_person, make_agency, make_session):
-    agency = await make_agency()
+    agency, other_agency = await make_agency(), await make_agency()
     target = await make_person(roles=("officer",), agency=agency)
     scenario = await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
     session = await make_session()
     token = await create_feed(ANONYMOUS, agency_id=agency.id)
     feed = await CalendarFeed.select(CalendarFeed.id).first()
     run = await open_run(session.id, scenario.slug, ANONYMOUS)  # players: none of the roles below
+    corrective_action = await add_action(session.id, ActionInput(
+        capability="Planning", issue="No plan", action="Write one", element="planning", agency=str(other_agency.id),
+        start_on="2026-01-01", due_on="2026-02-01"), ["Planning"], ANONYMOUS)
     capability_target = await save_target(session.id, None, TargetInput(capability="Planning", target="A plan in an hour"))
     ids = {"agency_id": agency.id, "person_id": target.id, "slug": scenario.slug, "session_id": session.id,
            "course_id": session.course, "venue_id": session.venue, "feed_id": feed["id"],
            "token": f"not-{token[:8]}.ics", "run_id": run.id, "target_id": capability_target,
-           "version": 1, "file": "decisions.csv"}
+           "version": 1, "file": "decisions.csv", "action_id": corrective_action}
     async with new_client(app) as client:
         if role != "anonymous":
             me = await make_person(roles=(role,), supervised=[agency] if role == "supervisor" else ())

@@ -17,7 +17,7 @@ from litestar.template.config import TemplateConfig
 from drillhub import db
 from drillhub.accounts.views import AccountController, PeopleController
 from drillhub.agencies.service import kind_label
-from drillhub.afteraction.report_views import ReportController
+from drillhub.afteraction.report_views import ImprovementController, ReportController
 from drillhub.afteraction.views import EvaluationController, FeedbackController
 from drillhub.agencies.views import AgencyController
 from drillhub.audit.service import Actor
@@ -172,6 +172,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             FeedbackController,
             EvaluationController,
             ReportController,
+            ImprovementController,
             choose_scenario,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"]),
         ],

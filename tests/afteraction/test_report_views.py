@@ -57,3 +57,21 @@ async def test_exports_for_analysts(client, played):
     anonymous = next(row for row in feedback if row["comments"].startswith("'="))
     assert anonymous["name"] == "" and anonymous["agency"]
     assert (await client.get(f"{base}/secrets.csv")).status_code == 404
+
+
+async def test_corrective_actions_from_the_report_to_the_supervisor(client, played, make_person):
+    await sign_in(client, played.lead_evaluator.email)
+    url = f"/sessions/{played.session.id}/report/actions"
+    agency = played.players["dispatch"].agency
+    bad = await post_form(client, url, {"capability": "Mass Search and Rescue Operations", "issue": "Kept issue",
+                                        "action": "", "element": "training", "agency": str(agency),
+                                        "start_on": "2026-01-05", "due_on": "2026-03-01"})
+    assert bad.status_code == 422 and "Describe the corrective action" in bad.text and "Kept issue" in bad.text
+    assert (await post_form(client, url, {"capability": "Mass Search and Rescue Operations", "issue": "Slow dispatch",
+                                          "action": "Call-taker drill", "element": "training", "agency": str(agency),
+                                          "start_on": "2026-01-05", "due_on": "2026-03-01"})).status_code == 303
+    supervisor = await make_person(roles=("supervisor",), supervised=[type("A", (), {"id": agency})])
+    await sign_in(client, supervisor.email)
+    page = await client.get("/improvement/")
+    assert page.status_code == 200 and "Call-taker drill" in page.text and "overdue" in page.text
+    assert "Propose a follow-up session" not in page.text

@@ -1,6 +1,17 @@
 """The Improvement Plan: corrective actions from the AAR, tracked to closure by the responsible agency."""
 
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from drillhub import db
+from drillhub.agencies.tables import Agency
 from drillhub.afteraction.tables import CorrectiveAction
+from drillhub.audit.service import Actor, record_event
+from drillhub.errors import Forbidden, Invalid, NotFound
+from drillhub.scheduling.service import copy_session
+
+OPEN_STATUSES = (CorrectiveAction.Status.open, CorrectiveAction.Status.in_progress)
+LONG = 4000
 
 
 async def plan_rows(session_id: int) -> list[dict]:
@@ -11,3 +22,103 @@ async def plan_rows(session_id: int) -> list[dict]:
         CorrectiveAction.due_on, CorrectiveAction.status,
     ).where(CorrectiveAction.session == session_id).order_by(CorrectiveAction.capability).order_by(CorrectiveAction.id)
     return [{**row, "start_on": row["start_on"].isoformat(), "due_on": row["due_on"].isoformat()} for row in rows]
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    capability: str = ""
+    issue: str = ""
+    action: str = ""
+    element: str = ""
+    agency: str = ""
+    contact: str = ""
+    start_on: str = ""
+    due_on: str = ""
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+
+
+async def add_action(session_id: int, data: ActionInput, capabilities: list[str], actor: Actor) -> int:
+    """A row of the exercise's Improvement Plan; `capabilities` are those the exercise evaluated."""
+    errors = {}
+    if data.capability not in capabilities:
+        errors["capability"] = "Choose a core capability of this exercise."
+    for field, label in (("issue", "the issue or area for improvement"), ("action", "the corrective action")):
+        if not getattr(data, field).strip():
+            errors[field] = f"Describe {label}."
+    if data.element not in CorrectiveAction.Element.__members__:
+        errors["element"] = "Choose the capability element: planning, organization, equipment, training or exercise."
+    agency = int(data.agency) if data.agency.isdigit() else 0
+    if not await Agency.exists().where((Agency.id == agency) & Agency.active.eq(True)):
+        errors["agency"] = "Choose the primary responsible organisation."
+    start_on, due_on = _date(data.start_on), _date(data.due_on)
+    if start_on is None:
+        errors["start_on"] = "Enter the start date."
+    if due_on is None:
+        errors["due_on"] = "Enter the completion date."
+    elif start_on and due_on < start_on:
+        errors["due_on"] = "The completion date cannot be before the start date."
+    if errors:
+        raise Invalid(errors)
+    now = datetime.now(UTC)
+    async with db.transaction():
+        row = CorrectiveAction(session=session_id, capability=data.capability, issue=data.issue.strip()[:LONG],
+                               action=data.action.strip()[:LONG], element=data.element, agency=agency,
+                               contact=data.contact.strip()[:200], start_on=start_on, due_on=due_on, notes="",
+                               created_at=now, updated_at=now, updated_by=actor.person_id)
+        await row.save()
+        await record_event("ip.add", actor, target=f"corrective action {row.id}", detail={"session": session_id})
+    return row.id
+
+
+def may_track(user, agency_id: int) -> bool:
+    """Coordinators track every action; a supervisor those of the agencies they supervise."""
+    return user.has_role("admin", "coordinator") or (user.has_role("supervisor") and agency_id in user.supervised_agency_ids)
+
+
+async def get_action(action_id: int) -> dict:
+    row = await CorrectiveAction.select().where(CorrectiveAction.id == action_id).first()
+    if row is None:
+        raise NotFound("No such corrective action.")
+    return row
+
+
+async def track_action(action_id: int, status: str, notes: str, user, actor: Actor) -> None:
+    row = await get_action(action_id)
+    if not may_track(user, row["agency"]):
+        raise Forbidden("Only the responsible agency's supervisors and coordinators update this action.")
+    if status not in CorrectiveAction.Status.__members__:
+        raise Invalid({"status": "Choose open, in progress, completed or cancelled."})
+    async with db.transaction():
+        await CorrectiveAction.update({CorrectiveAction.status: status, CorrectiveAction.notes: notes.strip()[:LONG],
+                                       CorrectiveAction.updated_at: datetime.now(UTC),
+                                       CorrectiveAction.updated_by: actor.person_id}).where(CorrectiveAction.id == action_id)
+        await record_event("ip.update", actor, target=f"corrective action {action_id}", detail={"status": status})
+
+
+async def propose_follow_up(action_id: int, actor: Actor) -> int:
+    """A draft session of the same course (and so the same scenario) to verify the fix; its id."""
+    row = await get_action(action_id)
+    copy = await copy_session(row["session"], actor)
+    await CorrectiveAction.update({CorrectiveAction.follow_up: copy.id}).where(CorrectiveAction.id == action_id)
+    return copy.id
+
+
+async def list_actions(user, today: date | None = None) -> list[dict]:
+    """The actions this person tracks, overdue ones first, each marked overdue or not."""
+    today = today or datetime.now(UTC).date()
+    query = CorrectiveAction.select(
+        *CorrectiveAction.all_columns(), CorrectiveAction.agency.name.as_alias("agency_name"),
+        CorrectiveAction.session.course.title.as_alias("exercise"),
+    ).order_by(CorrectiveAction.due_on)
+    if not user.has_role("admin", "coordinator"):
+        query = query.where(CorrectiveAction.agency.is_in(list(user.supervised_agency_ids) or [0]))
+    rows = await query
+    for row in rows:
+        row["overdue"] = row["status"] in OPEN_STATUSES and row["due_on"] < today
+    return sorted(rows, key=lambda row: (not row["overdue"], row["status"] not in OPEN_STATUSES, row["due_on"]))

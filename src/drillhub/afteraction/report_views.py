@@ -10,7 +10,14 @@ from litestar.response import Redirect, Template
 
 from drillhub import web
 from drillhub.afteraction.exports import KINDS, export
-from drillhub.afteraction.improvement import plan_rows
+from drillhub.afteraction.improvement import (
+    ActionInput,
+    add_action,
+    list_actions,
+    plan_rows,
+    propose_follow_up,
+    track_action,
+)
 from drillhub.afteraction.pdf import render_aar
 from drillhub.afteraction.report import (
     ReportInput,
@@ -22,7 +29,8 @@ from drillhub.afteraction.report import (
     save_report,
 )
 from drillhub.afteraction.service import may_read_report, may_reconcile
-from drillhub.afteraction.tables import Report
+from drillhub.afteraction.tables import CorrectiveAction, Report
+from drillhub.agencies.service import list_active_agencies
 from drillhub.audit.service import record_event
 from drillhub.errors import Forbidden, Invalid
 from drillhub.scheduling.service import get_session, session_title
@@ -36,7 +44,8 @@ async def shown_data(session_id: int, report: Report | None) -> dict:
 
 
 async def report_context(request: HTMXRequest, session_id: int, version: int | None = None,
-                         values: dict | None = None, errors: dict | None = None) -> dict:
+                         values: dict | None = None, errors: dict | None = None,
+                         action_values: dict | None = None, action_errors: dict | None = None) -> dict:
     user = web.current_user(request)
     session = await get_session(session_id)
     versions = await list_reports(session_id)
@@ -46,6 +55,10 @@ async def report_context(request: HTMXRequest, session_id: int, version: int | N
         "session": session, "title": await session_title(session), "versions": versions, "report": report,
         "data": data, "editor": await may_reconcile(user, session_id), "values": values, "errors": errors or {},
         "analysis": {row["capability"]: row for row in report.analysis} if report else {}, "kinds": KINDS,
+        "action_values": action_values or {}, "action_errors": action_errors or {},
+        "capability_choices": [(c["capability"], c["capability"]) for c in data["capabilities"]],
+        "element_choices": [(e.value, e.value.capitalize()) for e in CorrectiveAction.Element],
+        "agency_choices": [(a["id"], a["name"]) for a in await list_active_agencies()],
     }
 
 
@@ -105,6 +118,19 @@ class ReportController(Controller):
         return Response(body, media_type=media_type, headers={
             "Content-Disposition": f'attachment; filename="session-{session_id}-{file}"'})
 
+    @post("/actions", name="report:add_action")
+    async def add_action(self, request: HTMXRequest, session_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+        await self._editor(request, session_id)
+        data = await web.read_form(request, ActionInput)
+        capabilities = [c["capability"] for c in (await report_data(session_id))["capabilities"]]
+        try:
+            await add_action(session_id, data, capabilities, web.actor(request))
+        except Invalid as invalid:
+            return await web.page(request, "afteraction/report.html", status_code=422, **await report_context(
+                request, session_id, action_values=asdict(data), action_errors=invalid.errors))
+        await web.flash(request, "The corrective action is in the Improvement Plan.")
+        return web.go_to(request, request.url_for("report:page", session_id=session_id))
+
     async def _reader(self, request: HTMXRequest, session_id: int) -> None:
         if not await may_read_report(web.current_user(request), session_id):
             raise Forbidden("Only coordinators, this exercise's staff and supervisors of agencies that took part "
@@ -113,3 +139,33 @@ class ReportController(Controller):
     async def _editor(self, request: HTMXRequest, session_id: int) -> None:
         if not await may_reconcile(web.current_user(request), session_id):
             raise Forbidden("Only the lead evaluator and coordinators write the After-Action Report.")
+
+
+class ImprovementController(Controller):
+    """Corrective actions across exercises: coordinators see all, supervisors their agencies'."""
+
+    path = "/improvement"
+    guards = [web.require_roles("admin", "coordinator", "supervisor")]
+
+    @get("/", name="improvement:list")
+    async def list(self, request: HTMXRequest) -> Template:
+        user = web.current_user(request)
+        return await web.page(request, "afteraction/improvement.html", actions=await list_actions(user),
+                              statuses=[s.value for s in CorrectiveAction.Status],
+                              coordinator=user.has_role("admin", "coordinator"))
+
+    @post("/{action_id:int}", name="improvement:update")
+    async def update(self, request: HTMXRequest, action_id: FromPath[int]) -> Redirect | ClientRedirect:
+        form = await request.form()
+        await track_action(action_id, str(form.get("status", "")), str(form.get("notes", "")),
+                           web.current_user(request), web.actor(request))
+        await web.flash(request, "The corrective action is updated.")
+        return web.go_to(request, request.url_for("improvement:list"))
+
+    @post("/{action_id:int}/follow-up", name="improvement:follow_up",
+          guards=[web.require_roles("admin", "coordinator")])
+    async def follow_up(self, request: HTMXRequest, action_id: FromPath[int]) -> Redirect | ClientRedirect:
+        session_id = await propose_follow_up(action_id, web.actor(request))
+        await web.flash(request, "A draft follow-up session of the same course was made to verify the fix. "
+                                 "Set its date and publish it.")
+        return web.go_to(request, request.url_for("sessions:edit", session_id=session_id))
