@@ -101,3 +101,39 @@ async def runs_of(session_id: int) -> list[dict]:
     return await Run.select(Run.id, Run.status, Run.created_at, Run.scenario, Run.scenario.title.as_alias("title")).where(
         Run.session == session_id).order_by(Run.created_at)
 
+
+
+async def agency_overview(agency_ids: list[int], today) -> dict:
+    """For a supervisor's agencies: per agency the exercises taken part in, the people who took part and
+    their training hours (credit hours of sessions attended); the exercises newest first, each with its
+    latest final AAR; and the open and overdue corrective actions."""
+    from drillhub.afteraction.tables import CorrectiveAction
+    from drillhub.agencies.tables import Agency
+    from drillhub.scheduling.tables import Session
+
+    ids = agency_ids or [0]
+    attended = await Enrollment.select(
+        Enrollment.session, Enrollment.person, Enrollment.person.agency.as_alias("agency"),
+        Enrollment.session.course.credit_hours.as_alias("hours"),
+    ).where((Enrollment.attendance == Enrollment.Attendance.attended) & Enrollment.person.agency.is_in(ids))
+    played = await RunParticipant.select(
+        RunParticipant.run.session.as_alias("session"), RunParticipant.person, RunParticipant.agency,
+    ).where(RunParticipant.agency.is_in(ids) & RunParticipant.run.session.is_not_null())
+    names = {row["id"]: row["name"] for row in await Agency.select(Agency.id, Agency.name).where(Agency.id.is_in(ids))}
+    agencies = []
+    for agency_id, name in sorted(names.items(), key=lambda item: item[1]):
+        mine = [r for r in [*attended, *played] if r["agency"] == agency_id]
+        agencies.append({"name": name, "exercises": len({r["session"] for r in mine}),
+                         "people": len({r["person"] for r in mine}),
+                         "hours": sum(float(r["hours"]) for r in attended if r["agency"] == agency_id)})
+    session_ids = list({r["session"] for r in [*attended, *played]}) or [0]
+    exercises = await Session.select(Session.id, Session.starts_at, Session.course.title.as_alias("title")).where(
+        Session.id.is_in(session_ids)).order_by(Session.starts_at, ascending=False).limit(10)
+    finals = await Report.select(Report.session, Report.version).where(
+        Report.session.is_in(session_ids) & (Report.status == Report.Status.final))
+    for exercise in exercises:
+        exercise["final_version"] = max((r["version"] for r in finals if r["session"] == exercise["id"]), default=None)
+    actions = await CorrectiveAction.select(CorrectiveAction.due_on).where(
+        CorrectiveAction.agency.is_in(ids) & CorrectiveAction.status.is_in(["open", "in_progress"]))
+    return {"agencies": agencies, "exercises": exercises, "open_actions": len(actions),
+            "overdue_actions": sum(1 for a in actions if a["due_on"] < today)}

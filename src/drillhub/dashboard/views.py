@@ -1,7 +1,10 @@
 from litestar import Request, get
 from litestar.response import Template
 
+from datetime import UTC, datetime
+
 from drillhub import web
+from drillhub.afteraction.service import agency_overview
 from drillhub.agencies.tables import Agency
 
 
@@ -13,4 +16,7 @@ async def home(request: Request) -> Template:
         supervised = await Agency.select(Agency.name).where(
             Agency.id.is_in(list(user.supervised_agency_ids))
         ).order_by(Agency.name)
-    return await web.page(request, "dashboard/home.html", supervised=[row["name"] for row in supervised])
+    overview = await agency_overview(sorted(user.supervised_agency_ids), datetime.now(UTC).date()) \
+        if user.has_role("supervisor") and user.supervised_agency_ids else None
+    return await web.page(request, "dashboard/home.html", supervised=[row["name"] for row in supervised],
+                          overview=overview)
