@@ -34,3 +34,21 @@ async def test_demo_schedule_spans_two_months_with_enrolments_and_a_waitlist(app
     assert {row["status"] for row in sessions} >= {"published", "completed", "draft", "cancelled"}
     assert await Enrollment.count().where(Enrollment.status == "waitlisted") >= 1
     assert await Enrollment.count().where(Enrollment.attendance == "attended") >= 10
+
+
+async def test_demo_has_an_evaluated_exercise_with_a_final_aar(app):
+    from drillhub.afteraction.tables import CorrectiveAction, Feedback, Observation, Report
+    from drillhub.demo import load_demo_afteraction, load_demo_schedule
+    from drillhub.audit.service import ANONYMOUS
+    from drillhub.scenarios.service import sync_directory
+    from drillhub.settings import PROJECT_ROOT
+
+    await load_demo()
+    await sync_directory(str(PROJECT_ROOT / "scenarios"), ANONYMOUS)  # the demo courses play the shipped ones
+    await load_demo_schedule()
+    await load_demo_afteraction()
+    await load_demo_afteraction()  # a second load adds nothing
+    report = await Report.objects().output(load_json=True).first()
+    assert report.status == "final" and await Report.count() == 1
+    assert report.snapshot["feedback"]["count"] == 4 and len(report.snapshot["actions"]) == 2
+    assert await Observation.count() >= 3 and await Feedback.count() == 4 and await CorrectiveAction.count() == 2

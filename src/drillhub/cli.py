@@ -103,7 +103,14 @@ def migrate() -> None:
 @click.option("--if-empty", is_flag=True, help="Only when the database has no agencies yet.")
 def demo(if_empty: bool) -> None:
     """Load demo agencies and people (never in production). Safe to run twice."""
-    from drillhub.demo import DEMO_PASSWORD, DEMO_SIGN_INS, database_is_empty, load_demo, load_demo_schedule
+    from drillhub.demo import (
+        DEMO_PASSWORD,
+        DEMO_SIGN_INS,
+        database_is_empty,
+        load_demo,
+        load_demo_afteraction,
+        load_demo_schedule,
+    )
     from drillhub.scenarios.service import sync_directory
 
     settings = _settings()
@@ -116,6 +123,7 @@ def demo(if_empty: bool) -> None:
         await load_demo()
         await sync_directory(settings.scenarios_dir, _cli_actor("demo"))  # courses link to the shipped scenarios
         await load_demo_schedule()
+        await load_demo_afteraction()
         return True
 
     if _run(settings, run):

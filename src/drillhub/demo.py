@@ -207,3 +207,60 @@ async def load_demo_schedule() -> None:
                     session=session.id, person=person["id"], status="waitlisted" if full else "enrolled",
                     reply="ACCEPTED" if position % 3 == 0 else "NEEDS-ACTION", attendance=attendance,
                     requested_at=requested, changed_at=requested, changed_by=coordinator))
+
+
+async def load_demo_afteraction() -> None:
+    """A past active-threat tabletop evaluated and reported: EEG, observations, reconciled ratings,
+    hot wash forms, a final AAR and its Improvement Plan. Only when no report exists yet."""
+    from datetime import UTC, datetime, timedelta
+
+    from drillhub.afteraction import evaluation, feedback, improvement, report
+    from drillhub.afteraction.tables import Report
+    from drillhub.audit.service import Actor
+    from drillhub.enrolment.tables import Enrollment
+    from drillhub.scheduling.tables import Session
+
+    if await Report.exists():
+        return
+    session = await Session.select(Session.id).where(
+        (Session.status == Session.Status.completed) & (Session.course.title == COURSES[0][0])).order_by(
+        Session.starts_at).first()
+    if session is None:
+        return
+    session_id = session["id"]
+    lead = await Person.select(Person.id).where(Person.email == DEMO_SIGN_INS["evaluator"]).first()
+    actor = Actor(person_id=lead["id"], label=DEMO_SIGN_INS["evaluator"])
+    await evaluation.seed_targets(session_id)
+    targets = await evaluation.list_targets(session_id)
+    notes = ["Contact team formed from the first two units within four minutes.",
+             "Fire asked twice where the warm zone was; no one had announced it.",
+             "Dispatch kept a single talk group for police, fire and EMS."]
+    for n, (target, rating) in enumerate(zip(targets, "PMSPSS", strict=False)):
+        await evaluation.record_observation(session_id, lead["id"], evaluation.ObservationInput(
+            concerns=str(target["id"]), note=notes[n % len(notes)]), DEMO_ZONE)
+        for target_id in (str(target["id"]), ""):
+            await evaluation.rate(session_id, lead["id"], evaluation.RatingInput(
+                capability=target["capability"], target=target_id, value=rating, reconciled="yes"), True, actor)
+    attended = await Enrollment.select(Enrollment.person).where(
+        (Enrollment.session == session_id) & (Enrollment.attendance == Enrollment.Attendance.attended)).limit(4)
+    answers = [("Clear radio discipline", "Warm zone not announced", "45435443"),
+               ("Fast contact team", "Unified command late", "54445354"),
+               ("Good scenario", "Warm zone confusion with fire", "44354434"),
+               ("", "More joint radio practice", "33444343")]
+    for row, (strength, improvement_area, ratings) in zip(attended, answers, strict=False):
+        await feedback.submit_feedback(session_id, row["person"], feedback.FeedbackInput(
+            exercise_role="player", strengths=(strength,), improvements=(improvement_area,), ratings=tuple(ratings)))
+    await report.open_report(session_id, actor)
+    capabilities = [t["capability"] for t in targets]
+    today = datetime.now(UTC).date()
+    agencies = {row["code"]: row["id"] for row in await Agency.select(Agency.id, Agency.code)}
+    for capability, issue, action, element, code, due in [
+        (capabilities[0], "The warm zone was not announced to fire and EMS.",
+         "Add warm-zone announcement to the active threat checklist.", "planning", "RPD", today - timedelta(days=10)),
+        (capabilities[-1], "One talk group was overloaded.", "Joint radio drill on the interop talk groups.", "training",
+         "HC911", today + timedelta(days=60))]:
+        await improvement.add_action(session_id, improvement.ActionInput(
+            capability=capability, issue=issue, action=action, element=element, agency=str(agencies[code]),
+            contact="Training officer", start_on=(today - timedelta(days=14)).isoformat(), due_on=due.isoformat()),
+            capabilities, actor)
+    await report.finalize_report(session_id, 1, actor)
