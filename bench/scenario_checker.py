@@ -36,7 +36,8 @@ MEASURE = textwrap.dedent("""
 
 def generated_scenario(nodes: int) -> str:
     """A valid scenario of `nodes` nodes: four roles, typed variables, conditions, effects, injects,
-    each and lead and team decisions, branches that rejoin, and ten endings."""
+    each and lead and team decisions, branches that rejoin, and up to ten endings (one per 200 nodes,
+    at least two), every one reachable."""
     roles = ["patrol", "dispatch", "fire", "ems"]
     kinds = ["municipal_police", "dispatch", "fire", "ems"]
     lines = [
@@ -55,10 +56,10 @@ def generated_scenario(nodes: int) -> str:
         "  - {id: phase, type: choice, values: [early, middle, late], initial: early}",
         f"start: n0", "nodes:",
     ]
-    endings = [f"end{k}" for k in range(10)]
+    endings = [f"end{k}" for k in range(max(2, min(10, nodes // 200)))]
     for i in range(nodes):
         # every 200th node can also end play, so all ten endings are reachable
-        second = endings[(i // 200) % 10] if i % 200 == 199 or i + 2 >= nodes else f"n{i + 2}"
+        second = endings[(i // 200) % len(endings)] if i % 200 == 199 or i + 2 >= nodes else f"n{i + 2}"
         ahead = [f"n{i + 1}" if i + 1 < nodes else endings[-1], second]
         mode = ("each", "lead", "team")[i % 3]
         lines += [

@@ -46,3 +46,8 @@ def test_themes_are_words_that_come_back_across_comments():
              "More radio training; staging area too small"]
     assert aggregate.themes(texts) == [("radio", 3), ("staging", 2)]
     assert aggregate.themes(["one comment only"]) == []
+
+
+def test_the_same_answer_is_counted_once_with_how_often_it_was_given():
+    assert aggregate.tally(["Radio discipline", "radio  discipline ", "Fast staging", "", "Radio Discipline"]) == [
+        ("Radio discipline", 3), ("Fast staging", 1)]

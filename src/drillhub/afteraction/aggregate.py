@@ -58,6 +58,19 @@ def rating_summary(ratings: list[dict[str, int]], statements: dict[str, str]) ->
     return summary
 
 
+def tally(texts: list[str]) -> list[tuple[str, int]]:
+    """Each answer once (case and spacing ignored, first spelling kept) with how often it was given,
+    the most frequent first."""
+    counts: Counter = Counter()
+    spelling: dict[str, str] = {}
+    for text in texts:
+        key = " ".join(text.lower().split())
+        if key:
+            spelling.setdefault(key, text.strip())
+            counts[key] += 1
+    return [(spelling[key], n) for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
 def themes(texts: list[str], shown: int = THEMES_SHOWN) -> list[tuple[str, int]]:
     """The words that come back most across comments (each counted once per comment), if any comes
     back at all: a first pointer for the analyst, not a verdict."""

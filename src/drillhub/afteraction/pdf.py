@@ -7,9 +7,6 @@ from io import BytesIO
 from pathlib import Path
 
 import reportlab
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import LETTER
@@ -20,6 +17,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     KeepTogether,
     PageBreak,
@@ -29,11 +27,11 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from drillhub.afteraction.evaluation import RATING_MEANINGS
 
 MARGIN = 0.75 * inch
+CONTENTS_PAGE = 2
 WIDTH = LETTER[0] - 2 * MARGIN
 INK, RULE, WASH = colors.HexColor("#1b2430"), colors.HexColor("#8a94a3"), colors.HexColor("#e9edf3")
 SERIES = [colors.HexColor(c) for c in ("#0b3d91", "#c0392b", "#1e8449", "#b9770e", "#6c3483", "#117a8b",
@@ -72,8 +70,6 @@ def styles() -> dict[str, ParagraphStyle]:
                              keepWithNext=1),
         "cover": ParagraphStyle("cover", parent=body, fontName=bold, fontSize=24, leading=30, alignment=TA_CENTER),
         "center": ParagraphStyle("center", parent=body, fontSize=12, leading=16, alignment=TA_CENTER),
-        "toc1": ParagraphStyle("toc1", parent=body, fontSize=10, leading=14),
-        "toc2": ParagraphStyle("toc2", parent=body, fontSize=9, leading=12, leftIndent=14),
     }
 
 
@@ -87,18 +83,24 @@ def para(value, style: str = "body") -> Paragraph:
 
 
 class Document(BaseDocTemplate):
-    """Headings at levels 0 and 1 go into the table of contents."""
+    """Notes the page of each chapter heading (and bookmarks it) for the contents page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chapters: list[tuple[str, int, str]] = []  # title, page, bookmark
 
     def afterFlowable(self, flowable) -> None:
-        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
-            level = 0 if flowable.style.name == "h1" else 1
-            key = f"toc-{id(flowable)}"
+        if isinstance(flowable, Paragraph) and flowable.style.name == "h1":
+            key = f"chapter-{len(self.chapters)}"
             self.canv.bookmarkPage(key)
-            self.notify("TOCEntry", (level, flowable.getPlainText(), self.page, key))
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=0)
+            self.chapters.append((flowable.getPlainText(), self.page, key))
 
 
-def numbered_canvas(handling: str, footer: str, draft: bool):
-    """A canvas that prints, on every page, the handling marking at top and bottom and "Page n of N"."""
+def numbered_canvas(handling: str, footer: str, draft: bool, chapters: list):
+    """A canvas that keeps every page until the end, then prints on each the handling marking at top and
+    bottom and "Page n of N", and on page 2 the contents, now that every chapter's page is known: the
+    document is laid out once, not once more for the contents."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
@@ -113,8 +115,25 @@ def numbered_canvas(handling: str, footer: str, draft: bool):
             for page in self.pages:
                 self.__dict__.update(page)
                 self.mark(len(self.pages))
+                if self._pageNumber == CONTENTS_PAGE:
+                    self.contents()
                 super().showPage()
             super().save()
+
+        def contents(self) -> None:
+            regular, bold = fonts()
+            top = LETTER[1] - 1.1 * inch
+            self.setFont(bold, 16)
+            self.setFillColor(INK)
+            self.drawString(MARGIN, top, "Contents")
+            self.setFont(regular, 10)
+            for n, (title, page, key) in enumerate(chapters):
+                y = top - 0.45 * inch - n * 0.3 * inch
+                self.drawString(MARGIN, y, title)
+                self.drawRightString(LETTER[0] - MARGIN, y, str(page))
+                dots_from = MARGIN + pdfmetrics.stringWidth(title, regular, 10) + 6
+                self.drawString(dots_from, y, " ." * int((LETTER[0] - MARGIN - 30 - dots_from) / 5.6))
+                self.linkRect("", key, (MARGIN, y - 3, LETTER[0] - MARGIN, y + 10), relative=0, thickness=0)
 
         def mark(self, total: int) -> None:
             regular, bold = fonts()
@@ -140,9 +159,21 @@ def numbered_canvas(handling: str, footer: str, draft: bool):
 
 
 def grid(rows: list[list], widths: list[float], header: bool = True) -> Table:
-    cells = [[c if not isinstance(c, str) else para(c, "cell") for c in row] for row in rows]
+    """A table; text that fits its column stays a plain string (cheap), longer text wraps as a Paragraph."""
+    regular, bold = fonts()
+    size, padding = 8, 8
+
+    def cell(value, width):
+        if not isinstance(value, str):
+            return value
+        if "\n" in value or pdfmetrics.stringWidth(value, regular, size) > width - padding:
+            return para(value, "cell")
+        return value
+
+    cells = [[cell(value, width) for value, width in zip(row, widths, strict=True)] for row in rows]
     table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
     commands = [("GRID", (0, 0), (-1, -1), 0.4, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONT", (0, 0), (-1, -1), regular, size, 10), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
                 ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]
     if header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), WASH))
@@ -157,42 +188,72 @@ def facts(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-def choice_chart(point: dict) -> Drawing:
-    """Each choice's count per agency as grouped horizontal bars; expected actions are labelled so."""
-    regular = fonts()[0]
-    choices = point["choices"]
-    agencies = point["agencies"] or ["No agency"]
-    bar_height = max(4, min(10, 60 // max(1, len(agencies))))
-    chart_height = max(60, len(choices) * (len(agencies) * bar_height + 8))
-    legend_height = 12 * ((len(agencies) + 2) // 3)
-    drawing = Drawing(WIDTH, chart_height + legend_height + 16)
-    chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 170, legend_height + 12, WIDTH - 190, chart_height
-    chart.data = [[point["distribution"].get(c["id"], {}).get(agency, 0) for c in reversed(choices)] for agency in agencies]
-    chart.categoryAxis.categoryNames = [
-        (c["label"][:34] + ("…" if len(c["label"]) > 34 else "")) + (" (expected)" if c["expected"] else "")
-        for c in reversed(choices)]
-    chart.categoryAxis.labels.fontName = regular
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontName = regular
-    chart.valueAxis.labels.fontSize = 7
-    top = max([max(series) for series in chart.data] + [1])
-    chart.valueAxis.valueMax = top
-    chart.valueAxis.valueStep = max(1, round(top / 5))
-    for n in range(len(agencies)):
-        chart.bars[n].fillColor = SERIES[n % len(SERIES)]
-        chart.bars[n].strokeColor = None
-    drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = 170, legend_height
-    legend.fontName, legend.fontSize, legend.alignment = regular, 7, "right"  # swatch, then the name
-    legend.columnMaximum = max(1, (len(agencies) + 2) // 3)
-    legend.dx = legend.dy = 6
-    legend.colorNamePairs = [(SERIES[n % len(SERIES)], agency[:30]) for n, agency in enumerate(agencies)]
-    drawing.add(legend)
-    return drawing
+class ChoiceBars(Flowable):
+    """Each choice's count per agency as grouped horizontal bars, expected actions labelled so, and a
+    legend of the agencies' colours. Drawn with a few canvas calls: a chart widget per decision point
+    cost ten times as much in a report with forty of them."""
+
+    LABEL_WIDTH, BAR, GAP, LEGEND_ROW = 2.3 * inch, 7, 6, 11
+
+    def __init__(self, point: dict):
+        super().__init__()
+        self.point = point
+        self.agencies = point["agencies"] or ["No agency"]
+        self.legend_rows = (len(self.agencies) + 2) // 3
+        group = len(self.agencies) * self.BAR + self.GAP
+        self.height = len(point["choices"]) * group + self.legend_rows * self.LEGEND_ROW + 14
+        self.width = WIDTH
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        regular = fonts()[0]
+        canvas, point = self.canv, self.point
+        counts = [[point["distribution"].get(c["id"], {}).get(a, 0) for a in self.agencies] for c in point["choices"]]
+        most = max([n for row in counts for n in row] + [1])
+        scale = (self.width - self.LABEL_WIDTH - 30) / most
+        y = self.height
+        canvas.setFont(regular, 7)
+        for choice, row in zip(point["choices"], counts, strict=True):
+            group = len(self.agencies) * self.BAR
+            y -= group + self.GAP
+            label = choice["label"][:46] + ("…" if len(choice["label"]) > 46 else "") + (" (expected)" if choice["expected"] else "")
+            canvas.setFillColor(INK)
+            canvas.drawRightString(self.LABEL_WIDTH - 6, y + group / 2 - 2, label)
+            for k, count in enumerate(row):
+                bar_y = y + group - (k + 1) * self.BAR
+                canvas.setFillColor(SERIES[k % len(SERIES)])
+                canvas.rect(self.LABEL_WIDTH, bar_y + 1, max(count * scale, 0.5), self.BAR - 2, stroke=0, fill=1)
+                canvas.setFillColor(INK)
+                canvas.drawString(self.LABEL_WIDTH + count * scale + 3, bar_y + 1.5, str(count))
+        canvas.setStrokeColor(RULE)
+        canvas.line(self.LABEL_WIDTH, y, self.LABEL_WIDTH, self.height)
+        column = (self.width - self.LABEL_WIDTH) / 3
+        for k, agency in enumerate(self.agencies):
+            x = self.LABEL_WIDTH + (k % 3) * column
+            legend_y = y - 10 - (k // 3) * self.LEGEND_ROW
+            canvas.setFillColor(SERIES[k % len(SERIES)])
+            canvas.rect(x, legend_y, 7, 7, stroke=0, fill=1)
+            canvas.setFillColor(INK)
+            canvas.drawString(x + 10, legend_y, agency[:34])
+
+
+def scene_rows(timeline: list[dict]) -> list[list[str]]:
+    """One row per scene of a run: when it began, its title, and the injects and team decisions in it."""
+    rows: list[list[str]] = []
+    for row in timeline:
+        if row["kind"] == "scene" or not rows:
+            rows.append([row["at"][11:19], row["text"] if row["kind"] == "scene" else "", ""])
+        if row["kind"] != "scene":
+            rows[-1][2] += ("\n" if rows[-1][2] else "") + f"{row['kind'].capitalize()}: {row['text']}"
+    return rows
+
+
+def answers(title: str, tallied: list) -> list:
+    """Answers given in the feedback forms, each once with how many gave it."""
+    rows = [[answer, str(count)] for answer, count in tallied]
+    return [para(title, "h3"), grid([["Answer", "Forms"], *rows], [WIDTH - 0.8 * inch, 0.8 * inch]) if rows else para("None.")]
 
 
 def percent(rate) -> str:
@@ -212,15 +273,13 @@ def render_aar(data: dict, report: dict) -> bytes:
                         bottomMargin=0.9 * inch, title=f"After-Action Report: {data['title']}", author="drillhub")
     document.addPageTemplates([PageTemplate(id="page", frames=[
         Frame(MARGIN, 0.9 * inch, WIDTH, LETTER[1] - 1.7 * inch, id="body")])])
-    toc = TableOfContents()
-    toc.levelStyles = [s["toc1"], s["toc2"]]
     analysis = {row["capability"]: row for row in report["analysis"]}
     story = [
         Spacer(1, 1.6 * inch), para("After-Action Report / Improvement Plan", "cover"), Spacer(1, 0.3 * inch),
         para(data["title"], "center"), para(f"{data['starts']} – {data['ends']} ({data['time_zone']})", "center"),
         Spacer(1, 0.3 * inch), para(f"Version {report['version']} · {report['status']}", "center"),
         Spacer(1, 1.2 * inch), para(report["handling"], "center"), PageBreak(),
-        para("Contents", "h3"), toc, PageBreak(),
+        Spacer(1, 1), PageBreak(),  # the contents page: the canvas writes it once every chapter is placed
         para("Handling instructions", "h1"), para(report["handling"]),
         para("Points of contact", "h2"), para(report["points_of_contact"] or "Not given."),
         para("Executive summary", "h1"), para(report["executive_summary"]),
@@ -269,7 +328,7 @@ def render_aar(data: dict, report: dict) -> bytes:
         header = [para(f"{point['scenario']}: {point['title']}", "h2"),
                   para(f"{point['prompt']} – {point['count']} decisions, {percent(point['expected_rate'])} expected; "
                        f"median {seconds(point['times']['median'])}, slowest {seconds(point['times']['max'])}.", "small")]
-        story.append(KeepTogether([*header, choice_chart(point)]))
+        story.append(KeepTogether([*header, ChoiceBars(point)]))
         story.append(grid([["Choice", "Expected", *point["agencies"], "Total"], *(
             [c["label"], "yes" if c["expected"] else "", *(str(point["distribution"].get(c["id"], {}).get(a, 0))
                                                            for a in point["agencies"]),
@@ -277,9 +336,9 @@ def render_aar(data: dict, report: dict) -> bytes:
             _choice_widths(len(point["agencies"]))))
     story.append(para("Decision timeline", "h1"))
     for run in dict.fromkeys(row["run"] for row in data["timeline"]):
-        story += [para(f"Run {run}", "h3"), grid([["Time (UTC)", "What", "Detail"], *(
-            [row["at"][11:19], row["kind"], row["text"]] for row in data["timeline"] if row["run"] == run)],
-            [0.9 * inch, 1.1 * inch, WIDTH - 2 * inch])]
+        story += [para(f"Run {run}", "h3"), grid([["Time (UTC)", "Scene", "Injects and team decisions"],
+                                                  *scene_rows([r for r in data["timeline"] if r["run"] == run])],
+                                                 [0.9 * inch, 2.2 * inch, WIDTH - 3.1 * inch])]
     if not data["timeline"]:
         story.append(para("No exercise was played in this session."))
     feedback = data["feedback"]
@@ -293,11 +352,10 @@ def render_aar(data: dict, report: dict) -> bytes:
             [WIDTH - 3.4 * inch, 0.6 * inch, 0.6 * inch, *[0.44 * inch] * 5]),
         para("Themes in the comments", "h3"),
         para(", ".join(f"{word} ({n})" for word, n in feedback["themes"]) or "No word came back in more than one comment."),
-        para("Strengths named", "h3"), para("\n".join(feedback["strengths"]) or "None."),
-        para("Areas for improvement named", "h3"), para("\n".join(feedback["improvements"]) or "None."),
-        para("Recommended corrective actions", "h3"),
-        para("\n".join(f"{a['action']} (priority {a['priority']}{', owner ' + a['owner'] if a['owner'] else ''})"
-                       for a in feedback["recommended"]) or "None."),
+        *answers("Strengths named", feedback["strengths"]),
+        *answers("Areas for improvement named", feedback["improvements"]),
+        *answers("Recommended corrective actions", feedback["recommended"]),
+        *answers("Comments", feedback["comments"]),
         PageBreak(),
         para("Appendix A: Improvement Plan", "h1"),
         grid([["Core capability", "Issue / area for improvement", "Corrective action", "Capability element",
@@ -312,7 +370,8 @@ def render_aar(data: dict, report: dict) -> bytes:
             [WIDTH * 0.3, WIDTH * 0.2, WIDTH * 0.32, WIDTH * 0.18]),
     ]
     footer = f"AAR/IP · {data['title']} · version {report['version']} ({report['status']})"
-    document.multiBuild(story, canvasmaker=numbered_canvas(report["handling"], footer, report["status"] != "final"))
+    document.build(story, canvasmaker=numbered_canvas(report["handling"], footer, report["status"] != "final",
+                                                      document.chapters))
     return buffer.getvalue()
 
 

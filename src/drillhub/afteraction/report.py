@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from drillhub import db
+from drillhub.accounts.tables import Person
 from drillhub.afteraction import aggregate
 from drillhub.afteraction.evaluation import list_observations, list_targets, rating_board
 from drillhub.afteraction.feedback import STATEMENTS
 from drillhub.afteraction.service import participants, runs_of
 from drillhub.afteraction.improvement import plan_rows
 from drillhub.afteraction.tables import Feedback, Report
+from drillhub.agencies.tables import Agency
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Invalid, NotFound
 from drillhub.exercises.tables import RunEvent
@@ -27,61 +29,89 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+@dataclass(frozen=True)
+class _Labels:
+    """What a scenario calls its roles, scenes, choices and endings."""
+
+    title: str
+    roles: dict
+    nodes: dict
+    endings: dict
+    choices: dict  # node id -> choice id -> label
+    judged: set  # nodes with an expected action: elsewhere a decision is neither right nor wrong
+    injects: dict
+
+    @classmethod
+    def of(cls, scenario) -> "_Labels":
+        return cls(
+            scenario.title, {role.id: role.title for role in scenario.roles}, {node.id: node for node in scenario.nodes},
+            {ending.id: ending.title for ending in scenario.endings},
+            {node.id: {c.id: c.label for c in node.decision.choices} for node in scenario.nodes if node.decision},
+            {node.id for node in scenario.nodes if node.decision and any(c.expected for c in node.decision.choices)},
+            {i.id: i for node in scenario.nodes for i in node.injects})
+
+
 async def recorded_events(session_id: int) -> tuple[list[dict], list[dict], list[dict]]:
     """Every decision of the exercise's runs (stand-ins left out), the decision points with their
     choices, and the timeline of scenes, injects and outcomes per run."""
+    runs = await runs_of(session_id)
+    labels_of = {version: _Labels.of((await compiled_version(version)).scenario)
+                 for version in {run["scenario"] for run in runs}}
+    version_of = {run["id"]: run["scenario"] for run in runs}
+    events = await RunEvent.select(
+        RunEvent.run, RunEvent.kind, RunEvent.node, RunEvent.role, RunEvent.choice, RunEvent.at, RunEvent.shown_at,
+        RunEvent.expected, RunEvent.rationale, RunEvent.data, RunEvent.person, RunEvent.agency,
+    ).where(RunEvent.run.is_in(list(version_of) or [0]) & RunEvent.kind.is_in(
+        ["start", "decision", "confirm", "advance", "timeout", "inject", "end"])).order_by(RunEvent.run).order_by(
+        RunEvent.seq).output(load_json=True)
+    people = {row["id"]: row["name"] for row in await Person.select(Person.id, Person.name).where(
+        Person.id.is_in(list({e["person"] for e in events if e["person"]}) or [0]))}
+    agencies = {row["id"]: row["name"] for row in await Agency.select(Agency.id, Agency.name)}
     decisions, points, timeline = [], {}, []
-    for run in await runs_of(session_id):
-        scenario = (await compiled_version(run["scenario"])).scenario
-        roles = {role.id: role.title for role in scenario.roles}
-        nodes = {node.id: node for node in scenario.nodes}
-        endings = {ending.id: ending.title for ending in scenario.endings}
-        events = await RunEvent.select(
-            RunEvent.seq, RunEvent.kind, RunEvent.node, RunEvent.role, RunEvent.choice, RunEvent.at, RunEvent.shown_at,
-            RunEvent.expected, RunEvent.rationale, RunEvent.data, RunEvent.person.name.as_alias("person_name"),
-            RunEvent.agency.name.as_alias("agency_name"),
-        ).where((RunEvent.run == run["id"]) & RunEvent.kind.is_in(
-            ["start", "decision", "confirm", "advance", "timeout", "inject", "end"])).order_by(RunEvent.seq).output(load_json=True)
-        for event in events:
-            node = nodes.get(event["node"])
-            labels = {c.id: c.label for c in node.decision.choices} if node and node.decision else {}
-            kind = event["kind"]
-            if kind == "decision" and not event["data"].get("stand_in"):
-                key = f"{scenario.id}/{event['node']}"
-                points.setdefault(key, {"key": key, "scenario": scenario.title, "title": node.title,
-                                        "prompt": node.decision.prompt,
-                                        "choices": [{"id": c.id, "label": c.label, "expected": c.expected}
-                                                    for c in node.decision.choices]})
-                decisions.append({
-                    "point": key, "run": run["id"], "at": _iso(event["at"]), "scene": node.title,
-                    "role": roles.get(event["role"], event["role"]), "agency": event["agency_name"] or "No agency",
-                    "person": event["person_name"] or "", "choice": event["choice"],
-                    "choice_label": labels.get(event["choice"], event["choice"]),
-                    # where no choice is the expected action, a decision is neither right nor wrong
-                    "expected": event["expected"] if any(c.expected for c in node.decision.choices) else None,
-                    "rationale": event["rationale"],
-                    "seconds": int((event["at"] - event["shown_at"]).total_seconds()) if event["shown_at"] else None,
-                })
-            elif kind in ("start", "advance", "timeout"):
-                to = event["data"].get("to") or event["node"]
-                what = f"Ending: {endings[to]}" if to in endings else nodes[to].title if to in nodes else to
-                timeline.append({"run": run["id"], "at": _iso(event["at"]), "kind": "scene",
-                                 "text": f"{'Time ran out; ' if kind == 'timeout' else ''}{what}"})
-            elif kind == "inject":
-                inject = next((i for n in scenario.nodes for i in n.injects if i.id == event["data"].get("inject")), None)
-                timeline.append({"run": run["id"], "at": _iso(event["at"]), "kind": "inject",
-                                 "text": f"{inject.method.replace('_', ' ')} from {inject.from_}: {inject.message}"
-                                 if inject else event["data"].get("inject", "")})
-            elif kind == "confirm":
-                timeline.append({"run": run["id"], "at": _iso(event["at"]), "kind": "team decision",
-                                 "text": f"{node.title if node else ''}: {labels.get(event['choice'], event['choice'])}"})
+    for event in events:
+        run, kind = event["run"], event["kind"]
+        labels = labels_of[version_of[run]]
+        node = labels.nodes.get(event["node"])
+        choices = labels.choices.get(event["node"], {})
+        at = _iso(event["at"])
+        if kind == "decision" and not event["data"].get("stand_in"):
+            key = f"{labels.title}/{event['node']}"
+            if key not in points:
+                points[key] = {"key": key, "scenario": labels.title, "title": node.title, "prompt": node.decision.prompt,
+                               "choices": [{"id": c.id, "label": c.label, "expected": c.expected}
+                                           for c in node.decision.choices]}
+            decisions.append({
+                "point": key, "run": run, "at": at, "scene": node.title,
+                "role": labels.roles.get(event["role"], event["role"]),
+                "agency": agencies.get(event["agency"], "No agency"), "person": people.get(event["person"], ""),
+                "choice": event["choice"], "choice_label": choices.get(event["choice"], event["choice"]),
+                "expected": event["expected"] if node.id in labels.judged else None, "rationale": event["rationale"],
+                "seconds": int((event["at"] - event["shown_at"]).total_seconds()) if event["shown_at"] else None,
+            })
+        elif kind in ("start", "advance", "timeout"):
+            to = event["data"].get("to") or event["node"]
+            what = f"Ending: {labels.endings[to]}" if to in labels.endings else labels.nodes[to].title \
+                if to in labels.nodes else to
+            timeline.append({"run": run, "at": at, "kind": "scene",
+                             "text": f"{'Time ran out; ' if kind == 'timeout' else ''}{what}"})
+        elif kind == "inject":
+            inject = labels.injects.get(event["data"].get("inject"))
+            timeline.append({"run": run, "at": at, "kind": "inject",
+                             "text": f"{inject.method.replace('_', ' ')} from {inject.from_}: {inject.message}"
+                             if inject else event["data"].get("inject", "")})
+        elif kind == "confirm":
+            timeline.append({"run": run, "at": at, "kind": "team decision",
+                             "text": f"{node.title if node else ''}: {choices.get(event['choice'], event['choice'])}"})
     return decisions, list(points.values()), timeline
 
 
 def decision_point_summaries(points: list[dict], decisions: list[dict]) -> list[dict]:
+    by_point: dict[str, list[dict]] = {}
+    for decision in decisions:
+        by_point.setdefault(decision["point"], []).append(decision)
     summaries = []
     for point in points:
-        mine = [d for d in decisions if d["point"] == point["key"]]
+        mine = by_point.get(point["key"], [])
         distribution = aggregate.choice_distribution(mine)
         summaries.append({**point, "agencies": sorted({d["agency"] for d in mine}),
                           "distribution": distribution, "count": len(mine),
@@ -146,10 +176,12 @@ async def report_data(session_id: int) -> dict:
         "expected_by_agency": aggregate.expected_rate_by_agency(decisions), "times": aggregate.decision_seconds(decisions),
         "feedback": {
             "count": len(feedback), "statements": aggregate.rating_summary([f["ratings"] for f in feedback], STATEMENTS),
-            "strengths": [s for f in feedback for s in f["strengths"]],
-            "improvements": [s for f in feedback for s in f["improvements"]],
-            "recommended": [a for f in feedback for a in f["corrective_actions"]],
-            "comments": [f["comments"] for f in feedback if f["comments"]], "themes": aggregate.themes(comments),
+            "strengths": aggregate.tally([s for f in feedback for s in f["strengths"]]),
+            "improvements": aggregate.tally([s for f in feedback for s in f["improvements"]]),
+            "recommended": aggregate.tally([
+                f"{a['action']} (priority {a['priority']}{', owner ' + a['owner'] if a['owner'] else ''})"
+                for f in feedback for a in f["corrective_actions"]]),
+            "comments": aggregate.tally([f["comments"] for f in feedback]), "themes": aggregate.themes(comments),
         },
     }
 
