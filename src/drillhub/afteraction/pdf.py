@@ -132,7 +132,8 @@ def numbered_canvas(handling: str, footer: str, draft: bool, chapters: list):
                 self.drawString(MARGIN, y, title)
                 self.drawRightString(LETTER[0] - MARGIN, y, str(page))
                 dots_from = MARGIN + pdfmetrics.stringWidth(title, regular, 10) + 6
-                self.drawString(dots_from, y, " ." * int((LETTER[0] - MARGIN - 30 - dots_from) / 5.6))
+                dots_to = LETTER[0] - MARGIN - pdfmetrics.stringWidth(str(page), regular, 10) - 6
+                self.drawString(dots_from, y, " ." * int((dots_to - dots_from) / pdfmetrics.stringWidth(" .", regular, 10)))
                 self.linkRect("", key, (MARGIN, y - 3, LETTER[0] - MARGIN, y + 10), relative=0, thickness=0)
 
         def mark(self, total: int) -> None:
@@ -199,7 +200,7 @@ class ChoiceBars(Flowable):
         super().__init__()
         self.point = point
         self.agencies = point["agencies"] or ["No agency"]
-        self.legend_rows = (len(self.agencies) + 2) // 3
+        self.legend_rows = (len(self.agencies) + 1) // 2
         group = len(self.agencies) * self.BAR + self.GAP
         self.height = len(point["choices"]) * group + self.legend_rows * self.LEGEND_ROW + 14
         self.width = WIDTH
@@ -229,14 +230,26 @@ class ChoiceBars(Flowable):
                 canvas.drawString(self.LABEL_WIDTH + count * scale + 3, bar_y + 1.5, str(count))
         canvas.setStrokeColor(RULE)
         canvas.line(self.LABEL_WIDTH, y, self.LABEL_WIDTH, self.height)
-        column = (self.width - self.LABEL_WIDTH) / 3
+        column = (self.width - self.LABEL_WIDTH) / 2
         for k, agency in enumerate(self.agencies):
-            x = self.LABEL_WIDTH + (k % 3) * column
-            legend_y = y - 10 - (k // 3) * self.LEGEND_ROW
+            x = self.LABEL_WIDTH + (k % 2) * column
+            legend_y = y - 10 - (k // 2) * self.LEGEND_ROW
             canvas.setFillColor(SERIES[k % len(SERIES)])
             canvas.rect(x, legend_y, 7, 7, stroke=0, fill=1)
             canvas.setFillColor(INK)
-            canvas.drawString(x + 10, legend_y, agency[:34])
+            canvas.drawString(x + 10, legend_y, agency[:44])
+
+
+def choice_table(point: dict) -> Table:
+    """How many of each organisation chose what: an organisation per row, a choice per column."""
+    choices = point["choices"]
+    header = ["Organisation", *(c["label"] + (" (expected)" if c["expected"] else "") for c in choices), "Total"]
+    rows = [[agency, *(str(point["distribution"].get(c["id"], {}).get(agency, 0)) for c in choices),
+             str(sum(point["distribution"].get(c["id"], {}).get(agency, 0) for c in choices))]
+            for agency in point["agencies"]]
+    totals = ["Total", *(str(sum(point["distribution"].get(c["id"], {}).values())) for c in choices), str(point["count"])]
+    first = 2.0 * inch
+    return grid([header, *rows, totals], [first, *[(WIDTH - first - 0.6 * inch) / len(choices)] * len(choices), 0.6 * inch])
 
 
 def scene_rows(timeline: list[dict]) -> list[list[str]]:
@@ -329,11 +342,7 @@ def render_aar(data: dict, report: dict) -> bytes:
                   para(f"{point['prompt']} – {point['count']} decisions, {percent(point['expected_rate'])} expected; "
                        f"median {seconds(point['times']['median'])}, slowest {seconds(point['times']['max'])}.", "small")]
         story.append(KeepTogether([*header, ChoiceBars(point)]))
-        story.append(grid([["Choice", "Expected", *point["agencies"], "Total"], *(
-            [c["label"], "yes" if c["expected"] else "", *(str(point["distribution"].get(c["id"], {}).get(a, 0))
-                                                           for a in point["agencies"]),
-             str(sum(point["distribution"].get(c["id"], {}).values()))] for c in point["choices"])],
-            _choice_widths(len(point["agencies"]))))
+        story.append(choice_table(point))
     story.append(para("Decision timeline", "h1"))
     for run in dict.fromkeys(row["run"] for row in data["timeline"]):
         story += [para(f"Run {run}", "h3"), grid([["Time (UTC)", "Scene", "Injects and team decisions"],
@@ -375,6 +384,3 @@ def render_aar(data: dict, report: dict) -> bytes:
     return buffer.getvalue()
 
 
-def _choice_widths(agencies: int) -> list[float]:
-    count_width = min(0.8 * inch, (WIDTH - 3.2 * inch) / (agencies + 1))
-    return [WIDTH - 0.7 * inch - count_width * (agencies + 1), 0.7 * inch, *[count_width] * (agencies + 1)]
