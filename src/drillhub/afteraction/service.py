@@ -3,11 +3,12 @@ who may therefore give feedback, evaluate, edit and read its After-Action Report
 
 from dataclasses import dataclass
 
-from drillhub.afteraction.tables import Feedback, Report
+from drillhub.afteraction.tables import CorrectiveAction, Feedback, Report
+from drillhub.agencies.tables import Agency
 from drillhub.enrolment.tables import Enrollment
 from drillhub.errors import Forbidden
 from drillhub.exercises.tables import Run, RunParticipant
-from drillhub.scheduling.tables import SessionStaff
+from drillhub.scheduling.tables import Session, SessionStaff
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,6 @@ async def agency_overview(agency_ids: list[int], today) -> dict:
     """For a supervisor's agencies: per agency the exercises taken part in, the people who took part and
     their training hours (credit hours of sessions attended); the exercises newest first, each with its
     latest final AAR; and the open and overdue corrective actions."""
-    from drillhub.afteraction.tables import CorrectiveAction
-    from drillhub.agencies.tables import Agency
-    from drillhub.scheduling.tables import Session
-
     ids = agency_ids or [0]
     attended = await Enrollment.select(
         Enrollment.session, Enrollment.person, Enrollment.person.agency.as_alias("agency"),
