@@ -16,6 +16,7 @@ TABLE_MODULES = [
     "drillhub.mail.tables",
     "drillhub.exercises.tables",
     "drillhub.afteraction.tables",
+    "drillhub.certificates.tables",
 ]
 
 APP_CONFIG = AppConfig(

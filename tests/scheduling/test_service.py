@@ -210,3 +210,11 @@ async def test_the_lead_evaluator_is_one_of_the_evaluators(make_course, make_ven
     assert {row["person"]: row["lead"] for row in staff} == {first.id: False, second.id: True}
     copy = await copy_session(session.id, COORDINATOR)
     assert await SessionStaff.count().where((SessionStaff.session == copy.id) & SessionStaff.lead.eq(True)) == 1
+
+
+async def test_a_course_can_require_a_finished_exercise_for_its_certificate(app):
+    course = await save_course(None, CourseInput(title="Unified command", credit_hours="4", requires_exercise="yes"),
+                               COORDINATOR)
+    assert course.requires_exercise is True
+    plain = await save_course(None, CourseInput(title="Rifle", credit_hours="4"), COORDINATOR)
+    assert plain.requires_exercise is False

@@ -55,6 +55,7 @@ class CourseInput:
     default_capacity: str = "20"
     validity_months: str = ""
     scenarios: tuple[str, ...] = ()
+    requires_exercise: str = ""  # "yes": a certificate also needs a finished exercise of the session
 
 
 async def _course_values(data: CourseInput) -> dict:
@@ -93,6 +94,7 @@ async def _course_values(data: CourseInput) -> dict:
         "core_capabilities": sorted(set(data.core_capabilities)), "credit_hours": hours,
         "credit_category": data.credit_category.strip(), "default_capacity": capacity,
         "validity_months": validity, "scenarios": sorted(set(data.scenarios)),
+        "requires_exercise": data.requires_exercise == "yes",
     }
 
 

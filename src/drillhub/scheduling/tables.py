@@ -28,6 +28,7 @@ class Course(Table):
     default_capacity = Integer(default=20)
     validity_months = Integer(null=True, default=None)  # recertification period, if any
     scenarios = JSON(default=[])  # slugs of linked library scenarios
+    requires_exercise = Boolean(default=False)  # certificates only after finishing a run of the session
     active = Boolean(default=True)
 
 

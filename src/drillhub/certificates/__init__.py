@@ -1,0 +1,1 @@
+"""Certificates of training that anyone can verify, and officers' training records."""

@@ -1,0 +1,185 @@
+"""Issuing, revoking and re-issuing certificates, and what a verification code says about one."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from drillhub import db
+from drillhub.accounts.tables import Person
+from drillhub.audit.service import Actor, record_event
+from drillhub.certificates.tables import Certificate, VerificationAttempt
+from drillhub.enrolment.tables import Enrollment
+from drillhub.errors import Conflict, Invalid, NotFound
+from drillhub.exercises.tables import Run, RunParticipant
+from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
+from drillhub.scheduling.tables import Course, Session, SessionStaff, Venue
+
+CODE_BYTES = 16  # 128 bits: guessing one of a million live codes takes about 2^108 tries
+VERIFICATIONS_PER_MINUTE = 30  # per client address
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+async def eligible_people(session_id: int) -> list[int]:
+    """Marked attended and, where the course requires it, took part in a run of the session that ended."""
+    session = await Session.objects().where(Session.id == session_id).first()
+    if session is None:
+        raise NotFound("No such session.")
+    course = await Course.objects().where(Course.id == session.course).first()
+    attended = [row["person"] for row in await Enrollment.select(Enrollment.person).where(
+        (Enrollment.session == session_id) & (Enrollment.attendance == Enrollment.Attendance.attended))]
+    if not course.requires_exercise:
+        return attended
+    finished = {row["person"] for row in await RunParticipant.select(RunParticipant.person).where(
+        (RunParticipant.run.session == session_id) & (RunParticipant.run.status == Run.Status.ended)
+        & RunParticipant.role.is_not_null())}
+    return [person for person in attended if person in finished]
+
+
+async def _facts(session_id: int) -> dict:
+    """What every certificate of the session states about the training."""
+    session = await Session.objects().where(Session.id == session_id).first()
+    course = await Course.objects().where(Course.id == session.course).output(load_json=True).first()
+    venue = await Venue.select(Venue.agency.name.as_alias("owner")).where(Venue.id == session.venue).first() \
+        if session.venue else None
+    coordinator = await Person.select(Person.name, Person.agency.name.as_alias("agency")).where(
+        Person.id == session.created_by).first() if session.created_by else None
+    zone = ZoneInfo(session.time_zone)
+    ends_on = session.ends_at.astimezone(zone).date()
+    return {
+        "session": session_id, "course_title": course.title,
+        "exercise_type": EXERCISE_TYPE_LABELS.get(course.exercise_type, course.exercise_type),
+        "core_capabilities": list(course.core_capabilities), "credit_hours": course.credit_hours,
+        "credit_category": course.credit_category, "starts_on": session.starts_at.astimezone(zone).date(),
+        "ends_on": ends_on,
+        "issuer_agency": venue["owner"] if venue else (coordinator["agency"] if coordinator else ""),
+        "coordinator_name": coordinator["name"] if coordinator else "",
+        "expires_on": _add_months(ends_on, course.validity_months) if course.validity_months else None,
+    }
+
+
+async def _issue(facts: dict, person_id: int, actor: Actor, replaces: int | None = None) -> Certificate:
+    """Inside a transaction."""
+    person = await Person.select(Person.name, Person.agency.name.as_alias("agency")).where(Person.id == person_id).first()
+    now = datetime.now(UTC)
+    certificate = Certificate(**facts, person=person_id, holder_name=person["name"], agency_name=person["agency"],
+                              code=secrets.token_urlsafe(CODE_BYTES), serial="", issued_at=now,
+                              issued_by=actor.person_id, revoke_reason="", replaces=replaces)
+    await certificate.save()
+    certificate.serial = f"DH-{now.year}-{certificate.id:06d}"
+    await Certificate.update({Certificate.serial: certificate.serial}).where(Certificate.id == certificate.id)
+    await record_event("certificate.issue", actor, target=f"certificate {certificate.serial}",
+                       detail={"person": person_id, "session": facts["session"], "replaces": replaces})
+    return certificate
+
+
+async def issue_for_session(session_id: int, actor: Actor, person_ids: list[int] | None = None) -> list[Certificate]:
+    """A certificate for each eligible person (or those of `person_ids` who are) without a valid one."""
+    eligible = await eligible_people(session_id)
+    wanted = [p for p in eligible if person_ids is None or p in person_ids]
+    facts = await _facts(session_id)
+    issued = []
+    async with db.transaction():
+        await db.lock_row(Session, session_id)  # two coordinators clicking at once issue one each, not two
+        holding = {row["person"] for row in await Certificate.select(Certificate.person).where(
+            (Certificate.session == session_id) & Certificate.revoked_at.is_null())}
+        for person in wanted:
+            if person not in holding:
+                issued.append(await _issue(facts, person, actor))
+    return issued
+
+
+async def get_certificate(certificate_id: int) -> Certificate:
+    certificate = await Certificate.objects().where(Certificate.id == certificate_id).output(load_json=True).first()
+    if certificate is None:
+        raise NotFound("No such certificate.")
+    return certificate
+
+
+async def revoke(certificate_id: int, reason: str, actor: Actor) -> None:
+    if not reason.strip():
+        raise Invalid({"reason": "Say why the certificate is revoked; the reason is kept in the audit log."})
+    async with db.transaction():
+        certificate = await get_certificate(certificate_id)
+        if certificate.revoked_at is not None:
+            raise Conflict("This certificate is already revoked.")
+        await Certificate.update({Certificate.revoked_at: datetime.now(UTC), Certificate.revoked_by: actor.person_id,
+                                  Certificate.revoke_reason: reason.strip()[:1000]}).where(Certificate.id == certificate_id)
+        await record_event("certificate.revoke", actor, target=f"certificate {certificate.serial}",
+                           detail={"reason": reason.strip()[:1000]})
+
+
+async def reissue(certificate_id: int, reason: str, actor: Actor) -> Certificate:
+    """Revoke a certificate and issue its holder a new one, with today's facts (a corrected name, say)."""
+    old = await get_certificate(certificate_id)
+    facts = await _facts(old.session)
+    await revoke(certificate_id, f"Re-issued: {reason.strip()}" if reason.strip() else "", actor)
+    async with db.transaction():
+        return await _issue(facts, old.person, actor, replaces=certificate_id)
+
+
+@dataclass(frozen=True)
+class Verification:
+    serial: str
+    holder: str
+    agency: str
+    course: str
+    exercise_type: str
+    starts_on: date
+    ends_on: date
+    hours: str
+    category: str
+    issuer: str
+    issued_on: date
+    expires_on: date | None
+    status: str  # valid, expired, revoked
+    revoked_on: date | None
+
+
+def status_of(certificate, today: date) -> str:
+    if certificate.revoked_at is not None:
+        return "revoked"
+    if certificate.expires_on is not None and certificate.expires_on < today:
+        return "expired"
+    return "valid"
+
+
+async def allow_verification(client: str) -> bool:
+    """Count this look-up; False when the client made too many in the last minute."""
+    now = datetime.now(UTC)
+    async with db.transaction():
+        await VerificationAttempt.delete().where(VerificationAttempt.at < now - timedelta(hours=1))
+        recent = await VerificationAttempt.count().where(
+            (VerificationAttempt.client == client) & (VerificationAttempt.at > now - timedelta(minutes=1)))
+        if recent >= VERIFICATIONS_PER_MINUTE:
+            return False
+        await VerificationAttempt.insert(VerificationAttempt(client=client, at=now))
+    return True
+
+
+async def verify(code: str, today: date | None = None) -> Verification:
+    """What the certificate with this code says, and whether it stands. An unknown code gets the same
+    answer however close it is to a real one."""
+    certificate = await Certificate.objects().where(Certificate.code == code).first() \
+        if 20 <= len(code) <= 32 else None
+    if certificate is None:
+        raise NotFound("No certificate has this verification code.")
+    return Verification(
+        serial=certificate.serial, holder=certificate.holder_name, agency=certificate.agency_name,
+        course=certificate.course_title, exercise_type=certificate.exercise_type, starts_on=certificate.starts_on,
+        ends_on=certificate.ends_on, hours=f"{certificate.credit_hours.normalize():f}",
+        category=certificate.credit_category, issuer=certificate.issuer_agency,
+        issued_on=certificate.issued_at.date(), expires_on=certificate.expires_on,
+        status=status_of(certificate, today or datetime.now(UTC).date()),
+        revoked_on=certificate.revoked_at.date() if certificate.revoked_at else None,
+    )
