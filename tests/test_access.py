@@ -92,6 +92,9 @@ ACCESS = {
     "improvement:list": {"admin", "coordinator", "supervisor"},
     "improvement:update": COORDINATORS,  # and supervisors of the responsible agency (not this matrix's one)
     "improvement:follow_up": COORDINATORS,
+    "certificates:verify": PUBLIC, "certificates:verify_json": PUBLIC,
+    "certificates:issue": COORDINATORS, "certificates:revoke": COORDINATORS, "certificates:reissue": COORDINATORS,
+    "certificates:detail": COORDINATORS,  # and the holder and their agency's supervisors (not this one's)
 }
 ROLES = [role.value for role in Person.Role]
 BRIDGE = (Path(__file__).parent / "scenarios" / "files" / "bridge.yaml").read_text()
@@ -111,6 +114,22 @@ def routes(app) -> list[tuple[str, str, str]]:
 def concrete(path: str, ids: dict[str, int]) -> str:
     path = path.replace("{file_path:path}", "css/app.css").replace("{action:str}", "pause")
     return re.sub(r"\{(\w+):\w+\}", lambda match: str(ids[match.group(1)]), path)
+
+
+async def a_certificate(session_id: int, agency) -> int:
+    """Someone else's certificate, of an agency the matrix's supervisor does not supervise."""
+    from datetime import UTC, date, datetime
+
+    from drillhub.certificates.tables import Certificate
+
+    holder = await Person.select(Person.id).first()
+    certificate = Certificate(serial="DH-2026-999999", code="c" * 22, person=holder["id"], session=session_id,
+                              holder_name="Someone", agency=agency.id, agency_name=agency.name, course_title="TTX",
+                              exercise_type="Tabletop", credit_hours=4, credit_category="", starts_on=date.today(),
+                              ends_on=date.today(), issuer_agency="", coordinator_name="", issued_at=datetime.now(UTC),
+                              revoke_reason="")
+    await certificate.save()
+    return certificate.id
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -138,7 +157,8 @@ async def test_role_route_matrix(app, role, make_person, make_agency, make_sessi
     ids = {"agency_id": agency.id, "person_id": target.id, "slug": scenario.slug, "session_id": session.id,
            "course_id": session.course, "venue_id": session.venue, "feed_id": feed["id"],
            "token": f"not-{token[:8]}.ics", "run_id": run.id, "target_id": capability_target,
-           "version": 1, "file": "decisions.csv", "action_id": corrective_action}
+           "version": 1, "file": "decisions.csv", "action_id": corrective_action,
+           "certificate_id": await a_certificate(session.id, other_agency), "code": "not-a-code"}
     async with new_client(app) as client:
         if role != "anonymous":
             me = await make_person(roles=(role,), supervised=[agency] if role == "supervisor" else ())

@@ -20,6 +20,7 @@ from drillhub.agencies.service import kind_label
 from drillhub.afteraction.report_views import ImprovementController, ReportController
 from drillhub.afteraction.views import EvaluationController, FeedbackController
 from drillhub.agencies.views import AgencyController
+from drillhub.certificates.views import CertificateController, verify_json, verify_page
 from drillhub.audit.service import Actor
 from drillhub.audit.views import AuditController
 from drillhub.auth.passwords import use_low_cost_hashing
@@ -173,6 +174,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EvaluationController,
             ReportController,
             ImprovementController,
+            CertificateController,
+            verify_page,
+            verify_json,
             choose_scenario,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"]),
         ],

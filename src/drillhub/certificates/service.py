@@ -70,9 +70,11 @@ async def _facts(session_id: int) -> dict:
 
 async def _issue(facts: dict, person_id: int, actor: Actor, replaces: int | None = None) -> Certificate:
     """Inside a transaction."""
-    person = await Person.select(Person.name, Person.agency.name.as_alias("agency")).where(Person.id == person_id).first()
+    person = await Person.select(Person.name, Person.agency, Person.agency.name.as_alias("agency_name")).where(
+        Person.id == person_id).first()
     now = datetime.now(UTC)
-    certificate = Certificate(**facts, person=person_id, holder_name=person["name"], agency_name=person["agency"],
+    certificate = Certificate(**facts, person=person_id, holder_name=person["name"], agency=person["agency"],
+                              agency_name=person["agency_name"],
                               code=secrets.token_urlsafe(CODE_BYTES), serial="", issued_at=now,
                               issued_by=actor.person_id, revoke_reason="", replaces=replaces)
     await certificate.save()
@@ -183,3 +185,11 @@ async def verify(code: str, today: date | None = None) -> Verification:
         status=status_of(certificate, today or datetime.now(UTC).date()),
         revoked_on=certificate.revoked_at.date() if certificate.revoked_at else None,
     )
+
+
+async def list_session_certificates(session_id: int, person_id: int | None = None) -> list[dict]:
+    """A session's certificates (or one person's of them), newest first."""
+    query = Certificate.select(Certificate.id, Certificate.serial, Certificate.person, Certificate.holder_name,
+                               Certificate.agency_name, Certificate.issued_at, Certificate.revoked_at).where(
+        Certificate.session == session_id).order_by(Certificate.issued_at, ascending=False)
+    return await (query.where(Certificate.person == person_id) if person_id else query)

@@ -2,6 +2,7 @@ from piccolo.columns import JSON, Date, ForeignKey, Numeric, OnDelete, Text, Tim
 from piccolo.table import Table
 
 from drillhub.accounts.tables import Person
+from drillhub.agencies.tables import Agency
 from drillhub.scheduling.tables import Session
 
 
@@ -15,6 +16,7 @@ class Certificate(Table):
     person = ForeignKey(references=Person, null=False, on_delete=OnDelete.restrict, index=True)
     session = ForeignKey(references=Session, null=False, on_delete=OnDelete.restrict, index=True)
     holder_name = Varchar(length=200)
+    agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.set_null, index=True)  # at issue
     agency_name = Varchar(length=200)
     course_title = Varchar(length=200)
     exercise_type = Varchar(length=40)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from drillhub import db
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
+from drillhub.certificates.service import issue_for_session
 from drillhub.enrolment.seats import Reservation, Seats, promotions
 from drillhub.enrolment.tables import Enrollment
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
@@ -223,6 +224,9 @@ async def mark_attendance(session_id: int, marks: dict[int, str], actor: Actor) 
                 & (Enrollment.status == Enrollment.Status.enrolled))
         await record_event("attendance.mark", actor, target=f"session {session_id}",
                            detail={str(person): mark for person, mark in marks.items()})
+    attended = [person for person, mark in marks.items() if mark == Enrollment.Attendance.attended]
+    if attended:
+        await issue_for_session(session_id, actor, attended)  # those who are eligible get their certificate now
 
 
 async def roster(session_id: int) -> list[dict]:

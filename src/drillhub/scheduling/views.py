@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from drillhub import web
 from drillhub.afteraction.service import may_read_report, took_part
+from drillhub.certificates.service import list_session_certificates
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
 from drillhub.enrolment.service import roster, seats_of
@@ -210,6 +211,7 @@ class SessionController(Controller):
             can_facilitate=await may_facilitate(user, session_id), runs=await runs_of_session(session_id),
             took_part=session.starts_at <= datetime.now(UTC) and await took_part(session_id, user.person_id) is not None,
             reads_report=session.starts_at <= datetime.now(UTC) and await may_read_report(user, session_id),
+            certificates=await list_session_certificates(session_id, None if manager else user.person_id),
         )
 
     @post("/{session_id:int}/copy", name="sessions:copy", guards=[web.require_roles(*COORDINATORS)])

@@ -17,6 +17,19 @@ from piccolo.table import Table
 import decimal
 
 
+class Agency(Table, tablename="agency", schema=None):
+    id = Serial(
+        null=False,
+        primary_key=True,
+        unique=False,
+        index=False,
+        index_method=IndexMethod.btree,
+        choices=None,
+        db_column_name="id",
+        secret=False,
+    )
+
+
 class Person(Table, tablename="person", schema=None):
     id = Serial(
         null=False,
@@ -43,7 +56,7 @@ class Session(Table, tablename="session", schema=None):
     )
 
 
-ID = "2026-11-21T11:54:32:458454"
+ID = "2026-11-21T11:56:14:104128"
 VERSION = "1.38.0"
 DESCRIPTION = "certificates; courses that require an exercise"
 
@@ -54,17 +67,60 @@ async def forwards():
     )
 
     manager.add_table(
+        class_name="VerificationAttempt",
+        tablename="verification_attempt",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
         class_name="Certificate",
         tablename="certificate",
         schema=None,
         columns=None,
     )
 
-    manager.add_table(
-        class_name="VerificationAttempt",
+    manager.add_column(
+        table_class_name="VerificationAttempt",
         tablename="verification_attempt",
+        column_name="client",
+        db_column_name="client",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
         schema=None,
-        columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="VerificationAttempt",
+        tablename="verification_attempt",
+        column_name="at",
+        db_column_name="at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
     manager.add_column(
@@ -173,6 +229,30 @@ async def forwards():
             "primary_key": False,
             "unique": False,
             "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Certificate",
+        tablename="certificate",
+        column_name="agency",
+        db_column_name="agency",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Agency,
+            "on_delete": OnDelete.set_null,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -546,49 +626,6 @@ async def forwards():
             "primary_key": False,
             "unique": False,
             "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="VerificationAttempt",
-        tablename="verification_attempt",
-        column_name="client",
-        db_column_name="client",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="VerificationAttempt",
-        tablename="verification_attempt",
-        column_name="at",
-        db_column_name="at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,

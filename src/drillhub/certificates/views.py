@@ -1,0 +1,105 @@
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.response import Redirect, Template
+
+from drillhub import web
+from drillhub.certificates.service import (
+    allow_verification,
+    get_certificate,
+    issue_for_session,
+    reissue,
+    revoke,
+    status_of,
+    verify,
+)
+from drillhub.errors import Forbidden, Invalid, NotFound
+
+TOO_MANY = "Too many verifications from your address; wait a minute and try again."
+COORDINATORS = ("admin", "coordinator")
+
+
+async def _verified(request, code: str):
+    """The verification, or None when the client is over its limit."""
+    if not await allow_verification(web.client_address(request)):
+        return None
+    return await verify(code)
+
+
+@get("/verify/{code:str}", name="certificates:verify")
+async def verify_page(request: HTMXRequest, code: FromPath[str]) -> Template:
+    """Public: anyone holding the certificate (or its QR code) checks it here, without signing in."""
+    try:
+        shown = await _verified(request, code)
+    except NotFound as unknown:
+        return Template(template_name="certificates/verify.html", context={"unknown": unknown.message},
+                        status_code=404)
+    if shown is None:
+        return Template(template_name="certificates/verify.html", context={"unknown": TOO_MANY}, status_code=429)
+    return Template(template_name="certificates/verify.html", context={"shown": shown})
+
+
+@get("/api/certificates/{code:str}", name="certificates:verify_json")
+async def verify_json(request: HTMXRequest, code: FromPath[str]) -> Response:
+    """The same, for other systems (a state training-credit register, a records system)."""
+    try:
+        shown = await _verified(request, code)
+    except NotFound as unknown:
+        return Response({"status": "unknown", "message": unknown.message}, status_code=404)
+    if shown is None:
+        return Response({"status": "rate_limited", "message": TOO_MANY}, status_code=429, headers={"Retry-After": "60"})
+    return Response({key: value.isoformat() if hasattr(value, "isoformat") else value
+                     for key, value in asdict(shown).items()})
+
+
+class CertificateController(Controller):
+    guards = [web.signed_in_guard]
+
+    @post("/sessions/{session_id:int}/certificates", name="certificates:issue",
+          guards=[web.require_roles(*COORDINATORS)])
+    async def issue(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+        issued = await issue_for_session(session_id, web.actor(request))
+        await web.flash(request, f"{len(issued)} certificate(s) issued." if issued else
+                        "Everyone eligible already holds a certificate.")
+        return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
+
+    @get("/certificates/{certificate_id:int}", name="certificates:detail")
+    async def detail(self, request: HTMXRequest, certificate_id: FromPath[int]) -> Template:
+        user = web.current_user(request)
+        certificate = await get_certificate(certificate_id)
+        if not may_see(user, certificate):
+            raise Forbidden("Only the holder, their supervisors and coordinators see this certificate.")
+        return await web.page(request, "certificates/detail.html", certificate=certificate,
+                              status=status_of(certificate, datetime.now(UTC).date()),
+                              coordinator=user.has_role(*COORDINATORS), errors={})
+
+    @post("/certificates/{certificate_id:int}/revoke", name="certificates:revoke",
+          guards=[web.require_roles(*COORDINATORS)])
+    async def revoke(self, request: HTMXRequest, certificate_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+        return await self._change(request, certificate_id, revoke, "The certificate is revoked.")
+
+    @post("/certificates/{certificate_id:int}/reissue", name="certificates:reissue",
+          guards=[web.require_roles(*COORDINATORS)])
+    async def reissue(self, request: HTMXRequest, certificate_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+        return await self._change(request, certificate_id, reissue, "A new certificate replaces this one.")
+
+    async def _change(self, request: HTMXRequest, certificate_id: int, change, done: str):
+        reason = str((await request.form()).get("reason", ""))
+        try:
+            result = await change(certificate_id, reason, web.actor(request))
+        except Invalid as invalid:
+            certificate = await get_certificate(certificate_id)
+            return await web.page(request, "certificates/detail.html", status_code=422, certificate=certificate,
+                                  status=status_of(certificate, datetime.now(UTC).date()), coordinator=True,
+                                  errors=invalid.errors, reason=reason)
+        await web.flash(request, done)
+        target = result.id if result is not None else certificate_id
+        return web.go_to(request, request.url_for("certificates:detail", certificate_id=target))
+
+
+def may_see(user, certificate) -> bool:
+    return (user.has_role(*COORDINATORS) or certificate.person == user.person_id
+            or (user.has_role("supervisor") and certificate.agency in user.supervised_agency_ids))
