@@ -94,7 +94,7 @@ ACCESS = {
     "improvement:follow_up": COORDINATORS,
     "certificates:verify": PUBLIC, "certificates:verify_json": PUBLIC,
     "certificates:issue": COORDINATORS, "certificates:revoke": COORDINATORS, "certificates:reissue": COORDINATORS,
-    "certificates:detail": COORDINATORS,  # and the holder and their agency's supervisors (not this one's)
+    "certificates:detail": COORDINATORS, "certificates:pdf": COORDINATORS,  # and the holder and their agency's supervisors (not this one's)
 }
 ROLES = [role.value for role in Person.Role]
 BRIDGE = (Path(__file__).parent / "scenarios" / "files" / "bridge.yaml").read_text()

@@ -4,16 +4,13 @@ page, page numbers and a table of contents. Pure: report data in, bytes out."""
 from functools import cache
 from html import escape
 from io import BytesIO
-from pathlib import Path
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -29,6 +26,7 @@ from reportlab.platypus import (
 )
 
 from drillhub.afteraction.evaluation import RATING_MEANINGS
+from drillhub.fonts import fonts
 
 MARGIN = 0.75 * inch
 CONTENTS_PAGE = 2
@@ -36,23 +34,6 @@ WIDTH = LETTER[0] - 2 * MARGIN
 INK, RULE, WASH = colors.HexColor("#1b2430"), colors.HexColor("#8a94a3"), colors.HexColor("#e9edf3")
 SERIES = [colors.HexColor(c) for c in ("#0b3d91", "#c0392b", "#1e8449", "#b9770e", "#6c3483", "#117a8b",
                                        "#5d6d7e", "#a04000", "#1a5276", "#7d6608")]
-# DejaVu (Debian's fonts-dejavu-core) covers far more scripts; reportlab's own Vera is the fallback.
-FONT_FILES = [
-    (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")),
-    (Path(reportlab.__file__).parent / "fonts" / "Vera.ttf", Path(reportlab.__file__).parent / "fonts" / "VeraBd.ttf"),
-]
-
-
-@cache
-def fonts() -> tuple[str, str]:
-    """Register the embedded fonts once per process: (regular, bold)."""
-    regular, bold = next((r, b) for r, b in FONT_FILES if r.exists() and b.exists())
-    pdfmetrics.registerFont(TTFont("AAR", str(regular)))
-    pdfmetrics.registerFont(TTFont("AAR-Bold", str(bold)))
-    pdfmetrics.registerFontFamily("AAR", normal="AAR", bold="AAR-Bold", italic="AAR", boldItalic="AAR-Bold")
-    return "AAR", "AAR-Bold"
-
-
 @cache
 def styles() -> dict[str, ParagraphStyle]:
     regular, bold = fonts()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from drillhub import db
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
+from drillhub.certificates.pdf import CertificateFacts
 from drillhub.certificates.tables import Certificate, VerificationAttempt
 from drillhub.enrolment.tables import Enrollment
 from drillhub.errors import Conflict, Invalid, NotFound
@@ -193,3 +194,15 @@ async def list_session_certificates(session_id: int, person_id: int | None = Non
                                Certificate.agency_name, Certificate.issued_at, Certificate.revoked_at).where(
         Certificate.session == session_id).order_by(Certificate.issued_at, ascending=False)
     return await (query.where(Certificate.person == person_id) if person_id else query)
+
+
+def facts_of(certificate: Certificate, public_url: str) -> CertificateFacts:
+    return CertificateFacts(
+        serial=certificate.serial, holder=certificate.holder_name, agency=certificate.agency_name,
+        course=certificate.course_title, exercise_type=certificate.exercise_type,
+        core_capabilities=tuple(certificate.core_capabilities), starts_on=certificate.starts_on,
+        ends_on=certificate.ends_on, hours=f"{certificate.credit_hours.normalize():f}",
+        category=certificate.credit_category, issuer=certificate.issuer_agency,
+        coordinator=certificate.coordinator_name, issued_on=certificate.issued_at.date(),
+        expires_on=certificate.expires_on, verify_url=f"{public_url}/verify/{certificate.code}",
+    )

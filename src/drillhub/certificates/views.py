@@ -1,14 +1,17 @@
 from dataclasses import asdict
 from datetime import UTC, datetime
 
+import anyio.to_thread
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
 from drillhub import web
+from drillhub.certificates.pdf import render_certificates
 from drillhub.certificates.service import (
     allow_verification,
+    facts_of,
     get_certificate,
     issue_for_session,
     reissue,
@@ -17,6 +20,7 @@ from drillhub.certificates.service import (
     verify,
 )
 from drillhub.errors import Forbidden, Invalid, NotFound
+from drillhub.settings import load_settings
 
 TOO_MANY = "Too many verifications from your address; wait a minute and try again."
 COORDINATORS = ("admin", "coordinator")
@@ -75,6 +79,17 @@ class CertificateController(Controller):
         return await web.page(request, "certificates/detail.html", certificate=certificate,
                               status=status_of(certificate, datetime.now(UTC).date()),
                               coordinator=user.has_role(*COORDINATORS), errors={})
+
+    @get("/certificates/{certificate_id:int}/pdf", name="certificates:pdf")
+    async def pdf(self, request: HTMXRequest, certificate_id: FromPath[int]) -> Response:
+        user = web.current_user(request)
+        certificate = await get_certificate(certificate_id)
+        if not may_see(user, certificate):
+            raise Forbidden("Only the holder, their supervisors and coordinators see this certificate.")
+        facts = facts_of(certificate, load_settings().public_url)
+        body = await anyio.to_thread.run_sync(render_certificates, [facts])  # fonts and QR: keep the loop free
+        return Response(body, media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="certificate-{certificate.serial}.pdf"'})
 
     @post("/certificates/{certificate_id:int}/revoke", name="certificates:revoke",
           guards=[web.require_roles(*COORDINATORS)])

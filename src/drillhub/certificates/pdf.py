@@ -1,0 +1,116 @@
+"""The certificate as a landscape PDF with its verification URL and a QR code of it. Pure: facts in,
+bytes out."""
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import LETTER, landscape
+from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from drillhub.fonts import fonts
+
+NAVY, GOLD, INK = colors.HexColor("#0b2f6b"), colors.HexColor("#a67c1a"), colors.HexColor("#1b2430")
+QR_SIZE = 1.25 * inch
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    serial: str
+    holder: str
+    agency: str
+    course: str
+    exercise_type: str
+    core_capabilities: tuple[str, ...]
+    starts_on: date
+    ends_on: date
+    hours: str
+    category: str
+    issuer: str
+    coordinator: str
+    issued_on: date
+    expires_on: date | None
+    verify_url: str
+
+
+def _dates(facts: CertificateFacts) -> str:
+    if facts.starts_on == facts.ends_on:
+        return facts.starts_on.strftime("%d %B %Y")
+    return f"{facts.starts_on:%d %B %Y} – {facts.ends_on:%d %B %Y}"
+
+
+def _centred(canvas: Canvas, text: str, y: float, font: str, size: float, width: float) -> None:
+    """Centred on the page, shrunk to fit within `width` (long names and course titles)."""
+    while size > 8 and stringWidth(text, font, size) > width:
+        size -= 0.5
+    canvas.setFont(font, size)
+    canvas.drawCentredString(landscape(LETTER)[0] / 2, y, text)
+
+
+def draw_certificate(canvas: Canvas, facts: CertificateFacts) -> None:
+    """One certificate on the current page."""
+    regular, bold = fonts()
+    width, height = landscape(LETTER)
+    usable = width - 2.4 * inch
+    canvas.setStrokeColor(NAVY)
+    canvas.setLineWidth(4)
+    canvas.rect(0.4 * inch, 0.4 * inch, width - 0.8 * inch, height - 0.8 * inch)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(1.2)
+    canvas.rect(0.55 * inch, 0.55 * inch, width - 1.1 * inch, height - 1.1 * inch)
+    canvas.setFillColor(NAVY)
+    _centred(canvas, facts.issuer.upper() or "DRILLHUB", height - 1.2 * inch, bold, 13, usable)
+    _centred(canvas, "Certificate of Training", height - 1.85 * inch, bold, 34, usable)
+    canvas.setFillColor(INK)
+    _centred(canvas, "This certifies that", height - 2.45 * inch, regular, 13, usable)
+    canvas.setFillColor(NAVY)
+    _centred(canvas, facts.holder, height - 3.05 * inch, bold, 28, usable)
+    canvas.setFillColor(INK)
+    _centred(canvas, facts.agency, height - 3.4 * inch, regular, 13, usable)
+    _centred(canvas, "has completed", height - 3.85 * inch, regular, 12, usable)
+    _centred(canvas, facts.course, height - 4.3 * inch, bold, 20, usable)
+    credit = f"{facts.hours} credit hours" + (f", category {facts.category}" if facts.category else "")
+    _centred(canvas, f"{facts.exercise_type} · {_dates(facts)} · {credit}", height - 4.7 * inch, regular, 12, usable)
+    if facts.core_capabilities:
+        _centred(canvas, "Core capabilities: " + ", ".join(facts.core_capabilities), height - 5.0 * inch, regular, 9,
+                 usable)
+    # signature line, dates and serial on the left; the QR code and its URL on the right
+    left = 1.2 * inch
+    canvas.setLineWidth(0.8)
+    canvas.setStrokeColor(INK)
+    canvas.line(left, 1.75 * inch, left + 3.2 * inch, 1.75 * inch)
+    canvas.setFont(regular, 10)
+    canvas.drawString(left, 1.55 * inch, f"{facts.coordinator or 'Training coordinator'}, training coordinator")
+    canvas.drawString(left, 1.35 * inch, facts.issuer)
+    canvas.drawString(left, 1.05 * inch, f"Issued {facts.issued_on:%d %B %Y}"
+                      + (f" · valid until {facts.expires_on:%d %B %Y}" if facts.expires_on else ""))
+    canvas.setFont(bold, 10)
+    canvas.drawString(left, 0.85 * inch, f"Serial {facts.serial}")
+    widget = QrCodeWidget(facts.verify_url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    qr_x = width - 1.2 * inch - QR_SIZE
+    renderPDF.draw(drawing, canvas, qr_x, 1.0 * inch)
+    canvas.setFont(regular, 7)
+    canvas.drawRightString(width - 1.2 * inch, 0.85 * inch, facts.verify_url)
+    canvas.drawRightString(width - 1.2 * inch, 2.35 * inch, "Verify this certificate:")
+
+
+def render_certificates(certificates: list[CertificateFacts]) -> bytes:
+    """One page per certificate."""
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=landscape(LETTER), pageCompression=1, initialFontName=fonts()[0])
+    canvas.setTitle("Certificate of Training" if len(certificates) == 1 else "Certificates of Training")
+    canvas.setAuthor("drillhub")
+    for facts in certificates:
+        draw_certificate(canvas, facts)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

@@ -1,0 +1,44 @@
+import shutil
+import subprocess
+from io import BytesIO
+
+from pypdf import PdfReader
+
+from drillhub.certificates.pdf import render_certificates
+from drillhub.certificates.service import facts_of
+from drillhub.certificates.tables import Certificate
+from tests.conftest import skip_unless_ci
+from tests.support import sign_in
+
+
+async def test_the_certificate_pdf_carries_the_facts_and_a_qr_code_of_its_verification_url(attended, tmp_path):
+    _, _, people = attended
+    certificate = await Certificate.objects().where(Certificate.person == people[0].id).output(load_json=True).first()
+    facts = facts_of(certificate, "https://drillhub.example.gov")
+    pdf = render_certificates([facts])
+    reader = PdfReader(BytesIO(pdf))
+    text = " ".join(reader.pages[0].extract_text().split())
+    for expected in (people[0].name, "Active threat TTX", "4 credit hours", certificate.serial, facts.verify_url):
+        assert expected in text, expected
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
+    fonts = {f.get_object()["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    # the text's fonts are embedded subsets (the QR drawing only names Helvetica, drawing no text with it)
+    assert {name.split("+")[1] for name in fonts if "+" in name} >= {"DejaVuSans", "DejaVuSans-Bold"} or \
+        {name.split("+")[1] for name in fonts if "+" in name} >= {"Vera", "VeraBd"}
+    if not shutil.which("zbarimg"):
+        skip_unless_ci("zbarimg (Debian's zbar-tools) is needed to decode the QR code")
+    (tmp_path / "certificate.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(tmp_path / "certificate.pdf"),
+                    str(tmp_path / "page")], check=True)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page.png")], capture_output=True, text=True)
+    assert decoded.stdout.strip() == facts.verify_url
+
+
+async def test_the_holder_downloads_the_pdf_and_others_may_not(client, attended):
+    _, _, people = attended
+    certificate = await Certificate.objects().where(Certificate.person == people[0].id).first()
+    await sign_in(client, people[0].email)
+    response = await client.get(f"/certificates/{certificate.id}/pdf")
+    assert response.status_code == 200 and response.content[:5] == b"%PDF-"
+    await sign_in(client, people[1].email)
+    assert (await client.get(f"/certificates/{certificate.id}/pdf")).status_code == 403
