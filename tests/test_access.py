@@ -94,6 +94,10 @@ ACCESS = {
     "improvement:follow_up": COORDINATORS,
     "certificates:verify": PUBLIC, "certificates:verify_json": PUBLIC,
     "certificates:issue": COORDINATORS, "certificates:revoke": COORDINATORS, "certificates:reissue": COORDINATORS,
+    # the matrix's person is an officer of the agency its supervisor supervises (and the officer themselves)
+    "records:transcript": {"admin", "coordinator", "supervisor"},
+    "records:transcript_pdf": {"admin", "coordinator", "supervisor"},
+    "records:agency_hours": {"admin", "coordinator", "supervisor"},  # a supervisor of that agency
     "certificates:detail": COORDINATORS, "certificates:pdf": COORDINATORS,  # and the holder and their agency's supervisors (not this one's)
 }
 ROLES = [role.value for role in Person.Role]

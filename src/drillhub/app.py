@@ -20,7 +20,7 @@ from drillhub.agencies.service import kind_label
 from drillhub.afteraction.report_views import ImprovementController, ReportController
 from drillhub.afteraction.views import EvaluationController, FeedbackController
 from drillhub.agencies.views import AgencyController
-from drillhub.certificates.views import CertificateController, verify_json, verify_page
+from drillhub.certificates.views import CertificateController, RecordsController, verify_json, verify_page
 from drillhub.audit.service import Actor
 from drillhub.audit.views import AuditController
 from drillhub.auth.passwords import use_low_cost_hashing
@@ -175,6 +175,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReportController,
             ImprovementController,
             CertificateController,
+            RecordsController,
             verify_page,
             verify_json,
             choose_scenario,

@@ -114,3 +114,35 @@ def render_certificates(certificates: list[CertificateFacts]) -> bytes:
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def render_transcript(name: str, agency: str, rows: list[dict], totals: dict, total, printed_on: date) -> bytes:
+    """An officer's training transcript: every completed training, then hours by year and category."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    regular, bold = fonts()
+    heading = ParagraphStyle("heading", fontName=bold, fontSize=16, leading=20, textColor=NAVY)
+    body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12, textColor=INK)
+    buffer = BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=LETTER, leftMargin=0.75 * inch, rightMargin=0.75 * inch,
+                                 topMargin=0.75 * inch, bottomMargin=0.75 * inch, title=f"Training transcript: {name}",
+                                 author="drillhub")
+    style = TableStyle([("FONT", (0, 0), (-1, -1), regular, 8.5), ("FONT", (0, 0), (-1, 0), bold, 8.5),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9edf3")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a94a3"))])
+    trainings = Table([["Completed", "Course", "Hours", "Category", "Certificate", "Status"], *(
+        [f"{r['ends_on']:%d %b %Y}", Paragraph(r["course"], body), f"{r['hours'].normalize():f}", r["category"],
+         r["serial"], r["status"]] for r in rows)], colWidths=[0.9 * inch, 2.6 * inch, 0.5 * inch, 0.9 * inch,
+                                                               1.2 * inch, 0.6 * inch], repeatRows=1)
+    trainings.setStyle(style)
+    hours = Table([["Year", "Category", "Hours"], *([str(year), category, f"{value.normalize():f}"]
+                                                    for (year, category), value in totals.items()),
+                   ["", "Total", f"{total.normalize():f}" if rows else "0"]], colWidths=[1 * inch, 2 * inch, 1 * inch])
+    hours.setStyle(style)
+    story = [Paragraph("Training transcript", heading), Spacer(1, 6),
+             Paragraph(f"{name}, {agency}. Printed {printed_on:%d %B %Y}; each certificate can be checked at its "
+                       f"verification address.", body), Spacer(1, 12), trainings, Spacer(1, 16),
+             Paragraph("Hours by year and category", heading), Spacer(1, 6), hours]
+    document.build(story)
+    return buffer.getvalue()

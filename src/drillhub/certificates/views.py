@@ -3,12 +3,15 @@ from datetime import UTC, datetime
 
 import anyio.to_thread
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
 from drillhub import web
-from drillhub.certificates.pdf import render_certificates
+from drillhub.accounts.tables import Person
+from drillhub.audit.service import record_event
+from drillhub.certificates.pdf import render_certificates, render_transcript
+from drillhub.certificates.records import agency_hours_csv, transcript
 from drillhub.certificates.service import (
     allow_verification,
     facts_of,
@@ -118,3 +121,50 @@ class CertificateController(Controller):
 def may_see(user, certificate) -> bool:
     return (user.has_role(*COORDINATORS) or certificate.person == user.person_id
             or (user.has_role("supervisor") and certificate.agency in user.supervised_agency_ids))
+
+
+async def _person_agency(person_id: int) -> int:
+    row = await Person.select(Person.agency).where(Person.id == person_id).first()
+    if row is None:
+        raise NotFound("No such person.")
+    return row["agency"]
+
+
+class RecordsController(Controller):
+    """Training records: an officer's own, their supervisors', coordinators'."""
+
+    guards = [web.signed_in_guard]
+
+    @get("/transcripts/{person_id:int}", name="records:transcript")
+    async def transcript(self, request: HTMXRequest, person_id: FromPath[int]) -> Template:
+        await self._check(request, person_id)
+        record = await transcript(person_id, datetime.now(UTC).date())
+        return await web.page(request, "certificates/transcript.html", record=record, person_id=person_id)
+
+    @get("/transcripts/{person_id:int}/pdf", name="records:transcript_pdf")
+    async def transcript_pdf(self, request: HTMXRequest, person_id: FromPath[int]) -> Response:
+        await self._check(request, person_id)
+        today = datetime.now(UTC).date()
+        record = await transcript(person_id, today)
+        body = await anyio.to_thread.run_sync(render_transcript, record.name, record.agency, record.rows, record.totals,
+                                              record.total, today)
+        return Response(body, media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="transcript-{person_id}.pdf"'})
+
+    @get("/agencies/{agency_id:int}/hours", name="records:agency_hours")
+    async def agency_hours(self, request: HTMXRequest, agency_id: FromPath[int], year: FromQuery[int] = 0) -> Response:
+        user = web.current_user(request)
+        if not (user.has_role(*COORDINATORS) or (user.has_role("supervisor") and agency_id in user.supervised_agency_ids)):
+            raise Forbidden("Only the agency's supervisors and coordinators export its training hours.")
+        year = year or datetime.now(UTC).year
+        await record_event("records.export", web.actor(request), target=f"agency {agency_id}", detail={"year": year})
+        return Response(await agency_hours_csv(agency_id, year), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="training-hours-agency-{agency_id}-{year}.csv"'})
+
+    async def _check(self, request: HTMXRequest, person_id: int) -> None:
+        user = web.current_user(request)
+        if person_id == user.person_id or user.has_role(*COORDINATORS):
+            return
+        if user.has_role("supervisor") and await _person_agency(person_id) in user.supervised_agency_ids:
+            return
+        raise Forbidden("Only the officer, their supervisors and coordinators see this transcript.")
