@@ -93,7 +93,7 @@ ACCESS = {
     "improvement:update": COORDINATORS,  # and supervisors of the responsible agency (not this matrix's one)
     "improvement:follow_up": COORDINATORS,
     "certificates:verify": PUBLIC, "certificates:verify_json": PUBLIC,
-    "certificates:issue": COORDINATORS, "certificates:revoke": COORDINATORS, "certificates:reissue": COORDINATORS,
+    "certificates:issue": COORDINATORS, "certificates:zip": COORDINATORS, "certificates:revoke": COORDINATORS, "certificates:reissue": COORDINATORS,
     # the matrix's person is an officer of the agency its supervisor supervises (and the officer themselves)
     "records:transcript": {"admin", "coordinator", "supervisor"},
     "records:transcript_pdf": {"admin", "coordinator", "supervisor"},

@@ -42,3 +42,14 @@ async def test_the_holder_downloads_the_pdf_and_others_may_not(client, attended)
     assert response.status_code == 200 and response.content[:5] == b"%PDF-"
     await sign_in(client, people[1].email)
     assert (await client.get(f"/certificates/{certificate.id}/pdf")).status_code == 403
+
+
+async def test_a_session_s_certificates_in_one_zip(attended, signed_in_client):
+    import zipfile
+
+    session, _, people = attended
+    coordinator = await signed_in_client("coordinator")
+    response = await coordinator.get(f"/sessions/{session.id}/certificates.zip")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(BytesIO(response.content)).namelist()
+    assert len(names) == 2 and all(name.endswith(".pdf") and name.startswith("DH-") for name in names)

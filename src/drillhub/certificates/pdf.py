@@ -116,6 +116,19 @@ def render_certificates(certificates: list[CertificateFacts]) -> bytes:
     return buffer.getvalue()
 
 
+def zip_of_certificates(certificates: list[CertificateFacts]) -> bytes:
+    """One PDF per certificate, named by serial and holder, in one ZIP."""
+    import re
+    import zipfile
+
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for facts in certificates:
+            name = re.sub(r"[^A-Za-z0-9]+", "-", facts.holder).strip("-") or "holder"
+            archive.writestr(f"{facts.serial}-{name}.pdf", render_certificates([facts]))
+    return buffer.getvalue()
+
+
 def render_transcript(name: str, agency: str, rows: list[dict], totals: dict, total, printed_on: date) -> bytes:
     """An officer's training transcript: every completed training, then hours by year and category."""
     from reportlab.lib.styles import ParagraphStyle

@@ -10,8 +10,9 @@ from litestar.response import Redirect, Template
 from drillhub import web
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import record_event
-from drillhub.certificates.pdf import render_certificates, render_transcript
+from drillhub.certificates.pdf import render_certificates, render_transcript, zip_of_certificates
 from drillhub.certificates.records import agency_hours_csv, transcript
+from drillhub.certificates.tables import Certificate
 from drillhub.certificates.service import (
     allow_verification,
     facts_of,
@@ -72,6 +73,21 @@ class CertificateController(Controller):
         await web.flash(request, f"{len(issued)} certificate(s) issued." if issued else
                         "Everyone eligible already holds a certificate.")
         return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
+
+    @get("/sessions/{session_id:int}/certificates.zip", name="certificates:zip",
+         guards=[web.require_roles(*COORDINATORS)])
+    async def zip(self, request: HTMXRequest, session_id: FromPath[int]) -> Response:
+        """Every standing certificate of the session, built in a worker thread so other requests go on."""
+        public_url = load_settings().public_url
+        certificates = [facts_of(c, public_url) for c in await Certificate.objects().where(
+            (Certificate.session == session_id) & Certificate.revoked_at.is_null()).output(load_json=True)]
+        if not certificates:
+            raise NotFound("This session has no certificates yet.")
+        body = await anyio.to_thread.run_sync(zip_of_certificates, certificates)
+        await record_event("certificate.download_all", web.actor(request), target=f"session {session_id}",
+                           detail={"count": len(certificates)})
+        return Response(body, media_type="application/zip", headers={
+            "Content-Disposition": f'attachment; filename="certificates-session-{session_id}.zip"'})
 
     @get("/certificates/{certificate_id:int}", name="certificates:detail")
     async def detail(self, request: HTMXRequest, certificate_id: FromPath[int]) -> Template:
