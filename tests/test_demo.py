@@ -52,3 +52,21 @@ async def test_demo_has_an_evaluated_exercise_with_a_final_aar(app):
     assert report.status == "final" and await Report.count() == 1
     assert report.snapshot["feedback"]["count"] == 4 and len(report.snapshot["actions"]) == 2
     assert await Observation.count() >= 3 and await Feedback.count() == 4 and await CorrectiveAction.count() == 2
+
+
+async def test_demo_certificates_for_past_attendance(app):
+    from drillhub.audit.service import ANONYMOUS
+    from drillhub.certificates.tables import Certificate
+    from drillhub.demo import load_demo_certificates, load_demo_schedule
+    from drillhub.scenarios.service import sync_directory
+    from drillhub.settings import PROJECT_ROOT
+
+    await load_demo()
+    await sync_directory(str(PROJECT_ROOT / "scenarios"), ANONYMOUS)
+    await load_demo_schedule()
+    await load_demo_certificates()
+    count = await Certificate.count()
+    await load_demo_certificates()
+    assert count >= 10 and await Certificate.count() == count
+    officer = await Person.objects().get(Person.email == DEMO_SIGN_INS["officer"])
+    assert await Certificate.exists().where(Certificate.person == officer.id)

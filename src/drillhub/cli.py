@@ -109,6 +109,7 @@ def demo(if_empty: bool) -> None:
         database_is_empty,
         load_demo,
         load_demo_afteraction,
+        load_demo_certificates,
         load_demo_schedule,
     )
     from drillhub.scenarios.service import sync_directory
@@ -124,6 +125,7 @@ def demo(if_empty: bool) -> None:
         await sync_directory(settings.scenarios_dir, _cli_actor("demo"))  # courses link to the shipped scenarios
         await load_demo_schedule()
         await load_demo_afteraction()
+        await load_demo_certificates()
         return True
 
     if _run(settings, run):

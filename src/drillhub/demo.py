@@ -264,3 +264,16 @@ async def load_demo_afteraction() -> None:
             contact="Training officer", start_on=(today - timedelta(days=14)).isoformat(), due_on=due.isoformat()),
             capabilities, actor)
     await report.finalize_report(session_id, 1, actor)
+
+
+async def load_demo_certificates() -> None:
+    """Certificates for everyone marked attended in the demo's past sessions (issuing skips anyone who
+    already holds one, so a second load adds nothing)."""
+    from drillhub.audit.service import Actor
+    from drillhub.certificates.service import issue_for_session
+    from drillhub.scheduling.tables import Session
+
+    coordinator = await Person.select(Person.id).where(Person.email == DEMO_SIGN_INS["coordinator"]).first()
+    actor = Actor(person_id=coordinator["id"], label=DEMO_SIGN_INS["coordinator"])
+    for session in await Session.select(Session.id).where(Session.status == Session.Status.completed):
+        await issue_for_session(session["id"], actor)

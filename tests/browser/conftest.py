@@ -46,7 +46,7 @@ def live_server(live_database):
     """A real server process on a fresh SQLite file with the demo data."""
     port = free_port()
     env = {**os.environ, "DRILLHUB_ENV": "test", "DRILLHUB_PORT": str(port),
-           "DRILLHUB_DATABASE_URL": f"sqlite:///{live_database}"}
+           "DRILLHUB_DATABASE_URL": f"sqlite:///{live_database}", "DRILLHUB_PUBLIC_URL": f"http://127.0.0.1:{port}"}
     for command in (["migrate"], ["demo"]):
         subprocess.run([DRILLHUB, *command], env=env, check=True, capture_output=True)
     base_url = f"http://127.0.0.1:{port}"
