@@ -22,9 +22,7 @@ async def test_the_certificate_pdf_carries_the_facts_and_a_qr_code_of_its_verifi
         assert expected in text, expected
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
     fonts = {f.get_object()["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
-    # the text's fonts are embedded subsets (the QR drawing only names Helvetica, drawing no text with it)
-    assert {name.split("+")[1] for name in fonts if "+" in name} >= {"DejaVuSans", "DejaVuSans-Bold"} or \
-        {name.split("+")[1] for name in fonts if "+" in name} >= {"Vera", "VeraBd"}
+    assert fonts and all("+" in name for name in fonts)  # subsets embedded in the file, not the reader's fonts
     if not shutil.which("zbarimg"):
         skip_unless_ci("zbarimg (Debian's zbar-tools) is needed to decode the QR code")
     (tmp_path / "certificate.pdf").write_bytes(pdf)
