@@ -16,15 +16,13 @@ import os
 import platform
 import random
 import shutil
-import subprocess
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
 import httpx
-from harness import BIN, baseline, engine_label, environment, free_port, signed_in, start, stop
+from harness import BIN, baseline, demo_database, engine_label, signed_in, start, stop
 from pypdf import PdfReader
 from scenario_checker import generated_scenario
 
@@ -143,12 +141,7 @@ def main() -> None:
     parser.add_argument("--downloads", type=int, default=5)
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="drillhub-bench-"))
-    database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    port = free_port()
-    env = environment(database_url, port)
-    for command in ("migrate", "demo"):
-        subprocess.run([BIN / "drillhub", command], env=env, check=True, capture_output=True)
+    workdir, database_url, port, env = demo_database(args.database_url)
     session_id = asyncio.run(seed(database_url, args.participants, args.points))
     bare = baseline(5, 1, env)
     server = start([BIN / "drillhub", "serve", "--workers", 1], env, port)

@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +27,18 @@ def free_port() -> int:
 def environment(database_url: str, port: int) -> dict:
     return {**os.environ, "DRILLHUB_ENV": "development", "DRILLHUB_DATABASE_URL": database_url,
             "DRILLHUB_SECRET_KEY": "bench-secret-key-that-is-long-enough-for-drillhub", "DRILLHUB_PORT": str(port)}
+
+
+def demo_database(database_url: str | None, **overrides: str) -> tuple[Path, str, int, dict]:
+    """A scratch folder, the database URL (a SQLite file in that folder unless one is given), a free port
+    and the server's environment (with `overrides`), with the schema migrated and the demo data loaded."""
+    workdir = Path(tempfile.mkdtemp(prefix="drillhub-bench-"))
+    database_url = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    port = free_port()
+    env = {**environment(database_url, port), **overrides}
+    for command in ("migrate", "demo"):
+        subprocess.run([BIN / "drillhub", command], env=env, check=True, capture_output=True)
+    return workdir, database_url, port, env
 
 
 def start(command: list, env: dict, port: int, cores: str = "0") -> subprocess.Popen:

@@ -9,11 +9,8 @@ Needs Debian's wrk. Each server runs alone with one worker on core 0; wrk runs o
 
 import argparse
 import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
-from harness import BIN, baseline, engine_label, environment, free_port, report, signed_in, start, stop, wrk
+from harness import BIN, baseline, demo_database, engine_label, report, signed_in, start, stop, wrk
 
 
 def main() -> None:
@@ -24,12 +21,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
-    workdir = Path(tempfile.mkdtemp(prefix="drillhub-bench-"))
-    database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    port = free_port()
-    env = environment(database_url, port)
-    for command in ("migrate", "demo"):
-        subprocess.run([BIN / "drillhub", command], env=env, check=True, capture_output=True)
+    workdir, database_url, port, env = demo_database(args.database_url)
     bare = baseline(args.seconds, args.connections, env)
     server = start([BIN / "drillhub", "serve", "--workers", "1"], env, port)
     base = f"http://127.0.0.1:{port}"

@@ -17,15 +17,12 @@ import os
 import random
 import re
 import shutil
-import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
-from harness import BIN, DEMO_PASSWORD, ROOT, cpu_seconds, engine_label, environment, free_port, start, stop
+from harness import BIN, DEMO_PASSWORD, ROOT, cpu_seconds, demo_database, engine_label, free_port, start, stop
 
 POLL_SECONDS, FACILITATE_SECONDS = 2, 5
 JOIN_SECONDS, CLICK_SECONDS = 10, 0.5  # between runs: people join within 10 s; the facilitator clicks
@@ -251,12 +248,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="drillhub-bench-"))
-    database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    port = free_port()
-    env = {**environment(database_url, port), "DRILLHUB_ENV": "test"}
-    for command in ("migrate", "demo"):
-        subprocess.run([BIN / "drillhub", command], env=env, check=True, capture_output=True)
+    workdir, database_url, port, env = demo_database(args.database_url, DRILLHUB_ENV="test")  # cheap hashing
     tables = asyncio.run(seed(database_url, args.runs, args.players))
     if args.workers == 1:
         os.sched_setaffinity(0, {1})  # the client on the other core, for the yardstick and drillhub alike

@@ -12,14 +12,11 @@ import argparse
 import asyncio
 import os
 import shutil
-import subprocess
-import tempfile
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
-from harness import BIN, baseline, engine_label, environment, free_port, report, signed_in, start, stop, wrk
+from harness import BIN, baseline, demo_database, engine_label, report, signed_in, start, stop, wrk
 
 LUA = """
 local first, last = {first}, {last}
@@ -81,12 +78,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
-    workdir = Path(tempfile.mkdtemp(prefix="drillhub-bench-"))
-    database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    port = free_port()
-    env = environment(database_url, port)
-    for command in ("migrate", "demo"):
-        subprocess.run([BIN / "drillhub", command], env=env, check=True, capture_output=True)
+    workdir, database_url, port, env = demo_database(args.database_url)
     first, last, busiest, token = asyncio.run(seed(database_url, args.sessions))
     bare = baseline(args.seconds, 16, env)
     server_cores = "0" if args.workers == 1 else "0,1"

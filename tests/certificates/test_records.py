@@ -61,6 +61,8 @@ async def test_transcripts_and_hours_are_for_the_officer_their_supervisors_and_c
     hours = await client.get(f"/agencies/{officer.agency}/hours?year=2025")
     assert hours.status_code == 200 and "Course DH-1" in hours.text
     assert (await client.get(f"/agencies/{(await make_agency()).id}/hours?year=2025")).status_code == 403
+    for bad in ("99999", "-3", "soon"):  # a clear refusal, never a 500
+        assert (await client.get(f"/agencies/{officer.agency}/hours?year={bad}")).status_code in (400, 422)
 
 
 async def test_the_supervisor_dashboard_lists_certificates_expiring_soon(client, make_session, make_person):

@@ -261,7 +261,6 @@ def seconds(value) -> str:
 def render_aar(data: dict, report: dict) -> bytes:
     """`data` as report.report_data gives it (or a final version's snapshot, with "actions"); `report`
     the version's fields: version, status, handling, points_of_contact, executive_summary, analysis."""
-    s = styles()
     buffer = BytesIO()
     document = Document(buffer, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=0.8 * inch,
                         bottomMargin=0.9 * inch, title=f"After-Action Report: {data['title']}", author="drillhub")

@@ -126,10 +126,7 @@ class EvaluationController(Controller):
             context = await evaluation_context(request, session_id, asdict(data), invalid.errors)
             return await web.form_with_errors(request, "afteraction/evaluation.html", "afteraction/_observations.html",
                                               context)
-        if request.htmx:
-            return web.partial("afteraction/_observations.html", **await evaluation_context(request, session_id))
-        await web.flash(request, "Observation recorded.")
-        return web.go_to(request, request.url_for("evaluation:page", session_id=session_id))
+        return await self._changed(request, session_id, "afteraction/_observations.html", "Observation recorded.")
 
     @post("/ratings", name="evaluation:rate")
     async def rate(self, request: HTMXRequest, session_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
@@ -141,10 +138,7 @@ class EvaluationController(Controller):
             context = await evaluation_context(request, session_id, rating_errors=invalid.errors)
             return await web.form_with_errors(request, "afteraction/evaluation.html", "afteraction/_ratings.html",
                                               context)
-        if request.htmx:
-            return web.partial("afteraction/_ratings.html", **await evaluation_context(request, session_id))
-        await web.flash(request, "Rating recorded.")
-        return web.go_to(request, request.url_for("evaluation:page", session_id=session_id))
+        return await self._changed(request, session_id, "afteraction/_ratings.html", "Rating recorded.")
 
     @post("/seed", name="evaluation:seed")
     async def seed(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
@@ -182,6 +176,13 @@ class EvaluationController(Controller):
         await web.flash(request, "The capability target and its ratings were deleted.")
         return web.go_to(request, request.url_for("evaluation:page", session_id=session_id))
 
+    async def _changed(self, request: HTMXRequest, session_id: int, partial: str, message: str):
+        """After an observation or a rating: the refreshed section for htmx, else the page and a message."""
+        if request.htmx:
+            return web.partial(partial, **await evaluation_context(request, session_id))
+        await web.flash(request, message)
+        return web.go_to(request, request.url_for("evaluation:page", session_id=session_id))
+
     async def _save_target(self, request: HTMXRequest, session_id: int, target_id: int | None):
         await self._keeper(request, session_id)
         data = await web.read_form(request, TargetInput)
@@ -198,9 +199,10 @@ class EvaluationController(Controller):
         context = {"session": session, "title": await session_title(session), "target_id": target_id,
                    "values": values, "errors": errors,
                    "capability_choices": [(name, name) for name in core_capabilities().names]}
-        return await web.form_with_errors(request, "afteraction/target_form.html", "afteraction/_target_form.html",
-                                          context) if errors else await web.page(request, "afteraction/target_form.html",
-                                                                                 **context)
+        if errors:
+            return await web.form_with_errors(request, "afteraction/target_form.html", "afteraction/_target_form.html",
+                                              context)
+        return await web.page(request, "afteraction/target_form.html", **context)
 
     async def _evaluator(self, request: HTMXRequest, session_id: int):
         user = web.current_user(request)

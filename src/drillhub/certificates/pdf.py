@@ -1,6 +1,8 @@
 """The certificate as a landscape PDF with its verification URL and a QR code of it. Pure: facts in,
 bytes out."""
 
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -8,9 +10,11 @@ from io import BytesIO
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from drillhub.fonts import fonts
 
@@ -128,9 +132,6 @@ def render_certificates(certificates: list[CertificateFacts]) -> bytes:
 
 def zip_of_certificates(certificates: list[CertificateFacts]) -> bytes:
     """One PDF per certificate, named by serial and holder, in one ZIP."""
-    import re
-    import zipfile
-
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for facts in certificates:
@@ -141,9 +142,6 @@ def zip_of_certificates(certificates: list[CertificateFacts]) -> bytes:
 
 def render_transcript(name: str, agency: str, rows: list[dict], totals: dict, total, printed_on: date) -> bytes:
     """An officer's training transcript: every completed training, then hours by year and category."""
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
     regular, bold = fonts()
     heading = ParagraphStyle("heading", fontName=bold, fontSize=16, leading=20, textColor=NAVY)
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12, textColor=INK)

@@ -11,7 +11,7 @@ from io import StringIO
 from drillhub.accounts.tables import Person
 from drillhub.certificates.service import status_of
 from drillhub.certificates.tables import Certificate
-from drillhub.errors import NotFound
+from drillhub.errors import Invalid, NotFound
 
 EXPIRY_NOTICE_DAYS = 60
 
@@ -44,6 +44,8 @@ async def transcript(person_id: int, today: date) -> Transcript:
 
 async def agency_hours_csv(agency_id: int, year: int) -> str:
     """One row per certificate of the agency's people completed in `year`: who, what, when, hours, category."""
+    if not 1900 <= year <= 2999:
+        raise Invalid({"year": "Choose a year such as 2026."})
     certificates = await Certificate.select(
         Certificate.person.badge_number.as_alias("badge"), Certificate.holder_name, Certificate.course_title,
         Certificate.ends_on, Certificate.credit_hours, Certificate.credit_category, Certificate.serial,

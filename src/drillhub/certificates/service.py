@@ -14,7 +14,7 @@ from drillhub.enrolment.tables import Enrollment
 from drillhub.errors import Conflict, Invalid, NotFound
 from drillhub.exercises.tables import Run, RunParticipant
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
-from drillhub.scheduling.tables import Course, Session, SessionStaff, Venue
+from drillhub.scheduling.tables import Course, Session, Venue
 
 CODE_BYTES = 16  # 128 bits: guessing one of a million live codes takes about 2^108 tries
 VERIFICATIONS_PER_MINUTE = 30  # per client address

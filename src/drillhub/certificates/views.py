@@ -91,20 +91,11 @@ class CertificateController(Controller):
 
     @get("/certificates/{certificate_id:int}", name="certificates:detail")
     async def detail(self, request: HTMXRequest, certificate_id: FromPath[int]) -> Template:
-        user = web.current_user(request)
-        certificate = await get_certificate(certificate_id)
-        if not may_see(user, certificate):
-            raise Forbidden("Only the holder, their supervisors and coordinators see this certificate.")
-        return await web.page(request, "certificates/detail.html", certificate=certificate,
-                              status=status_of(certificate, datetime.now(UTC).date()),
-                              coordinator=user.has_role(*COORDINATORS), errors={})
+        return await detail_page(request, await visible_certificate(request, certificate_id))
 
     @get("/certificates/{certificate_id:int}/pdf", name="certificates:pdf")
     async def pdf(self, request: HTMXRequest, certificate_id: FromPath[int]) -> Response:
-        user = web.current_user(request)
-        certificate = await get_certificate(certificate_id)
-        if not may_see(user, certificate):
-            raise Forbidden("Only the holder, their supervisors and coordinators see this certificate.")
+        certificate = await visible_certificate(request, certificate_id)
         facts = facts_of(certificate, load_settings().public_url)
         body = await anyio.to_thread.run_sync(render_certificates, [facts])  # fonts and QR: keep the loop free
         return Response(body, media_type="application/pdf", headers={
@@ -125,18 +116,28 @@ class CertificateController(Controller):
         try:
             result = await change(certificate_id, reason, web.actor(request))
         except Invalid as invalid:
-            certificate = await get_certificate(certificate_id)
-            return await web.page(request, "certificates/detail.html", status_code=422, certificate=certificate,
-                                  status=status_of(certificate, datetime.now(UTC).date()), coordinator=True,
-                                  errors=invalid.errors, reason=reason)
+            return await detail_page(request, await get_certificate(certificate_id), 422, invalid.errors, reason)
         await web.flash(request, done)
         target = result.id if result is not None else certificate_id
         return web.go_to(request, request.url_for("certificates:detail", certificate_id=target))
 
 
-def may_see(user, certificate) -> bool:
-    return (user.has_role(*COORDINATORS) or certificate.person == user.person_id
-            or (user.has_role("supervisor") and certificate.agency in user.supervised_agency_ids))
+async def visible_certificate(request: HTMXRequest, certificate_id: int):
+    """The certificate, for its holder, their agency's supervisors and coordinators; 403 for others."""
+    user = web.current_user(request)
+    certificate = await get_certificate(certificate_id)
+    if not (user.has_role(*COORDINATORS) or certificate.person == user.person_id
+            or (user.has_role("supervisor") and certificate.agency in user.supervised_agency_ids)):
+        raise Forbidden("Only the holder, their supervisors and coordinators see this certificate.")
+    return certificate
+
+
+async def detail_page(request: HTMXRequest, certificate, status_code: int = 200, errors: dict | None = None,
+                      reason: str = "") -> Template:
+    return await web.page(request, "certificates/detail.html", status_code=status_code, certificate=certificate,
+                          status=status_of(certificate, datetime.now(UTC).date()),
+                          coordinator=web.current_user(request).has_role(*COORDINATORS), errors=errors or {},
+                          reason=reason)
 
 
 async def _person_agency(person_id: int) -> int:
