@@ -57,3 +57,12 @@ async def test_versions_draft_final_and_a_new_version(played):
     second = await open_report(played.session.id, actor(played.lead_evaluator))
     assert (second.version, second.status, second.executive_summary) == (2, "draft", "Edited summary")
     assert await Report.count().where(Report.session == played.session.id) == 2
+
+
+async def test_without_runs_the_overview_names_the_course_s_scenario(exercise):
+    from drillhub.exercises.tables import Run
+
+    await Run.delete().where(Run.id == exercise.run.id)
+    data = await report_data(exercise.session.id)
+    assert [s["title"] for s in data["scenarios"]] == ["Footbridge collapse at the river festival"]
+    assert data["mission_areas"] == ["response"] and data["decision_count"] == 0

@@ -18,7 +18,7 @@ from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Invalid, NotFound
 from drillhub.exercises.tables import RunEvent
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
-from drillhub.scenarios.service import compiled_version
+from drillhub.scenarios.service import compiled_version, get_current
 from drillhub.scheduling.tables import Course, Session, Venue
 
 HANDLING_DEFAULT = "FOR OFFICIAL USE ONLY"
@@ -119,6 +119,20 @@ def decision_point_summaries(points: list[dict], decisions: list[dict]) -> list[
     return summaries
 
 
+async def _scenario_versions(session_id: int, course_scenarios: list[str]) -> list[int]:
+    """The scenario versions the exercise's runs played; without runs, the course's linked scenarios."""
+    played = list(dict.fromkeys(run["scenario"] for run in await runs_of(session_id)))
+    if played:
+        return played
+    linked = []
+    for slug in course_scenarios:
+        try:
+            linked.append((await get_current(slug)).id)
+        except NotFound:
+            continue  # taken out of the library since
+    return linked
+
+
 async def report_data(session_id: int) -> dict:
     """Everything the report shows, as recorded now."""
     session = await Session.objects().where(Session.id == session_id).first()
@@ -130,8 +144,8 @@ async def report_data(session_id: int) -> dict:
     zone = ZoneInfo(session.time_zone)
     people = await participants(session_id)
     scenarios = []
-    for run in await runs_of(session_id):
-        scenario = (await compiled_version(run["scenario"])).scenario
+    for version in await _scenario_versions(session_id, course.scenarios):
+        scenario = (await compiled_version(version)).scenario
         if all(s["title"] != scenario.title for s in scenarios):
             scenarios.append({"title": scenario.title, "summary": scenario.summary, "threat_hazard": scenario.threat_hazard,
                               "mission_areas": list(scenario.mission_areas),
