@@ -5,6 +5,7 @@ import pytest
 from drillhub.audit.service import ANONYMOUS, Actor
 from drillhub.audit.tables import AuditEvent
 from drillhub.certificates.service import (
+    RUN_ENDED,
     VERIFICATIONS_PER_MINUTE,
     allow_verification,
     eligible_people,
@@ -14,8 +15,10 @@ from drillhub.certificates.service import (
     verify,
 )
 from drillhub.certificates.tables import Certificate
+from drillhub.enrolment.service import enrol_people, mark_attendance
 from drillhub.errors import Conflict, Invalid, NotFound
 from drillhub.exercises.tables import Run
+from drillhub.facilitation.service import assign, facilitator_action, join, open_run, start
 
 COORDINATOR = Actor(person_id=None, label="coordinator@test.example")
 
@@ -45,20 +48,49 @@ async def test_a_course_may_require_a_finished_exercise(attended):
 
     await Course.update({Course.requires_exercise: True}).where(Course.id == course.id)
     assert await eligible_people(session.id) == []
-    await _finished_run(session.id, people[1].id)
+    ended_in_lobby = await _run_with_roles(session.id, [people[0].id])
+    await facilitator_action(ended_in_lobby.id, "end", ANONYMOUS)  # never played: does not count
+    assert await eligible_people(session.id) == []
+    played = await _run_with_roles(session.id, [people[1].id])
+    await start(played.id, ANONYMOUS)
+    await facilitator_action(played.id, "end", ANONYMOUS)
     assert await eligible_people(session.id) == [people[1].id]
 
 
-async def _finished_run(session_id: int, person_id: int) -> None:
-    from drillhub.facilitation.service import assign, join, open_run
+async def test_the_certificate_follows_when_the_required_exercise_ends_after_attendance(
+        make_course, make_session, make_person):
+    course = await make_course(requires_exercise=True)
+    session = await make_session(course=course)
+    from drillhub.scheduling.tables import Session
+
+    now = datetime.now(UTC)  # the exercise is under way
+    await Session.update({Session.starts_at: now - timedelta(hours=1), Session.ends_at: now + timedelta(hours=3)}
+                         ).where(Session.id == session.id)
+    player, onlooker, absent = [await make_person() for _ in range(3)]
+    await enrol_people(session.id, [player.id, onlooker.id, absent.id], ANONYMOUS)
+    await mark_attendance(session.id, {player.id: "attended", onlooker.id: "attended", absent.id: "no_show"}, ANONYMOUS)
+    assert await Certificate.count().where(Certificate.session == session.id) == 0  # no exercise played yet
+    run = await _run_with_roles(session.id, [player.id, absent.id])
+    await join(run.join_code, onlooker.id)  # joined, but held no role
+    await start(run.id, ANONYMOUS)
+    await facilitator_action(run.id, "end", ANONYMOUS)
+    issued = await Certificate.select(Certificate.person, Certificate.issued_by).where(Certificate.session == session.id)
+    assert issued == [{"person": player.id, "issued_by": None}]
+    audit = await AuditEvent.select(AuditEvent.actor_label).where(AuditEvent.action == "certificate.issue").first()
+    assert audit["actor_label"] == RUN_ENDED.label
+
+
+async def _run_with_roles(session_id: int, person_ids: list[int]) -> Run:
+    """A run of the bridge scenario in its lobby, each person in it as patrol."""
     from drillhub.scenarios.service import add_upload
     from tests.conftest import SCENARIO_FILES
 
     await add_upload("bridge.yaml", (SCENARIO_FILES / "bridge.yaml").read_text(), ANONYMOUS)
     run = await open_run(session_id, "bridge-collapse", ANONYMOUS)
-    await join(run.join_code, person_id)
-    await assign(run.id, person_id, "patrol", ANONYMOUS)
-    await Run.update({Run.status: Run.Status.ended}).where(Run.id == run.id)
+    for person_id in person_ids:
+        await join(run.join_code, person_id)
+        await assign(run.id, person_id, "patrol", ANONYMOUS)
+    return run
 
 
 async def test_verification_shows_valid_expired_and_revoked(attended):

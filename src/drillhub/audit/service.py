@@ -35,18 +35,17 @@ async def record_event(
     outcome: AuditEvent.Outcome = AuditEvent.Outcome.success,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    await AuditEvent.insert(
-        AuditEvent(
-            at=datetime.now(UTC),
-            actor=actor.person_id,
-            actor_label=actor.label[:254],
-            action=action,
-            target=target[:300],
-            outcome=outcome,
-            client=actor.client[:64],
-            detail=detail or {},
-        )
-    )
+    await record_events(action, actor, [(target, detail or {})], outcome)
+
+
+async def record_events(action: str, actor: Actor, entries: list[tuple[str, dict[str, Any]]],
+                        outcome: AuditEvent.Outcome = AuditEvent.Outcome.success) -> None:
+    """One event per (target, detail), written in one statement (a whole session's certificates, say)."""
+    at = datetime.now(UTC)
+    await AuditEvent.insert(*(
+        AuditEvent(at=at, actor=actor.person_id, actor_label=actor.label[:254], action=action, target=target[:300],
+                   outcome=outcome, client=actor.client[:64], detail=detail)
+        for target, detail in entries))
 
 
 async def list_events(filters: AuditFilter, number: int) -> Page:

@@ -7,17 +7,18 @@ from zoneinfo import ZoneInfo
 
 from drillhub import db
 from drillhub.accounts.tables import Person
-from drillhub.audit.service import Actor, record_event
+from drillhub.audit.service import Actor, record_event, record_events
 from drillhub.certificates.pdf import CertificateFacts
 from drillhub.certificates.tables import Certificate, VerificationAttempt
 from drillhub.enrolment.tables import Enrollment
 from drillhub.errors import Conflict, Invalid, NotFound
-from drillhub.exercises.tables import Run, RunParticipant
+from drillhub.exercises.tables import Run, RunEvent, RunParticipant
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scheduling.tables import Course, Session, Venue
 
 CODE_BYTES = 16  # 128 bits: guessing one of a million live codes takes about 2^108 tries
 VERIFICATIONS_PER_MINUTE = 30  # per client address
+RUN_ENDED = Actor(person_id=None, label="drillhub (exercise ended)")
 
 
 def _add_months(day: date, months: int) -> date:
@@ -32,7 +33,8 @@ def _add_months(day: date, months: int) -> date:
 
 
 async def eligible_people(session_id: int) -> list[int]:
-    """Marked attended and, where the course requires it, took part in a run of the session that ended."""
+    """Marked attended and, where the course requires it, held a role in a run of the session that started
+    and ended."""
     session = await Session.objects().where(Session.id == session_id).first()
     if session is None:
         raise NotFound("No such session.")
@@ -41,9 +43,11 @@ async def eligible_people(session_id: int) -> list[int]:
         (Enrollment.session == session_id) & (Enrollment.attendance == Enrollment.Attendance.attended))]
     if not course.requires_exercise:
         return attended
+    played = [row["run"] for row in await RunEvent.select(RunEvent.run).where(  # a run ended in its lobby does not count
+        (RunEvent.run.session == session_id) & (RunEvent.run.status == Run.Status.ended)
+        & (RunEvent.kind == RunEvent.Kind.start))]
     finished = {row["person"] for row in await RunParticipant.select(RunParticipant.person).where(
-        (RunParticipant.run.session == session_id) & (RunParticipant.run.status == Run.Status.ended)
-        & RunParticipant.role.is_not_null())}
+        RunParticipant.run.is_in(played) & RunParticipant.role.is_not_null())} if played else set()
     return [person for person in attended if person in finished]
 
 
@@ -69,37 +73,55 @@ async def _facts(session_id: int) -> dict:
     }
 
 
-async def _issue(facts: dict, person_id: int, actor: Actor, replaces: int | None = None) -> Certificate:
-    """Inside a transaction."""
-    person = await Person.select(Person.name, Person.agency, Person.agency.name.as_alias("agency_name")).where(
-        Person.id == person_id).first()
+async def _issue(facts: dict, person_ids: list[int], actor: Actor, replaces: int | None = None) -> list[Certificate]:
+    """Inside a transaction: one certificate for each person, in a handful of statements however many."""
+    if not person_ids:
+        return []
+    people = {row["id"]: row for row in await Person.select(
+        Person.id, Person.name, Person.agency, Person.agency.name.as_alias("agency_name")).where(
+        Person.id.is_in(person_ids))}
     now = datetime.now(UTC)
-    certificate = Certificate(**facts, person=person_id, holder_name=person["name"], agency=person["agency"],
-                              agency_name=person["agency_name"],
-                              code=secrets.token_urlsafe(CODE_BYTES), serial="", issued_at=now,
-                              issued_by=actor.person_id, revoke_reason="", replaces=replaces)
-    await certificate.save()
-    certificate.serial = f"DH-{now.year}-{certificate.id:06d}"
-    await Certificate.update({Certificate.serial: certificate.serial}).where(Certificate.id == certificate.id)
-    await record_event("certificate.issue", actor, target=f"certificate {certificate.serial}",
-                       detail={"person": person_id, "session": facts["session"], "replaces": replaces})
-    return certificate
+    codes = [secrets.token_urlsafe(CODE_BYTES) for _ in person_ids]
+    rows = await Certificate.insert(*(  # each serial stands in as its code until the row has its number
+        Certificate(**facts, person=person, holder_name=people[person]["name"], agency=people[person]["agency"],
+                    agency_name=people[person]["agency_name"], code=code, serial=code, issued_at=now,
+                    issued_by=actor.person_id, revoke_reason="", replaces=replaces)
+        for person, code in zip(person_ids, codes))).returning(Certificate.id, Certificate.person)
+    serials = {row["id"]: f"DH-{now.year}-{row['id']:06d}" for row in rows}  # the serial is the row's number
+    for certificate_id, serial in serials.items():
+        await Certificate.update({Certificate.serial: serial}).where(Certificate.id == certificate_id)
+    await record_events("certificate.issue", actor, [
+        (f"certificate {serials[row['id']]}", {"person": row["person"], "session": facts["session"], "replaces": replaces})
+        for row in rows])
+    return await Certificate.objects().where(Certificate.id.is_in(list(serials))).order_by(Certificate.id)
 
 
 async def issue_for_session(session_id: int, actor: Actor, person_ids: list[int] | None = None) -> list[Certificate]:
     """A certificate for each eligible person (or those of `person_ids` who are) without a valid one."""
     eligible = await eligible_people(session_id)
     wanted = [p for p in eligible if person_ids is None or p in person_ids]
+    if not wanted:
+        return []
     facts = await _facts(session_id)
-    issued = []
     async with db.transaction():
         await db.lock_row(Session, session_id)  # two coordinators clicking at once issue one each, not two
         holding = {row["person"] for row in await Certificate.select(Certificate.person).where(
             (Certificate.session == session_id) & Certificate.revoked_at.is_null())}
-        for person in wanted:
-            if person not in holding:
-                issued.append(await _issue(facts, person, actor))
-    return issued
+        return await _issue(facts, [person for person in wanted if person not in holding], actor)
+
+
+async def issue_at_run_end(run_id: int, session_id: int | None) -> list[Certificate]:
+    """A run of a session has ended: those of its players already marked attended, where the course asks
+    for a finished exercise, get their certificate now rather than when the coordinator next issues."""
+    if session_id is None:
+        return []
+    course = await Session.select(Session.course.requires_exercise.as_alias("requires_exercise")).where(
+        Session.id == session_id).first()
+    if not (course and course["requires_exercise"]):
+        return []
+    players = [row["person"] for row in await RunParticipant.select(RunParticipant.person).where(
+        (RunParticipant.run == run_id) & RunParticipant.role.is_not_null())]
+    return await issue_for_session(session_id, RUN_ENDED, players) if players else []
 
 
 async def get_certificate(certificate_id: int) -> Certificate:
@@ -128,7 +150,7 @@ async def reissue(certificate_id: int, reason: str, actor: Actor) -> Certificate
     facts = await _facts(old.session)
     await revoke(certificate_id, f"Re-issued: {reason.strip()}" if reason.strip() else "", actor)
     async with db.transaction():
-        return await _issue(facts, old.person, actor, replaces=certificate_id)
+        return (await _issue(facts, [old.person], actor, replaces=certificate_id))[0]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from drillhub import db
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
+from drillhub.certificates.service import issue_at_run_end
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.exercises.tables import Assignment, Run, RunEvent, RunParticipant
 from drillhub.scenarios import engine
@@ -140,8 +141,13 @@ class RunRecord:
                 "variable": change.variable, "before": change.before, "after": change.after, "wanted": change.wanted})
         self.played.state, self.played.step = after, self.played.step + 1
         if after.ended:
-            await self.add(RunEvent.Kind.end, data={"ending": after.node})
-            await Run.update({Run.status: Run.Status.ended}).where(Run.id == self.played.run.id)
+            await self.end(data={"ending": after.node})
+
+    async def end(self, **values) -> None:
+        """At an ending, or when the facilitator ends it early."""
+        await self.add(RunEvent.Kind.end, **values)
+        await Run.update({Run.status: Run.Status.ended}).where(Run.id == self.played.run.id)
+        await issue_at_run_end(self.played.run.id, self.played.run.session)
 
     async def close(self) -> None:
         await Run.update({Run.updated_at: self.now, Run.last_seq: self.seq}).where(Run.id == self.played.run.id)

@@ -224,8 +224,7 @@ async def facilitator_action(run_id: int, action: str, actor: Actor, step: int |
                 raise Conflict("Not every role has decided; wait, extend the time, or let it run out.")
             await record.advance()
         elif action == "end":
-            await record.add(RunEvent.Kind.end, person=actor.person_id, data={"by": "facilitator"})
-            await Run.update({Run.status: Run.Status.ended}).where(Run.id == run_id)
+            await record.end(person=actor.person_id, data={"by": "facilitator"})
         else:
             raise Invalid({"action": "This action cannot be taken now."})
         await record.close()
