@@ -89,12 +89,13 @@ def wrk(url: str, seconds: int, connections: int, cookie: str = "", script: str 
             + (sum(map(int, socket_errors.groups())) if socket_errors else 0)}
 
 
-def baseline(seconds: int, connections: int, env: dict) -> dict:
+def baseline(seconds: int, connections: int, env: dict, workers: int = 1, cores: str = "0",
+             client_cores: str = "1") -> dict:
     port = free_port()
-    bare = start([BIN / "uvicorn", "--app-dir", ROOT / "bench", "bare_app:app", "--port", port,
-                  "--no-access-log", "--log-level", "warning"], env, port)
+    bare = start([BIN / "uvicorn", "--app-dir", ROOT / "bench", "bare_app:app", "--port", port, "--workers", workers,
+                  "--no-access-log", "--log-level", "warning"], env, port, cores)
     try:
-        return wrk(f"http://127.0.0.1:{port}/", seconds, connections)
+        return wrk(f"http://127.0.0.1:{port}/", seconds, connections, cores=client_cores)
     finally:
         stop(bare)
 

@@ -24,6 +24,7 @@ from drillhub.certificates.service import (
     verify,
 )
 from drillhub.errors import Forbidden, Invalid, NotFound
+from drillhub.offload import in_background_process
 from drillhub.settings import load_settings
 
 TOO_MANY = "Too many verifications from your address; wait a minute and try again."
@@ -77,13 +78,13 @@ class CertificateController(Controller):
     @get("/sessions/{session_id:int}/certificates.zip", name="certificates:zip",
          guards=[web.require_roles(*COORDINATORS)])
     async def zip(self, request: HTMXRequest, session_id: FromPath[int]) -> Response:
-        """Every standing certificate of the session, built in a worker thread so other requests go on."""
+        """Every standing certificate of the session: seconds of work, in a background process."""
         public_url = load_settings().public_url
         certificates = [facts_of(c, public_url) for c in await Certificate.objects().where(
             (Certificate.session == session_id) & Certificate.revoked_at.is_null()).output(load_json=True)]
         if not certificates:
             raise NotFound("This session has no certificates yet.")
-        body = await anyio.to_thread.run_sync(zip_of_certificates, certificates)
+        body = await in_background_process(zip_of_certificates, certificates)
         await record_event("certificate.download_all", web.actor(request), target=f"session {session_id}",
                            detail={"count": len(certificates)})
         return Response(body, media_type="application/zip", headers={
