@@ -22,5 +22,9 @@ async def in_background_process(work: Callable[..., T], *args) -> T:
 
 
 def _when_idle(work: Callable[..., T], *args) -> T:
-    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # the worker process's own; it only runs batch work
+    # the worker process's own priority: it only ever runs batch work
+    if hasattr(os, "SCHED_IDLE"):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    else:  # not Linux (a developer's Mac): the lowest ordinary priority
+        os.setpriority(os.PRIO_PROCESS, 0, 19)
     return work(*args)
