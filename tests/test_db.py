@@ -42,3 +42,15 @@ async def test_kept_sqlite_connections_enforce_foreign_keys_in_transactions(app)
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         async with db.transaction():
             await Person.insert(Person(name="Nobody", email="n@example.org", agency=999, roles=[]))
+
+
+async def test_insert_all_splits_what_one_statement_could_not_bind(app):
+    from drillhub.audit.service import ANONYMOUS, record_events
+    from drillhub.audit.tables import AuditEvent
+
+    entries = [(f"target {n}", {"n": n}) for n in range(8_000)]  # 72,000 values: over PostgreSQL's 65,535
+    await record_events("test.bulk", ANONYMOUS, entries)
+    rows = await AuditEvent.select(AuditEvent.target).where(AuditEvent.action == "test.bulk").order_by(AuditEvent.id)
+    assert [row["target"] for row in rows] == [target for target, _ in entries]
+    ids = await db.insert_all(Agency, [agency(f"B{n}") for n in range(3)], Agency.id, Agency.code)
+    assert [row["code"] for row in ids] == ["B0", "B1", "B2"]

@@ -194,3 +194,16 @@ def is_unique_violation(error: Exception) -> bool:
     if isinstance(error, sqlite3.IntegrityError):
         return "UNIQUE" in str(error)
     return isinstance(error, asyncpg.UniqueViolationError)
+
+
+BOUND_VALUES_PER_STATEMENT = 30_000  # SQLite allows 32,766 and PostgreSQL 65,535
+
+
+async def insert_all(table, rows: list, *returning) -> list[dict]:
+    """Insert many rows in as few statements as the engines' limits on bound values allow; the
+    `returning` columns of each row, in order."""
+    per_statement = max(1, BOUND_VALUES_PER_STATEMENT // len(table._meta.columns))
+    returned = []
+    for first in range(0, len(rows), per_statement):
+        returned += await table.insert(*rows[first:first + per_statement]).returning(*(returning or [table.id]))
+    return returned

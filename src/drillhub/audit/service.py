@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from drillhub.audit.tables import AuditEvent
+from drillhub.db import insert_all
 from drillhub.paging import Page, fetch_page
 
 
@@ -40,12 +41,12 @@ async def record_event(
 
 async def record_events(action: str, actor: Actor, entries: list[tuple[str, dict[str, Any]]],
                         outcome: AuditEvent.Outcome = AuditEvent.Outcome.success) -> None:
-    """One event per (target, detail), written in one statement (a whole session's certificates, say)."""
+    """One event per (target, detail), written together (a whole session's certificates, say)."""
     at = datetime.now(UTC)
-    await AuditEvent.insert(*(
+    await insert_all(AuditEvent, [
         AuditEvent(at=at, actor=actor.person_id, actor_label=actor.label[:254], action=action, target=target[:300],
                    outcome=outcome, client=actor.client[:64], detail=detail)
-        for target, detail in entries))
+        for target, detail in entries])
 
 
 async def list_events(filters: AuditFilter, number: int) -> Page:

@@ -74,7 +74,8 @@ async def _facts(session_id: int) -> dict:
 
 
 async def _issue(facts: dict, person_ids: list[int], actor: Actor, replaces: int | None = None) -> list[Certificate]:
-    """Inside a transaction: one certificate for each person, in a handful of statements however many."""
+    """Inside a transaction: one certificate for each person, inserted together with their audit events;
+    then each serial, which is the row's number."""
     if not person_ids:
         return []
     people = {row["id"]: row for row in await Person.select(
@@ -82,11 +83,11 @@ async def _issue(facts: dict, person_ids: list[int], actor: Actor, replaces: int
         Person.id.is_in(person_ids))}
     now = datetime.now(UTC)
     codes = [secrets.token_urlsafe(CODE_BYTES) for _ in person_ids]
-    rows = await Certificate.insert(*(  # each serial stands in as its code until the row has its number
+    rows = await db.insert_all(Certificate, [  # each serial stands in as its code until the row has its number
         Certificate(**facts, person=person, holder_name=people[person]["name"], agency=people[person]["agency"],
                     agency_name=people[person]["agency_name"], code=code, serial=code, issued_at=now,
                     issued_by=actor.person_id, revoke_reason="", replaces=replaces)
-        for person, code in zip(person_ids, codes))).returning(Certificate.id, Certificate.person)
+        for person, code in zip(person_ids, codes)], Certificate.id, Certificate.person)
     serials = {row["id"]: f"DH-{now.year}-{row['id']:06d}" for row in rows}  # the serial is the row's number
     for certificate_id, serial in serials.items():
         await Certificate.update({Certificate.serial: serial}).where(Certificate.id == certificate_id)
