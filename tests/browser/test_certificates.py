@@ -36,7 +36,7 @@ def test_scan_verify_revoke_verify(browser: Browser, live_server, tmp_path):
 
     coordinator = person(browser, live_server, "coordinator")
     coordinator.goto(certificate_url)
-    coordinator.get_by_label("Reason (kept in the audit log)").fill("Issued in error")
+    coordinator.get_by_label("Reason (sent to the holder and kept in the audit log)").fill("Issued in error")
     coordinator.get_by_role("button", name="Revoke", exact=True).click()
     expect(coordinator.locator(".badge")).to_have_text("revoked")
 

@@ -32,6 +32,17 @@ async def test_marking_attendance_issues_certificates_once_each(attended):
     assert first.serial == f"DH-{datetime.now(UTC).year}-{first.id:06d}" and first.holder_name == people[0].name
     assert first.credit_hours == 4 and first.expires_on is not None
     assert await AuditEvent.count().where(AuditEvent.action == "certificate.issue") == 2
+    told = await _mail_to(people[0])
+    assert [m["subject"] for m in told] == ["Your certificate: Active threat TTX"]
+    assert first.serial in told[0]["body"] and f"/verify/{first.code}" in told[0]["body"]
+    assert "4 credit hours" in told[0]["body"] and await _mail_to(people[2]) == []
+
+
+async def _mail_to(person) -> list[dict]:
+    from drillhub.mail.tables import OutboxMessage
+
+    return await OutboxMessage.select(OutboxMessage.subject, OutboxMessage.body).where(
+        (OutboxMessage.recipient == person.id) & (OutboxMessage.kind == "certificate")).order_by(OutboxMessage.id)
 
 
 async def test_codes_are_unique_and_unguessable(attended):
@@ -104,6 +115,8 @@ async def test_verification_shows_valid_expired_and_revoked(attended):
     await revoke(certificate.id, "Attendance recorded in error", COORDINATOR)
     revoked = await verify(certificate.code)
     assert revoked.status == "revoked" and revoked.revoked_on == datetime.now(UTC).date()
+    notice = (await _mail_to(people[0]))[-1]
+    assert notice["subject"].startswith("Certificate revoked") and "Attendance recorded in error" in notice["body"]
     with pytest.raises(Conflict):
         await revoke(certificate.id, "again", COORDINATOR)
 
@@ -125,6 +138,8 @@ async def test_reissue_revokes_the_old_and_links_the_new(attended):
     new = await reissue(old.id, "Name corrected", COORDINATOR)
     assert new.replaces == old.id and new.code != old.code and new.serial != old.serial
     assert (await verify(old.code)).status == "revoked" and (await verify(new.code)).status == "valid"
+    first, second = await _mail_to(people[0])  # issued, and issued again: no separate revocation notice
+    assert "replaces your earlier one" in second["body"] and new.serial in second["body"]
 
 
 async def test_verification_is_rate_limited_per_client(app):

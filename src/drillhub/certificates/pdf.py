@@ -41,10 +41,10 @@ class CertificateFacts:
     verify_url: str
 
 
-def _dates(facts: CertificateFacts) -> str:
-    if facts.starts_on == facts.ends_on:
-        return facts.starts_on.strftime("%d %B %Y")
-    return f"{facts.starts_on:%d %B %Y} – {facts.ends_on:%d %B %Y}"
+def dates_text(starts_on: date, ends_on: date) -> str:
+    if starts_on == ends_on:
+        return starts_on.strftime("%d %B %Y")
+    return f"{starts_on:%d %B %Y} – {ends_on:%d %B %Y}"
 
 
 def _centred(canvas: Canvas, text: str, y: float, font: str, size: float, width: float) -> None:
@@ -95,7 +95,8 @@ def draw_certificate(canvas: Canvas, facts: CertificateFacts) -> None:
     _centred(canvas, "has completed", height - 3.85 * inch, regular, 12, usable)
     _centred(canvas, facts.course, height - 4.3 * inch, bold, 20, usable)
     credit = f"{facts.hours} credit hours" + (f", category {facts.category}" if facts.category else "")
-    _centred(canvas, f"{facts.exercise_type} · {_dates(facts)} · {credit}", height - 4.7 * inch, regular, 12, usable)
+    _centred(canvas, f"{facts.exercise_type} · {dates_text(facts.starts_on, facts.ends_on)} · {credit}",
+             height - 4.7 * inch, regular, 12, usable)
     if facts.core_capabilities:
         _centred(canvas, "Core capabilities: " + ", ".join(facts.core_capabilities), height - 5.0 * inch, regular, 9,
                  usable)

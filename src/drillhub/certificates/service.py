@@ -8,13 +8,15 @@ from zoneinfo import ZoneInfo
 from drillhub import db
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event, record_events
-from drillhub.certificates.pdf import CertificateFacts
+from drillhub.certificates.pdf import CertificateFacts, dates_text
 from drillhub.certificates.tables import Certificate, VerificationAttempt
 from drillhub.enrolment.tables import Enrollment
 from drillhub.errors import Conflict, Invalid, NotFound
 from drillhub.exercises.tables import Run, RunEvent, RunParticipant
+from drillhub.mail.service import outbox_message, queue_message, queue_messages
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scheduling.tables import Course, Session, Venue
+from drillhub.settings import load_settings
 
 CODE_BYTES = 16  # 128 bits: guessing one of a million live codes takes about 2^108 tries
 VERIFICATIONS_PER_MINUTE = 30  # per client address
@@ -74,12 +76,12 @@ async def _facts(session_id: int) -> dict:
 
 
 async def _issue(facts: dict, person_ids: list[int], actor: Actor, replaces: int | None = None) -> list[Certificate]:
-    """Inside a transaction: one certificate for each person, inserted together with their audit events;
-    then each serial, which is the row's number."""
+    """Inside a transaction: one certificate for each person, inserted together with their audit events
+    and e-mails to the holders; then each serial, which is the row's number."""
     if not person_ids:
         return []
     people = {row["id"]: row for row in await Person.select(
-        Person.id, Person.name, Person.agency, Person.agency.name.as_alias("agency_name")).where(
+        Person.id, Person.name, Person.email, Person.agency, Person.agency.name.as_alias("agency_name")).where(
         Person.id.is_in(person_ids))}
     now = datetime.now(UTC)
     codes = [secrets.token_urlsafe(CODE_BYTES) for _ in person_ids]
@@ -87,14 +89,29 @@ async def _issue(facts: dict, person_ids: list[int], actor: Actor, replaces: int
         Certificate(**facts, person=person, holder_name=people[person]["name"], agency=people[person]["agency"],
                     agency_name=people[person]["agency_name"], code=code, serial=code, issued_at=now,
                     issued_by=actor.person_id, revoke_reason="", replaces=replaces)
-        for person, code in zip(person_ids, codes)], Certificate.id, Certificate.person)
+        for person, code in zip(person_ids, codes)], Certificate.id, Certificate.person, Certificate.code)
     serials = {row["id"]: f"DH-{now.year}-{row['id']:06d}" for row in rows}  # the serial is the row's number
     for certificate_id, serial in serials.items():
         await Certificate.update({Certificate.serial: serial}).where(Certificate.id == certificate_id)
     await record_events("certificate.issue", actor, [
         (f"certificate {serials[row['id']]}", {"person": row["person"], "session": facts["session"], "replaces": replaces})
         for row in rows])
+    public_url = load_settings().public_url
+    await queue_messages([_issued_message(people[row["person"]], facts, row["id"], serials[row["id"]], row["code"],
+                                          replaces is not None, public_url) for row in rows])
     return await Certificate.objects().where(Certificate.id.is_in(list(serials))).order_by(Certificate.id)
+
+
+def _issued_message(person: dict, facts: dict, certificate_id: int, serial: str, code: str, replaces: bool,
+                    public_url: str):
+    return outbox_message(
+        person["email"], f"Your certificate: {facts['course_title']}",
+        f"{person['name']},\n\nYour certificate of training is issued"
+        f"{' (it replaces your earlier one for this training, now revoked)' if replaces else ''}.\n\n"
+        f"{facts['course_title']}\n{dates_text(facts['starts_on'], facts['ends_on'])}, "
+        f"{facts['credit_hours'].normalize():f} credit hours\nSerial {serial}\n\n"
+        f"Download it: {public_url}/certificates/{certificate_id}\nAnyone can check it at: {public_url}/verify/{code}\n",
+        "certificate", recipient_id=person["id"])
 
 
 async def issue_for_session(session_id: int, actor: Actor, person_ids: list[int] | None = None) -> list[Certificate]:
@@ -132,25 +149,34 @@ async def get_certificate(certificate_id: int) -> Certificate:
     return certificate
 
 
-async def revoke(certificate_id: int, reason: str, actor: Actor) -> None:
+async def revoke(certificate_id: int, reason: str, actor: Actor, tell_holder: bool = True) -> None:
     if not reason.strip():
-        raise Invalid({"reason": "Say why the certificate is revoked; the reason is kept in the audit log."})
+        raise Invalid({"reason": "Say why the certificate is revoked; the holder is told, and the audit log keeps it."})
+    reason = reason.strip()[:1000]
     async with db.transaction():
         certificate = await get_certificate(certificate_id)
         if certificate.revoked_at is not None:
             raise Conflict("This certificate is already revoked.")
-        await Certificate.update({Certificate.revoked_at: datetime.now(UTC), Certificate.revoked_by: actor.person_id,
-                                  Certificate.revoke_reason: reason.strip()[:1000]}).where(Certificate.id == certificate_id)
+        now = datetime.now(UTC)
+        await Certificate.update({Certificate.revoked_at: now, Certificate.revoked_by: actor.person_id,
+                                  Certificate.revoke_reason: reason}).where(Certificate.id == certificate_id)
         await record_event("certificate.revoke", actor, target=f"certificate {certificate.serial}",
-                           detail={"reason": reason.strip()[:1000]})
+                           detail={"reason": reason})
+        holder = await Person.select(Person.email).where(Person.id == certificate.person).first()
+        if tell_holder and holder:
+            await queue_message(
+                holder["email"], f"Certificate revoked: {certificate.course_title}",
+                f"{certificate.holder_name},\n\nYour certificate {certificate.serial} for {certificate.course_title} "
+                f"was revoked on {now:%d %B %Y}.\nReason: {reason}\n\nYour training coordinator can tell you more.\n",
+                "certificate", recipient_id=certificate.person)
 
 
 async def reissue(certificate_id: int, reason: str, actor: Actor) -> Certificate:
     """Revoke a certificate and issue its holder a new one, with today's facts (a corrected name, say)."""
     old = await get_certificate(certificate_id)
     facts = await _facts(old.session)
-    await revoke(certificate_id, f"Re-issued: {reason.strip()}" if reason.strip() else "", actor)
-    async with db.transaction():
+    async with db.transaction():  # both or neither
+        await revoke(certificate_id, f"Re-issued: {reason.strip()}" if reason.strip() else "", actor, tell_holder=False)
         return (await _issue(facts, [old.person], actor, replaces=certificate_id))[0]
 
 

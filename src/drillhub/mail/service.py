@@ -20,12 +20,22 @@ SMTP_TIMEOUT_SECONDS = 20
 async def queue_message(to_address: str, subject: str, body: str, kind: str, recipient_id: int | None = None,
                         calendar: bytes = b"", calendar_method: str = "") -> None:
     """Call inside the transaction of the change the message reports."""
+    await queue_messages([outbox_message(to_address, subject, body, kind, recipient_id, calendar, calendar_method)])
+
+
+async def queue_messages(messages: list[OutboxMessage]) -> None:
+    """Many at once (a whole session's certificates), inside the transaction of the change they report."""
+    await db.insert_all(OutboxMessage, messages)
+
+
+def outbox_message(to_address: str, subject: str, body: str, kind: str, recipient_id: int | None = None,
+                   calendar: bytes = b"", calendar_method: str = "") -> OutboxMessage:
     now = datetime.now(UTC)
-    await OutboxMessage.insert(OutboxMessage(
+    return OutboxMessage(
         recipient=recipient_id, to_address=to_address, subject=subject[:300], body=body,
         calendar=calendar.decode(), calendar_method=calendar_method, kind=kind,
         status=OutboxMessage.Status.pending, attempts=0, next_attempt_at=now, last_error="", created_at=now,
-    ))
+    )
 
 
 def compose(message: dict, sender: str) -> EmailMessage:

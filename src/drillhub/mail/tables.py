@@ -21,7 +21,7 @@ class OutboxMessage(Table):
     body = Text()
     calendar = Text()  # an iCalendar attachment (text/calendar), or empty
     calendar_method = Varchar(length=10)  # REQUEST or CANCEL
-    kind = Varchar(length=30)  # invitation, update, cancellation, withdrawal, promotion, waitlisted
+    kind = Varchar(length=30)  # invitation, update, cancellation, withdrawal, promotion, waitlisted, feedback, certificate
     status = Varchar(length=10, choices=Status, default=Status.pending, index=True)
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(index=True)
