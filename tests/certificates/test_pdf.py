@@ -51,3 +51,9 @@ async def test_a_session_s_certificates_in_one_zip(attended, signed_in_client):
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
     names = zipfile.ZipFile(BytesIO(response.content)).namelist()
     assert len(names) == 2 and all(name.endswith(".pdf") and name.startswith("DH-") for name in names)
+
+
+async def test_a_session_without_certificates_has_no_zip(make_session, signed_in_client):
+    coordinator = await signed_in_client("coordinator")
+    response = await coordinator.get(f"/sessions/{(await make_session()).id}/certificates.zip")
+    assert response.status_code == 404 and "no certificates yet" in response.text

@@ -13,6 +13,9 @@ async def test_anyone_verifies_and_a_coordinator_revokes(client, signed_in_clien
     coordinator = await signed_in_client("coordinator")
     refused = await post_form(coordinator, f"/certificates/{certificate.id}/revoke", {"reason": ""})
     assert refused.status_code == 422 and "Say why" in refused.text
+    refused = await post_form(coordinator, f"/certificates/{certificate.id}/reissue", {"reason": "  "})
+    assert refused.status_code == 422 and "Say why" in refused.text
+    assert await Certificate.count().where(Certificate.person == people[0].id) == 1  # nothing revoked or issued
     assert (await post_form(coordinator, f"/certificates/{certificate.id}/revoke", {"reason": "Error"})).status_code == 303
     again = await client.get(f"/verify/{certificate.code}")
     assert "Revoked on" in again.text
