@@ -1,10 +1,12 @@
 from io import BytesIO
 
+import pytest
 from pypdf import PdfReader
 
 from drillhub.afteraction.pdf import render_aar
 from drillhub.afteraction.report import finalize_report, open_report, report_data
 from tests.afteraction.conftest import actor
+from tests.test_pdftext import LONG_WORD, MARKUP_PAYLOADS, assert_printed
 
 SECTIONS = ["Contents", "Executive summary", "Exercise overview", "Participating organisations", "Scenario summary",
             "Analysis of core capabilities", "Decisions", "Decision timeline", "Participant feedback (hot wash)",
@@ -40,3 +42,74 @@ async def test_a_draft_says_so_on_every_page(played):
     report = await open_report(played.session.id, actor(played.lead_evaluator))
     pdf = render_aar(await report_data(played.session.id), report.to_dict())
     assert all("DRAFT" in page for page in pages_of(pdf))
+
+
+# Typed text ------------------------------------------------------------------------------------------
+
+AAR_FIELDS = (
+    "title", "venue", "sponsor", "course objective", "scenario", "summary", "threat or hazard", "scenario objective",
+    "organisation", "capability", "target", "critical task", "evaluator", "observed task", "observation",
+    "decision point", "prompt", "choice", "scene", "inject", "strength", "improvement", "recommended action",
+    "comment", "theme", "issue", "corrective action", "contact", "participant", "participant title", "handling",
+    "points of contact", "executive summary", "strengths written", "improvements written", "analysis written",
+)
+
+
+def typed_report(typed) -> tuple[dict, dict]:
+    """An AAR's data and version in which every text a person typed, or a scenario's author wrote, is
+    typed(field) for a field of AAR_FIELDS."""
+    agency = typed("organisation")
+    observation = {"at": "2026-03-01T15:10:00+00:00", "by": typed("evaluator"), "task": typed("observed task"),
+                   "note": typed("observation")}
+    point = {"key": "bridge/collapse", "scenario": typed("scenario"), "title": typed("decision point"),
+             "prompt": typed("prompt"), "choices": [{"id": "wait", "label": typed("choice"), "expected": True}],
+             "agencies": [agency], "distribution": {"wait": {agency: 1}}, "count": 1, "expected_rate": 1.0,
+             "times": {"count": 1, "median": 42, "mean": 42, "max": 42}}
+    data = {
+        "title": typed("title"), "exercise_type": "Tabletop exercise", "starts": "01 March 2026 09:00",
+        "ends": "01 March 2026 13:00", "time_zone": "America/Chicago", "venue": typed("venue"),
+        "sponsor": typed("sponsor"), "course_objectives": [typed("course objective")],
+        "scenarios": [{"title": typed("scenario"), "summary": typed("summary"), "threat_hazard": typed("threat or hazard"),
+                       "mission_areas": ["response"], "objectives": [typed("scenario objective")]}],
+        "mission_areas": ["response"], "core_capabilities": [typed("capability")],
+        "agencies": [{"name": agency, "count": 1}],
+        "participants": [{"name": typed("participant"), "agency": agency, "role": "player",
+                          "title": typed("participant title")}],
+        "capabilities": [{"capability": typed("capability"), "rating": "S", "targets": [
+            {"target": typed("target"), "objective": "", "tasks": [typed("critical task")], "rating": "M",
+             "observations": [observation]}]}],
+        "timeline": [{"run": 1, "at": "2026-03-01T15:00:00+00:00", "kind": "scene", "text": typed("scene")},
+                     {"run": 1, "at": "2026-03-01T15:01:00+00:00", "kind": "inject", "text": typed("inject")}],
+        "decision_points": [point], "decision_count": 1, "expected_rate": 1.0, "expected_by_agency": {agency: 1.0},
+        "times": {"count": 1, "median": 42, "mean": 42, "max": 42},
+        "feedback": {"count": 1, "statements": [{"key": "structured", "text": "The exercise was well structured.",
+                                                 "answered": 1, "average": 4.0, "distribution": [0, 0, 0, 1, 0]}],
+                     "strengths": [(typed("strength"), 1)], "improvements": [(typed("improvement"), 1)],
+                     "recommended": [(typed("recommended action"), 1)], "comments": [(typed("comment"), 1)],
+                     "themes": [(typed("theme"), 2)]},
+        "actions": [{"capability": typed("capability"), "issue": typed("issue"), "action": typed("corrective action"),
+                     "element": "training", "agency": agency, "contact": typed("contact"), "start_on": "2026-03-02",
+                     "due_on": "2026-06-01", "status": "in_progress"}],
+    }
+    report = {"version": 1, "status": "draft", "handling": typed("handling"),
+              "points_of_contact": typed("points of contact"), "executive_summary": typed("executive summary"),
+              "analysis": [{"capability": typed("capability"), "strengths": typed("strengths written"),
+                            "improvements": typed("improvements written"), "analysis": typed("analysis written")}]}
+    return data, report
+
+
+def test_typed_report_fills_every_field():
+    asked = set()
+    typed_report(lambda field: asked.add(field) or field)
+    assert asked == set(AAR_FIELDS)
+
+
+@pytest.mark.parametrize("payload", MARKUP_PAYLOADS)
+def test_markup_typed_in_every_field_prints_as_typed(payload):
+    assert_printed(render_aar(*typed_report(lambda field: payload)), payload, len(AAR_FIELDS))
+
+
+@pytest.mark.parametrize("field", AAR_FIELDS)
+def test_a_5000_letter_word_in_any_field_prints_whole(field):
+    pdf = render_aar(*typed_report(lambda name: LONG_WORD if name == field else f"Typed {name}"))
+    assert_printed(pdf, LONG_WORD, 1)

@@ -5,6 +5,7 @@ from io import StringIO
 from drillhub.afteraction.feedback import FeedbackInput, submit_feedback
 from drillhub.audit.tables import AuditEvent
 from tests.support import post_form, sign_in
+from tests.test_pdftext import STORABLE_PAYLOADS, assert_printed
 
 
 async def test_the_lead_evaluator_drafts_edits_and_finalises(client, played):
@@ -75,3 +76,54 @@ async def test_corrective_actions_from_the_report_to_the_supervisor(client, play
     page = await client.get("/improvement/")
     assert page.status_code == 200 and "Call-taker drill" in page.text and "overdue" in page.text
     assert "Propose a follow-up session" not in page.text
+
+
+
+async def type_into_every_field(ex, payload: str) -> list[str]:
+    """`payload` in every text of the exercise that people type through the app and the AAR prints;
+    returns the fields."""
+    from datetime import UTC, date, datetime
+
+    from drillhub.accounts.tables import Person
+    from drillhub.afteraction.report import ReportInput, save_report
+    from drillhub.afteraction.tables import CapabilityTarget, CorrectiveAction, Feedback, Observation
+    from drillhub.agencies.tables import Agency
+    from drillhub.scheduling.tables import Course, Venue
+    from tests.afteraction.conftest import RESCUE
+
+    fire = ex.players["fire"]
+    venue = await Venue.objects().get(Venue.id == ex.session.venue)
+    await Course.update({Course.title: payload}).where(Course.id == ex.session.course)
+    await Venue.update({Venue.name: payload}).where(Venue.id == venue.id)
+    await Agency.update({Agency.name: payload}).where(Agency.id == fire.agency)
+    await Agency.update({Agency.name: f"{payload} (host)"}).where(Agency.id == venue.agency)  # names are unique
+    await Person.update({Person.name: payload, Person.title: payload}).where(Person.id.is_in([fire.id, ex.evaluator.id]))
+    await CapabilityTarget.update({CapabilityTarget.target: payload, CapabilityTarget.critical_tasks: [payload]}).where(
+        CapabilityTarget.session == ex.session.id)
+    await Observation.update({Observation.note: payload}).where(Observation.session == ex.session.id)
+    await Feedback.delete().where(Feedback.session == ex.session.id)
+    await submit_feedback(ex.session.id, fire.id, FeedbackInput(
+        exercise_role="player", strengths=(payload,), improvements=(payload,), comments=payload, action=(payload,),
+        priority=("high",), owner=(payload,)))
+    await save_report(ex.session.id, 1, ReportInput(
+        handling=payload, points_of_contact=payload, executive_summary=payload, capability=(RESCUE,),
+        strengths=(payload,), improvements=(payload,), analysis=(payload,)))
+    await CorrectiveAction.delete().where(CorrectiveAction.session == ex.session.id)
+    now = datetime.now(UTC)
+    await CorrectiveAction(session=ex.session.id, capability=RESCUE, issue=payload, action=payload, element="training",
+                           agency=fire.agency, contact=payload, start_on=date(2026, 3, 1), due_on=date(2026, 6, 1),
+                           notes="", created_at=now, updated_at=now).save()
+    return ["course title", "venue", "agency", "host agency", "player's name", "evaluator's name", "player's title",
+            "evaluator's title", "target", "critical task", "observation", "strength", "improvement", "comment",
+            "recommended action", "its owner", "handling", "points of contact", "executive summary",
+            "strengths written", "improvements written", "analysis written", "issue", "corrective action", "contact"]
+
+
+async def test_what_people_type_prints_as_typed_in_the_aar_pdf(client, played):
+    await sign_in(client, played.lead_evaluator.email)
+    await post_form(client, f"/sessions/{played.session.id}/report/")
+    for payload in STORABLE_PAYLOADS:
+        fields = await type_into_every_field(played, payload)
+        response = await client.get(f"/sessions/{played.session.id}/report/1/pdf")
+        assert response.status_code == 200, payload
+        assert_printed(response.content, payload, len(fields))

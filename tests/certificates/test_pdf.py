@@ -1,14 +1,18 @@
 import shutil
 import subprocess
+from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
+import pytest
 from pypdf import PdfReader
 
-from drillhub.certificates.pdf import render_certificates
+from drillhub.certificates.pdf import CertificateFacts, render_certificates, render_transcript
 from drillhub.certificates.service import facts_of
 from drillhub.certificates.tables import Certificate
 from tests.conftest import skip_unless_ci
 from tests.support import sign_in
+from tests.test_pdftext import LONG_WORD, MARKUP_PAYLOADS, STORABLE_PAYLOADS, assert_printed
 
 
 async def test_the_certificate_pdf_carries_the_facts_and_a_qr_code_of_its_verification_url(attended, tmp_path):
@@ -57,3 +61,73 @@ async def test_a_session_without_certificates_has_no_zip(make_session, signed_in
     coordinator = await signed_in_client("coordinator")
     response = await coordinator.get(f"/sessions/{(await make_session()).id}/certificates.zip")
     assert response.status_code == 404 and "no certificates yet" in response.text
+
+
+# Typed text ------------------------------------------------------------------------------------------
+
+CERTIFICATE_FIELDS = ("holder", "agency", "course", "exercise type", "core capability", "category", "issuer",
+                      "coordinator")
+TRANSCRIPT_FIELDS = ("name", "agency", "course", "category")
+
+
+def typed_certificate(typed) -> CertificateFacts:
+    """A certificate on which every text a person typed is typed(field) for a field of CERTIFICATE_FIELDS."""
+    return CertificateFacts(
+        serial="DH-2026-000042", holder=typed("holder"), agency=typed("agency"), course=typed("course"),
+        exercise_type=typed("exercise type"), core_capabilities=(typed("core capability"), "Planning"),
+        starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 1), hours="4", category=typed("category"),
+        issuer=typed("issuer"), coordinator=typed("coordinator"), issued_on=date(2026, 3, 2), expires_on=None,
+        verify_url="https://drillhub.example.gov/verify/abc")
+
+
+def typed_transcript(typed) -> bytes:
+    """A transcript in which every text a person typed is typed(field) for a field of TRANSCRIPT_FIELDS."""
+    rows = [{"ends_on": date(2025, 3, 1), "course": typed("course"), "hours": Decimal(4), "category": typed("category"),
+             "serial": "DH-2025-000001", "status": "valid"}]
+    return render_transcript(typed("name"), typed("agency"), rows, {(2025, typed("category")): Decimal(4)}, Decimal(4),
+                             date(2026, 3, 2))
+
+
+@pytest.mark.parametrize("payload", MARKUP_PAYLOADS)
+def test_markup_typed_in_every_field_prints_as_typed(payload):
+    assert_printed(render_certificates([typed_certificate(lambda field: payload)]), payload, len(CERTIFICATE_FIELDS))
+    assert_printed(typed_transcript(lambda field: payload), payload, len(TRANSCRIPT_FIELDS))
+
+
+@pytest.mark.parametrize("field", CERTIFICATE_FIELDS)
+def test_a_5000_letter_word_in_any_field_of_a_certificate_prints_whole_on_its_one_page(field):
+    pdf = render_certificates([typed_certificate(lambda name: LONG_WORD if name == field else f"Typed {name}")])
+    assert_printed(pdf, LONG_WORD, 1)
+    assert len(PdfReader(BytesIO(pdf)).pages) == 1
+
+
+@pytest.mark.parametrize("field", TRANSCRIPT_FIELDS)
+def test_a_5000_letter_word_in_any_field_of_a_transcript_prints_whole(field):
+    assert_printed(typed_transcript(lambda name: LONG_WORD if name == field else f"Typed {name}"), LONG_WORD, 1)
+
+
+async def test_what_people_type_prints_as_typed_on_the_certificate_and_the_transcript(client, attended):
+    from drillhub.accounts.tables import Person
+    from drillhub.agencies.tables import Agency
+
+    _, _, people = attended
+    holder = people[0]
+    certificate = await Certificate.objects().where(Certificate.person == holder.id).first()
+    await sign_in(client, holder.email)
+    for payload in STORABLE_PAYLOADS:
+        short = payload[:40]  # what an exercise type and a credit category hold
+        await Certificate.update({
+            Certificate.holder_name: payload, Certificate.agency_name: payload, Certificate.course_title: payload,
+            Certificate.exercise_type: short, Certificate.core_capabilities: [payload], Certificate.credit_category: short,
+            Certificate.issuer_agency: payload, Certificate.coordinator_name: payload,
+        }).where(Certificate.id == certificate.id)
+        await Person.update({Person.name: payload}).where(Person.id == holder.id)
+        await Agency.update({Agency.name: payload}).where(Agency.id == holder.agency)
+        pdf = await client.get(f"/certificates/{certificate.id}/pdf")
+        assert pdf.status_code == 200, payload
+        assert_printed(pdf.content, payload, 6)  # holder, agency, course, capability, issuer, coordinator
+        assert_printed(pdf.content, short, 6 + 2)  # and the exercise type and category
+        transcript = await client.get(f"/transcripts/{holder.id}/pdf")
+        assert transcript.status_code == 200, payload
+        assert_printed(transcript.content, payload, 3)  # name, agency, course
+        assert_printed(transcript.content, short, 3 + 2)  # and the category, in both tables

@@ -2,7 +2,6 @@
 page, page numbers and a table of contents. Pure: report data in, bytes out."""
 
 from functools import cache
-from html import escape
 from io import BytesIO
 
 from reportlab.lib import colors
@@ -16,6 +15,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    KeepInFrame,
     KeepTogether,
     PageBreak,
     PageTemplate,
@@ -27,10 +27,12 @@ from reportlab.platypus import (
 
 from drillhub.afteraction.evaluation import RATING_MEANINGS
 from drillhub.fonts import fonts
+from drillhub.pdftext import clipped, markup, table
 
 MARGIN = 0.75 * inch
 CONTENTS_PAGE = 2
 WIDTH = LETTER[0] - 2 * MARGIN
+REPEATED_HEADER_MAX = 1.5 * inch  # a table header taller than this (long typed labels) is not repeated on each page
 INK, RULE, WASH = colors.HexColor("#1b2430"), colors.HexColor("#8a94a3"), colors.HexColor("#e9edf3")
 SERIES = [colors.HexColor(c) for c in ("#0b3d91", "#c0392b", "#1e8449", "#b9770e", "#6c3483", "#117a8b",
                                        "#5d6d7e", "#a04000", "#1a5276", "#7d6608")]
@@ -54,13 +56,8 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def text(value) -> str:
-    """Plain text for a Paragraph: escaped, line breaks kept."""
-    return escape(str(value if value is not None else "")).replace("\n", "<br/>")
-
-
 def para(value, style: str = "body") -> Paragraph:
-    return Paragraph(text(value), styles()[style])
+    return Paragraph(markup(value), styles()[style])
 
 
 class Document(BaseDocTemplate):
@@ -123,8 +120,9 @@ def numbered_canvas(handling: str, footer: str, draft: bool, chapters: list):
             self.saveState()
             self.setFont(bold, 9)
             self.setFillColor(colors.HexColor("#8b0000"))
-            self.drawCentredString(width / 2, height - 0.45 * inch, handling)
-            self.drawCentredString(width / 2, 0.35 * inch, handling)
+            marking = clipped(handling, bold, 9, WIDTH)
+            self.drawCentredString(width / 2, height - 0.45 * inch, marking)
+            self.drawCentredString(width / 2, 0.35 * inch, marking)
             self.setFont(regular, 8)
             self.setFillColor(INK)
             self.drawString(MARGIN, 0.55 * inch, footer)
@@ -153,21 +151,28 @@ def grid(rows: list[list], widths: list[float], header: bool = True) -> Table:
         return value
 
     cells = [[cell(value, width) for value, width in zip(row, widths, strict=True)] for row in rows]
-    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
+    repeated = header and wrapped_height(cells[0], widths, padding) <= REPEATED_HEADER_MAX
+    grid_table = table(cells, widths, repeatRows=1 if repeated else 0)
     commands = [("GRID", (0, 0), (-1, -1), 0.4, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("FONT", (0, 0), (-1, -1), regular, size, 10), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
                 ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]
     if header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), WASH))
-    table.setStyle(TableStyle(commands))
-    return table
+    grid_table.setStyle(TableStyle(commands))
+    return grid_table
+
+
+def wrapped_height(row: list, widths: list[float], padding: float) -> float:
+    """How tall the row's Paragraphs are, wrapped in their columns."""
+    return max((value.wrap(width - padding, LETTER[1])[1] for value, width in zip(row, widths, strict=True)
+                if isinstance(value, Paragraph)), default=0)
 
 
 def facts(rows: list[tuple[str, str]]) -> Table:
     bold = fonts()[1]
-    table = grid([[label, value] for label, value in rows], [1.7 * inch, WIDTH - 1.7 * inch], header=False)
-    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, -1), WASH), ("FONTNAME", (0, 0), (0, -1), bold)]))
-    return table
+    facts_table = grid([[label, value] for label, value in rows], [1.7 * inch, WIDTH - 1.7 * inch], header=False)
+    facts_table.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, -1), WASH), ("FONTNAME", (0, 0), (0, -1), bold)]))
+    return facts_table
 
 
 class ChoiceBars(Flowable):
@@ -200,9 +205,11 @@ class ChoiceBars(Flowable):
         for choice, row in zip(point["choices"], counts, strict=True):
             group = len(self.agencies) * self.BAR
             y -= group + self.GAP
-            label = choice["label"][:46] + ("…" if len(choice["label"]) > 46 else "") + (" (expected)" if choice["expected"] else "")
+            expected = " (expected)" if choice["expected"] else ""
+            room = self.LABEL_WIDTH - 6 - pdfmetrics.stringWidth(expected, regular, 7)
+            label = clipped(choice["label"], regular, 7, room)
             canvas.setFillColor(INK)
-            canvas.drawRightString(self.LABEL_WIDTH - 6, y + group / 2 - 2, label)
+            canvas.drawRightString(self.LABEL_WIDTH - 6, y + group / 2 - 2, label + expected)
             for k, count in enumerate(row):
                 bar_y = y + group - (k + 1) * self.BAR
                 canvas.setFillColor(SERIES[k % len(SERIES)])
@@ -218,7 +225,7 @@ class ChoiceBars(Flowable):
             canvas.setFillColor(SERIES[k % len(SERIES)])
             canvas.rect(x, legend_y, 7, 7, stroke=0, fill=1)
             canvas.setFillColor(INK)
-            canvas.drawString(x + 10, legend_y, agency[:44])
+            canvas.drawString(x + 10, legend_y, clipped(agency, regular, 7, column - 12))
 
 
 def choice_table(point: dict) -> Table:
@@ -258,6 +265,15 @@ def seconds(value) -> str:
     return "–" if value is None else f"{value // 60}:{value % 60:02d}"
 
 
+def cover(data: dict, report: dict) -> KeepInFrame:
+    """The cover page, shrunk to stay one page however long the title: the contents are page 2."""
+    return KeepInFrame(0, 0, [
+        Spacer(1, 1.6 * inch), para("After-Action Report / Improvement Plan", "cover"), Spacer(1, 0.3 * inch),
+        para(data["title"], "center"), para(f"{data['starts']} – {data['ends']} ({data['time_zone']})", "center"),
+        Spacer(1, 0.3 * inch), para(f"Version {report['version']} · {report['status']}", "center"),
+        Spacer(1, 1.2 * inch), para(report["handling"], "center")], mode="shrink")
+
+
 def render_aar(data: dict, report: dict) -> bytes:
     """`data` as report.report_data gives it (or a final version's snapshot, with "actions"); `report`
     the version's fields: version, status, handling, points_of_contact, executive_summary, analysis."""
@@ -268,10 +284,7 @@ def render_aar(data: dict, report: dict) -> bytes:
         Frame(MARGIN, 0.9 * inch, WIDTH, LETTER[1] - 1.7 * inch, id="body")])])
     analysis = {row["capability"]: row for row in report["analysis"]}
     story = [
-        Spacer(1, 1.6 * inch), para("After-Action Report / Improvement Plan", "cover"), Spacer(1, 0.3 * inch),
-        para(data["title"], "center"), para(f"{data['starts']} – {data['ends']} ({data['time_zone']})", "center"),
-        Spacer(1, 0.3 * inch), para(f"Version {report['version']} · {report['status']}", "center"),
-        Spacer(1, 1.2 * inch), para(report["handling"], "center"), PageBreak(),
+        cover(data, report), PageBreak(),
         Spacer(1, 1), PageBreak(),  # the contents page: the canvas writes it once every chapter is placed
         para("Handling instructions", "h1"), para(report["handling"]),
         para("Points of contact", "h2"), para(report["points_of_contact"] or "Not given."),
@@ -358,7 +371,8 @@ def render_aar(data: dict, report: dict) -> bytes:
             [p["name"], p["title"], p["agency"], p["role"]] for p in data["participants"])],
             [WIDTH * 0.3, WIDTH * 0.2, WIDTH * 0.32, WIDTH * 0.18]),
     ]
-    footer = f"AAR/IP · {data['title']} · version {report['version']} ({report['status']})"
+    title = clipped(data["title"], fonts()[0], 8, 4 * inch)
+    footer = f"AAR/IP · {title} · version {report['version']} ({report['status']})"
     document.build(story, canvasmaker=numbered_canvas(report["handling"], footer, report["status"] != "final",
                                                       document.chapters))
     return buffer.getvalue()

@@ -9,17 +9,21 @@ from io import BytesIO
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from drillhub.fonts import fonts
+from drillhub.pdftext import markup, table
 
 NAVY, GOLD, INK = colors.HexColor("#0b2f6b"), colors.HexColor("#a67c1a"), colors.HexColor("#1b2430")
 QR_SIZE = 1.25 * inch
+USABLE = landscape(LETTER)[0] - 2.4 * inch  # the width of the centred lines
+SIGNATURE = 3.2 * inch  # the signature line, and the coordinator's name and the issuer under it
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,21 @@ def dates_text(starts_on: date, ends_on: date) -> str:
     return f"{starts_on:%d %B %Y} – {ends_on:%d %B %Y}"
 
 
-def _centred(canvas: Canvas, text: str, y: float, font: str, size: float, width: float) -> None:
-    """Centred on the page, shrunk to fit within `width` (long names and course titles)."""
-    while size > 8 and stringWidth(text, font, size) > width:
+def _boxed(canvas: Canvas, text: str, x: float, y: float, width: float, room: float, style: ParagraphStyle) -> None:
+    """Typed text whose first line sits on the baseline `y`, within `width` and `room` points down from
+    that line's top: wrapped if it is longer, and shrunk if it still does not fit."""
+    box = KeepInFrame(width, room, [Paragraph(markup(text), style)], mode="shrink")
+    _, height = box.wrapOn(canvas, width, room)
+    box.drawOn(canvas, x, y + style.fontSize - height)
+
+
+def _centred(canvas: Canvas, text: str, y: float, font: str, size: float, room: float, colour=INK) -> None:
+    """Centred on the page, shrunk (down to 8 points) to fit on one line as long names and course titles do."""
+    while size > 8 and stringWidth(text, font, size) > USABLE:
         size -= 0.5
-    canvas.setFont(font, size)
-    canvas.drawCentredString(landscape(LETTER)[0] / 2, y, text)
+    style = ParagraphStyle("centred", fontName=font, fontSize=size, leading=size * 1.2, alignment=TA_CENTER,
+                           textColor=colour)
+    _boxed(canvas, text, (landscape(LETTER)[0] - USABLE) / 2, y, USABLE, room, style)
 
 
 def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
@@ -76,38 +89,40 @@ def draw_certificate(canvas: Canvas, facts: CertificateFacts) -> None:
     """One certificate on the current page."""
     regular, bold = fonts()
     width, height = landscape(LETTER)
-    usable = width - 2.4 * inch
     canvas.setStrokeColor(NAVY)
     canvas.setLineWidth(4)
     canvas.rect(0.4 * inch, 0.4 * inch, width - 0.8 * inch, height - 0.8 * inch)
     canvas.setStrokeColor(GOLD)
     canvas.setLineWidth(1.2)
     canvas.rect(0.55 * inch, 0.55 * inch, width - 1.1 * inch, height - 1.1 * inch)
+    _centred(canvas, facts.issuer.upper() or "DRILLHUB", height - 1.2 * inch, bold, 13, 0.3 * inch, NAVY)
     canvas.setFillColor(NAVY)
-    _centred(canvas, facts.issuer.upper() or "DRILLHUB", height - 1.2 * inch, bold, 13, usable)
-    _centred(canvas, "Certificate of Training", height - 1.85 * inch, bold, 34, usable)
+    canvas.setFont(bold, 34)
+    canvas.drawCentredString(width / 2, height - 1.85 * inch, "Certificate of Training")
     canvas.setFillColor(INK)
-    _centred(canvas, "This certifies that", height - 2.45 * inch, regular, 13, usable)
-    canvas.setFillColor(NAVY)
-    _centred(canvas, facts.holder, height - 3.05 * inch, bold, 28, usable)
-    canvas.setFillColor(INK)
-    _centred(canvas, facts.agency, height - 3.4 * inch, regular, 13, usable)
-    _centred(canvas, "has completed", height - 3.85 * inch, regular, 12, usable)
-    _centred(canvas, facts.course, height - 4.3 * inch, bold, 20, usable)
+    canvas.setFont(regular, 13)
+    canvas.drawCentredString(width / 2, height - 2.45 * inch, "This certifies that")
+    _centred(canvas, facts.holder, height - 3.05 * inch, bold, 28, 0.55 * inch, NAVY)
+    _centred(canvas, facts.agency, height - 3.4 * inch, regular, 13, 0.45 * inch)
+    canvas.setFont(regular, 12)
+    canvas.drawCentredString(width / 2, height - 3.85 * inch, "has completed")
+    _centred(canvas, facts.course, height - 4.3 * inch, bold, 20, 0.5 * inch)
     credit = f"{facts.hours} credit hours" + (f", category {facts.category}" if facts.category else "")
     _centred(canvas, f"{facts.exercise_type} · {dates_text(facts.starts_on, facts.ends_on)} · {credit}",
-             height - 4.7 * inch, regular, 12, usable)
+             height - 4.7 * inch, regular, 12, 0.33 * inch)
     if facts.core_capabilities:
         _centred(canvas, "Core capabilities: " + ", ".join(facts.core_capabilities), height - 5.0 * inch, regular, 9,
-                 usable)
+                 1.2 * inch)
     # signature line, dates and serial on the left; the QR code and its URL on the right
     left = 1.2 * inch
     canvas.setLineWidth(0.8)
     canvas.setStrokeColor(INK)
-    canvas.line(left, 1.75 * inch, left + 3.2 * inch, 1.75 * inch)
+    canvas.line(left, 1.75 * inch, left + SIGNATURE, 1.75 * inch)
+    signed = ParagraphStyle("signed", fontName=regular, fontSize=10, leading=12, textColor=INK)
+    _boxed(canvas, f"{facts.coordinator or 'Training coordinator'}, training coordinator", left, 1.55 * inch, SIGNATURE,
+           0.2 * inch, signed)
+    _boxed(canvas, facts.issuer, left, 1.35 * inch, SIGNATURE, 0.2 * inch, signed)
     canvas.setFont(regular, 10)
-    canvas.drawString(left, 1.55 * inch, f"{facts.coordinator or 'Training coordinator'}, training coordinator")
-    canvas.drawString(left, 1.35 * inch, facts.issuer)
     canvas.drawString(left, 1.05 * inch, f"Issued {facts.issued_on:%d %B %Y}"
                       + (f" · valid until {facts.expires_on:%d %B %Y}" if facts.expires_on else ""))
     canvas.setFont(bold, 10)
@@ -146,6 +161,7 @@ def render_transcript(name: str, agency: str, rows: list[dict], totals: dict, to
     regular, bold = fonts()
     heading = ParagraphStyle("heading", fontName=bold, fontSize=16, leading=20, textColor=NAVY)
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12, textColor=INK)
+    cell = ParagraphStyle("cell", fontName=regular, fontSize=8.5, leading=10.5, textColor=INK)
     buffer = BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=LETTER, leftMargin=0.75 * inch, rightMargin=0.75 * inch,
                                  topMargin=0.75 * inch, bottomMargin=0.75 * inch, title=f"Training transcript: {name}",
@@ -153,18 +169,19 @@ def render_transcript(name: str, agency: str, rows: list[dict], totals: dict, to
     style = TableStyle([("FONT", (0, 0), (-1, -1), regular, 8.5), ("FONT", (0, 0), (-1, 0), bold, 8.5),
                         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9edf3")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a94a3"))])
-    trainings = Table([["Completed", "Course", "Hours", "Category", "Certificate", "Status"], *(
-        [f"{r['ends_on']:%d %b %Y}", Paragraph(r["course"], body), f"{r['hours'].normalize():f}", r["category"],
-         r["serial"], r["status"]] for r in rows)], colWidths=[0.9 * inch, 2.6 * inch, 0.5 * inch, 0.9 * inch,
-                                                               1.2 * inch, 0.6 * inch], repeatRows=1)
+    trainings = table([["Completed", "Course", "Hours", "Category", "Certificate", "Status"], *(
+        [f"{r['ends_on']:%d %b %Y}", Paragraph(markup(r["course"]), body), f"{r['hours'].normalize():f}",
+         Paragraph(markup(r["category"]), cell), r["serial"], r["status"]] for r in rows)],
+        [0.9 * inch, 2.6 * inch, 0.5 * inch, 0.9 * inch, 1.2 * inch, 0.6 * inch], repeatRows=1)
     trainings.setStyle(style)
-    hours = Table([["Year", "Category", "Hours"], *([str(year), category, f"{value.normalize():f}"]
-                                                    for (year, category), value in totals.items()),
-                   ["", "Total", f"{total.normalize():f}" if rows else "0"]], colWidths=[1 * inch, 2 * inch, 1 * inch])
+    by_year = [[str(year), Paragraph(markup(category), cell), f"{value.normalize():f}"]
+               for (year, category), value in totals.items()]
+    hours = table([["Year", "Category", "Hours"], *by_year, ["", "Total", f"{total.normalize():f}" if rows else "0"]],
+                  [1 * inch, 2 * inch, 1 * inch])
     hours.setStyle(style)
     story = [Paragraph("Training transcript", heading), Spacer(1, 6),
-             Paragraph(f"{name}, {agency}. Printed {printed_on:%d %B %Y}; each certificate can be checked at its "
-                       f"verification address.", body), Spacer(1, 12), trainings, Spacer(1, 16),
+             Paragraph(f"{markup(name)}, {markup(agency)}. Printed {printed_on:%d %B %Y}; each certificate can be "
+                       f"checked at its verification address.", body), Spacer(1, 12), trainings, Spacer(1, 16),
              Paragraph("Hours by year and category", heading), Spacer(1, 6), hours]
     document.build(story)
     return buffer.getvalue()
