@@ -127,3 +127,38 @@ async def test_what_people_type_prints_as_typed_in_the_aar_pdf(client, played):
         response = await client.get(f"/sessions/{played.session.id}/report/1/pdf")
         assert response.status_code == 200, payload
         assert_printed(response.content, payload, len(fields))
+
+
+async def test_the_exports_open_in_a_spreadsheet_as_text(client, played):
+    from drillhub.accounts.tables import Person
+    from drillhub.afteraction.tables import CapabilityTarget, Feedback, Observation
+    from drillhub.agencies.tables import Agency
+    from drillhub.exercises.tables import RunEvent
+    from tests.test_csvfile import FORMULAS, assert_no_formula, cells
+
+    fire = played.players["fire"]
+    await sign_in(client, played.lead_evaluator.email)
+    base = f"/sessions/{played.session.id}/report/data"
+    for formula in FORMULAS:  # typed straight into the tables: the forms strip a leading tab
+        await Person.update({Person.name: formula}).where(Person.id.is_in([fire.id, played.evaluator.id]))
+        await Agency.update({Agency.name: formula}).where(Agency.id == fire.agency)
+        await RunEvent.update({RunEvent.rationale: formula}).where(RunEvent.kind == "decision")
+        await CapabilityTarget.update({CapabilityTarget.target: formula}).where(
+            CapabilityTarget.session == played.session.id)
+        await Observation.update({Observation.note: formula, Observation.task: formula}).where(
+            Observation.session == played.session.id)
+        await Feedback.update({
+            Feedback.title: formula, Feedback.strengths: [formula], Feedback.improvements: [formula],
+            Feedback.missed: formula, Feedback.corrective_actions: [{"action": formula, "priority": "high", "owner": ""}],
+            Feedback.to_review: formula, Feedback.comments: formula,
+        }).where((Feedback.session == played.session.id) & (Feedback.person == fire.id))
+        typed = {"decisions": {"person", "agency", "rationale"}, "observations": {"evaluator", "target", "task", "note"},
+                 "feedback": {"name", "agency", "title", "strengths", "improvements", "missed", "recommended_actions",
+                              "to_review", "comments"}}
+        for kind, columns in typed.items():
+            text = (await client.get(f"{base}/{kind}.csv")).text
+            assert_no_formula(text)
+            header, *rows = cells(text)
+            quoted = {name for row in rows for name, cell in zip(header, row, strict=True)
+                      if cell.startswith(f"'{formula}")}
+            assert quoted >= columns, (kind, formula)

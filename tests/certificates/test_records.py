@@ -81,3 +81,24 @@ async def test_the_supervisor_dashboard_lists_certificates_expiring_soon(client,
     await sign_in(client, supervisor.email)
     page = (await client.get("/")).text
     assert "Certificates expiring within 60 days" in page and "Course DH-8" in page and "Course DH-9" not in page
+
+
+async def test_the_hours_csv_opens_in_a_spreadsheet_as_text(client, make_session, make_person, make_agency):
+    from tests.support import sign_in
+    from tests.test_csvfile import FORMULAS, assert_no_formula, cells
+
+    await make_session()
+    agency = await make_agency()
+    for n, formula in enumerate(FORMULAS):
+        officer = await make_person(agency=agency, name=formula, badge_number=formula[:40])
+        await certificate(officer, date(2025, 3, 1), "4", "LE", serial=f"DH-{n}")
+        await Certificate.update({Certificate.course_title: formula, Certificate.credit_category: formula[:40]}).where(
+            Certificate.serial == f"DH-{n}")
+    supervisor = await make_person(roles=("supervisor",), supervised=[agency])
+    await sign_in(client, supervisor.email)
+    response = await client.get(f"/agencies/{agency.id}/hours?year=2025")
+    assert response.status_code == 200
+    assert_no_formula(response.text)
+    rows = cells(response.text)[1:]
+    assert sorted(rows) == sorted([f"'{formula[:40]}", f"'{formula}", f"'{formula}", "2025-03-01", "4",
+                                   f"'{formula[:40]}", f"DH-{n}"] for n, formula in enumerate(FORMULAS))

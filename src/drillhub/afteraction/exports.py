@@ -1,13 +1,12 @@
 """Data for analysts: an exercise's decisions, injects, observations and feedback as CSV or JSON."""
 
-import csv
 import json
-from io import StringIO
 
 from drillhub.afteraction.evaluation import list_observations
 from drillhub.afteraction.feedback import STATEMENTS
 from drillhub.afteraction.report import recorded_events
 from drillhub.afteraction.tables import Feedback
+from drillhub.csvfile import csv_text
 from drillhub.errors import NotFound
 
 KINDS = ("decisions", "injects", "observations", "feedback")
@@ -44,12 +43,8 @@ async def export_rows(session_id: int, kind: str) -> list[dict]:
 def as_csv(rows: list[dict]) -> str:
     if not rows:
         return ""
-    out = StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    # a cell starting with = + - @ is a formula to a spreadsheet: quote it as text
-    writer.writerows({k: f"'{v}" if isinstance(v, str) and v and v[0] in "=+-@" else v for k, v in row.items()} for row in rows)
-    return out.getvalue()
+    header = list(rows[0])
+    return csv_text(header, ([row[name] for name in header] for row in rows))
 
 
 async def export(session_id: int, name: str) -> tuple[str, str]:

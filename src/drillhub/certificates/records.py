@@ -1,16 +1,15 @@
 """Training records from the certificates: an officer's transcript and an agency's hours for the
 state's training-credit reporting. A revoked certificate counts for nothing."""
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from io import StringIO
 
 from drillhub.accounts.tables import Person
 from drillhub.certificates.service import status_of
 from drillhub.certificates.tables import Certificate
+from drillhub.csvfile import csv_text
 from drillhub.errors import Invalid, NotFound
 
 EXPIRY_NOTICE_DAYS = 60
@@ -52,13 +51,9 @@ async def agency_hours_csv(agency_id: int, year: int) -> str:
     ).where((Certificate.person.agency == agency_id) & Certificate.revoked_at.is_null()
             & (Certificate.ends_on >= date(year, 1, 1)) & (Certificate.ends_on <= date(year, 12, 31))).order_by(
         Certificate.holder_name).order_by(Certificate.ends_on)
-    out = StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["badge", "name", "course", "completed", "hours", "category", "certificate"])
-    for row in certificates:
-        writer.writerow([row["badge"], row["holder_name"], row["course_title"], row["ends_on"].isoformat(),
-                         f"{row['credit_hours'].normalize():f}", row["credit_category"], row["serial"]])
-    return out.getvalue()
+    return csv_text(["badge", "name", "course", "completed", "hours", "category", "certificate"], (
+        [row["badge"], row["holder_name"], row["course_title"], row["ends_on"].isoformat(),
+         f"{row['credit_hours'].normalize():f}", row["credit_category"], row["serial"]] for row in certificates))
 
 
 async def expiring_soon(agency_ids: list[int], today: date) -> list[dict]:
