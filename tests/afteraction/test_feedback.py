@@ -78,3 +78,27 @@ async def test_completing_the_session_asks_everyone_who_has_not_answered(exercis
     everyone = {p.person for p in await participants(exercise.session.id)}
     assert {row["recipient"] for row in asked} == everyone - {exercise.players["fire"].id}
     assert all(f"/sessions/{exercise.session.id}/feedback/" in row["body"] for row in asked)
+
+
+async def test_an_anonymous_form_stores_the_agency_but_no_title_role_or_time_of_writing(exercise):
+    from drillhub.afteraction.feedback import feedback_input
+    from drillhub.afteraction.service import took_part
+
+    fire = exercise.players["fire"]
+    named = await submit_feedback(exercise.session.id, fire.id, FeedbackInput(
+        title="Lieutenant", exercise_role="player", comments="Radio was poor"))
+    assert (named.title, named.exercise_role) == ("Lieutenant", "player")
+    assert named.submitted_at != exercise.session.ends_at
+    form = await submit_feedback(exercise.session.id, fire.id, FeedbackInput(
+        title="Lieutenant", exercise_role="player", anonymous="yes", comments="Radio was poor"))
+    assert form.anonymous and form.agency == fire.agency
+    assert (form.title, form.exercise_role) == ("", "")
+    assert form.submitted_at == form.updated_at == exercise.session.ends_at  # not when it was written
+    shown = feedback_input(form, await took_part(exercise.session.id, fire.id))  # should they sign it after all
+    assert (shown.anonymous, shown.title, shown.exercise_role) == ("yes", fire.title, "player")
+
+
+async def test_an_anonymous_form_needs_no_role(exercise):
+    form = await submit_feedback(exercise.session.id, exercise.facilitator.id, FeedbackInput(
+        anonymous="yes", comments="The only facilitator: a role would say who"))
+    assert form.anonymous and form.exercise_role == ""

@@ -162,3 +162,46 @@ async def test_the_exports_open_in_a_spreadsheet_as_text(client, played):
             quoted = {name for row in rows for name, cell in zip(header, row, strict=True)
                       if cell.startswith(f"'{formula}")}
             assert quoted >= columns, (kind, formula)
+
+
+async def test_anonymous_feedback_keeps_the_agency_only_in_the_exports_and_the_report(client, played):
+    from datetime import datetime
+
+    from drillhub.accounts.tables import Person
+    from drillhub.afteraction.report import report_data
+    from drillhub.agencies.tables import Agency
+    from tests.test_pdftext import pdf_text
+
+    fire, dispatch, colleague = played.players["fire"], played.players["dispatch"], played.attendee
+    dispatch_agency = (await Agency.objects().get(Agency.id == dispatch.agency)).name
+    await Person.update({Person.agency: dispatch.agency}).where(Person.id == colleague.id)  # two of one agency
+    for person, comment in ((dispatch, "Zulu: the radio failed"), (colleague, "Alpha: the radio failed")):
+        await submit_feedback(played.session.id, person.id, FeedbackInput(
+            title="Dispatch supervisor", exercise_role="facilitator", anonymous="yes", comments=comment))
+    await submit_feedback(played.session.id, fire.id, FeedbackInput(
+        title="Lieutenant", exercise_role="player", comments="Named: the radio failed"))
+    await sign_in(client, played.lead_evaluator.email)
+    base = f"/sessions/{played.session.id}/report/data"
+    csv_text = (await client.get(f"{base}/feedback.csv")).text
+    json_text = (await client.get(f"{base}/feedback.json")).text
+    for rows in (list(csv.DictReader(StringIO(csv_text))), json.loads(json_text)):
+        anonymous = [row for row in rows if row["name"] == ""]
+        assert [row["comments"] for row in anonymous] == ["Alpha: the radio failed", "Zulu: the radio failed"]
+        assert all((row["agency"], row["title"], row["exercise_role"], row["submitted_at"]) == (dispatch_agency, "", "", "")
+                   for row in anonymous)
+        named = next(row for row in rows if row["name"] == fire.name)
+        assert (named["title"], named["exercise_role"]) == ("Lieutenant", "player")
+        assert datetime.fromisoformat(named["submitted_at"])
+        assert [row["agency"] for row in rows] == sorted(row["agency"] for row in rows)
+    for text in (csv_text, json_text):
+        assert dispatch.name not in text and colleague.name not in text and "Dispatch supervisor" not in text
+    feedback = json.dumps((await report_data(played.session.id))["feedback"])
+    assert "radio failed" in feedback
+    assert not any(word in feedback for word in (dispatch.name, colleague.name, fire.name, "Dispatch supervisor",
+                                                 "Lieutenant", str(played.session.starts_at.year) + "-"))
+    await post_form(client, f"/sessions/{played.session.id}/report/")
+    page = (await client.get(f"/sessions/{played.session.id}/report/")).text
+    pdf = pdf_text((await client.get(f"/sessions/{played.session.id}/report/1/pdf")).content)
+    hot_wash = pdf[pdf.rindex("Participant feedback (hot wash)"):pdf.rindex("Appendix A")]
+    assert "radio failed" in hot_wash and "Dispatch supervisor" not in page and "Dispatch supervisor" not in pdf
+    assert dispatch.name not in hot_wash and colleague.name not in hot_wash

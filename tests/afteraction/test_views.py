@@ -83,3 +83,9 @@ async def test_only_the_exercise_staff_see_its_evaluation(client, exercise, make
     await sign_in(client, exercise.facilitator.email)
     page = await client.get(f"/sessions/{exercise.session.id}/evaluation/")
     assert page.status_code == 200 and "Record the observation" not in page.text
+
+
+async def test_the_form_says_what_keeping_the_name_out_of_it_keeps(client, exercise):
+    await sign_in(client, exercise.players["fire"].email)
+    page = await client.get(f"/sessions/{exercise.session.id}/feedback/")
+    assert "Your agency is kept; your name, title, role and the time you answered are not." in page.text

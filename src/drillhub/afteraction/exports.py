@@ -26,18 +26,25 @@ async def export_rows(session_id: int, kind: str) -> list[dict]:
                  "run": o["run"], "event_seq": o["event_seq"], "note": o["note"]}
                 for o in reversed(await list_observations(session_id))]
     if kind == "feedback":
-        rows = await Feedback.select(*Feedback.all_columns(), Feedback.person.name.as_alias("name"),
-                                     Feedback.agency.name.as_alias("agency_name")).where(
-            Feedback.session == session_id).order_by(Feedback.id).output(load_json=True)
-        return [{
-            "name": "" if f["anonymous"] else f["name"], "agency": f["agency_name"] or "", "title": f["title"],
-            "exercise_role": f["exercise_role"], "strengths": " | ".join(f["strengths"]),
-            "improvements": " | ".join(f["improvements"]), "missed": f["missed"],
-            "recommended_actions": " | ".join(f"{a['action']} ({a['priority']}; {a['owner']})" for a in f["corrective_actions"]),
-            "to_review": f["to_review"], **{f"rating_{key}": f["ratings"].get(key, "") for key in STATEMENTS},
-            "comments": f["comments"], "submitted_at": f["submitted_at"].isoformat(),
-        } for f in rows]
+        return await feedback_rows(session_id)
     raise NotFound("No such export.")
+
+
+async def feedback_rows(session_id: int) -> list[dict]:
+    """One row per form. An anonymous one keeps the agency only: no name, title, role or time, which
+    could say who wrote it; and the rows are in order of agency and answers, never of time."""
+    forms = await Feedback.select(*Feedback.all_columns(), Feedback.person.name.as_alias("name"),
+                                  Feedback.agency.name.as_alias("agency_name")).where(
+        Feedback.session == session_id).output(load_json=True)
+    rows = [{
+        "name": "" if f["anonymous"] else f["name"], "agency": f["agency_name"] or "",
+        "title": "" if f["anonymous"] else f["title"], "exercise_role": "" if f["anonymous"] else f["exercise_role"],
+        "strengths": " | ".join(f["strengths"]), "improvements": " | ".join(f["improvements"]), "missed": f["missed"],
+        "recommended_actions": " | ".join(f"{a['action']} ({a['priority']}; {a['owner']})" for a in f["corrective_actions"]),
+        "to_review": f["to_review"], **{f"rating_{key}": f["ratings"].get(key, "") for key in STATEMENTS},
+        "comments": f["comments"], "submitted_at": "" if f["anonymous"] else f["submitted_at"].isoformat(),
+    } for f in forms]
+    return sorted(rows, key=lambda row: (row["agency"], *(str(value) for value in row.values())))
 
 
 def as_csv(rows: list[dict]) -> str:

@@ -53,7 +53,8 @@ def _listed(values: tuple[str, ...]) -> list[str]:
 def checked_feedback(data: FeedbackInput) -> dict:
     """The form's values as stored; raise Invalid with every problem."""
     errors = {}
-    if data.exercise_role not in Feedback.ExerciseRole.__members__:
+    anonymous = data.anonymous == "yes"
+    if not anonymous and data.exercise_role not in Feedback.ExerciseRole.__members__:
         errors["exercise_role"] = "Choose your role in the exercise."
     actions = []
     for action, priority, owner in zip_longest(data.action, data.priority, data.owner, fillvalue=""):
@@ -70,7 +71,9 @@ def checked_feedback(data: FeedbackInput) -> dict:
             else:
                 ratings[key] = int(answer)
     values = {
-        "title": data.title.strip()[:100], "exercise_role": data.exercise_role, "anonymous": data.anonymous == "yes",
+        # an anonymous form keeps the agency only: a title or role (one facilitator) could say who wrote it
+        "title": "" if anonymous else data.title.strip()[:100], "exercise_role": "" if anonymous else data.exercise_role,
+        "anonymous": anonymous,
         "strengths": _listed(data.strengths), "improvements": _listed(data.improvements),
         "missed": data.missed.strip()[:LONG], "corrective_actions": actions, "to_review": data.to_review.strip()[:LONG],
         "ratings": ratings, "comments": data.comments.strip()[:LONG],
@@ -99,29 +102,37 @@ async def submit_feedback(session_id: int, person_id: int, data: FeedbackInput) 
     """Write the person's form, or change the one they sent, unless the AAR is final."""
     participant = await check_may_give_feedback(session_id, person_id)
     values = checked_feedback(data)
-    now = datetime.now(UTC)
     async with db.transaction():
         await db.lock_row(Session, session_id)  # one form per person, even if they send it twice at once
         if await report_is_final(session_id):
             raise Conflict("The After-Action Report is final, so feedback can no longer be changed.")
+        # an anonymous form is dated when its exercise ended: the time it was written could say who wrote it
+        dated = await _ended_at(session_id) if values["anonymous"] else datetime.now(UTC)
         existing = await find_feedback(session_id, person_id)
         if existing is None:
-            feedback = Feedback(session=session_id, person=person_id, agency=participant.agency, submitted_at=now,
-                                updated_at=now, **values)
+            feedback = Feedback(session=session_id, person=person_id, agency=participant.agency, submitted_at=dated,
+                                updated_at=dated, **values)
             await feedback.save()
             return feedback
-        await Feedback.update({**{getattr(Feedback, key): value for key, value in values.items()},
-                               Feedback.updated_at: now}).where(Feedback.id == existing.id)
+        times = {"updated_at": dated, **({"submitted_at": dated} if values["anonymous"] else {})}
+        await Feedback.update({getattr(Feedback, key): value for key, value in {**values, **times}.items()}).where(
+            Feedback.id == existing.id)
     return await find_feedback(session_id, person_id)
 
 
+async def _ended_at(session_id: int) -> datetime:
+    return (await Session.select(Session.ends_at).where(Session.id == session_id).first())["ends_at"]
+
+
 def feedback_input(feedback: Feedback | None, participant: Participant) -> FeedbackInput:
-    """What the form shows: the stored answers, or a new form with the person's title and role."""
+    """What the form shows: the stored answers, or a new form with the person's title and role (also
+    for an anonymous form, which stored neither, in case they sign it after all)."""
     if feedback is None:
         return FeedbackInput(title=participant.title, exercise_role=participant.exercise_role)
+    signed = feedback if not feedback.anonymous else participant
     actions = feedback.corrective_actions
     return FeedbackInput(
-        title=feedback.title, exercise_role=feedback.exercise_role, anonymous="yes" if feedback.anonymous else "",
+        title=signed.title, exercise_role=signed.exercise_role, anonymous="yes" if feedback.anonymous else "",
         strengths=tuple(feedback.strengths), improvements=tuple(feedback.improvements), missed=feedback.missed,
         action=tuple(a["action"] for a in actions), priority=tuple(a["priority"] for a in actions),
         owner=tuple(a["owner"] for a in actions), to_review=feedback.to_review,
