@@ -263,3 +263,50 @@ def make_session(app, make_course, make_venue):
         return session
 
     return make
+
+
+@pytest.fixture
+def every_record(make_agency, make_person, make_session):
+    """One record of each kind a route names, and the ids that fill the routes' paths. The run is opened
+    by `staff` (else by nobody), who is also the session's lead evaluator; the certificate is someone
+    else's, of another agency than `agency_id`'s."""
+    from datetime import UTC, date, datetime
+
+    from drillhub.afteraction.evaluation import TargetInput, save_target
+    from drillhub.afteraction.improvement import ActionInput, add_action
+    from drillhub.audit.service import ANONYMOUS, Actor
+    from drillhub.certificates.tables import Certificate
+    from drillhub.facilitation.service import open_run
+    from drillhub.ical.service import create_feed
+    from drillhub.ical.tables import CalendarFeed
+    from drillhub.scenarios.service import add_upload
+    from drillhub.scheduling.tables import SessionStaff
+
+    async def make(staff: Person | None = None) -> dict[str, int | str]:
+        agency, other_agency = await make_agency(), await make_agency()
+        officer = await make_person(roles=("officer",), agency=agency)
+        scenario = await add_upload("bridge.yaml", (SCENARIO_FILES / "bridge.yaml").read_text(), ANONYMOUS)
+        session = await make_session()
+        opener = ANONYMOUS
+        if staff is not None:
+            await SessionStaff.insert(SessionStaff(session=session.id, person=staff.id, role="evaluator", lead=True))
+            opener = Actor(person_id=staff.id, label=staff.email)
+        token = await create_feed(ANONYMOUS, agency_id=agency.id)
+        feed = await CalendarFeed.select(CalendarFeed.id).first()
+        run = await open_run(session.id, scenario.slug, opener)
+        action = await add_action(session.id, ActionInput(
+            capability="Planning", issue="No plan", action="Write one", element="planning",
+            agency=str(other_agency.id), start_on="2026-01-01", due_on="2026-02-01"), ["Planning"], ANONYMOUS)
+        target = await save_target(session.id, None, TargetInput(capability="Planning", target="A plan in an hour"))
+        certificate = Certificate(
+            serial="DH-2026-999999", code="c" * 22, person=officer.id, session=session.id, holder_name="Someone",
+            agency=other_agency.id, agency_name=other_agency.name, course_title="TTX", exercise_type="Tabletop",
+            credit_hours=4, credit_category="", starts_on=date.today(), ends_on=date.today(), issuer_agency="",
+            coordinator_name="", issued_at=datetime.now(UTC), revoke_reason="")
+        await certificate.save()
+        return {"agency_id": agency.id, "person_id": officer.id, "slug": scenario.slug, "session_id": session.id,
+                "course_id": session.course, "venue_id": session.venue, "feed_id": feed["id"],
+                "token": f"not-{token[:8]}.ics", "run_id": run.id, "target_id": target, "version": 1,
+                "file": "decisions.csv", "action_id": action, "certificate_id": certificate.id, "code": "not-a-code"}
+
+    return make

@@ -1,6 +1,9 @@
 """Small helpers for tests that talk to the app over HTTP."""
 
+import re
+
 import httpx
+from litestar.routes import HTTPRoute
 
 PASSWORD = "tabletop-exercise-42"
 CSRF_COOKIE = "drillhub-csrf"
@@ -62,3 +65,20 @@ def serve(env: dict, base_url: str):
             time.sleep(0.1)
     server.kill()
     raise RuntimeError(f"drillhub serve did not start: {server.stderr.read().decode()[-2000:]}")
+
+
+def routes(app) -> list[tuple[str, str, str]]:
+    """(method, path template, route name) for every handler, sign-out last as it ends the session."""
+    found = []
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            for handler in route.route_handlers:
+                for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
+                    found.append((method, route.path, handler.name))
+    return sorted(found, key=lambda item: item[2] == "auth:sign_out")
+
+
+def concrete(path: str, ids: dict[str, int | str]) -> str:
+    """A route's path with its parameters filled from `ids` (see the every_record fixture)."""
+    path = path.replace("{file_path:path}", "css/app.css").replace("{action:str}", "pause")
+    return re.sub(r"\{(\w+):\w+\}", lambda match: str(ids[match.group(1)]), path)

@@ -3,22 +3,12 @@
 ACCESS must name every route the app has; a new route without an entry fails the first test.
 """
 
-import re
-from pathlib import Path
-
 import pytest
-from litestar.routes import HTTPRoute
 
 from drillhub.accounts.tables import Person
-from drillhub.afteraction.evaluation import TargetInput, save_target
-from drillhub.afteraction.improvement import ActionInput, add_action
-from drillhub.audit.service import ANONYMOUS
-from drillhub.facilitation.service import open_run
-from drillhub.ical.service import create_feed
-from drillhub.ical.tables import CalendarFeed
-from drillhub.scenarios.service import add_upload
+from drillhub.agencies.tables import Agency
 from tests.conftest import new_client
-from tests.support import csrf_token, sign_in
+from tests.support import concrete, csrf_token, routes, sign_in
 
 PUBLIC, SIGNED_IN = "public", "signed in"
 PLAYERS_ONLY = "the run's own players"  # the matrix's run and session are others': every role gets 403
@@ -101,39 +91,6 @@ ACCESS = {
     "certificates:detail": COORDINATORS, "certificates:pdf": COORDINATORS,  # and the holder and their agency's supervisors (not this one's)
 }
 ROLES = [role.value for role in Person.Role]
-BRIDGE = (Path(__file__).parent / "scenarios" / "files" / "bridge.yaml").read_text()
-
-
-def routes(app) -> list[tuple[str, str, str]]:
-    """(method, path template, route name) for every handler, sign-out last as it ends the session."""
-    found = []
-    for route in app.routes:
-        if isinstance(route, HTTPRoute):
-            for handler in route.route_handlers:
-                for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
-                    found.append((method, route.path, handler.name))
-    return sorted(found, key=lambda item: item[2] == "auth:sign_out")
-
-
-def concrete(path: str, ids: dict[str, int]) -> str:
-    path = path.replace("{file_path:path}", "css/app.css").replace("{action:str}", "pause")
-    return re.sub(r"\{(\w+):\w+\}", lambda match: str(ids[match.group(1)]), path)
-
-
-async def a_certificate(session_id: int, agency) -> int:
-    """Someone else's certificate, of an agency the matrix's supervisor does not supervise."""
-    from datetime import UTC, date, datetime
-
-    from drillhub.certificates.tables import Certificate
-
-    holder = await Person.select(Person.id).first()
-    certificate = Certificate(serial="DH-2026-999999", code="c" * 22, person=holder["id"], session=session_id,
-                              holder_name="Someone", agency=agency.id, agency_name=agency.name, course_title="TTX",
-                              exercise_type="Tabletop", credit_hours=4, credit_category="", starts_on=date.today(),
-                              ends_on=date.today(), issuer_agency="", coordinator_name="", issued_at=datetime.now(UTC),
-                              revoke_reason="")
-    await certificate.save()
-    return certificate.id
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -146,23 +103,9 @@ def sent_to_sign_in(response) -> bool:
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
-async def test_role_route_matrix(app, role, make_person, make_agency, make_session):
-    agency, other_agency = await make_agency(), await make_agency()
-    target = await make_person(roles=("officer",), agency=agency)
-    scenario = await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
-    session = await make_session()
-    token = await create_feed(ANONYMOUS, agency_id=agency.id)
-    feed = await CalendarFeed.select(CalendarFeed.id).first()
-    run = await open_run(session.id, scenario.slug, ANONYMOUS)  # players: none of the roles below
-    corrective_action = await add_action(session.id, ActionInput(
-        capability="Planning", issue="No plan", action="Write one", element="planning", agency=str(other_agency.id),
-        start_on="2026-01-01", due_on="2026-02-01"), ["Planning"], ANONYMOUS)
-    capability_target = await save_target(session.id, None, TargetInput(capability="Planning", target="A plan in an hour"))
-    ids = {"agency_id": agency.id, "person_id": target.id, "slug": scenario.slug, "session_id": session.id,
-           "course_id": session.course, "venue_id": session.venue, "feed_id": feed["id"],
-           "token": f"not-{token[:8]}.ics", "run_id": run.id, "target_id": capability_target,
-           "version": 1, "file": "decisions.csv", "action_id": corrective_action,
-           "certificate_id": await a_certificate(session.id, other_agency), "code": "not-a-code"}
+async def test_role_route_matrix(app, role, make_person, every_record):
+    ids = await every_record()
+    agency = await Agency.objects().get(Agency.id == ids["agency_id"])
     async with new_client(app) as client:
         if role != "anonymous":
             me = await make_person(roles=(role,), supervised=[agency] if role == "supervisor" else ())

@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import State
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.datastructures import CacheControlHeader, State
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -32,6 +32,7 @@ from drillhub.errors import DomainError
 from drillhub.exercises.views import ExerciseController
 from drillhub.facilitation.views import FacilitationController, choose_scenario
 from drillhub.health import healthz
+from drillhub.http import refuse_odd_path, response_headers
 from drillhub.ical.views import FeedController, feed, session_invite
 from drillhub.mail.views import OutboxController
 from drillhub.markdown import render_markdown
@@ -86,33 +87,14 @@ def _http_error(request: Request, error: HTTPException) -> Response:
         log.error("HTTP %s on %s %s: %s", error.status_code, request.method, request.url.path, error.detail)
         return _error_page(request, 500, "")
     message = error.detail if error.status_code == 403 else ""
+    if isinstance(error, ValidationException):
+        message = "Part of the address or of what was sent is not valid: a number out of range, say."
     return _error_page(request, error.status_code, message)
 
 
 def _unexpected_error(request: Request, error: Exception) -> Response:
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return _error_page(request, 500, "The error was logged. Please try again.")
-
-
-def _security_headers(settings: Settings):
-    headers = {
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-        "Referrer-Policy": "same-origin",
-        "Content-Security-Policy": (
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
-        ),
-    }
-    if settings.secure_cookies:
-        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-
-    async def add_headers(response: Response) -> Response:
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        return response
-
-    return add_headers
 
 
 def _configure_jinja(engine: JinjaTemplateEngine) -> None:
@@ -179,9 +161,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             verify_page,
             verify_json,
             choose_scenario,
-            create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"]),
+            create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"],
+                                       cache_control=CacheControlHeader(max_age=3600)),
         ],
         middleware=[session_middleware(settings)],
+        before_request=refuse_odd_path,
+        before_send=[response_headers(settings)],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="drillhub-csrf",
@@ -201,7 +186,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HTTPException: _http_error,
             Exception: _unexpected_error,
         },
-        after_request=_security_headers(settings),
         on_startup=[open_database, load_scenarios, start_background],
         on_shutdown=[stop_background, close_database],
         state=State({"settings": settings}),

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import Any
 
+from drillhub import parse
+
 PER_PAGE = 25
 
 
@@ -26,11 +28,8 @@ class Page:
         return self.number < self.pages
 
 
-def page_number(raw: int | str | None) -> int:
-    try:
-        return max(1, int(raw or 1))
-    except ValueError:
-        return 1
+def page_number(raw: str) -> int:
+    return parse.whole_number(raw, 1) or 1
 
 
 async def fetch_page(select, count, number: int, per_page: int = PER_PAGE) -> Page:

@@ -2,20 +2,25 @@
 
 import dataclasses
 import typing
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.params import PathParameter
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
 from drillhub.audit.service import ANONYMOUS, Actor, record_event
 from drillhub.audit.tables import AuditEvent
 from drillhub.auth.service import SignedInUser, add_flash, clear_flashes
+from drillhub.parse import MAX_ID, text
 
 FormData = TypeVar("FormData")
+
+# A record's id in a path ({session_id:int}): outside 1..MAX_ID the request answers 400 before any query.
+RecordId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 
 
 def client_address(connection: ASGIConnection) -> str:
@@ -62,17 +67,22 @@ def signed_in_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
 
 
 async def read_form(request: Request, form_type: type[FormData]) -> FormData:
-    """Fill a dataclass of str and tuple[str, ...] fields from the posted form. Never fails:
-    the service that receives it decides what is valid."""
+    """Fill a dataclass of str and tuple[str, ...] fields from the posted form, without control
+    characters (parse.text). Never fails: the service that receives it decides what is valid."""
     form = await request.form()
     hints = typing.get_type_hints(form_type)
     values: dict[str, Any] = {}
     for field in dataclasses.fields(form_type):
         if hints[field.name] == tuple[str, ...]:
-            values[field.name] = tuple(str(value) for value in form.getall(field.name, []))
+            values[field.name] = tuple(text(str(value)) for value in form.getall(field.name, []))
         else:
-            values[field.name] = str(form.get(field.name, ""))
+            values[field.name] = text(str(form.get(field.name, "")))
     return form_type(**values)
+
+
+async def form_field(request: Request, name: str) -> str:
+    """One field of the posted form, read as read_form reads each field."""
+    return text(str((await request.form()).get(name, "")))
 
 
 async def flash(request: Request, message: str, category: str = "success") -> None:

@@ -62,7 +62,8 @@ async def test_production_cookies_are_secure_and_host_only(settings, make_person
 async def test_sign_in_only_redirects_within_the_site(client, make_person):
     person = await make_person()
     for target, expected in [("/admin/people/", "/admin/people/"), ("//evil.example/x", "/"),
-                             ("https://evil.example", "/"), ("/\\evil.example", "/")]:
+                             ("https://evil.example", "/"), ("/\\evil.example", "/"),
+                             ("/x\r\nSet-Cookie: planted=1", "/")]:
         response = await post_form(client, "/sign-in", {"email": person.email, "password": PASSWORD, "next": target})
         assert response.headers["location"] == expected
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from drillhub import db
+from drillhub import db, parse
 from drillhub.accounts.tables import Person, SupervisedAgency
 from drillhub.agencies.service import EMAIL_PATTERN
 from drillhub.agencies.tables import Agency
@@ -45,13 +45,13 @@ async def get_person(person_id: int) -> Person:
 
 async def list_people(filters: PeopleFilter, number: int = 1, per_page: int = PER_PAGE) -> Page:
     conditions = []
-    if filters.search:
-        pattern = f"%{filters.search}%"
+    if search := parse.search_text(filters.search):
+        pattern = f"%{search}%"
         conditions.append(
             Person.name.ilike(pattern) | Person.email.ilike(pattern) | Person.badge_number.ilike(pattern)
         )
-    if filters.agency.isdigit():
-        conditions.append(Person.agency == int(filters.agency))
+    if agency := parse.record_id(filters.agency):
+        conditions.append(Person.agency == agency)
     if filters.role in ROLES:
         conditions.append(Person.roles.any(filters.role))
     if filters.status in ("active", "inactive"):
@@ -78,13 +78,13 @@ async def _validated(data: PersonInput, person_id: int | None) -> dict:
         errors["email"] = "Enter an e-mail address like name@agency.gov."
     elif await Person.exists().where((Person.email == email) & (Person.id != (person_id or 0))):
         errors["email"] = "Someone else already signs in with this e-mail address."
-    agency_id = int(data.agency) if data.agency.isdigit() else 0
-    if not await Agency.exists().where((Agency.id == agency_id) & Agency.active.eq(True)):
+    agency_id = parse.record_id(data.agency)
+    if agency_id is None or not await Agency.exists().where((Agency.id == agency_id) & Agency.active.eq(True)):
         errors["agency"] = "Choose the person's agency."
     roles = sorted(set(data.roles))
     if not roles or any(role not in ROLES for role in roles):
         errors["roles"] = "Choose at least one role."
-    supervised = sorted({int(value) for value in data.supervised_agencies if value.isdigit()})
+    supervised = parse.record_ids(data.supervised_agencies)
     if "supervisor" in roles and not supervised:
         errors["supervised_agencies"] = "Choose the agencies this supervisor oversees."
     elif supervised and await Agency.count().where(Agency.id.is_in(supervised)) != len(supervised):

@@ -1,6 +1,6 @@
 from dataclasses import asdict
 
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar import Controller, get, post
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
@@ -74,7 +74,7 @@ class PeopleController(Controller):
         return await web.page(request, "accounts/person_form.html", **await person_form_context(values, {}, None))
 
     @get("/{person_id:int}/edit", name="people:edit")
-    async def edit(self, request: HTMXRequest, person_id: FromPath[int]) -> Template:
+    async def edit(self, request: HTMXRequest, person_id: web.RecordId) -> Template:
         person = await get_person(person_id)
         values = {
             "name": person.name, "email": person.email, "agency": str(person.agency),
@@ -96,7 +96,7 @@ class PeopleController(Controller):
         return web.go_to(request, request.url_for("people:list"))
 
     @post("/{person_id:int}", name="people:update")
-    async def update(self, request: HTMXRequest, person_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def update(self, request: HTMXRequest, person_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         data = await web.read_form(request, PersonInput)
         try:
             person = await update_person(person_id, data, web.actor(request))
@@ -106,9 +106,8 @@ class PeopleController(Controller):
         return web.go_to(request, request.url_for("people:list"))
 
     @post("/{person_id:int}/active", name="people:set_active")
-    async def set_active(self, request: HTMXRequest, person_id: FromPath[int]) -> Redirect | ClientRedirect:
-        form = await request.form()
-        active = form.get("active") == "true"
+    async def set_active(self, request: HTMXRequest, person_id: web.RecordId) -> Redirect | ClientRedirect:
+        active = await web.form_field(request, "active") == "true"
         try:
             person = await set_person_active(person_id, active, web.actor(request))
         except Invalid as invalid:
@@ -138,10 +137,9 @@ class AccountController(Controller):
     @post("/password", name="account:change_password")
     async def change_password(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
         user = web.current_user(request)
-        form = await request.form()
         try:
             await change_own_password(
-                user.person_id, str(form.get("current", "")), str(form.get("new", "")),
+                user.person_id, await web.form_field(request, "current"), await web.form_field(request, "new"),
                 web.actor(request), keep_session_id=user.session_id,
             )
         except Invalid as invalid:

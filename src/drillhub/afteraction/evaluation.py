@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from drillhub import db
+from drillhub import db, parse
 from drillhub.afteraction.service import report_is_final, runs_of
 from drillhub.afteraction.tables import CapabilityTarget, Observation, Rating
 from drillhub.audit.service import Actor, record_event
@@ -94,6 +94,8 @@ async def seed_targets(session_id: int) -> int:
     """A first EEG from the scenarios of the session's course: one target per objective and core
     capability, its critical tasks the expected actions of the injects that test the objective."""
     session = await Session.objects().where(Session.id == session_id).first()
+    if session is None:
+        raise NotFound("No such session.")
     course = await Course.objects().where(Course.id == session.course).output(load_json=True).first()
     rows = []
     for slug in course.scenarios:
@@ -154,7 +156,7 @@ async def record_observation(session_id: int, evaluator_id: int, data: Observati
     target_part, _, task = data.concerns.partition(":")
     if target_part:
         try:
-            target = await get_target(session_id, int(target_part) if target_part.isdigit() else 0)
+            target = await get_target(session_id, parse.record_id(target_part) or 0)
         except NotFound:
             errors["concerns"] = "Choose a capability target of this exercise."
         else:
@@ -167,15 +169,11 @@ async def record_observation(session_id: int, evaluator_id: int, data: Observati
         else:
             run_id, seq = (int(part) for part in data.link.split(":"))
     now = datetime.now(UTC)
-    observed_at = now
-    if data.observed_at.strip():
-        try:
-            observed_at = datetime.fromisoformat(data.observed_at.strip()).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
-        except ValueError:
-            errors["observed_at"] = "Enter the date and time observed, or leave it for now."
-        else:
-            if observed_at > now:
-                errors["observed_at"] = "The time observed cannot be in the future."
+    observed_at = parse.local_datetime(data.observed_at, ZoneInfo(zone)) if data.observed_at.strip() else now
+    if observed_at is None:
+        errors["observed_at"] = "Enter the date and time observed, or leave it for now."
+    elif observed_at > now:
+        errors["observed_at"] = "The time observed cannot be in the future."
     if not data.note.strip():
         errors["note"] = "Write what you observed."
     if errors:
@@ -210,7 +208,7 @@ class RatingInput:
 async def rate(session_id: int, evaluator_id: int, data: RatingInput, may_reconcile: bool, actor: Actor) -> None:
     """An evaluator's rating, replacing their earlier one of the same target or capability."""
     targets = {row["id"]: row for row in await list_targets(session_id)}
-    target_id = int(data.target) if data.target.isdigit() else None
+    target_id = parse.record_id(data.target)
     errors = {}
     if data.target and target_id not in targets:
         errors["target"] = "Choose a capability target of this exercise."

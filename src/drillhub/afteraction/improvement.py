@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from drillhub import db
+from drillhub import db, parse
 from drillhub.agencies.tables import Agency
 from drillhub.afteraction.tables import CorrectiveAction
 from drillhub.audit.service import Actor, record_event
@@ -36,13 +36,6 @@ class ActionInput:
     due_on: str = ""
 
 
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-
-
 async def add_action(session_id: int, data: ActionInput, capabilities: list[str], actor: Actor) -> int:
     """A row of the exercise's Improvement Plan; `capabilities` are those the exercise evaluated."""
     errors = {}
@@ -53,10 +46,10 @@ async def add_action(session_id: int, data: ActionInput, capabilities: list[str]
             errors[field] = f"Describe {label}."
     if data.element not in CorrectiveAction.Element.__members__:
         errors["element"] = "Choose the capability element: planning, organization, equipment, training or exercise."
-    agency = int(data.agency) if data.agency.isdigit() else 0
-    if not await Agency.exists().where((Agency.id == agency) & Agency.active.eq(True)):
+    agency = parse.record_id(data.agency)
+    if agency is None or not await Agency.exists().where((Agency.id == agency) & Agency.active.eq(True)):
         errors["agency"] = "Choose the primary responsible organisation."
-    start_on, due_on = _date(data.start_on), _date(data.due_on)
+    start_on, due_on = parse.day(data.start_on), parse.day(data.due_on)
     if start_on is None:
         errors["start_on"] = "Enter the start date."
     if due_on is None:

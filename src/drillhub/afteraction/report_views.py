@@ -67,20 +67,20 @@ class ReportController(Controller):
     guards = [web.signed_in_guard]
 
     @get("/", name="report:page")
-    async def page(self, request: HTMXRequest, session_id: FromPath[int], version: FromQuery[int | None] = None) -> Template:
+    async def page(self, request: HTMXRequest, session_id: web.RecordId, version: FromQuery[int | None] = None) -> Template:
         await self._reader(request, session_id)
         return await web.page(request, "afteraction/report.html", **await report_context(request, session_id, version))
 
     @post("/", name="report:open")
-    async def open(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def open(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         await self._editor(request, session_id)
         report = await open_report(session_id, web.actor(request))
         await web.flash(request, f"Version {report.version} of the report is open as a draft.")
         return web.go_to(request, request.url_for("report:page", session_id=session_id))
 
     @post("/{version:int}", name="report:save")
-    async def save(self, request: HTMXRequest, session_id: FromPath[int],
-                   version: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def save(self, request: HTMXRequest, session_id: web.RecordId,
+                   version: web.RecordId) -> Template | Redirect | ClientRedirect:
         await self._editor(request, session_id)
         data = await web.read_form(request, ReportInput)
         try:
@@ -92,15 +92,15 @@ class ReportController(Controller):
         return web.go_to(request, request.url_for("report:page", session_id=session_id))
 
     @post("/{version:int}/finalize", name="report:finalize")
-    async def finalize(self, request: HTMXRequest, session_id: FromPath[int],
-                       version: FromPath[int]) -> Redirect | ClientRedirect:
+    async def finalize(self, request: HTMXRequest, session_id: web.RecordId,
+                       version: web.RecordId) -> Redirect | ClientRedirect:
         await self._editor(request, session_id)
         await finalize_report(session_id, version, web.actor(request))
         await web.flash(request, f"Version {version} is final. Feedback and evaluation are now closed.")
         return web.go_to(request, request.url_for("report:page", session_id=session_id))
 
     @get("/{version:int}/pdf", name="report:pdf")
-    async def pdf(self, request: HTMXRequest, session_id: FromPath[int], version: FromPath[int]) -> Response:
+    async def pdf(self, request: HTMXRequest, session_id: web.RecordId, version: web.RecordId) -> Response:
         await self._reader(request, session_id)
         report = await get_report(session_id, version)
         data = await shown_data(session_id, report)
@@ -111,7 +111,7 @@ class ReportController(Controller):
             "Content-Disposition": f'attachment; filename="aar-session-{session_id}-v{version}.pdf"'})
 
     @get("/data/{file:str}", name="report:export")
-    async def export(self, request: HTMXRequest, session_id: FromPath[int], file: FromPath[str]) -> Response:
+    async def export(self, request: HTMXRequest, session_id: web.RecordId, file: FromPath[str]) -> Response:
         await self._reader(request, session_id)
         body, media_type = await export(session_id, file)
         await record_event("aar.export", web.actor(request), target=f"session {session_id}", detail={"file": file})
@@ -119,7 +119,7 @@ class ReportController(Controller):
             "Content-Disposition": f'attachment; filename="session-{session_id}-{file}"'})
 
     @post("/actions", name="report:add_action")
-    async def add_action(self, request: HTMXRequest, session_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def add_action(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         await self._editor(request, session_id)
         data = await web.read_form(request, ActionInput)
         capabilities = [c["capability"] for c in (await report_data(session_id))["capabilities"]]
@@ -155,16 +155,15 @@ class ImprovementController(Controller):
                               coordinator=user.has_role("admin", "coordinator"))
 
     @post("/{action_id:int}", name="improvement:update")
-    async def update(self, request: HTMXRequest, action_id: FromPath[int]) -> Redirect | ClientRedirect:
-        form = await request.form()
-        await track_action(action_id, str(form.get("status", "")), str(form.get("notes", "")),
+    async def update(self, request: HTMXRequest, action_id: web.RecordId) -> Redirect | ClientRedirect:
+        await track_action(action_id, await web.form_field(request, "status"), await web.form_field(request, "notes"),
                            web.current_user(request), web.actor(request))
         await web.flash(request, "The corrective action is updated.")
         return web.go_to(request, request.url_for("improvement:list"))
 
     @post("/{action_id:int}/follow-up", name="improvement:follow_up",
           guards=[web.require_roles("admin", "coordinator")])
-    async def follow_up(self, request: HTMXRequest, action_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def follow_up(self, request: HTMXRequest, action_id: web.RecordId) -> Redirect | ClientRedirect:
         session_id = await propose_follow_up(action_id, web.actor(request))
         await web.flash(request, "A draft follow-up session of the same course was made to verify the fix. "
                                  "Set its date and publish it.")

@@ -1,7 +1,6 @@
 from dataclasses import asdict, replace
 
 from litestar import Controller, get, post
-from litestar.params import FromPath
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
@@ -51,8 +50,7 @@ async def feedback_context(session_id: int, values: dict, errors: dict, sent: bo
 
 async def read_feedback_form(request: HTMXRequest) -> FeedbackInput:
     """The form's fields, with one answer per statement (each a radio group of its own name)."""
-    form = await request.form()
-    ratings = tuple(str(form.get(f"rating_{key}", "")) for key in STATEMENTS)
+    ratings = tuple([await web.form_field(request, f"rating_{key}") for key in STATEMENTS])
     return replace(await web.read_form(request, FeedbackInput), ratings=ratings)
 
 
@@ -63,7 +61,7 @@ class FeedbackController(Controller):
     guards = [web.signed_in_guard]
 
     @get("/", name="feedback:form")
-    async def form(self, request: HTMXRequest, session_id: FromPath[int]) -> Template:
+    async def form(self, request: HTMXRequest, session_id: web.RecordId) -> Template:
         user = web.current_user(request)
         participant = await check_may_give_feedback(session_id, user.person_id)
         feedback = await find_feedback(session_id, user.person_id)
@@ -72,7 +70,7 @@ class FeedbackController(Controller):
                               **await feedback_context(session_id, values, {}, sent=feedback is not None))
 
     @post("/", name="feedback:submit")
-    async def submit(self, request: HTMXRequest, session_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def submit(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         user = web.current_user(request)
         data = await read_feedback_form(request)
         try:
@@ -111,12 +109,12 @@ class EvaluationController(Controller):
     guards = [web.signed_in_guard]
 
     @get("/", name="evaluation:page")
-    async def page(self, request: HTMXRequest, session_id: FromPath[int]) -> Template:
+    async def page(self, request: HTMXRequest, session_id: web.RecordId) -> Template:
         await check_may_read_evaluation(web.current_user(request), session_id)
         return await web.page(request, "afteraction/evaluation.html", **await evaluation_context(request, session_id))
 
     @post("/observations", name="evaluation:observe")
-    async def observe(self, request: HTMXRequest, session_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def observe(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         user = await self._evaluator(request, session_id)
         data = await web.read_form(request, ObservationInput)
         session = await get_session(session_id)
@@ -129,7 +127,7 @@ class EvaluationController(Controller):
         return await self._changed(request, session_id, "afteraction/_observations.html", "Observation recorded.")
 
     @post("/ratings", name="evaluation:rate")
-    async def rate(self, request: HTMXRequest, session_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def rate(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         user = await self._evaluator(request, session_id)
         data = await web.read_form(request, RatingInput)
         try:
@@ -141,36 +139,36 @@ class EvaluationController(Controller):
         return await self._changed(request, session_id, "afteraction/_ratings.html", "Rating recorded.")
 
     @post("/seed", name="evaluation:seed")
-    async def seed(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def seed(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         await self._keeper(request, session_id)
         count = await seed_targets(session_id)
         await web.flash(request, f"{count} capability target(s) drafted from the scenario objectives: check each one.")
         return web.go_to(request, request.url_for("evaluation:page", session_id=session_id))
 
     @get("/targets/new", name="evaluation:new_target")
-    async def new_target(self, request: HTMXRequest, session_id: FromPath[int]) -> Template:
+    async def new_target(self, request: HTMXRequest, session_id: web.RecordId) -> Template:
         await self._keeper(request, session_id)
         return await self._target_form(request, session_id, None, asdict(TargetInput()), {})
 
     @post("/targets", name="evaluation:create_target")
-    async def create_target(self, request: HTMXRequest, session_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def create_target(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         return await self._save_target(request, session_id, None)
 
     @get("/targets/{target_id:int}/edit", name="evaluation:edit_target")
-    async def edit_target(self, request: HTMXRequest, session_id: FromPath[int], target_id: FromPath[int]) -> Template:
+    async def edit_target(self, request: HTMXRequest, session_id: web.RecordId, target_id: web.RecordId) -> Template:
         await self._keeper(request, session_id)
         row = await get_target(session_id, target_id)
         values = {**row, "critical_tasks": "\n".join(row["critical_tasks"])}
         return await self._target_form(request, session_id, target_id, values, {})
 
     @post("/targets/{target_id:int}", name="evaluation:update_target")
-    async def update_target(self, request: HTMXRequest, session_id: FromPath[int],
-                            target_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def update_target(self, request: HTMXRequest, session_id: web.RecordId,
+                            target_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         return await self._save_target(request, session_id, target_id)
 
     @post("/targets/{target_id:int}/delete", name="evaluation:delete_target")
-    async def remove_target(self, request: HTMXRequest, session_id: FromPath[int],
-                            target_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def remove_target(self, request: HTMXRequest, session_id: web.RecordId,
+                            target_id: web.RecordId) -> Redirect | ClientRedirect:
         await self._keeper(request, session_id)
         await delete_target(session_id, target_id)
         await web.flash(request, "The capability target and its ratings were deleted.")

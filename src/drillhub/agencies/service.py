@@ -3,7 +3,9 @@
 import re
 from dataclasses import asdict, dataclass
 
-from drillhub import db
+from piccolo.query.functions.string import Lower
+
+from drillhub import db, parse
 from drillhub.agencies.tables import KIND_LABELS, Agency
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Invalid, NotFound
@@ -33,7 +35,7 @@ async def get_agency(agency_id: int) -> Agency:
 
 async def list_agencies(search: str = "", number: int = 1, include_inactive: bool = True) -> Page:
     conditions = []
-    if search:
+    if search := parse.search_text(search):
         pattern = f"%{search}%"
         conditions.append(
             Agency.name.ilike(pattern) | Agency.code.ilike(pattern) | Agency.jurisdiction.ilike(pattern)
@@ -71,16 +73,15 @@ async def _validated(data: AgencyInput, agency_id: int | None) -> dict:
         errors["contact_email"] = "Enter an e-mail address like name@agency.gov."
     if len(values["contact_name"]) > 200 or len(values["contact_phone"]) > 40:
         errors["contact_name"] = "Contact details are too long."
-    others = Agency.select(Agency.name, Agency.code).where(
-        (Agency.name.ilike(values["name"]) | (Agency.code == values["code"]))
-    )
-    if agency_id is not None:
-        others = others.where(Agency.id != agency_id)
-    for other in await others:
-        if other["name"].lower() == values["name"].lower():
-            errors["name"] = "Another agency already has this name."
-        if other["code"] == values["code"]:
-            errors["code"] = "Another agency already uses this code."
+
+    def taken(condition):
+        query = Agency.exists().where(condition)
+        return query.where(Agency.id != agency_id) if agency_id is not None else query
+
+    if "name" not in errors and await taken(Lower(Agency.name) == values["name"].lower()):
+        errors["name"] = "Another agency already has this name."
+    if "code" not in errors and await taken(Agency.code == values["code"]):
+        errors["code"] = "Another agency already uses this code."
     if errors:
         raise Invalid(errors)
     return values

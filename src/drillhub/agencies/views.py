@@ -1,6 +1,6 @@
 from dataclasses import asdict
 
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar import Controller, get, post
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
@@ -45,7 +45,7 @@ class AgencyController(Controller):
         return await web.page(request, "agencies/form.html", **form_context(asdict(AgencyInput()), {}, None))
 
     @get("/{agency_id:int}/edit", name="agencies:edit")
-    async def edit(self, request: HTMXRequest, agency_id: FromPath[int]) -> Template:
+    async def edit(self, request: HTMXRequest, agency_id: web.RecordId) -> Template:
         agency = await get_agency(agency_id)
         values = {key: getattr(agency, key) for key in asdict(AgencyInput())}
         return await web.page(request, "agencies/form.html", **form_context(values, {}, agency_id))
@@ -64,7 +64,7 @@ class AgencyController(Controller):
         return web.go_to(request, request.url_for("agencies:list"))
 
     @post("/{agency_id:int}", name="agencies:update")
-    async def update(self, request: HTMXRequest, agency_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def update(self, request: HTMXRequest, agency_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         data = await web.read_form(request, AgencyInput)
         try:
             agency = await update_agency(agency_id, data, web.actor(request))
@@ -77,12 +77,12 @@ class AgencyController(Controller):
         return web.go_to(request, request.url_for("agencies:list"))
 
     @post("/{agency_id:int}/active", name="agencies:set_active")
-    async def set_active(self, request: HTMXRequest, agency_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
-        form = await request.form()
-        agency = await set_agency_active(agency_id, form.get("active") == "true", web.actor(request))
+    async def set_active(self, request: HTMXRequest, agency_id: web.RecordId) -> Template | Redirect | ClientRedirect:
+        active = await web.form_field(request, "active") == "true"
+        agency = await set_agency_active(agency_id, active, web.actor(request))
         state = "reactivated" if agency.active else "deactivated"
         if request.htmx:
-            context = await agency_list_context(str(form.get("q", "")), str(form.get("page", "1")))
+            context = await agency_list_context(await web.form_field(request, "q"), await web.form_field(request, "page"))
             return web.partial("agencies/_agency_list.html", notice=f"{agency.name} was {state}.", **context)
         await web.flash(request, f"{agency.name} was {state}.")
         return web.go_to(request, request.url_for("agencies:list"))

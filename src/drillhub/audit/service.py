@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from drillhub import parse
 from drillhub.audit.tables import AuditEvent
 from drillhub.db import insert_all
 from drillhub.paging import Page, fetch_page
@@ -53,12 +54,10 @@ async def list_events(filters: AuditFilter, number: int) -> Page:
     select = AuditEvent.select().order_by(AuditEvent.id, ascending=False)
     count = AuditEvent.count()
     conditions = []
-    if filters.action:
-        conditions.append(AuditEvent.action.ilike(f"%{filters.action}%"))
-    if filters.actor:
-        conditions.append(AuditEvent.actor_label.ilike(f"%{filters.actor}%"))
-    if filters.target:
-        conditions.append(AuditEvent.target.ilike(f"%{filters.target}%"))
+    for column, search in ((AuditEvent.action, filters.action), (AuditEvent.actor_label, filters.actor),
+                           (AuditEvent.target, filters.target)):
+        if search := parse.search_text(search):
+            conditions.append(column.ilike(f"%{search}%"))
     if filters.outcome in AuditEvent.Outcome.__members__:
         conditions.append(AuditEvent.outcome == filters.outcome)
     if conditions:

@@ -9,7 +9,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from drillhub.auth.service import SignInFailed, sign_in, sign_out, signed_in_user
 from drillhub.settings import Settings
-from drillhub.web import actor, client_address, page, signed_in, signed_in_guard
+from drillhub.web import actor, client_address, form_field, page, signed_in, signed_in_guard
 
 NOTICES = {
     "signed_out": "You have signed out.",
@@ -38,8 +38,8 @@ def session_middleware(settings: Settings) -> Callable[[ASGIApp], ASGIApp]:
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: never another host (open redirect)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only a path on this site: never another host (open redirect), never a header's line break."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and target.isprintable():
         return target
     return "/"
 
@@ -57,9 +57,8 @@ class SignInController(Controller):
     @post("/sign-in", name="auth:sign_in")
     async def sign_in(self, request: Request) -> Template | Redirect:
         settings: Settings = request.app.state.settings
-        form = await request.form()
-        email, password = str(form.get("email", "")), str(form.get("password", ""))
-        target = safe_next(str(form.get("next", "/")))
+        email, password = await form_field(request, "email"), await form_field(request, "password")
+        target = safe_next(await form_field(request, "next"))
         try:
             token = await sign_in(
                 email, password, client_address(request),

@@ -7,7 +7,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import parse, web
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import record_event
 from drillhub.certificates.pdf import render_certificates, render_transcript, zip_of_certificates
@@ -69,7 +69,7 @@ class CertificateController(Controller):
 
     @post("/sessions/{session_id:int}/certificates", name="certificates:issue",
           guards=[web.require_roles(*COORDINATORS)])
-    async def issue(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def issue(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         issued = await issue_for_session(session_id, web.actor(request))
         await web.flash(request, f"{len(issued)} certificate(s) issued." if issued else
                         "Everyone eligible already holds a certificate.")
@@ -77,7 +77,7 @@ class CertificateController(Controller):
 
     @get("/sessions/{session_id:int}/certificates.zip", name="certificates:zip",
          guards=[web.require_roles(*COORDINATORS)])
-    async def zip(self, request: HTMXRequest, session_id: FromPath[int]) -> Response:
+    async def zip(self, request: HTMXRequest, session_id: web.RecordId) -> Response:
         """Every standing certificate of the session: seconds of work, in a background process."""
         public_url = load_settings().public_url
         certificates = [facts_of(c, public_url) for c in await Certificate.objects().where(
@@ -91,11 +91,11 @@ class CertificateController(Controller):
             "Content-Disposition": f'attachment; filename="certificates-session-{session_id}.zip"'})
 
     @get("/certificates/{certificate_id:int}", name="certificates:detail")
-    async def detail(self, request: HTMXRequest, certificate_id: FromPath[int]) -> Template:
+    async def detail(self, request: HTMXRequest, certificate_id: web.RecordId) -> Template:
         return await detail_page(request, await visible_certificate(request, certificate_id))
 
     @get("/certificates/{certificate_id:int}/pdf", name="certificates:pdf")
-    async def pdf(self, request: HTMXRequest, certificate_id: FromPath[int]) -> Response:
+    async def pdf(self, request: HTMXRequest, certificate_id: web.RecordId) -> Response:
         certificate = await visible_certificate(request, certificate_id)
         facts = facts_of(certificate, load_settings().public_url)
         body = await anyio.to_thread.run_sync(render_certificates, [facts])  # fonts and QR: keep the loop free
@@ -104,16 +104,16 @@ class CertificateController(Controller):
 
     @post("/certificates/{certificate_id:int}/revoke", name="certificates:revoke",
           guards=[web.require_roles(*COORDINATORS)])
-    async def revoke(self, request: HTMXRequest, certificate_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def revoke(self, request: HTMXRequest, certificate_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         return await self._change(request, certificate_id, revoke, "The certificate is revoked.")
 
     @post("/certificates/{certificate_id:int}/reissue", name="certificates:reissue",
           guards=[web.require_roles(*COORDINATORS)])
-    async def reissue(self, request: HTMXRequest, certificate_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def reissue(self, request: HTMXRequest, certificate_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         return await self._change(request, certificate_id, reissue, "A new certificate replaces this one.")
 
     async def _change(self, request: HTMXRequest, certificate_id: int, change, done: str):
-        reason = str((await request.form()).get("reason", ""))
+        reason = await web.form_field(request, "reason")
         try:
             result = await change(certificate_id, reason, web.actor(request))
         except Invalid as invalid:
@@ -154,13 +154,13 @@ class RecordsController(Controller):
     guards = [web.signed_in_guard]
 
     @get("/transcripts/{person_id:int}", name="records:transcript")
-    async def transcript(self, request: HTMXRequest, person_id: FromPath[int]) -> Template:
+    async def transcript(self, request: HTMXRequest, person_id: web.RecordId) -> Template:
         await self._check(request, person_id)
         record = await transcript(person_id, datetime.now(UTC).date())
         return await web.page(request, "certificates/transcript.html", record=record, person_id=person_id)
 
     @get("/transcripts/{person_id:int}/pdf", name="records:transcript_pdf")
-    async def transcript_pdf(self, request: HTMXRequest, person_id: FromPath[int]) -> Response:
+    async def transcript_pdf(self, request: HTMXRequest, person_id: web.RecordId) -> Response:
         await self._check(request, person_id)
         today = datetime.now(UTC).date()
         record = await transcript(person_id, today)
@@ -170,14 +170,15 @@ class RecordsController(Controller):
                         headers={"Content-Disposition": f'attachment; filename="transcript-{person_id}.pdf"'})
 
     @get("/agencies/{agency_id:int}/hours", name="records:agency_hours")
-    async def agency_hours(self, request: HTMXRequest, agency_id: FromPath[int], year: FromQuery[int] = 0) -> Response:
+    async def agency_hours(self, request: HTMXRequest, agency_id: web.RecordId, year: FromQuery[str] = "") -> Response:
         user = web.current_user(request)
         if not (user.has_role(*COORDINATORS) or (user.has_role("supervisor") and agency_id in user.supervised_agency_ids)):
             raise Forbidden("Only the agency's supervisors and coordinators export its training hours.")
-        year = year or datetime.now(UTC).year
-        await record_event("records.export", web.actor(request), target=f"agency {agency_id}", detail={"year": year})
-        return Response(await agency_hours_csv(agency_id, year), media_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="training-hours-agency-{agency_id}-{year}.csv"'})
+        chosen = parse.whole_number(year) if year else datetime.now(UTC).year
+        body = await agency_hours_csv(agency_id, chosen or 0)  # the service refuses a year it cannot use
+        await record_event("records.export", web.actor(request), target=f"agency {agency_id}", detail={"year": chosen})
+        return Response(body, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="training-hours-agency-{agency_id}-{chosen}.csv"'})
 
     async def _check(self, request: HTMXRequest, person_id: int) -> None:
         user = web.current_user(request)

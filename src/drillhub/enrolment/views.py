@@ -1,13 +1,14 @@
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import anyio.to_thread
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import parse, web
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
 from drillhub.enrolment.pdf import SheetRow, SignInSheet, render_sign_in_sheet
@@ -21,12 +22,17 @@ from drillhub.enrolment.service import (
     roster,
     withdraw,
 )
-from drillhub.errors import Conflict, Forbidden, Invalid
+from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.ical import service as ical
 from drillhub.scheduling.service import get_session, may_manage, staff_of
 from drillhub.scheduling.tables import Course
 
 COORDINATORS = ("admin", "coordinator")
+
+
+@dataclass(frozen=True)
+class PeoplePicked:
+    person: tuple[str, ...] = ()  # ids of the people ticked
 REPLIES = {"accept": "ACCEPTED", "decline": "DECLINED", "tentative": "TENTATIVE"}
 
 
@@ -39,10 +45,10 @@ class EnrolmentController(Controller):
     guards = [web.signed_in_guard]
 
     @get("/enrol", name="enrolment:pick", guards=[web.require_roles(*COORDINATORS)])
-    async def pick(self, request: HTMXRequest, session_id: FromPath[int], agency: FromQuery[str] = "") -> Template:
+    async def pick(self, request: HTMXRequest, session_id: web.RecordId, agency: FromQuery[str] = "") -> Template:
         """Enrol by agency: everyone active in the chosen agency, ticked; untick who should not come."""
         session = await get_session(session_id)
-        people = (await list_people(PeopleFilter(agency=agency), 1, per_page=500)).items if agency.isdigit() else []
+        people = (await list_people(PeopleFilter(agency=agency), 1, per_page=500)).items if parse.record_id(agency) else []
         taken = {row["person"] for row in await roster(session_id) if row["status"] != "withdrawn"}
         context = {"session": session, "people": [p for p in people if p["id"] not in taken],
                    "agencies": await list_active_agencies(), "agency": agency}
@@ -51,9 +57,8 @@ class EnrolmentController(Controller):
         return await web.page(request, "enrolment/enrol.html", **context)
 
     @post("/enrol", name="enrolment:enrol", guards=[web.require_roles(*COORDINATORS)])
-    async def enrol(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
-        form = await request.form()
-        ids = [int(value) for value in form.getall("person", []) if str(value).isdigit()]
+    async def enrol(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
+        ids = parse.record_ids((await web.read_form(request, PeoplePicked)).person)
         try:
             outcomes = await enrol_people(session_id, ids, web.actor(request))
         except Conflict as refused:
@@ -67,7 +72,7 @@ class EnrolmentController(Controller):
         return _back(request, session_id)
 
     @post("/request", name="enrolment:request")
-    async def request_seat(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def request_seat(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         user = web.current_user(request)
         try:
             outcome = await request_seat(session_id, user.person_id, web.actor(request))
@@ -80,11 +85,13 @@ class EnrolmentController(Controller):
         return _back(request, session_id)
 
     @post("/withdraw", name="enrolment:withdraw")
-    async def withdraw(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def withdraw(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         """Yourself, or (coordinators) anyone."""
         user = web.current_user(request)
-        raw = str((await request.form()).get("person", ""))
-        person_id = int(raw) if raw.isdigit() else user.person_id
+        raw = await web.form_field(request, "person")
+        person_id = parse.record_id(raw) if raw else user.person_id
+        if person_id is None:
+            raise NotFound("No such person.")
         if person_id != user.person_id and not may_manage(user):
             raise Forbidden("You can only withdraw yourself.")
         await withdraw(session_id, person_id, web.actor(request))
@@ -92,8 +99,8 @@ class EnrolmentController(Controller):
         return _back(request, session_id)
 
     @post("/reply", name="enrolment:reply")
-    async def reply(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
-        answer = REPLIES.get(str((await request.form()).get("answer", "")), "")
+    async def reply(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
+        answer = REPLIES.get(await web.form_field(request, "answer"), "")
         try:
             await reply(session_id, web.current_user(request).person_id, answer)
         except Invalid as invalid:
@@ -103,14 +110,13 @@ class EnrolmentController(Controller):
         return _back(request, session_id)
 
     @post("/attendance", name="enrolment:attendance")
-    async def attendance(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def attendance(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         """Coordinators, and the session's facilitators and evaluators, mark who came."""
         user = web.current_user(request)
         if not may_manage(user) and not any(row["person"] == user.person_id for row in await staff_of(session_id)):
             raise Forbidden("Only coordinators and the session's staff mark attendance.")
-        form = await request.form()
-        marks = {int(key.removeprefix("attendance-")): str(value) for key, value in form.items()
-                 if key.startswith("attendance-") and key.removeprefix("attendance-").isdigit() and value}
+        marks = {person: mark for key, mark in (await request.form()).items() if key.startswith("attendance-")
+                 and (person := parse.record_id(key.removeprefix("attendance-"))) and mark}
         try:
             await mark_attendance(session_id, marks, web.actor(request))
         except (Conflict, Invalid) as refused:
@@ -121,7 +127,7 @@ class EnrolmentController(Controller):
 
 
     @get("/sign-in-sheet.pdf", name="enrolment:sign_in_sheet")
-    async def sign_in_sheet(self, request: HTMXRequest, session_id: FromPath[int]) -> Response:
+    async def sign_in_sheet(self, request: HTMXRequest, session_id: web.RecordId) -> Response:
         user = web.current_user(request)
         staff = await staff_of(session_id)
         if not may_manage(user) and not any(row["person"] == user.person_id for row in staff):

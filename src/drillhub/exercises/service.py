@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from drillhub import db
+from drillhub import db, parse
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.certificates.service import issue_at_run_end
@@ -183,7 +183,8 @@ def may_see(played: Played, person_id: int) -> bool:
     return played.run.owner == person_id or person_id in played.roles_of or played.run.facilitator == person_id
 
 
-async def _checked(run_id: int, person_id: int, step: int) -> Played:
+async def _checked(run_id: int, person_id: int, step: int | None) -> Played:
+    """The run, locked, when this person may act in it at `step` (the step their page was shown at)."""
     await db.lock_row(Run, run_id)
     played = await load(run_id)
     if not may_see(played, person_id):
@@ -204,7 +205,7 @@ def stand_in_choice(played: Played, role: str) -> engine.Choice | None:
             or (offered[0] if offered else None))
 
 
-async def decide(run_id: int, step: int, role: str, choice_id: str, rationale: str, person_id: int,
+async def decide(run_id: int, step: int | None, role: str, choice_id: str, rationale: str, person_id: int,
                  actor: Actor) -> None:
     """Record one role's decision; in self-paced play also the roles nobody plays, then move on."""
     async with db.transaction():
@@ -259,7 +260,7 @@ async def _carry_on(played: Played, record: RunRecord) -> None:
         played.node_started_at = record.now
 
 
-async def continue_run(run_id: int, step: int, person_id: int) -> None:
+async def continue_run(run_id: int, step: int | None, person_id: int) -> None:
     """Move on from a scene without a decision."""
     async with db.transaction():
         played = await _checked(run_id, person_id, step)
@@ -338,13 +339,10 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
 
 async def assign_scenario(slug: str, person_ids: list[int], due_on: str, note: str, actor: Actor) -> int:
     """Ask people to play a scenario alone by a date; returns how many were asked."""
-    from datetime import date
-
     await get_current(slug)
-    try:
-        due = date.fromisoformat(due_on)
-    except ValueError:
-        raise Invalid({"due_on": "Enter the date it is due."}) from None
+    due = parse.day(due_on)
+    if due is None:
+        raise Invalid({"due_on": "Enter the date it is due."})
     if due < datetime.now(UTC).date():
         raise Invalid({"due_on": "The due date has passed."})
     people = [row["id"] for row in await Person.select(Person.id).where(

@@ -1,9 +1,10 @@
+from dataclasses import dataclass
+
 from litestar import Controller, get, post
-from litestar.params import FromPath
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import parse, web
 from drillhub.errors import Conflict, Forbidden
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
@@ -23,6 +24,14 @@ from drillhub.facilitation.views import status_context
 from drillhub.scenarios import engine
 from drillhub.scenarios.model import clock_seconds
 from drillhub.scenarios.service import LibraryFilter, list_library
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    step: str = ""  # the step the page was shown at; a stale page's decision is refused
+    role: str = ""
+    choice: str = ""
+    rationale: str = ""
 
 
 def scene(played, person_id: int) -> dict:
@@ -80,10 +89,9 @@ class ExerciseController(Controller):
     async def assign(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
         """Assign a scenario to everyone with the officer role in an agency, due by a date."""
         user = web.current_user(request)
-        form = await request.form()
-        values = {key: str(form.get(key, "")) for key in ("scenario", "agency", "due_on", "note")}
+        values = {key: await web.form_field(request, key) for key in ("scenario", "agency", "due_on", "note")}
         officers = await list_people(PeopleFilter(agency=values["agency"], role="officer"), 1, per_page=1000) \
-            if values["agency"].isdigit() else None
+            if parse.record_id(values["agency"]) else None
         try:
             count = await assign_scenario(values["scenario"], [p["id"] for p in officers.items] if officers else [],
                                           values["due_on"], values["note"], web.actor(request))
@@ -96,13 +104,12 @@ class ExerciseController(Controller):
     @post("/exercises/start", name="exercises:start")
     async def start(self, request: HTMXRequest) -> Redirect | ClientRedirect:
         user = web.current_user(request)
-        form = await request.form()
-        run = await start_self_paced(str(form.get("scenario", "")), user.person_id, str(form.get("role", "all")),
-                                     web.actor(request))
+        run = await start_self_paced(await web.form_field(request, "scenario"), user.person_id,
+                                     await web.form_field(request, "role") or "all", web.actor(request))
         return web.go_to(request, request.url_for("exercises:play", run_id=run.id))
 
     @get("/runs/{run_id:int}", name="exercises:play")
-    async def play(self, request: HTMXRequest, run_id: FromPath[int]) -> Template | Redirect:
+    async def play(self, request: HTMXRequest, run_id: web.RecordId) -> Template | Redirect:
         user = web.current_user(request)
         played = await load(run_id)
         if not may_see(played, user.person_id):
@@ -113,29 +120,27 @@ class ExerciseController(Controller):
         return await web.page(request, "exercises/play.html", **context)
 
     @post("/runs/{run_id:int}/decide", name="exercises:decide")
-    async def decide(self, request: HTMXRequest, run_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def decide(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:
         user = web.current_user(request)
-        form = await request.form()
-        step = str(form.get("step", ""))
+        data = await web.read_form(request, DecisionInput)
         try:
-            await decide(run_id, int(step) if step.isdigit() else -1, str(form.get("role", "")),
-                         str(form.get("choice", "")), str(form.get("rationale", "")), user.person_id, web.actor(request))
+            await decide(run_id, parse.whole_number(data.step), data.role, data.choice, data.rationale, user.person_id,
+                         web.actor(request))
         except Conflict as refused:
             await web.flash(request, f"Not recorded: {refused.message}", "error")
         return web.go_to(request, request.url_for("exercises:play", run_id=run_id))
 
     @post("/runs/{run_id:int}/continue", name="exercises:continue")
-    async def carry_on(self, request: HTMXRequest, run_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def carry_on(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:
         user = web.current_user(request)
-        step = str((await request.form()).get("step", ""))
         try:
-            await continue_run(run_id, int(step) if step.isdigit() else -1, user.person_id)
+            await continue_run(run_id, parse.whole_number(await web.form_field(request, "step")), user.person_id)
         except Conflict as refused:
             await web.flash(request, refused.message, "error")
         return web.go_to(request, request.url_for("exercises:play", run_id=run_id))
 
     @get("/runs/{run_id:int}/debrief", name="exercises:debrief")
-    async def debrief_page(self, request: HTMXRequest, run_id: FromPath[int]) -> Template:
+    async def debrief_page(self, request: HTMXRequest, run_id: web.RecordId) -> Template:
         user = web.current_user(request)
         return await web.page(request, "exercises/debrief.html", report=await debrief(run_id, user.person_id),
                               run_id=run_id)

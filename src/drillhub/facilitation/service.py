@@ -256,7 +256,7 @@ async def _stand_ins_decide(played: Played, record: RunRecord) -> None:
             played.state = engine.decide(played.compiled, played.state, role, choice.id)
 
 
-async def confirm_as_lead(run_id: int, step: int, choice: str, person_id: int, actor: Actor) -> None:
+async def confirm_as_lead(run_id: int, step: int | None, choice: str, person_id: int, actor: Actor) -> None:
     """In a team decision the lead role's holder (or the facilitator) settles the team's choice."""
     async with db.transaction():
         played = await _facilitated(run_id, actor)

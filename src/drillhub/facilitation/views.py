@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from litestar import Controller, get, post
@@ -5,7 +6,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import parse, web
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.exercises.service import load, may_see
 from drillhub.exercises.tables import RunEvent
@@ -28,6 +29,14 @@ from drillhub.scenarios import engine
 from drillhub.scenarios.service import LibraryFilter, list_library
 
 ACTIONS = ("pause", "resume", "extend", "release", "confirm", "stand_in", "advance", "end")
+
+
+@dataclass(frozen=True)
+class ConsoleInput:
+    step: str = ""  # the step the page was shown at; a stale page's action is refused
+    seconds: str = ""  # extend: how much more time
+    inject: str = ""  # release: which inject
+    choice: str = ""  # confirm: the team's choice
 
 
 async def status_context(played, user) -> dict:
@@ -60,11 +69,11 @@ class FacilitationController(Controller):
     guards = [web.signed_in_guard]
 
     @post("/sessions/{session_id:int}/runs", name="facilitation:open")
-    async def open(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def open(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         user = web.current_user(request)
         if not await may_facilitate(user, session_id):
             raise Forbidden("Only coordinators and the session's facilitators open exercises.")
-        run = await open_run(session_id, str((await request.form()).get("scenario", "")), web.actor(request))
+        run = await open_run(session_id, await web.form_field(request, "scenario"), web.actor(request))
         return web.go_to(request, request.url_for("facilitation:console", run_id=run.id))
 
     @get("/join", name="facilitation:join_form")
@@ -73,7 +82,7 @@ class FacilitationController(Controller):
 
     @post("/join", name="facilitation:join")
     async def join(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
-        code = str((await request.form()).get("code", ""))
+        code = await web.form_field(request, "code")
         try:
             run = await join(code, web.current_user(request).person_id)
         except (NotFound, Forbidden) as refused:
@@ -88,7 +97,7 @@ class FacilitationController(Controller):
         return played
 
     @get("/runs/{run_id:int}/console", name="facilitation:console")
-    async def console(self, request: HTMXRequest, run_id: FromPath[int]) -> Template:
+    async def console(self, request: HTMXRequest, run_id: web.RecordId) -> Template:
         played = await self._console_run(request, run_id)
         if played.run.status == "running":
             played = await tick(run_id)
@@ -97,7 +106,7 @@ class FacilitationController(Controller):
                               join_url=join_url, **await status_context(played, web.current_user(request)))
 
     @get("/runs/{run_id:int}/pulse", name="facilitation:pulse")
-    async def pulse(self, request: HTMXRequest, run_id: FromPath[int], step: FromQuery[str] = "",
+    async def pulse(self, request: HTMXRequest, run_id: web.RecordId, step: FromQuery[str] = "",
                     status: FromQuery[str] = "") -> Template:
         """Polled every two seconds by players, the console and the projector."""
         user = web.current_user(request)
@@ -110,7 +119,7 @@ class FacilitationController(Controller):
         return template
 
     @get("/runs/{run_id:int}/projector", name="facilitation:projector")
-    async def projector(self, request: HTMXRequest, run_id: FromPath[int]) -> Template:
+    async def projector(self, request: HTMXRequest, run_id: web.RecordId) -> Template:
         played = await self._console_run(request, run_id)
         join_url = _join_url(request, played.run)
         timeline = [e for e in played.events if e["kind"] in (RunEvent.Kind.inject, RunEvent.Kind.decision,
@@ -119,18 +128,17 @@ class FacilitationController(Controller):
                               timeline=timeline, **await status_context(played, web.current_user(request)))
 
     @post("/runs/{run_id:int}/assign", name="facilitation:assign")
-    async def assign(self, request: HTMXRequest, run_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def assign(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:
         await self._console_run(request, run_id)
-        form = await request.form()
-        person = str(form.get("person", ""))
+        person = parse.record_id(await web.form_field(request, "person"))
         try:
-            await assign(run_id, int(person) if person.isdigit() else 0, str(form.get("role", "")), web.actor(request))
+            await assign(run_id, person or 0, await web.form_field(request, "role"), web.actor(request))
         except (Invalid, NotFound) as refused:
             await web.flash(request, refused.message, "error")
         return web.go_to(request, request.url_for("facilitation:console", run_id=run_id))
 
     @post("/runs/{run_id:int}/start", name="facilitation:start")
-    async def start(self, request: HTMXRequest, run_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def start(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:
         await self._console_run(request, run_id)
         try:
             await start(run_id, web.actor(request))
@@ -139,35 +147,32 @@ class FacilitationController(Controller):
         return web.go_to(request, request.url_for("facilitation:console", run_id=run_id))
 
     @post("/runs/{run_id:int}/console/{action:str}", name="facilitation:act")
-    async def act(self, request: HTMXRequest, run_id: FromPath[int], action: FromPath[str]) -> Redirect | ClientRedirect:
+    async def act(self, request: HTMXRequest, run_id: web.RecordId, action: FromPath[str]) -> Redirect | ClientRedirect:
         await self._console_run(request, run_id)
-        form = await request.form()
-        step, seconds = str(form.get("step", "")), str(form.get("seconds", "0"))
+        data = await web.read_form(request, ConsoleInput)
         try:
             if action not in ACTIONS:
                 raise Invalid({"action": "Unknown action."})
-            await facilitator_action(run_id, action, web.actor(request), step=int(step) if step.isdigit() else None,
-                                     seconds=int(seconds) if seconds.isdigit() else 0,
-                                     inject_id=str(form.get("inject", "")), choice=str(form.get("choice", "")))
+            await facilitator_action(run_id, action, web.actor(request), step=parse.whole_number(data.step),
+                                     seconds=parse.whole_number(data.seconds) or 0, inject_id=data.inject,
+                                     choice=data.choice)
         except (Conflict, Invalid) as refused:
             await web.flash(request, refused.message, "error")
         return web.go_to(request, request.url_for("facilitation:console", run_id=run_id))
 
     @post("/runs/{run_id:int}/confirm", name="facilitation:confirm")
-    async def confirm(self, request: HTMXRequest, run_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def confirm(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:
         user = web.current_user(request)
-        form = await request.form()
-        step = str(form.get("step", ""))
+        data = await web.read_form(request, ConsoleInput)
         try:
-            await confirm_as_lead(run_id, int(step) if step.isdigit() else -1, str(form.get("choice", "")),
-                                  user.person_id, web.actor(request))
+            await confirm_as_lead(run_id, parse.whole_number(data.step), data.choice, user.person_id, web.actor(request))
         except Conflict as refused:
             await web.flash(request, f"Not recorded: {refused.message}", "error")
         return web.go_to(request, request.url_for("exercises:play", run_id=run_id))
 
 
 @get("/sessions/{session_id:int}/exercises", name="facilitation:choose", guards=[web.signed_in_guard])
-async def choose_scenario(request: HTMXRequest, session_id: FromPath[int]) -> Template:
+async def choose_scenario(request: HTMXRequest, session_id: web.RecordId) -> Template:
     if not await may_facilitate(web.current_user(request), session_id):
         raise Forbidden("Only coordinators and the session's facilitators open exercises.")
     return await web.page(request, "facilitation/choose.html", session_id=session_id,

@@ -3,7 +3,7 @@ from litestar.params import FromPath
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import parse, web
 from drillhub.agencies.service import list_active_agencies
 from drillhub.errors import Forbidden
 from drillhub.ical.service import create_feed, feed_calendar, get_feed, invitation, list_feeds, revoke_feed
@@ -17,7 +17,7 @@ def _calendar(data: bytes, filename: str) -> Response:
 
 
 @get("/sessions/{session_id:int}/invite.ics", name="ical:session", guards=[web.signed_in_guard])
-async def session_invite(request: HTMXRequest, session_id: FromPath[int]) -> Response:
+async def session_invite(request: HTMXRequest, session_id: web.RecordId) -> Response:
     """Coordinators get the invitation with every attendee; anyone else who may see the session gets
     it with just themselves (if enrolled)."""
     user = web.current_user(request)
@@ -63,11 +63,12 @@ class FeedController(Controller):
     @post("/", name="feeds:create")
     async def create(self, request: HTMXRequest) -> Template:
         user = web.current_user(request)
-        raw = str((await request.form()).get("agency", ""))
+        raw = await web.form_field(request, "agency")
         if raw:
-            if not raw.isdigit() or int(raw) not in {a["id"] for a in await self._agencies(user)}:
+            agency_id = parse.record_id(raw)
+            if agency_id not in {a["id"] for a in await self._agencies(user)}:
                 raise Forbidden("You may not make a feed for this agency.")
-            token = await create_feed(web.actor(request), agency_id=int(raw))
+            token = await create_feed(web.actor(request), agency_id=agency_id)
         else:
             token = await create_feed(web.actor(request), person_id=user.person_id)
         manageable = await self._agencies(user)
@@ -77,7 +78,7 @@ class FeedController(Controller):
                               agencies=manageable, new_url=url)
 
     @post("/{feed_id:int}/revoke", name="feeds:revoke")
-    async def revoke(self, request: HTMXRequest, feed_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def revoke(self, request: HTMXRequest, feed_id: web.RecordId) -> Redirect | ClientRedirect:
         user = web.current_user(request)
         feed = await get_feed(feed_id)
         allowed = feed.person == user.person_id or (feed.agency is not None and may_manage_agency_feed(user, feed.agency))

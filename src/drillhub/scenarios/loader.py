@@ -82,7 +82,7 @@ class Document:
 # YAML 1.2 core schema for plain (unquoted) scalars.
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT = re.compile(r"^[-+]?[0-9]{1,30}$")  # longer digit runs stay text: the schema check then names them
 _OCTAL, _HEX = re.compile(r"^0o[0-7]+$"), re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 

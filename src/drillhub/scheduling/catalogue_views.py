@@ -3,7 +3,6 @@
 from dataclasses import asdict
 
 from litestar import Controller, get, post
-from litestar.params import FromPath
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
@@ -62,7 +61,7 @@ class CourseController(Controller):
                               **await course_form_context(asdict(CourseInput()), {}, None))
 
     @get("/{course_id:int}/edit", name="courses:edit")
-    async def edit(self, request: HTMXRequest, course_id: FromPath[int]) -> Template:
+    async def edit(self, request: HTMXRequest, course_id: web.RecordId) -> Template:
         course = await get_course(course_id)
         return await web.page(request, "scheduling/course_form.html",
                               **await course_form_context(course_values(course), {}, course_id))
@@ -72,7 +71,7 @@ class CourseController(Controller):
         return await self._save(request, None)
 
     @post("/{course_id:int}", name="courses:update")
-    async def update(self, request: HTMXRequest, course_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def update(self, request: HTMXRequest, course_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         await get_course(course_id)
         return await self._save(request, course_id)
 
@@ -107,7 +106,7 @@ class VenueController(Controller):
         return await web.page(request, "scheduling/venue_form.html", **context)
 
     @get("/{venue_id:int}/edit", name="venues:edit")
-    async def edit(self, request: HTMXRequest, venue_id: FromPath[int]) -> Template:
+    async def edit(self, request: HTMXRequest, venue_id: web.RecordId) -> Template:
         venue = await get_venue(venue_id)
         values = {key: str(getattr(venue, key)) for key in asdict(VenueInput())}
         context = venue_form_context(values, {}, venue_id, await list_active_agencies())
@@ -118,7 +117,7 @@ class VenueController(Controller):
         return await self._save(request, None)
 
     @post("/{venue_id:int}", name="venues:update")
-    async def update(self, request: HTMXRequest, venue_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def update(self, request: HTMXRequest, venue_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         await get_venue(venue_id)
         return await self._save(request, venue_id)
 

@@ -4,11 +4,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from piccolo.query.functions.aggregate import Count
 
-from drillhub import db
+from drillhub import db, parse
 from drillhub.accounts.tables import Person
 from drillhub.agencies.tables import Agency
 from drillhub.audit.service import Actor, record_event
@@ -24,21 +24,6 @@ SENSIBLE_HOURS = (time(6, 0), time(22, 0))
 TIME_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
               "America/Anchorage", "Pacific/Honolulu", "UTC"]
 MAX_SESSION_DAYS = 14
-
-
-def _whole(raw: str, low: int, high: int) -> int | None:
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        return None
-    return value if low <= value <= high else None
-
-
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name.strip()) if name.strip() else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 # Courses -------------------------------------------------------------------------------------------
@@ -75,10 +60,10 @@ async def _course_values(data: CourseInput) -> dict:
     except InvalidOperation:
         errors["credit_hours"] = "Enter the credit hours, e.g. 4 or 7.5."
         hours = Decimal(0)
-    capacity = _whole(data.default_capacity, 1, 1000)
+    capacity = parse.whole_number(data.default_capacity, 1, 1000)
     if capacity is None:
         errors["default_capacity"] = "Enter a number of seats from 1 to 1000."
-    validity = _whole(data.validity_months, 1, 240) if data.validity_months.strip() else None
+    validity = parse.whole_number(data.validity_months, 1, 240) if data.validity_months.strip() else None
     if data.validity_months.strip() and validity is None:
         errors["validity_months"] = "Enter months from 1 to 240, or leave it empty."
     known = {row["slug"] for row in await ScenarioVersion.select(ScenarioVersion.slug)}
@@ -147,14 +132,14 @@ async def _venue_values(data: VenueInput) -> dict:
     errors = {}
     if not data.name.strip() or len(data.name) > 200:
         errors["name"] = "Enter the venue's name (at most 200 characters)."
-    agency_id = int(data.agency) if data.agency.isdigit() else 0
-    if not await Agency.exists().where(Agency.id == agency_id):
+    agency_id = parse.record_id(data.agency)
+    if agency_id is None or not await Agency.exists().where(Agency.id == agency_id):
         errors["agency"] = "Choose the agency that owns the venue."
     if not data.address.strip():
         errors["address"] = "Enter the address."
-    if _zone(data.time_zone) is None:
+    if parse.time_zone(data.time_zone) is None:
         errors["time_zone"] = "Choose a time zone."
-    capacity = _whole(data.capacity, 1, 10_000)
+    capacity = parse.whole_number(data.capacity, 1, 10_000)
     if capacity is None:
         errors["capacity"] = "Enter how many people fit, from 1 to 10,000."
     if errors:
@@ -229,15 +214,8 @@ class Clash:
     message: str
 
 
-def _local(raw: str, zone: ZoneInfo) -> datetime | None:
-    try:
-        return datetime.fromisoformat(raw.strip()).replace(tzinfo=zone).astimezone(UTC)
-    except ValueError:
-        return None
-
-
 async def _people_with_role(ids: tuple[str, ...], role: str) -> tuple[int, ...] | None:
-    wanted = sorted({int(value) for value in ids if value.isdigit()})
+    wanted = parse.record_ids(ids)
     if not wanted:
         return ()
     found = await Person.select(Person.id).where(Person.id.is_in(wanted) & Person.roles.any(role)
@@ -248,20 +226,23 @@ async def _people_with_role(ids: tuple[str, ...], role: str) -> tuple[int, ...] 
 async def plan_session(data: SessionInput) -> SessionPlan:
     """Check the fields of a session form; raise Invalid with every problem."""
     errors = {}
-    course_id = int(data.course) if data.course.isdigit() else 0
-    if not await Course.exists().where(Course.id == course_id):
+    course_id = parse.record_id(data.course)
+    if course_id is None or not await Course.exists().where(Course.id == course_id):
         errors["course"] = "Choose the course."
-    venue = await Venue.objects().where(Venue.id == int(data.venue)).first() if data.venue.isdigit() else None
+    venue_id = parse.record_id(data.venue)
+    venue = await Venue.objects().where(Venue.id == venue_id).first() if venue_id else None
     if data.venue and venue is None:
         errors["venue"] = "Choose a venue, or online."
     meeting_url = data.meeting_url.strip()
     if venue is None and not meeting_url.startswith(("https://", "http://")):
         errors["meeting_url"] = "An online session needs its meeting link (https://...)."
-    zone = _zone(data.time_zone) or (_zone(venue.time_zone) if venue else None)
+    elif len(meeting_url) > 500:
+        errors["meeting_url"] = "Use a meeting link of at most 500 characters."
+    zone = parse.time_zone(data.time_zone) or (parse.time_zone(venue.time_zone) if venue else None)
     if zone is None:
         errors["time_zone"] = "Choose the time zone the times are in."
         zone = ZoneInfo("UTC")
-    starts_at, ends_at = _local(data.starts_at, zone), _local(data.ends_at, zone)
+    starts_at, ends_at = parse.local_datetime(data.starts_at, zone), parse.local_datetime(data.ends_at, zone)
     if starts_at is None:
         errors["starts_at"] = "Enter the start date and time."
     if ends_at is None:
@@ -270,7 +251,7 @@ async def plan_session(data: SessionInput) -> SessionPlan:
         errors["ends_at"] = "The session must end after it starts."
     elif starts_at is not None and ends_at - starts_at > timedelta(days=MAX_SESSION_DAYS):
         errors["ends_at"] = f"A session lasts at most {MAX_SESSION_DAYS} days."
-    capacity = _whole(data.capacity, 1, 10_000)
+    capacity = parse.whole_number(data.capacity, 1, 10_000)
     if capacity is None:
         errors["capacity"] = "Enter the number of seats."
     facilitators = await _people_with_role(data.facilitators, "facilitator")
@@ -286,14 +267,14 @@ async def plan_session(data: SessionInput) -> SessionPlan:
     for agency, seats, until in zip(data.reserve_agency, data.reserve_seats, data.reserve_until, strict=False):
         if not seats.strip() or seats.strip() == "0":
             continue
-        count = _whole(seats, 1, 10_000)
-        release = _local(f"{until.strip()}T00:00", zone) if until.strip() else starts_at
-        if count is None or not agency.isdigit() or release is None:
+        count, agency_id = parse.whole_number(seats, 1, 10_000), parse.record_id(agency)
+        release = parse.local_datetime(f"{until.strip()}T00:00", zone) if until.strip() else starts_at
+        if count is None or agency_id is None or release is None:
             errors["reservations"] = "Each reservation needs a number of seats and, if given, a valid date."
             continue
         if starts_at is not None and release > starts_at:
             errors["reservations"] = "Reserved seats must be released by the start of the session."
-        reservations.append((int(agency), count, release))
+        reservations.append((agency_id, count, release))
     if capacity and sum(seats for _, seats, _ in reservations) > capacity:
         errors["reservations"] = "More seats are reserved than the session has."
     if len({agency for agency, _, _ in reservations}) != len(reservations):
@@ -311,7 +292,7 @@ async def plan_session(data: SessionInput) -> SessionPlan:
 def _lead_evaluator(chosen: str, evaluators: tuple[int, ...]) -> int | None:
     """The evaluator who reconciles the ratings: the one chosen, or the only evaluator."""
     if chosen:
-        return int(chosen) if chosen.isdigit() and int(chosen) in evaluators else None
+        return lead if (lead := parse.record_id(chosen)) in evaluators else None
     return evaluators[0] if len(evaluators) == 1 else None
 
 
@@ -577,14 +558,13 @@ async def sessions_between(start: datetime, end: datetime, filters: SessionFilte
         conditions &= Session.status != Session.Status.draft
     if filters.status in Session.Status.__members__:
         conditions &= Session.status == filters.status
-    if filters.course.isdigit():
-        conditions &= Session.course == int(filters.course)
+    if course := parse.record_id(filters.course):
+        conditions &= Session.course == course
     if filters.venue == "online":
         conditions &= Session.venue.is_null()
-    elif filters.venue.isdigit():
-        conditions &= Session.venue == int(filters.venue)
-    if filters.agency.isdigit():
-        agency = int(filters.agency)
+    elif venue := parse.record_id(filters.venue):
+        conditions &= Session.venue == venue
+    if agency := parse.record_id(filters.agency):
         members = Person.select(Person.id).where(Person.agency == agency)
         conditions &= Session.id.is_in(SeatReservation.select(SeatReservation.session).where(
             SeatReservation.agency == agency)) | Session.id.is_in(Enrollment.select(Enrollment.session).where(

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import parse, web
 from drillhub.afteraction.service import may_read_report, took_part
 from drillhub.certificates.service import list_session_certificates
 from drillhub.accounts.service import PeopleFilter, list_people
@@ -47,10 +47,7 @@ LIST_DAYS = 60
 
 
 def _anchor(raw: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return datetime.now(UTC).date()
+    return parse.day(raw) or datetime.now(UTC).date()
 
 
 def _window(view: str, anchor: date) -> tuple[date, date, date, date]:
@@ -127,7 +124,8 @@ class SessionController(Controller):
 
     @get("/new", name="sessions:new", guards=[web.require_roles(*COORDINATORS)])
     async def new(self, request: HTMXRequest, course: FromQuery[str] = "") -> Template:
-        chosen = await Course.objects().where(Course.id == int(course)).first() if course.isdigit() else None
+        course_id = parse.record_id(course)
+        chosen = await Course.objects().where(Course.id == course_id).first() if course_id else None
         values = asdict(SessionInput(course=course, capacity=str(chosen.default_capacity) if chosen else ""))
         return await web.page(request, "scheduling/session_form.html", **await form_context(values, {}, None))
 
@@ -135,8 +133,7 @@ class SessionController(Controller):
     async def check(self, request: HTMXRequest) -> Template:
         """The live conflict panel: what the form as typed would clash with, before saving."""
         data = await web.read_form(request, SessionInput)
-        form = await request.form()
-        session_id = int(form.get("session_id", "")) if str(form.get("session_id", "")).isdigit() else None
+        session_id = parse.record_id(await web.form_field(request, "session_id"))
         try:
             plan = await plan_session(data)
         except Invalid as invalid:
@@ -146,7 +143,7 @@ class SessionController(Controller):
     @post("/", name="sessions:create", guards=[web.require_roles(*COORDINATORS)])
     async def create(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
         data = await web.read_form(request, SessionInput)
-        publish = (await request.form()).get("publish") == "yes"
+        publish = await web.form_field(request, "publish") == "yes"
         try:
             session = await create_session(data, web.actor(request), publish=publish)
         except Invalid as invalid:
@@ -155,7 +152,7 @@ class SessionController(Controller):
         return web.go_to(request, request.url_for("sessions:detail", session_id=session.id))
 
     @get("/{session_id:int}/edit", name="sessions:edit", guards=[web.require_roles(*COORDINATORS)])
-    async def edit(self, request: HTMXRequest, session_id: FromPath[int]) -> Template:
+    async def edit(self, request: HTMXRequest, session_id: web.RecordId) -> Template:
         session = await get_session(session_id)
         reservations = await SeatReservation.select().where(SeatReservation.session == session_id)
         values = asdict(session_input(session, await staff_of(session_id), reservations))
@@ -163,7 +160,7 @@ class SessionController(Controller):
                               status=session.status, **await form_context(values, {}, session_id))
 
     @post("/{session_id:int}", name="sessions:update", guards=[web.require_roles(*COORDINATORS)])
-    async def update(self, request: HTMXRequest, session_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
+    async def update(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         data = await web.read_form(request, SessionInput)
         try:
             await update_session(session_id, data, web.actor(request))
@@ -184,7 +181,7 @@ class SessionController(Controller):
                                           context)
 
     @get("/{session_id:int}", name="sessions:detail")
-    async def detail(self, request: HTMXRequest, session_id: FromPath[int]) -> Template:
+    async def detail(self, request: HTMXRequest, session_id: web.RecordId) -> Template:
         user = web.current_user(request)
         session = await get_session(session_id)
         if not await may_view(user, session):
@@ -215,20 +212,20 @@ class SessionController(Controller):
         )
 
     @post("/{session_id:int}/copy", name="sessions:copy", guards=[web.require_roles(*COORDINATORS)])
-    async def copy(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def copy(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         copy = await copy_session(session_id, web.actor(request))
         await web.flash(request, "A draft copy one week later was made. Check its date and time.")
         return web.go_to(request, request.url_for("sessions:edit", session_id=copy.id))
 
     @post("/{session_id:int}/publish", name="sessions:publish", guards=[web.require_roles(*COORDINATORS)])
-    async def publish(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def publish(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         await publish_session(session_id, web.actor(request))
         await web.flash(request, "The session is published; people enrolled were sent invitations.")
         return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
 
     @post("/{session_id:int}/cancel", name="sessions:cancel", guards=[web.require_roles(*COORDINATORS)])
-    async def cancel(self, request: HTMXRequest, session_id: FromPath[int]) -> Template | Redirect | ClientRedirect:
-        reason = str((await request.form()).get("reason", ""))
+    async def cancel(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
+        reason = await web.form_field(request, "reason")
         try:
             await cancel_session(session_id, reason, web.actor(request))
         except Invalid as invalid:
@@ -238,7 +235,7 @@ class SessionController(Controller):
         return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
 
     @post("/{session_id:int}/complete", name="sessions:complete", guards=[web.require_roles(*COORDINATORS)])
-    async def complete(self, request: HTMXRequest, session_id: FromPath[int]) -> Redirect | ClientRedirect:
+    async def complete(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         await complete_session(session_id, web.actor(request))
         await web.flash(request, "The session is marked completed.")
         return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))

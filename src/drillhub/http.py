@@ -1,0 +1,59 @@
+"""What every request and response passes through, whatever route it reaches: odd paths are refused,
+and every response carries the security headers and, unless it says otherwise, `Cache-Control:
+no-store` (signed-in pages, PDFs, CSV, JSON, ICS and ZIP files must not stay in shared or browser caches)."""
+
+import re
+from collections.abc import Awaitable, Callable
+
+from litestar import Request
+from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import NotFoundException
+from litestar.types import Message, Scope
+
+from drillhub.settings import Settings
+
+MAX_SEGMENT_BYTES = 255  # no file or record name is longer; file systems refuse longer names
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def odd_path(path: str) -> bool:
+    """A decoded path no page of ours has: a control character, or a segment too long for any name."""
+    return bool(_CONTROL.search(path)) or any(len(part.encode()) > MAX_SEGMENT_BYTES for part in path.split("/"))
+
+
+async def refuse_odd_path(request: Request) -> None:
+    """A before_request hook: a NUL byte in a static file's name or a 5,000-character slug is not found,
+    rather than an error of the file system or the database."""
+    if odd_path(request.scope["path"]):
+        raise NotFoundException()
+
+
+def security_headers(settings: Settings) -> dict[str, str]:
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+        "Content-Security-Policy": (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+        ),
+        "Cache-Control": "no-store",
+    }
+    if settings.secure_cookies:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers
+
+
+def response_headers(settings: Settings) -> Callable[[Message, Scope], Awaitable[None]]:
+    """A before_send hook: every response, the router's own 404 and 405 pages included, gets the
+    security headers it did not set itself."""
+    defaults = security_headers(settings)
+
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            for name, value in defaults.items():
+                if name not in headers:
+                    headers[name] = value
+
+    return add_headers

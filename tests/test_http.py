@@ -1,0 +1,42 @@
+"""What every response carries, and the paths no route may see."""
+
+import pytest
+
+from drillhub.http import odd_path
+
+
+@pytest.mark.parametrize(("path", "odd"), [
+    ("/sessions/1", False), ("/static/css/app.css", False), ("/scenarios/" + "é" * 127, False),
+    ("/static/css/app.css\x00", True), ("/scenarios/a\r\nb", True), ("/scenarios/" + "x" * 256, True),
+    ("/scenarios/" + "é" * 128, True),  # 256 bytes in UTF-8
+])
+def test_odd_paths(path, odd):
+    assert odd_path(path) is odd
+
+
+async def test_a_nul_byte_or_a_long_name_in_a_path_is_not_found(signed_in_client):
+    coordinator = await signed_in_client("coordinator")
+    for path in ("/static/css/app.css%00", "/static/" + "x" * 300, "/scenarios/%00", "/scenarios/" + "x" * 5000):
+        response = await coordinator.get(path)
+        assert response.status_code == 404, path
+        assert "Not found" in response.text
+
+
+async def test_signed_in_pages_files_and_errors_are_not_stored_in_caches(signed_in_client):
+    officer = await signed_in_client("officer")
+    for path in ("/", f"/transcripts/{officer.person.id}/pdf", "/admin/audit/", "/no/such/record/1"):
+        response = await officer.get(path)
+        assert response.headers.get("cache-control") == "no-store", path
+        assert response.headers["x-content-type-options"] == "nosniff", path
+
+
+async def test_static_files_may_be_cached(client):
+    response = await client.get("/static/css/app.css")
+    assert response.status_code == 200 and response.headers["cache-control"] == "max-age=3600"
+
+
+async def test_an_id_no_record_can_have_answers_400_with_a_message(signed_in_client):
+    coordinator = await signed_in_client("coordinator")
+    response = await coordinator.get(f"/sessions/{2**63}")
+    assert response.status_code == 400 and "not valid" in response.text
+    assert (await coordinator.get("/sessions/0")).status_code == 400

@@ -1,0 +1,65 @@
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from drillhub import parse
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("42", 42), (" 7 ", 7), ("0", 0), ("2147483647", 2147483647),
+    ("2147483648", None), (str(2**63), None), ("9" * 5000, None), ("-1", None), ("+1", None), ("1.5", None),
+    ("1e3", None), ("0x10", None), ("²", None), ("١٢٣", None), ("", None), ("1\u00a0", 1), ("4\n2", None),
+])
+def test_whole_number_is_ascii_digits_within_bounds(raw, expected):
+    assert parse.whole_number(raw) == expected
+
+
+def test_whole_number_takes_a_sign_only_where_the_range_allows_it():
+    assert parse.whole_number("-3", minimum=-10, maximum=10) == -3
+    assert parse.whole_number("11", minimum=-10, maximum=10) is None
+
+
+def test_record_ids_start_at_one_and_fit_an_integer_column():
+    assert parse.record_id("1") == 1 and parse.record_id("0") is None and parse.record_id(str(2**31)) is None
+    assert parse.record_ids(["3", "x", "1", "3", "99999999999999999999"]) == [1, 3]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("2026-11-30", date(2026, 11, 30)), (" 2026-02-28 ", date(2026, 2, 28)), ("2026-02-30", None),
+    ("9999-12-31", None), ("0001-01-01", None), ("1899-12-31", None), ("20261130", None), ("2026-1-3", None),
+    ("２０２６-11-30", None), ("", None),
+])
+def test_day(raw, expected):
+    assert parse.day(raw) == expected
+
+
+def test_local_datetime_is_read_in_its_zone_and_returned_in_utc():
+    chicago = ZoneInfo("America/Chicago")
+    assert parse.local_datetime("2026-11-29T18:30", chicago) == datetime(2026, 11, 30, 0, 30, tzinfo=UTC)
+    assert parse.local_datetime("2026-07-01 09:00:15", chicago) == datetime(2026, 7, 1, 14, 0, 15, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("raw", ["9999-12-31T23:59", "0001-01-01T00:00", "2026-13-45T25:61", "2026-11-30",
+                                 "2026-11-30T10:00+05:00", "2026-11-30T10:00Z", ""])
+def test_local_datetime_refuses_what_a_datetime_input_never_sends(raw):
+    assert parse.local_datetime(raw, ZoneInfo("Asia/Tokyo")) is None
+
+
+@pytest.mark.parametrize("raw", ["America/Chicago\x00", "Mars/Olympus_Mons", "UTC" + "x" * 300, "../../etc/passwd",
+                                 "", "america/chicago"])
+def test_time_zone_opens_only_listed_names(raw):
+    assert parse.time_zone(raw) is None
+
+
+def test_time_zone_by_name():
+    assert parse.time_zone(" America/Chicago ") == ZoneInfo("America/Chicago")
+
+
+def test_text_drops_control_characters_but_keeps_tabs_and_line_breaks():
+    assert parse.text("a\x00b\x1bc\td\r\ne\x7f") == "abc\td\r\ne"
+
+
+def test_search_text_is_one_short_line():
+    assert parse.search_text("  fire\r\nERROR\x00  ") == "fire  ERROR"
+    assert len(parse.search_text("%_" * 30_000)) == parse.SEARCH_LENGTH
