@@ -268,8 +268,9 @@ def make_session(app, make_course, make_venue):
 @pytest.fixture
 def every_record(make_agency, make_person, make_session):
     """One record of each kind a route names, and the ids that fill the routes' paths. The run is opened
-    by `staff` (else by nobody), who is also the session's lead evaluator; the certificate is someone
-    else's, of another agency than `agency_id`'s."""
+    by `staff` (else by nobody), who is also the session's lead evaluator; another evaluator of the
+    session belongs to `agency_id`'s agency (which did not play); the certificate is someone else's, of
+    another agency than `agency_id`'s."""
     from datetime import UTC, date, datetime
 
     from drillhub.afteraction.evaluation import TargetInput, save_target
@@ -285,9 +286,11 @@ def every_record(make_agency, make_person, make_session):
     async def make(staff: Person | None = None) -> dict[str, int | str]:
         agency, other_agency = await make_agency(), await make_agency()
         officer = await make_person(roles=("officer",), agency=agency)
+        evaluator = await make_person(roles=("evaluator",), agency=agency)
         scenario = await add_upload("bridge.yaml", (SCENARIO_FILES / "bridge.yaml").read_text(), ANONYMOUS)
         session = await make_session()
         opener = ANONYMOUS
+        await SessionStaff.insert(SessionStaff(session=session.id, person=evaluator.id, role="evaluator"))
         if staff is not None:
             await SessionStaff.insert(SessionStaff(session=session.id, person=staff.id, role="evaluator", lead=True))
             opener = Actor(person_id=staff.id, label=staff.email)

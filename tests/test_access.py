@@ -75,7 +75,8 @@ ACCESS = {
     "evaluation:seed": COORDINATORS, "evaluation:new_target": COORDINATORS, "evaluation:create_target": COORDINATORS,
     "evaluation:edit_target": COORDINATORS, "evaluation:update_target": COORDINATORS,
     "evaluation:delete_target": COORDINATORS,
-    # read also by supervisors of agencies that took part (none in this matrix); written by the lead evaluator
+    # read also by supervisors of organisations that played (none here: the supervised agency has an evaluator on
+    # the session's staff, which does not make it a participating organisation); written by the lead evaluator
     "report:page": COORDINATORS, "report:pdf": COORDINATORS, "report:export": COORDINATORS,
     "report:open": COORDINATORS, "report:save": COORDINATORS, "report:finalize": COORDINATORS,
     "report:add_action": COORDINATORS,

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from drillhub import db
+from drillhub import db, permissions
 from drillhub.accounts.views import AccountController, PeopleController
 from drillhub.agencies.service import kind_label
 from drillhub.afteraction.report_views import ImprovementController, ReportController
@@ -98,6 +98,7 @@ def _unexpected_error(request: Request, error: Exception) -> Response:
 
 
 def _configure_jinja(engine: JinjaTemplateEngine) -> None:
+    engine.engine.globals["permissions"] = permissions  # templates ask the same rules as the views
     engine.engine.filters["kind_label"] = kind_label
     engine.engine.filters["markdown"] = render_markdown
 

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from drillhub.audit.service import ANONYMOUS, Actor, record_event
 from drillhub.audit.tables import AuditEvent
+from drillhub import permissions
 from drillhub.auth.service import SignedInUser, add_flash, clear_flashes
 from drillhub.parse import MAX_ID, text
 
@@ -60,6 +61,10 @@ def require_roles(*roles: str):
             raise PermissionDeniedException("Your roles do not include this page.")
 
     return guard
+
+
+coordinators_only = require_roles(*permissions.COORDINATORS)
+admins_only = require_roles(permissions.ADMIN)
 
 
 def signed_in_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:

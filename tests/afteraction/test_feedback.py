@@ -82,7 +82,7 @@ async def test_completing_the_session_asks_everyone_who_has_not_answered(exercis
 
 async def test_an_anonymous_form_stores_the_agency_but_no_title_role_or_time_of_writing(exercise):
     from drillhub.afteraction.feedback import feedback_input
-    from drillhub.afteraction.service import took_part
+    from drillhub.afteraction.service import find_participant
 
     fire = exercise.players["fire"]
     named = await submit_feedback(exercise.session.id, fire.id, FeedbackInput(
@@ -94,7 +94,7 @@ async def test_an_anonymous_form_stores_the_agency_but_no_title_role_or_time_of_
     assert form.anonymous and form.agency == fire.agency
     assert (form.title, form.exercise_role) == ("", "")
     assert form.submitted_at == form.updated_at == exercise.session.ends_at  # not when it was written
-    shown = feedback_input(form, await took_part(exercise.session.id, fire.id))  # should they sign it after all
+    shown = feedback_input(form, await find_participant(exercise.session.id, fire.id))  # should they sign it after all
     assert (shown.anonymous, shown.title, shown.exercise_role) == ("yes", fire.title, "player")
 
 

@@ -17,7 +17,7 @@ async def test_the_report_data_from_what_was_recorded(played):
     assert [c["id"] for c in first["choices"] if c["expected"]] == ["perimeter", "throw-lines", "tone-out"]
     assert team["distribution"] == {"boats-now": {_agency(data, played, "patrol"): 1, _agency(data, played, "fire"): 1}}
     assert team["expected_rate"] is None
-    assert sum(a["count"] for a in data["agencies"]) == 7
+    assert sum(a["count"] for a in data["agencies"]) == 4  # the three players and the attendee, not the staff
     rescue = next(c for c in data["capabilities"] if c["capability"] == RESCUE)
     assert rescue["rating"] == "S" and rescue["targets"][0]["rating"] == "M"
     assert rescue["targets"][0]["observations"][0]["note"] == "Dispatch held the call for two minutes."

@@ -2,8 +2,7 @@ from datetime import date
 
 from drillhub.afteraction.improvement import ActionInput, add_action
 from drillhub.afteraction.report import finalize_report, open_report
-from drillhub.afteraction.service import agency_overview, may_read_report
-from drillhub.auth.service import SignedInUser
+from drillhub.afteraction.service import agency_overview
 from tests.afteraction.conftest import RESCUE, actor
 from tests.support import sign_in
 
@@ -22,15 +21,6 @@ async def test_a_supervisors_overview_of_their_agencies(played):
     assert sorted(a["hours"] for a in overview["agencies"]) == [0, 4]  # the attendee's 4 credit hours; fire not marked
     assert overview["exercises"][0]["final_version"] == 1
     assert (overview["open_actions"], overview["overdue_actions"]) == (1, 1)
-
-
-async def test_supervisors_read_reports_only_of_exercises_their_agencies_took_part_in(played, make_person):
-    def supervisor_of(agency_id):
-        return SignedInUser(session_id=0, person_id=0, name="", email="", agency_id=0, agency_name="",
-                            roles=frozenset({"supervisor"}), supervised_agency_ids=frozenset({agency_id}), flashes=())
-
-    assert await may_read_report(supervisor_of(played.players["patrol"].agency), played.session.id)
-    assert not await may_read_report(supervisor_of(999), played.session.id)
 
 
 async def test_the_dashboard_shows_the_overview(client, played, make_person):

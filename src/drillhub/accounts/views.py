@@ -55,7 +55,7 @@ async def person_form_context(values: dict, errors: dict, person_id: int | None)
 
 class PeopleController(Controller):
     path = "/admin/people"
-    guards = [web.require_roles("admin")]
+    guards = [web.admins_only]
 
     @get("/", name="people:list")
     async def list_page(

@@ -6,7 +6,7 @@ from itertools import zip_longest
 
 from drillhub import db
 from drillhub.accounts.tables import Person
-from drillhub.afteraction.service import Participant, participants, report_is_final, took_part
+from drillhub.afteraction.service import Participant, find_participant, participants, report_is_final
 from drillhub.afteraction.tables import Feedback
 from drillhub.errors import Conflict, Forbidden, Invalid
 from drillhub.mail.service import queue_message
@@ -92,7 +92,7 @@ async def find_feedback(session_id: int, person_id: int) -> Feedback | None:
 
 
 async def check_may_give_feedback(session_id: int, person_id: int) -> Participant:
-    participant = await took_part(session_id, person_id)
+    participant = await find_participant(session_id, person_id)
     if participant is None:
         raise Forbidden("Only people who took part in this exercise give feedback on it.")
     return participant

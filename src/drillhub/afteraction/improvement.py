@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from drillhub import db, parse
+from drillhub import db, parse, permissions
 from drillhub.agencies.tables import Agency
 from drillhub.afteraction.tables import CorrectiveAction
 from drillhub.audit.service import Actor, record_event
@@ -69,11 +69,6 @@ async def add_action(session_id: int, data: ActionInput, capabilities: list[str]
     return row.id
 
 
-def may_track(user, agency_id: int) -> bool:
-    """Coordinators track every action; a supervisor those of the agencies they supervise."""
-    return user.has_role("admin", "coordinator") or (user.has_role("supervisor") and agency_id in user.supervised_agency_ids)
-
-
 async def get_action(action_id: int) -> dict:
     row = await CorrectiveAction.select().where(CorrectiveAction.id == action_id).first()
     if row is None:
@@ -83,7 +78,7 @@ async def get_action(action_id: int) -> dict:
 
 async def track_action(action_id: int, status: str, notes: str, user, actor: Actor) -> None:
     row = await get_action(action_id)
-    if not may_track(user, row["agency"]):
+    if not permissions.may_see_agency_records(user, row["agency"]):
         raise Forbidden("Only the responsible agency's supervisors and coordinators update this action.")
     if status not in CorrectiveAction.Status.__members__:
         raise Invalid({"status": "Choose open, in progress, completed or cancelled."})
@@ -109,8 +104,8 @@ async def list_actions(user, today: date | None = None) -> list[dict]:
         *CorrectiveAction.all_columns(), CorrectiveAction.agency.name.as_alias("agency_name"),
         CorrectiveAction.session.course.title.as_alias("exercise"),
     ).order_by(CorrectiveAction.due_on)
-    if not user.has_role("admin", "coordinator"):
-        query = query.where(CorrectiveAction.agency.is_in(list(user.supervised_agency_ids) or [0]))
+    if not permissions.coordinates(user):
+        query = query.where(CorrectiveAction.agency.is_in(permissions.supervised_agencies(user) or [0]))
     rows = await query
     for row in rows:
         row["overdue"] = row["status"] in OPEN_STATUSES and row["due_on"] < today

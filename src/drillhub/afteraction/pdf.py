@@ -301,7 +301,7 @@ def render_aar(data: dict, report: dict) -> bytes:
             ("Sponsor", data["sponsor"] or "–"), ("Point of contact", report["points_of_contact"] or "–"),
         ]),
         para("Participating organisations", "h2"),
-        grid([["Organisation", "Participants"], *([a["name"], str(a["count"])] for a in data["agencies"])],
+        grid([["Organisation", "Players"], *([a["name"], str(a["count"])] for a in data["agencies"])],
              [WIDTH - 1.2 * inch, 1.2 * inch]),
         para("Scenario summary", "h2"),
         *([para(f"{sc['title']}: {sc['summary']}") for sc in data["scenarios"]] or [para("No scenario was played.")]),

@@ -168,9 +168,10 @@ async def report_data(session_id: int) -> dict:
     feedback = await Feedback.select(Feedback.strengths, Feedback.improvements, Feedback.ratings, Feedback.comments,
                                      Feedback.missed, Feedback.corrective_actions).where(
         Feedback.session == session_id).output(load_json=True)
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {}  # the participating organisations: those whose people played (permissions.py)
     for person in people:
-        counts[person.agency_name or "No agency"] = counts.get(person.agency_name or "No agency", 0) + 1
+        if person.exercise_role == Feedback.ExerciseRole.player:
+            counts[person.agency_name or "No agency"] = counts.get(person.agency_name or "No agency", 0) + 1
     comments = [text for f in feedback for text in [*f["strengths"], *f["improvements"], f["comments"], f["missed"]] if text]
     return {
         "title": course.title, "exercise_type": EXERCISE_TYPE_LABELS.get(course.exercise_type, course.exercise_type),
@@ -230,11 +231,11 @@ def drafted_analysis(data: dict) -> list[dict]:
 
 
 def drafted_summary(data: dict) -> str:
-    people = sum(a["count"] for a in data["agencies"])
+    players = sum(a["count"] for a in data["agencies"])
     rated = [f"{c['capability']} ({c['rating']})" for c in data["capabilities"] if c["rating"]]
     rate = data["expected_rate"]
     return (f"{data['title']} was a {data['exercise_type'].lower()} held from {data['starts']} to {data['ends']} "
-            f"({data['time_zone']}) with {people} participants from {len(data['agencies'])} organisations. "
+            f"({data['time_zone']}) with {players} players from {len(data['agencies'])} organisations. "
             f"{data['decision_count']} decisions were recorded"
             + (f", {rate:.0%} of them the expected action" if rate is not None else "") + ". "
             + (f"Capabilities rated: {', '.join(rated)}. " if rated else "")

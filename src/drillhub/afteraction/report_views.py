@@ -8,7 +8,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import permissions, web
 from drillhub.afteraction.exports import KINDS, export
 from drillhub.afteraction.improvement import (
     ActionInput,
@@ -28,7 +28,6 @@ from drillhub.afteraction.report import (
     report_data,
     save_report,
 )
-from drillhub.afteraction.service import may_read_report, may_reconcile
 from drillhub.afteraction.tables import CorrectiveAction, Report
 from drillhub.agencies.service import list_active_agencies
 from drillhub.audit.service import record_event
@@ -53,7 +52,7 @@ async def report_context(request: HTMXRequest, session_id: int, version: int | N
     data = await shown_data(session_id, report)
     return {
         "session": session, "title": await session_title(session), "versions": versions, "report": report,
-        "data": data, "editor": await may_reconcile(user, session_id), "values": values, "errors": errors or {},
+        "data": data, "editor": await permissions.leads_evaluation(user, session_id), "values": values, "errors": errors or {},
         "analysis": {row["capability"]: row for row in report.analysis} if report else {}, "kinds": KINDS,
         "action_values": action_values or {}, "action_errors": action_errors or {},
         "capability_choices": [(c["capability"], c["capability"]) for c in data["capabilities"]],
@@ -132,12 +131,12 @@ class ReportController(Controller):
         return web.go_to(request, request.url_for("report:page", session_id=session_id))
 
     async def _reader(self, request: HTMXRequest, session_id: int) -> None:
-        if not await may_read_report(web.current_user(request), session_id):
-            raise Forbidden("Only coordinators, this exercise's staff and supervisors of agencies that took part "
-                            "read its After-Action Report.")
+        if not await permissions.may_read_report(web.current_user(request), session_id):
+            raise Forbidden("Only coordinators, this exercise's staff and supervisors of the organisations that "
+                            "played in it read its After-Action Report.")
 
     async def _editor(self, request: HTMXRequest, session_id: int) -> None:
-        if not await may_reconcile(web.current_user(request), session_id):
+        if not await permissions.leads_evaluation(web.current_user(request), session_id):
             raise Forbidden("Only the lead evaluator and coordinators write the After-Action Report.")
 
 
@@ -145,14 +144,14 @@ class ImprovementController(Controller):
     """Corrective actions across exercises: coordinators see all, supervisors their agencies'."""
 
     path = "/improvement"
-    guards = [web.require_roles("admin", "coordinator", "supervisor")]
+    guards = [web.require_roles(*permissions.IMPROVEMENT_READERS)]
 
     @get("/", name="improvement:list")
     async def list(self, request: HTMXRequest) -> Template:
         user = web.current_user(request)
         return await web.page(request, "afteraction/improvement.html", actions=await list_actions(user),
                               statuses=[s.value for s in CorrectiveAction.Status],
-                              coordinator=user.has_role("admin", "coordinator"))
+                              coordinator=permissions.coordinates(user))
 
     @post("/{action_id:int}", name="improvement:update")
     async def update(self, request: HTMXRequest, action_id: web.RecordId) -> Redirect | ClientRedirect:
@@ -162,7 +161,7 @@ class ImprovementController(Controller):
         return web.go_to(request, request.url_for("improvement:list"))
 
     @post("/{action_id:int}/follow-up", name="improvement:follow_up",
-          guards=[web.require_roles("admin", "coordinator")])
+          guards=[web.coordinators_only])
     async def follow_up(self, request: HTMXRequest, action_id: web.RecordId) -> Redirect | ClientRedirect:
         session_id = await propose_follow_up(action_id, web.actor(request))
         await web.flash(request, "A draft follow-up session of the same course was made to verify the fix. "

@@ -1,12 +1,12 @@
-"""Who took part in an exercise (a scheduled session), in which exercise role and for which agency, and
-who may therefore give feedback, evaluate, edit and read its After-Action Report."""
+"""Who took part in an exercise (a scheduled session), in which exercise role and for which agency
+(drillhub.permissions decides from it who may give feedback and read the After-Action Report), and what
+a supervisor's dashboard says of their agencies' exercises."""
 
 from dataclasses import dataclass
 
 from drillhub.afteraction.tables import CorrectiveAction, Feedback, Report
 from drillhub.agencies.tables import Agency
 from drillhub.enrolment.tables import Enrollment
-from drillhub.errors import Forbidden
 from drillhub.exercises.tables import Run, RunParticipant
 from drillhub.scheduling.tables import Session, SessionStaff
 
@@ -48,49 +48,8 @@ async def participants(session_id: int) -> list[Participant]:
     return sorted(found.values(), key=lambda p: (p.agency_name, p.name))
 
 
-async def participating_agencies(session_id: int) -> set[int]:
-    return {p.agency for p in await participants(session_id) if p.agency is not None}
-
-
-async def took_part(session_id: int, person_id: int) -> Participant | None:
+async def find_participant(session_id: int, person_id: int) -> Participant | None:
     return next((p for p in await participants(session_id) if p.person == person_id), None)
-
-
-async def evaluators_of(session_id: int) -> dict[int, bool]:
-    """The session's evaluators -> whether each is the lead evaluator."""
-    rows = await SessionStaff.select(SessionStaff.person, SessionStaff.lead).where(
-        (SessionStaff.session == session_id) & (SessionStaff.role == SessionStaff.Role.evaluator))
-    return {row["person"]: row["lead"] for row in rows}
-
-
-async def is_staff(session_id: int, person_id: int) -> bool:
-    return await SessionStaff.exists().where((SessionStaff.session == session_id) & (SessionStaff.person == person_id))
-
-
-def manages(user) -> bool:
-    return user.has_role("admin", "coordinator")
-
-
-async def may_evaluate(user, session_id: int) -> bool:
-    """Evaluators of this exercise write observations and ratings; coordinators may too."""
-    return manages(user) or user.person_id in await evaluators_of(session_id)
-
-
-async def may_reconcile(user, session_id: int) -> bool:
-    """The lead evaluator (and coordinators) reconcile ratings, keep the EEG and edit the AAR."""
-    return manages(user) or (await evaluators_of(session_id)).get(user.person_id, False)
-
-
-async def check_may_read_evaluation(user, session_id: int) -> None:
-    if not (manages(user) or await is_staff(session_id, user.person_id)):
-        raise Forbidden("Only this exercise's staff and coordinators see its evaluation.")
-
-
-async def may_read_report(user, session_id: int) -> bool:
-    """Coordinators, the exercise's staff, and supervisors of an agency that took part."""
-    if manages(user) or await is_staff(session_id, user.person_id):
-        return True
-    return bool(user.has_role("supervisor") and set(user.supervised_agency_ids) & await participating_agencies(session_id))
 
 
 async def report_is_final(session_id: int) -> bool:

@@ -4,7 +4,7 @@ from litestar import Controller, get, post
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import permissions, web
 from drillhub.afteraction.feedback import (
     AGREEMENT,
     PRIORITIES,
@@ -31,7 +31,7 @@ from drillhub.afteraction.evaluation import (
     save_target,
     seed_targets,
 )
-from drillhub.afteraction.service import check_may_read_evaluation, may_evaluate, may_reconcile, report_is_final
+from drillhub.afteraction.service import report_is_final
 from drillhub.afteraction.tables import Feedback
 from drillhub.errors import Forbidden, Invalid
 from drillhub.reference import core_capabilities
@@ -93,8 +93,8 @@ async def evaluation_context(request: HTMXRequest, session_id: int, observation_
         board.setdefault(line.capability, []).append(line)
     return {
         "session": session, "title": await session_title(session), "targets": targets,
-        "locked": await report_is_final(session_id), "may_evaluate": await may_evaluate(user, session_id),
-        "may_reconcile": await may_reconcile(user, session_id), "observations": await list_observations(session_id),
+        "locked": await report_is_final(session_id), "may_evaluate": await permissions.evaluates(user, session_id),
+        "may_reconcile": await permissions.leads_evaluation(user, session_id), "observations": await list_observations(session_id),
         "board": board, "meanings": RATING_MEANINGS,
         "concern_choices": targets, "link_choices": await linkable_events(session_id),
         "values": observation_values or {}, "errors": observation_errors or {}, "rating_errors": rating_errors or {},
@@ -110,7 +110,8 @@ class EvaluationController(Controller):
 
     @get("/", name="evaluation:page")
     async def page(self, request: HTMXRequest, session_id: web.RecordId) -> Template:
-        await check_may_read_evaluation(web.current_user(request), session_id)
+        if not await permissions.may_read_evaluation(web.current_user(request), session_id):
+            raise Forbidden("Only this exercise's staff and coordinators see its evaluation.")
         return await web.page(request, "afteraction/evaluation.html", **await evaluation_context(request, session_id))
 
     @post("/observations", name="evaluation:observe")
@@ -131,7 +132,8 @@ class EvaluationController(Controller):
         user = await self._evaluator(request, session_id)
         data = await web.read_form(request, RatingInput)
         try:
-            await rate(session_id, user.person_id, data, await may_reconcile(user, session_id), web.actor(request))
+            await rate(session_id, user.person_id, data, await permissions.leads_evaluation(user, session_id),
+                       web.actor(request))
         except Invalid as invalid:
             context = await evaluation_context(request, session_id, rating_errors=invalid.errors)
             return await web.form_with_errors(request, "afteraction/evaluation.html", "afteraction/_ratings.html",
@@ -204,10 +206,10 @@ class EvaluationController(Controller):
 
     async def _evaluator(self, request: HTMXRequest, session_id: int):
         user = web.current_user(request)
-        if not await may_evaluate(user, session_id):
+        if not await permissions.evaluates(user, session_id):
             raise Forbidden("Only this exercise's evaluators record observations and ratings.")
         return user
 
     async def _keeper(self, request: HTMXRequest, session_id: int) -> None:
-        if not await may_reconcile(web.current_user(request), session_id):
+        if not await permissions.leads_evaluation(web.current_user(request), session_id):
             raise Forbidden("Only the lead evaluator and coordinators keep the Exercise Evaluation Guide.")

@@ -31,7 +31,7 @@ def form_context(values: dict, errors: dict, agency_id: int | None) -> dict:
 
 class AgencyController(Controller):
     path = "/admin/agencies"
-    guards = [web.require_roles("admin")]
+    guards = [web.admins_only]
 
     @get("/", name="agencies:list")
     async def list_page(self, request: HTMXRequest, q: FromQuery[str] = "", page: FromQuery[str] = "1") -> Template:

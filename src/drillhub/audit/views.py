@@ -11,7 +11,7 @@ from drillhub.paging import page_number
 
 class AuditController(Controller):
     path = "/admin/audit"
-    guards = [web.require_roles("admin")]
+    guards = [web.admins_only]
 
     @get("/", name="audit:list")
     async def list_page(

@@ -7,7 +7,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import parse, web
+from drillhub import parse, permissions, web
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import record_event
 from drillhub.certificates.pdf import render_certificates, render_transcript, zip_of_certificates
@@ -28,7 +28,6 @@ from drillhub.offload import in_background_process
 from drillhub.settings import load_settings
 
 TOO_MANY = "Too many verifications from your address; wait a minute and try again."
-COORDINATORS = ("admin", "coordinator")
 
 
 async def _verified(request, code: str):
@@ -68,7 +67,7 @@ class CertificateController(Controller):
     guards = [web.signed_in_guard]
 
     @post("/sessions/{session_id:int}/certificates", name="certificates:issue",
-          guards=[web.require_roles(*COORDINATORS)])
+          guards=[web.coordinators_only])
     async def issue(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         issued = await issue_for_session(session_id, web.actor(request))
         await web.flash(request, f"{len(issued)} certificate(s) issued." if issued else
@@ -76,7 +75,7 @@ class CertificateController(Controller):
         return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
 
     @get("/sessions/{session_id:int}/certificates.zip", name="certificates:zip",
-         guards=[web.require_roles(*COORDINATORS)])
+         guards=[web.coordinators_only])
     async def zip(self, request: HTMXRequest, session_id: web.RecordId) -> Response:
         """Every standing certificate of the session: seconds of work, in a background process."""
         public_url = load_settings().public_url
@@ -103,12 +102,12 @@ class CertificateController(Controller):
             "Content-Disposition": f'attachment; filename="certificate-{certificate.serial}.pdf"'})
 
     @post("/certificates/{certificate_id:int}/revoke", name="certificates:revoke",
-          guards=[web.require_roles(*COORDINATORS)])
+          guards=[web.coordinators_only])
     async def revoke(self, request: HTMXRequest, certificate_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         return await self._change(request, certificate_id, revoke, "The certificate is revoked.")
 
     @post("/certificates/{certificate_id:int}/reissue", name="certificates:reissue",
-          guards=[web.require_roles(*COORDINATORS)])
+          guards=[web.coordinators_only])
     async def reissue(self, request: HTMXRequest, certificate_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         return await self._change(request, certificate_id, reissue, "A new certificate replaces this one.")
 
@@ -127,8 +126,7 @@ async def visible_certificate(request: HTMXRequest, certificate_id: int):
     """The certificate, for its holder, their agency's supervisors and coordinators; 403 for others."""
     user = web.current_user(request)
     certificate = await get_certificate(certificate_id)
-    if not (user.has_role(*COORDINATORS) or certificate.person == user.person_id
-            or (user.has_role("supervisor") and certificate.agency in user.supervised_agency_ids)):
+    if not permissions.may_see_certificate(user, certificate.person, certificate.agency):
         raise Forbidden("Only the holder, their supervisors and coordinators see this certificate.")
     return certificate
 
@@ -137,7 +135,7 @@ async def detail_page(request: HTMXRequest, certificate, status_code: int = 200,
                       reason: str = "") -> Template:
     return await web.page(request, "certificates/detail.html", status_code=status_code, certificate=certificate,
                           status=status_of(certificate, datetime.now(UTC).date()),
-                          coordinator=web.current_user(request).has_role(*COORDINATORS), errors=errors or {},
+                          coordinator=permissions.coordinates(web.current_user(request)), errors=errors or {},
                           reason=reason)
 
 
@@ -172,7 +170,7 @@ class RecordsController(Controller):
     @get("/agencies/{agency_id:int}/hours", name="records:agency_hours")
     async def agency_hours(self, request: HTMXRequest, agency_id: web.RecordId, year: FromQuery[str] = "") -> Response:
         user = web.current_user(request)
-        if not (user.has_role(*COORDINATORS) or (user.has_role("supervisor") and agency_id in user.supervised_agency_ids)):
+        if not permissions.may_see_agency_records(user, agency_id):
             raise Forbidden("Only the agency's supervisors and coordinators export its training hours.")
         chosen = parse.whole_number(year) if year else datetime.now(UTC).year
         body = await agency_hours_csv(agency_id, chosen or 0)  # the service refuses a year it cannot use
@@ -182,8 +180,5 @@ class RecordsController(Controller):
 
     async def _check(self, request: HTMXRequest, person_id: int) -> None:
         user = web.current_user(request)
-        if person_id == user.person_id or user.has_role(*COORDINATORS):
-            return
-        if user.has_role("supervisor") and await _person_agency(person_id) in user.supervised_agency_ids:
-            return
-        raise Forbidden("Only the officer, their supervisors and coordinators see this transcript.")
+        if not permissions.may_see_records(user, person_id, await _person_agency(person_id)):
+            raise Forbidden("Only the officer, their supervisors and coordinators see this transcript.")

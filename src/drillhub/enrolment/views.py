@@ -8,7 +8,7 @@ from litestar.params import FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import parse, web
+from drillhub import parse, permissions, web
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
 from drillhub.enrolment.pdf import SheetRow, SignInSheet, render_sign_in_sheet
@@ -24,10 +24,9 @@ from drillhub.enrolment.service import (
 )
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.ical import service as ical
-from drillhub.scheduling.service import get_session, may_manage, staff_of
+from drillhub.scheduling.service import get_session, staff_of
 from drillhub.scheduling.tables import Course
 
-COORDINATORS = ("admin", "coordinator")
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class EnrolmentController(Controller):
     path = "/sessions/{session_id:int}"
     guards = [web.signed_in_guard]
 
-    @get("/enrol", name="enrolment:pick", guards=[web.require_roles(*COORDINATORS)])
+    @get("/enrol", name="enrolment:pick", guards=[web.coordinators_only])
     async def pick(self, request: HTMXRequest, session_id: web.RecordId, agency: FromQuery[str] = "") -> Template:
         """Enrol by agency: everyone active in the chosen agency, ticked; untick who should not come."""
         session = await get_session(session_id)
@@ -56,7 +55,7 @@ class EnrolmentController(Controller):
             return web.partial("enrolment/_people_picker.html", **context)
         return await web.page(request, "enrolment/enrol.html", **context)
 
-    @post("/enrol", name="enrolment:enrol", guards=[web.require_roles(*COORDINATORS)])
+    @post("/enrol", name="enrolment:enrol", guards=[web.coordinators_only])
     async def enrol(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         ids = parse.record_ids((await web.read_form(request, PeoplePicked)).person)
         try:
@@ -92,7 +91,7 @@ class EnrolmentController(Controller):
         person_id = parse.record_id(raw) if raw else user.person_id
         if person_id is None:
             raise NotFound("No such person.")
-        if person_id != user.person_id and not may_manage(user):
+        if person_id != user.person_id and not permissions.coordinates(user):
             raise Forbidden("You can only withdraw yourself.")
         await withdraw(session_id, person_id, web.actor(request))
         await web.flash(request, "Withdrawn; the seat went to the waitlist if anyone was waiting.")
@@ -113,7 +112,7 @@ class EnrolmentController(Controller):
     async def attendance(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         """Coordinators, and the session's facilitators and evaluators, mark who came."""
         user = web.current_user(request)
-        if not may_manage(user) and not any(row["person"] == user.person_id for row in await staff_of(session_id)):
+        if not await permissions.may_take_attendance(user, session_id):
             raise Forbidden("Only coordinators and the session's staff mark attendance.")
         marks = {person: mark for key, mark in (await request.form()).items() if key.startswith("attendance-")
                  and (person := parse.record_id(key.removeprefix("attendance-"))) and mark}
@@ -129,8 +128,7 @@ class EnrolmentController(Controller):
     @get("/sign-in-sheet.pdf", name="enrolment:sign_in_sheet")
     async def sign_in_sheet(self, request: HTMXRequest, session_id: web.RecordId) -> Response:
         user = web.current_user(request)
-        staff = await staff_of(session_id)
-        if not may_manage(user) and not any(row["person"] == user.person_id for row in staff):
+        if not await permissions.may_take_attendance(user, session_id):
             raise Forbidden("Only coordinators and the session's staff print the sign-in sheet.")
         session = await get_session(session_id)
         row = await ical.session_row(session_id)
@@ -141,7 +139,7 @@ class EnrolmentController(Controller):
             where=f"{row['venue_name']}, {row['venue_address']}" if row["venue_name"] else f"Online: {row['meeting_url']}",
             credit=f"{course.credit_hours.normalize():f} credit hours" + (
                 f", category {course.credit_category}" if course.credit_category else ""),
-            staff=", ".join(f"{person['name']} ({person['role']})" for person in staff),
+            staff=", ".join(f"{person['name']} ({person['role']})" for person in await staff_of(session_id)),
             rows=tuple(SheetRow(entry["name"], entry["agency_code"], entry["badge_number"])
                        for entry in await roster(session_id) if entry["status"] == "enrolled"),
             printed=datetime.now(ZoneInfo(session.time_zone)).strftime("%d %b %Y %H:%M"),

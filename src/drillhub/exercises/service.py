@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from drillhub import db, parse
+from drillhub import db, parse, permissions
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.certificates.service import issue_at_run_end
@@ -179,15 +179,11 @@ async def start_self_paced(slug: str, person_id: int, role: str, actor: Actor) -
     return run
 
 
-def may_see(played: Played, person_id: int) -> bool:
-    return played.run.owner == person_id or person_id in played.roles_of or played.run.facilitator == person_id
-
-
 async def _checked(run_id: int, person_id: int, step: int | None) -> Played:
     """The run, locked, when this person may act in it at `step` (the step their page was shown at)."""
     await db.lock_row(Run, run_id)
     played = await load(run_id)
-    if not may_see(played, person_id):
+    if not permissions.takes_part_in_run(played, person_id):
         raise Forbidden("You are not taking part in this exercise.")
     if played.run.status != Run.Status.running:
         raise Conflict(f"This exercise is {played.run.status}.")
@@ -306,7 +302,7 @@ class Debrief:
 
 async def debrief(run_id: int, person_id: int) -> Debrief:
     played = await load(run_id)
-    if not may_see(played, person_id):
+    if not permissions.takes_part_in_run(played, person_id):
         raise Forbidden("You are not taking part in this exercise.")
     if played.run.status != Run.Status.ended:
         raise Conflict("The debrief is ready when the exercise ends.")

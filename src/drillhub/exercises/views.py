@@ -4,7 +4,7 @@ from litestar import Controller, get, post
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import parse, web
+from drillhub import parse, permissions, web
 from drillhub.errors import Conflict, Forbidden
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
@@ -15,7 +15,6 @@ from drillhub.exercises.service import (
     debrief,
     decide,
     load,
-    may_see,
     my_assignments,
     my_runs,
     start_self_paced,
@@ -67,7 +66,7 @@ def scene(played, person_id: int) -> dict:
 
 async def home_context(user, errors: dict | None = None, values: dict | None = None) -> dict:
     scenarios = await list_library(LibraryFilter())
-    coordinator = user.has_role("admin", "coordinator")
+    coordinator = permissions.coordinates(user)
     return {
         "scenarios": scenarios, "runs": await my_runs(user.person_id),
         "assignments": await my_assignments(user.person_id), "coordinator": coordinator,
@@ -85,7 +84,7 @@ class ExerciseController(Controller):
     async def home(self, request: HTMXRequest) -> Template:
         return await web.page(request, "exercises/home.html", **await home_context(web.current_user(request)))
 
-    @post("/exercises/assign", name="exercises:assign", guards=[web.require_roles("admin", "coordinator")])
+    @post("/exercises/assign", name="exercises:assign", guards=[web.coordinators_only])
     async def assign(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
         """Assign a scenario to everyone with the officer role in an agency, due by a date."""
         user = web.current_user(request)
@@ -112,7 +111,7 @@ class ExerciseController(Controller):
     async def play(self, request: HTMXRequest, run_id: web.RecordId) -> Template | Redirect:
         user = web.current_user(request)
         played = await load(run_id)
-        if not may_see(played, user.person_id):
+        if not permissions.takes_part_in_run(played, user.person_id):
             raise Forbidden("You are not taking part in this exercise.")
         context = scene(played, user.person_id)
         if played.run.mode == "facilitated":

@@ -9,10 +9,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from drillhub import db
+from drillhub import db, permissions
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
-from drillhub.enrolment.tables import Enrollment
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.exercises.service import Played, RunRecord, load, stand_in_choice
 from drillhub.exercises.tables import Run, RunEvent, RunParticipant
@@ -20,7 +19,7 @@ from drillhub.scenarios import engine
 from drillhub.scenarios.engine import EngineError
 from drillhub.scenarios.model import clock_seconds
 from drillhub.scenarios.service import get_current
-from drillhub.scheduling.tables import Session, SessionStaff
+from drillhub.scheduling.tables import Session
 
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a projector
 JOIN_CODE_LENGTH = 6
@@ -29,14 +28,6 @@ MAX_EXTENSION_SECONDS = 3600
 
 def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-
-
-async def may_facilitate(user, session_id: int) -> bool:
-    """Coordinators, and facilitators on the session's staff."""
-    if user.has_role("admin", "coordinator"):
-        return True
-    return user.has_role("facilitator") and await SessionStaff.exists().where(
-        (SessionStaff.session == session_id) & (SessionStaff.person == user.person_id))
 
 
 async def open_run(session_id: int, slug: str, actor: Actor) -> Run:
@@ -60,11 +51,7 @@ async def join(code: str, person_id: int) -> Run:
     run = await Run.objects().where(Run.join_code == code.strip().upper()).first()
     if run is None or run.status == Run.Status.ended:
         raise NotFound("No open exercise has this code. Check it with your facilitator.")
-    enrolled = await Enrollment.exists().where(
-        (Enrollment.session == run.session) & (Enrollment.person == person_id)
-        & (Enrollment.status == Enrollment.Status.enrolled))
-    staff = await SessionStaff.exists().where((SessionStaff.session == run.session) & (SessionStaff.person == person_id))
-    if not (enrolled or staff or run.facilitator == person_id):
+    if not await permissions.may_join_run(run, person_id):
         raise Forbidden("Only people enrolled in this session can join its exercise.")
     async with db.transaction():
         await db.lock_row(Run, run.id)  # the join is numbered in the run's record

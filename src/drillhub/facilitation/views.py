@@ -6,9 +6,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import parse, web
+from drillhub import parse, permissions, web
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
-from drillhub.exercises.service import load, may_see
+from drillhub.exercises.service import load
 from drillhub.exercises.tables import RunEvent
 from drillhub.facilitation.qr import qr_svg
 from drillhub.facilitation.service import (
@@ -18,7 +18,6 @@ from drillhub.facilitation.service import (
     delivered_injects,
     facilitator_action,
     join,
-    may_facilitate,
     open_run,
     participants,
     start,
@@ -71,7 +70,7 @@ class FacilitationController(Controller):
     @post("/sessions/{session_id:int}/runs", name="facilitation:open")
     async def open(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         user = web.current_user(request)
-        if not await may_facilitate(user, session_id):
+        if not await permissions.facilitates(user, session_id):
             raise Forbidden("Only coordinators and the session's facilitators open exercises.")
         run = await open_run(session_id, await web.form_field(request, "scenario"), web.actor(request))
         return web.go_to(request, request.url_for("facilitation:console", run_id=run.id))
@@ -92,7 +91,7 @@ class FacilitationController(Controller):
 
     async def _console_run(self, request: HTMXRequest, run_id: int):
         played = await load(run_id)
-        if played.run.session is None or not await may_facilitate(web.current_user(request), played.run.session):
+        if played.run.session is None or not await permissions.facilitates(web.current_user(request), played.run.session):
             raise Forbidden("Only coordinators and the session's facilitators run the console.")
         return played
 
@@ -111,8 +110,8 @@ class FacilitationController(Controller):
         """Polled every two seconds by players, the console and the projector."""
         user = web.current_user(request)
         played = await tick(run_id)
-        if not may_see(played, user.person_id) and not (
-                played.run.session and await may_facilitate(user, played.run.session)):
+        if not permissions.takes_part_in_run(played, user.person_id) and not (
+                played.run.session and await permissions.facilitates(user, played.run.session)):
             raise Forbidden("You are not taking part in this exercise.")
         template = web.partial("facilitation/_run_status.html", **await status_context(played, user))
         template.headers.update(_refresh_if_moved(played, step, status))
@@ -173,7 +172,7 @@ class FacilitationController(Controller):
 
 @get("/sessions/{session_id:int}/exercises", name="facilitation:choose", guards=[web.signed_in_guard])
 async def choose_scenario(request: HTMXRequest, session_id: web.RecordId) -> Template:
-    if not await may_facilitate(web.current_user(request), session_id):
+    if not await permissions.facilitates(web.current_user(request), session_id):
         raise Forbidden("Only coordinators and the session's facilitators open exercises.")
     return await web.page(request, "facilitation/choose.html", session_id=session_id,
                           scenarios=await list_library(LibraryFilter()))

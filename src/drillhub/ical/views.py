@@ -3,11 +3,11 @@ from litestar.params import FromPath
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import parse, web
+from drillhub import parse, permissions, web
 from drillhub.agencies.service import list_active_agencies
 from drillhub.errors import Forbidden
 from drillhub.ical.service import create_feed, feed_calendar, get_feed, invitation, list_feeds, revoke_feed
-from drillhub.scheduling.service import get_session, may_manage, may_view
+from drillhub.scheduling.service import get_session
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -22,27 +22,24 @@ async def session_invite(request: HTMXRequest, session_id: web.RecordId) -> Resp
     it with just themselves (if enrolled)."""
     user = web.current_user(request)
     session = await get_session(session_id)
-    if not await may_view(user, session):
+    if not await permissions.may_view_session(user, session):
         raise Forbidden("This session is still a draft.")
     settings = request.app.state.settings
-    only = None if may_manage(user) else user.person_id  # attendees: everyone, or just you if you are enrolled
+    only = None if permissions.coordinates(user) else user.person_id  # attendees: everyone, or just you if you are enrolled
     data = await invitation(session_id, settings.public_url, settings.mail_from, only)
     return _calendar(data, f"session-{session_id}.ics")
 
 
 @get("/feeds/{token:str}", name="ical:feed", cache=False)
 async def feed(request: HTMXRequest, token: FromPath[str]) -> Response:
-    """Public but unguessable: a subscription URL. Unknown and revoked tokens answer the same 404."""
+    """Public but unguessable: a subscription URL. Unknown and revoked tokens answer the same 404. Like
+    every response it is not stored in caches (no-store: the URL is a secret); calendar programs keep
+    their own copy and ask again with its ETag."""
     data, etag = await feed_calendar(token.removesuffix(".ics"), request.app.state.settings.public_url)
-    headers = {"Cache-Control": "private, max-age=300", "ETag": f'"{etag}"'}
+    headers = {"ETag": f'"{etag}"'}
     if request.headers.get("if-none-match") == f'"{etag}"':
         return Response(b"", status_code=304, headers=headers)
     return Response(data, media_type=ICS, headers=headers)
-
-
-def may_manage_agency_feed(user, agency_id: int) -> bool:
-    """Coordinators manage any agency's feeds; supervisors those of the agencies they oversee."""
-    return may_manage(user) or agency_id in user.supervised_agency_ids
 
 
 class FeedController(Controller):
@@ -58,7 +55,7 @@ class FeedController(Controller):
                               agencies=manageable, new_url="")
 
     async def _agencies(self, user) -> list[dict]:
-        return [a for a in await list_active_agencies() if may_manage_agency_feed(user, a["id"])]
+        return [a for a in await list_active_agencies() if permissions.may_see_agency_records(user, a["id"])]
 
     @post("/", name="feeds:create")
     async def create(self, request: HTMXRequest) -> Template:
@@ -81,7 +78,7 @@ class FeedController(Controller):
     async def revoke(self, request: HTMXRequest, feed_id: web.RecordId) -> Redirect | ClientRedirect:
         user = web.current_user(request)
         feed = await get_feed(feed_id)
-        allowed = feed.person == user.person_id or (feed.agency is not None and may_manage_agency_feed(user, feed.agency))
+        allowed = feed.person == user.person_id or (feed.agency is not None and permissions.may_see_agency_records(user, feed.agency))
         if not allowed:
             raise Forbidden("This is not your feed.")
         await revoke_feed(feed_id, web.actor(request))

@@ -12,7 +12,7 @@ class OutboxController(Controller):
     """Admins see every message drillhub writes; without SMTP settings this is where mail waits."""
 
     path = "/admin/outbox"
-    guards = [web.require_roles("admin")]
+    guards = [web.admins_only]
 
     @get("/", name="outbox:list")
     async def list_page(self, request: HTMXRequest, status: FromQuery[str] = "", page: FromQuery[str] = "1") -> Template:

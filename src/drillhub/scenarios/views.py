@@ -4,7 +4,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import permissions, web
 from drillhub.agencies.tables import KIND_LABELS
 from drillhub.audit.service import record_event
 from drillhub.scenarios import graph
@@ -21,7 +21,6 @@ from drillhub.scenarios.service import (
     sync_directory,
 )
 
-READERS = ("admin", "coordinator", "facilitator", "evaluator")
 GRAPH_FORMATS = {"svg": ("image/svg+xml", graph.to_svg), "dot": ("text/vnd.graphviz", graph.to_dot),
                  "mermaid": ("text/plain", graph.to_mermaid)}
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
@@ -40,7 +39,7 @@ async def library_context(filters: LibraryFilter) -> dict:
 
 class ScenarioController(Controller):
     path = "/scenarios"
-    guards = [web.require_roles(*READERS)]
+    guards = [web.require_roles(*permissions.SCENARIO_READERS)]
 
     @get("/", name="scenarios:library")
     async def library(
@@ -79,11 +78,11 @@ class ScenarioController(Controller):
         return Response(render(compiled_text(version.source_text)), media_type=media_type, headers={
             "Content-Disposition": f'attachment; filename="{version.slug}.{extension}"'})
 
-    @get("/upload", name="scenarios:upload_form", guards=[web.require_roles("admin")])
+    @get("/upload", name="scenarios:upload_form", guards=[web.admins_only])
     async def upload_form(self, request: HTMXRequest) -> Template:
         return await web.page(request, "scenarios/upload.html", findings=[], file_name="", text="")
 
-    @post("/upload", name="scenarios:upload", guards=[web.require_roles("admin")],
+    @post("/upload", name="scenarios:upload", guards=[web.admins_only],
           request_max_body_size=MAX_UPLOAD_BYTES + 64 * 1024)
     async def upload(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
         form = await request.form()
@@ -110,7 +109,7 @@ class ScenarioController(Controller):
         return await web.page(request, "scenarios/upload.html", status_code=422, file_name=file_name,
                               text=text, findings=problems)
 
-    @post("/reload", name="scenarios:reload", guards=[web.require_roles("admin", "coordinator")])
+    @post("/reload", name="scenarios:reload", guards=[web.coordinators_only])
     async def reload(self, request: HTMXRequest) -> Template:
         settings = request.app.state.settings
         reports = await sync_directory(settings.scenarios_dir, web.actor(request))

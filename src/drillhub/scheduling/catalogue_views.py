@@ -24,7 +24,6 @@ from drillhub.scheduling.service import (
     save_venue,
 )
 
-COORDINATORS = ("admin", "coordinator")
 
 
 async def course_form_context(values: dict, errors: dict, course_id: int | None) -> dict:
@@ -48,7 +47,7 @@ def course_values(course) -> dict:
 
 class CourseController(Controller):
     path = "/courses"
-    guards = [web.require_roles(*COORDINATORS)]
+    guards = [web.coordinators_only]
 
     @get("/", name="courses:list")
     async def list_page(self, request: HTMXRequest) -> Template:
@@ -94,7 +93,7 @@ def venue_form_context(values: dict, errors: dict, venue_id: int | None, agencie
 
 class VenueController(Controller):
     path = "/venues"
-    guards = [web.require_roles(*COORDINATORS)]
+    guards = [web.coordinators_only]
 
     @get("/", name="venues:list")
     async def list_page(self, request: HTMXRequest) -> Template:

@@ -531,22 +531,10 @@ class SessionFilter:
     status: str = ""
 
 
-def may_manage(user) -> bool:
-    """Coordinators (and administrators) schedule and manage every session."""
-    return user.has_role("admin", "coordinator")
-
-
 async def staff_of(session_id: int) -> list[dict]:
     return await SessionStaff.select(SessionStaff.person, SessionStaff.role, SessionStaff.lead,
                                      SessionStaff.person.name.as_alias("name")).where(
         SessionStaff.session == session_id).order_by(SessionStaff.role)
-
-
-async def may_view(user, session: Session) -> bool:
-    """Drafts are for coordinators and the session's staff; anything published is for everyone signed in."""
-    if may_manage(user) or session.status != Session.Status.draft:
-        return True
-    return any(row["person"] == user.person_id for row in await staff_of(session.id))
 
 
 async def sessions_between(start: datetime, end: datetime, filters: SessionFilter, drafts: bool) -> list[dict]:

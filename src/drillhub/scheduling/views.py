@@ -10,14 +10,13 @@ from litestar.params import FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import parse, web
-from drillhub.afteraction.service import may_read_report, took_part
+from drillhub import parse, permissions, web
 from drillhub.certificates.service import list_session_certificates
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
 from drillhub.enrolment.service import roster, seats_of
 from drillhub.errors import Forbidden, Invalid
-from drillhub.facilitation.service import may_facilitate, runs_of_session
+from drillhub.facilitation.service import runs_of_session
 from drillhub.scheduling.service import (
     TIME_ZONES,
     SessionFilter,
@@ -30,8 +29,6 @@ from drillhub.scheduling.service import (
     get_session,
     list_courses,
     list_venues,
-    may_manage,
-    may_view,
     plan_session,
     publish_session,
     session_input,
@@ -41,7 +38,6 @@ from drillhub.scheduling.service import (
 )
 from drillhub.scheduling.tables import Course, SeatReservation, Venue
 
-COORDINATORS = ("admin", "coordinator")
 VIEWS = ("month", "week", "list")
 LIST_DAYS = 60
 
@@ -69,7 +65,7 @@ async def calendar_context(user, view: str, anchor: date, filters: SessionFilter
     start, end, previous, following = _window(view, anchor)
     # a day's edges differ by time zone; fetch a day either side and place by each session's own date
     rows = await sessions_between(datetime.combine(start - timedelta(days=1), time(0), UTC),
-                                  datetime.combine(end + timedelta(days=2), time(0), UTC), filters, may_manage(user))
+                                  datetime.combine(end + timedelta(days=2), time(0), UTC), filters, permissions.coordinates(user))
     by_day: dict[date, list[dict]] = {}
     for row in rows:
         day = row["local_start"].date()
@@ -82,7 +78,7 @@ async def calendar_context(user, view: str, anchor: date, filters: SessionFilter
         "listed": [row for day in sorted(by_day) for row in by_day[day]], "filters": filters,
         "month_name": anchor.strftime("%B %Y"), "today": datetime.now(UTC).date(),
         "agencies": await list_active_agencies(), "courses": await list_courses(), "venues": await list_venues(),
-        "statuses": ["draft", "published", "cancelled", "completed"] if may_manage(user) else
+        "statuses": ["draft", "published", "cancelled", "completed"] if permissions.coordinates(user) else
                     ["published", "cancelled", "completed"],
     }
 
@@ -122,14 +118,14 @@ class SessionController(Controller):
             return web.partial("scheduling/_calendar.html", **context)
         return await web.page(request, "scheduling/calendar.html", **context)
 
-    @get("/new", name="sessions:new", guards=[web.require_roles(*COORDINATORS)])
+    @get("/new", name="sessions:new", guards=[web.coordinators_only])
     async def new(self, request: HTMXRequest, course: FromQuery[str] = "") -> Template:
         course_id = parse.record_id(course)
         chosen = await Course.objects().where(Course.id == course_id).first() if course_id else None
         values = asdict(SessionInput(course=course, capacity=str(chosen.default_capacity) if chosen else ""))
         return await web.page(request, "scheduling/session_form.html", **await form_context(values, {}, None))
 
-    @post("/check", name="sessions:check", guards=[web.require_roles(*COORDINATORS)])
+    @post("/check", name="sessions:check", guards=[web.coordinators_only])
     async def check(self, request: HTMXRequest) -> Template:
         """The live conflict panel: what the form as typed would clash with, before saving."""
         data = await web.read_form(request, SessionInput)
@@ -140,7 +136,7 @@ class SessionController(Controller):
             return web.partial("scheduling/_conflicts.html", clashes=[], problems=invalid.errors)
         return web.partial("scheduling/_conflicts.html", clashes=await find_clashes(plan, session_id), problems={})
 
-    @post("/", name="sessions:create", guards=[web.require_roles(*COORDINATORS)])
+    @post("/", name="sessions:create", guards=[web.coordinators_only])
     async def create(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
         data = await web.read_form(request, SessionInput)
         publish = await web.form_field(request, "publish") == "yes"
@@ -151,7 +147,7 @@ class SessionController(Controller):
         await web.flash(request, "The session was published." if publish else "The session was saved as a draft.")
         return web.go_to(request, request.url_for("sessions:detail", session_id=session.id))
 
-    @get("/{session_id:int}/edit", name="sessions:edit", guards=[web.require_roles(*COORDINATORS)])
+    @get("/{session_id:int}/edit", name="sessions:edit", guards=[web.coordinators_only])
     async def edit(self, request: HTMXRequest, session_id: web.RecordId) -> Template:
         session = await get_session(session_id)
         reservations = await SeatReservation.select().where(SeatReservation.session == session_id)
@@ -159,7 +155,7 @@ class SessionController(Controller):
         return await web.page(request, "scheduling/session_form.html",
                               status=session.status, **await form_context(values, {}, session_id))
 
-    @post("/{session_id:int}", name="sessions:update", guards=[web.require_roles(*COORDINATORS)])
+    @post("/{session_id:int}", name="sessions:update", guards=[web.coordinators_only])
     async def update(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         data = await web.read_form(request, SessionInput)
         try:
@@ -184,13 +180,13 @@ class SessionController(Controller):
     async def detail(self, request: HTMXRequest, session_id: web.RecordId) -> Template:
         user = web.current_user(request)
         session = await get_session(session_id)
-        if not await may_view(user, session):
+        if not await permissions.may_view_session(user, session):
             raise Forbidden("This session is still a draft.")
-        manager = may_manage(user)
+        manager = permissions.coordinates(user)
         staff = await staff_of(session_id)
         entries = await roster(session_id)
-        is_staff = any(row["person"] == user.person_id for row in staff)
-        visible_roster = [row for row in entries if manager or is_staff or row["agency"] in user.supervised_agency_ids
+        is_staff = await permissions.staffs(user, session_id)
+        visible_roster = [row for row in entries if manager or is_staff or permissions.supervises(user, row["agency"])
                           or row["person"] == user.person_id]
         reservations = await SeatReservation.select(*SeatReservation.all_columns(),
                                                     SeatReservation.agency.name.as_alias("agency_name")).where(
@@ -198,32 +194,33 @@ class SessionController(Controller):
         course = await Course.objects().get(Course.id == session.course)
         venue = await Venue.objects().where(Venue.id == session.venue).first() if session.venue else None
         zone = ZoneInfo(session.time_zone)
+        started = session.starts_at <= datetime.now(UTC)
         return await web.page(
             request, "scheduling/session.html", session=session, course=course, venue=venue, staff=staff,
             roster=visible_roster, mine=next((row for row in entries if row["person"] == user.person_id), None),
             seats=await seats_of(session_id), reservations=reservations, manager=manager, is_staff=is_staff,
-            notes_for={row["agency"] for row in reservations if manager or row["agency"] in user.supervised_agency_ids},
+            notes_for={row["agency"] for row in reservations if permissions.may_see_agency_records(user, row["agency"])},
             local_start=session.starts_at.astimezone(zone), local_end=session.ends_at.astimezone(zone),
-            started=session.starts_at <= datetime.now(UTC), agencies=await list_active_agencies(),
-            can_facilitate=await may_facilitate(user, session_id), runs=await runs_of_session(session_id),
-            took_part=session.starts_at <= datetime.now(UTC) and await took_part(session_id, user.person_id) is not None,
-            reads_report=session.starts_at <= datetime.now(UTC) and await may_read_report(user, session_id),
+            started=started, agencies=await list_active_agencies(),
+            can_facilitate=await permissions.facilitates(user, session_id), runs=await runs_of_session(session_id),
+            took_part=started and await permissions.took_part(user, session_id),
+            reads_report=started and await permissions.may_read_report(user, session_id),
             certificates=await list_session_certificates(session_id, None if manager else user.person_id),
         )
 
-    @post("/{session_id:int}/copy", name="sessions:copy", guards=[web.require_roles(*COORDINATORS)])
+    @post("/{session_id:int}/copy", name="sessions:copy", guards=[web.coordinators_only])
     async def copy(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         copy = await copy_session(session_id, web.actor(request))
         await web.flash(request, "A draft copy one week later was made. Check its date and time.")
         return web.go_to(request, request.url_for("sessions:edit", session_id=copy.id))
 
-    @post("/{session_id:int}/publish", name="sessions:publish", guards=[web.require_roles(*COORDINATORS)])
+    @post("/{session_id:int}/publish", name="sessions:publish", guards=[web.coordinators_only])
     async def publish(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         await publish_session(session_id, web.actor(request))
         await web.flash(request, "The session is published; people enrolled were sent invitations.")
         return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
 
-    @post("/{session_id:int}/cancel", name="sessions:cancel", guards=[web.require_roles(*COORDINATORS)])
+    @post("/{session_id:int}/cancel", name="sessions:cancel", guards=[web.coordinators_only])
     async def cancel(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         reason = await web.form_field(request, "reason")
         try:
@@ -234,7 +231,7 @@ class SessionController(Controller):
             await web.flash(request, "The session is cancelled; everyone enrolled was told.")
         return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
 
-    @post("/{session_id:int}/complete", name="sessions:complete", guards=[web.require_roles(*COORDINATORS)])
+    @post("/{session_id:int}/complete", name="sessions:complete", guards=[web.coordinators_only])
     async def complete(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         await complete_session(session_id, web.actor(request))
         await web.flash(request, "The session is marked completed.")
