@@ -35,6 +35,7 @@ from drillhub.health import healthz
 from drillhub.http import refuse_odd_path, response_headers
 from drillhub.ical.views import FeedController, feed, session_invite
 from drillhub.mail.views import OutboxController
+from drillhub.logs import escape_log_records
 from drillhub.markdown import render_markdown
 from drillhub.scenarios.service import sync_directory
 from drillhub.scenarios.views import ScenarioController
@@ -105,6 +106,7 @@ def _configure_jinja(engine: JinjaTemplateEngine) -> None:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
+    escape_log_records()
     if settings.env == "test":
         use_low_cost_hashing()
     engine = db.make_engine(settings.database_url)
