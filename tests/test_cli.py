@@ -1,3 +1,10 @@
+import os
+import sqlite3
+
+import httpx
+import pytest
+
+from tests.support import free_port, serve
 from tests.test_migrations import run_cli
 
 
@@ -48,3 +55,30 @@ def test_first_agency_and_admin_on_an_empty_database(tmp_path):
 def test_serve_refuses_to_start_on_an_unmigrated_database(tmp_path):
     result = run_cli(f"sqlite:///{tmp_path / 'new.sqlite3'}", "serve", "--port", "1")
     assert result.returncode == 1 and "run `drillhub migrate` first" in result.stderr
+
+
+@pytest.mark.slow
+def test_serve_lets_the_app_see_the_real_peer(tmp_path):
+    """uvicorn must not rewrite the client from X-Forwarded-For (it would believe 127.0.0.1 by default):
+    with no trusted proxies configured, the app counts the peer, whatever the header claims."""
+    port, database = free_port(), tmp_path / "serve.sqlite3"
+    env = {**os.environ, "DRILLHUB_ENV": "test", "DRILLHUB_PORT": str(port),
+           "DRILLHUB_DATABASE_URL": f"sqlite:///{database}", "DRILLHUB_TRUSTED_PROXIES": ""}
+    env.pop("PICCOLO_CONF", None)
+    assert run_cli(env["DRILLHUB_DATABASE_URL"], "migrate").returncode == 0
+    server = serve(env, f"http://127.0.0.1:{port}")
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/api/certificates/{'x' * 22}",
+                             headers={"X-Forwarded-For": "203.0.113.5"})
+        assert response.status_code == 404
+    finally:
+        server.kill()
+        server.wait()
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT client FROM verification_attempt").fetchall() == [("127.0.0.1",)]
+
+
+def test_a_wildcard_trusted_proxy_is_refused_plainly(tmp_path):
+    result = run_cli(f"sqlite:///{tmp_path / 'x.sqlite3'}", "check", DRILLHUB_TRUSTED_PROXIES="*")
+    assert result.returncode == 1 and "DRILLHUB_TRUSTED_PROXIES may not be *" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -66,8 +66,8 @@ def serve(host: str | None, port: int | None, workers: int | None, reload: bool)
         port=port or settings.port,
         workers=None if reload else (workers or settings.workers),
         reload=reload,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.trusted_proxies,
+        # The app reads X-Forwarded-For itself (web.client_address) and must see the real peer for it.
+        proxy_headers=False,
         access_log=False,
         log_level="info",
     )

@@ -1,10 +1,13 @@
 """Configuration, read once from DRILLHUB_* environment variables."""
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from drillhub.clients import Network
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("development", "test", "production")
@@ -24,7 +27,7 @@ class Settings:
     workers: int = 1
     session_idle_minutes: int = 30
     session_max_hours: int = 12
-    trusted_proxies: str = "127.0.0.1"
+    trusted_proxies: tuple[Network, ...] = (ipaddress.ip_network("127.0.0.1"),)
     scenarios_dir: str = str(PROJECT_ROOT / "scenarios")
     public_url: str = "http://127.0.0.1:8000"
     mail_from: str = "drillhub@localhost"
@@ -53,6 +56,11 @@ class Settings:
         return "__Host-drillhub-session" if self.secure_cookies else "drillhub-session"
 
     @property
+    def csrf_cookie(self) -> str:
+        """The browser's CSRF binding before sign-in (auth/csrf.py); __Host- as for the session cookie."""
+        return "__Host-drillhub-csrf" if self.secure_cookies else "drillhub-csrf"
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite:")
 
@@ -68,6 +76,26 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) 
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, not {value}")
     return value
+
+
+def _networks(environ: Mapping[str, str], name: str, default: tuple[Network, ...]) -> tuple[Network, ...]:
+    """Comma-separated addresses and networks (10.0.0.5, 10.0.0.0/8, ::1); empty: none at all."""
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    networks = []
+    for entry in filter(None, (part.strip() for part in raw.split(","))):
+        if entry == "*":
+            raise SettingsError(
+                f"{name} may not be *: that would believe every client's X-Forwarded-For, so anyone could choose "
+                "the address the audit log records and the rate limits count. List your proxies' addresses "
+                "or networks instead (e.g. 10.0.0.0/8)."
+            )
+        try:
+            networks.append(ipaddress.ip_network(entry))
+        except ValueError as error:
+            raise SettingsError(f"{name}: {entry!r} is not an address or a network ({error})") from None
+    return tuple(networks)
 
 
 def _development_secret() -> str:
@@ -105,7 +133,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         workers=_int(environ, "DRILLHUB_WORKERS", Settings.workers),
         session_idle_minutes=_int(environ, "DRILLHUB_SESSION_IDLE_MINUTES", 30),
         session_max_hours=_int(environ, "DRILLHUB_SESSION_MAX_HOURS", 12),
-        trusted_proxies=environ.get("DRILLHUB_TRUSTED_PROXIES", Settings.trusted_proxies),
+        trusted_proxies=_networks(environ, "DRILLHUB_TRUSTED_PROXIES", Settings.trusted_proxies),
         scenarios_dir=environ.get("DRILLHUB_SCENARIOS_DIR", Settings.scenarios_dir),
         public_url=environ.get("DRILLHUB_PUBLIC_URL", Settings.public_url).rstrip("/"),
         mail_from=environ.get("DRILLHUB_MAIL_FROM", Settings.mail_from),

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from drillhub.audit.service import ANONYMOUS, Actor, record_event
 from drillhub.audit.tables import AuditEvent
-from drillhub import permissions
+from drillhub import clients, permissions
 from drillhub.auth.service import SignedInUser, add_flash, clear_flashes
 from drillhub.parse import MAX_ID, text
 
@@ -25,7 +25,11 @@ RecordId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 
 
 def client_address(connection: ASGIConnection) -> str:
-    return connection.client.host if connection.client else ""
+    """The client's address, through the app's trusted proxies (see drillhub.clients): what the audit
+    log records; rate limits count by clients.limit_key of it."""
+    peer = connection.client.host if connection.client else ""
+    forwarded_for = ",".join(connection.headers.getall("x-forwarded-for", []))
+    return clients.client_address(peer, forwarded_for, connection.app.state.settings.trusted_proxies)
 
 
 def signed_in(connection: ASGIConnection) -> SignedInUser | None:

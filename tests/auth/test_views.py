@@ -1,5 +1,6 @@
 import secrets
 
+from drillhub.audit.tables import AuditEvent
 from drillhub.settings import Settings
 from tests.conftest import new_client
 from tests.support import (
@@ -114,3 +115,31 @@ async def test_htmx_request_after_the_session_ends_is_sent_to_sign_in(client):
     plant_cookie(client, SESSION_COOKIE, "expired")
     response = await client.get("/admin/people/", headers={"HX-Request": "true"})
     assert response.headers["HX-Redirect"].startswith("/sign-in?next=/admin/people")
+
+
+def sent_from(address: str) -> dict:
+    """Headers of a request passed on by the trusted proxy the test client connects as (127.0.0.1)."""
+    return {"headers": {"X-Forwarded-For": address}}
+
+
+async def sign_in_clients() -> list[str]:
+    return [row["client"] for row in await AuditEvent.select(AuditEvent.client).where(
+        AuditEvent.action == "sign_in").order_by(AuditEvent.id)]
+
+
+async def test_the_client_is_the_right_most_address_the_trusted_proxy_did_not_add(client, make_person):
+    person = await make_person()
+    form = {"email": person.email, "password": PASSWORD}
+    await post_form(client, "/sign-in", form, **sent_from("10.9.9.9, 203.0.113.5"))  # 10.9.9.9: made up
+    await post_form(client, "/sign-in", form, **sent_from("127.0.0.1, 127.0.0.1"))  # all trusted: the left-most
+    await post_form(client, "/sign-in", form)  # no header: the proxy itself
+    assert await sign_in_clients() == ["203.0.113.5", "127.0.0.1", "127.0.0.1"]
+
+
+async def test_an_untrusted_peers_forwarded_for_is_ignored(settings, make_person, make_app):
+    person = await make_person()
+    no_proxies = Settings(env="test", database_url=settings.database_url, secret_key=settings.secret_key,
+                          trusted_proxies=())
+    async with new_client(make_app(no_proxies)) as client:
+        await post_form(client, "/sign-in", {"email": person.email, "password": PASSWORD}, **sent_from("203.0.113.5"))
+    assert await sign_in_clients() == ["127.0.0.1"]

@@ -35,6 +35,20 @@ async def test_unknown_codes_and_the_rate_limit(client, attended):
     assert limited.status_code == 429 and limited.json()["status"] == "rate_limited"
 
 
+async def test_the_addresses_of_one_ipv6_network_share_a_verification_limit(client, attended):
+    _, _, people = attended
+    certificate = await Certificate.objects().where(Certificate.person == people[0].id).first()
+
+    async def verify_from(address: str) -> int:
+        response = await client.get(f"/api/certificates/{certificate.code}", headers={"X-Forwarded-For": address})
+        return response.status_code
+
+    for host in range(1, VERIFICATIONS_PER_MINUTE + 1):
+        assert await verify_from(f"2001:db8:1:2::{host:x}") == 200
+    assert await verify_from("2001:db8:1:2:ffff::1") == 429  # another address of the same /64
+    assert await verify_from("2001:db8:1:3::1") == 200
+
+
 async def test_the_holder_and_their_supervisor_see_the_certificate_others_do_not(client, attended, make_person):
     _, _, people = attended
     certificate = await Certificate.objects().where(Certificate.person == people[0].id).first()

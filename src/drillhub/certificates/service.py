@@ -206,16 +206,17 @@ def status_of(certificate, today: date) -> str:
     return "valid"
 
 
-async def allow_verification(client: str) -> bool:
-    """Count this look-up; False when the client made too many in the last minute."""
+async def allow_verification(client_key: str) -> bool:
+    """Count this look-up; False when the client (counted by clients.limit_key) made too many in the
+    last minute."""
     now = datetime.now(UTC)
     async with db.transaction():
         await VerificationAttempt.delete().where(VerificationAttempt.at < now - timedelta(hours=1))
         recent = await VerificationAttempt.count().where(
-            (VerificationAttempt.client == client) & (VerificationAttempt.at > now - timedelta(minutes=1)))
+            (VerificationAttempt.client == client_key) & (VerificationAttempt.at > now - timedelta(minutes=1)))
         if recent >= VERIFICATIONS_PER_MINUTE:
             return False
-        await VerificationAttempt.insert(VerificationAttempt(client=client, at=now))
+        await VerificationAttempt.insert(VerificationAttempt(client=client_key, at=now))
     return True
 
 

@@ -7,7 +7,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import parse, permissions, web
+from drillhub import clients, parse, permissions, web
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import record_event
 from drillhub.certificates.pdf import render_certificates, render_transcript, zip_of_certificates
@@ -32,7 +32,7 @@ TOO_MANY = "Too many verifications from your address; wait a minute and try agai
 
 async def _verified(request, code: str):
     """The verification, or None when the client is over its limit."""
-    if not await allow_verification(web.client_address(request)):
+    if not await allow_verification(clients.limit_key(web.client_address(request))):
         return None
     return await verify(code)
 
