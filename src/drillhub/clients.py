@@ -1,5 +1,5 @@
-"""Who sent a request: the client's address behind trusted proxies, and the key that rate limits
-count it by. No request and no database here: web.client_address asks this module."""
+"""Who sent a request: the client's address behind trusted proxies, and the key that rate limits and
+sign-in throttles count it by. No request and no database here: web.client_address asks this module."""
 
 import ipaddress
 
@@ -47,7 +47,7 @@ def client_address(peer: str, forwarded_for: str, proxies: tuple[Network, ...]) 
 
 
 def limit_key(address: str) -> str:
-    """What rate limits count a client by: its IPv4 address, or its IPv6
+    """What rate limits and sign-in throttles count a client by: its IPv4 address, or its IPv6
     address's /64 network (e.g. "2001:db8:1:2::/64"). The audit log keeps the whole address."""
     parsed = _address(address)
     if isinstance(parsed, ipaddress.IPv6Address):

@@ -88,7 +88,7 @@ def _networks(environ: Mapping[str, str], name: str, default: tuple[Network, ...
         if entry == "*":
             raise SettingsError(
                 f"{name} may not be *: that would believe every client's X-Forwarded-For, so anyone could choose "
-                "the address the audit log records and the rate limits count. List your proxies' addresses "
+                "the address the audit log records and the sign-in throttles count. List your proxies' addresses "
                 "or networks instead (e.g. 10.0.0.0/8)."
             )
         try:

@@ -26,7 +26,7 @@ RecordId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 
 def client_address(connection: ASGIConnection) -> str:
     """The client's address, through the app's trusted proxies (see drillhub.clients): what the audit
-    log records; rate limits count by clients.limit_key of it."""
+    log records; rate limits and sign-in throttles count by clients.limit_key of it."""
     peer = connection.client.host if connection.client else ""
     forwarded_for = ",".join(connection.headers.getall("x-forwarded-for", []))
     return clients.client_address(peer, forwarded_for, connection.app.state.settings.trusted_proxies)

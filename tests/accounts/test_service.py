@@ -13,7 +13,7 @@ from drillhub.accounts.tables import Person, SupervisedAgency
 from drillhub.audit.service import Actor
 from drillhub.audit.tables import AuditEvent
 from drillhub.auth.passwords import verify_password
-from drillhub.auth.service import sign_in
+from drillhub.auth.service import TooManyFailures, sign_in
 from drillhub.auth.tables import LoginSession
 from drillhub.errors import Invalid
 from tests.support import PASSWORD
@@ -131,6 +131,24 @@ async def test_change_own_password_keeps_this_session_only(make_person):
         await change_own_password(person.id, PASSWORD, "password1234", ADMIN, keep)
     await change_own_password(person.id, PASSWORD, "another-good-passphrase", ADMIN, keep)
     assert [row["id"] for row in await LoginSession.select(LoginSession.id)] == [keep]
+
+
+async def test_wrong_current_passwords_count_against_the_sign_in_limits(make_person):
+    person = await make_person()
+    owner = Actor(person_id=person.id, label=person.email, client="203.0.113.5")
+    for _ in range(4):
+        with pytest.raises(Invalid) as invalid:
+            await change_own_password(person.id, "not my password", "another-good-passphrase", owner, 0)
+        assert invalid.value.errors == {"current": "That is not your current password."}
+    with pytest.raises(TooManyFailures):  # the fifth failure, at the sign-in page, starts the block
+        await sign_in(person.email, "not my password", "203.0.113.5", previous_token=None)
+    with pytest.raises(Invalid) as invalid:  # the right current password is not checked now
+        await change_own_password(person.id, PASSWORD, "another-good-passphrase", owner, 0)
+    assert invalid.value.errors["current"] == "Too many failed sign-ins from your address: try again in 10 minutes."
+    assert await verify_password((await Person.objects().get(Person.id == person.id)).password_hash, PASSWORD)
+    reasons = await AuditEvent.select(AuditEvent.detail).where(AuditEvent.action == "password.change").output(
+        load_json=True)
+    assert [row["detail"]["reason"] for row in reasons] == ["wrong password"] * 4 + ["blocked"]
 
 
 async def test_list_people_filters(make_agency, make_person):

@@ -49,6 +49,19 @@ async def test_change_own_password_through_the_form(signed_in_client):
     assert "Your password was changed." in done.text
 
 
+async def test_wrong_current_passwords_block_the_address_like_sign_ins(signed_in_client, client):
+    officer = await signed_in_client("officer")
+    officer.headers["X-Forwarded-For"] = "203.0.113.5"  # through the trusted proxy
+    wrong = {"current": "nope", "new": "another-good-passphrase"}
+    for _ in range(4):
+        assert "not your current password" in (await post_htmx(officer, "/account/password", wrong)).text
+    blocked = await post_htmx(officer, "/account/password", wrong)
+    assert blocked.status_code == 422 and "try again in 10 minutes" in blocked.text
+    form = {"email": officer.person.email, "password": "tabletop-exercise-42"}
+    signing_in = await post_form(client, "/sign-in", form, headers={"X-Forwarded-For": "203.0.113.5"})
+    assert signing_in.status_code == 429
+
+
 async def test_a_long_list_pages_with_links_that_keep_the_filters(signed_in_client, make_agency, make_person):
     admin = await signed_in_client("admin")
     agency = await make_agency()

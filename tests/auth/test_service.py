@@ -1,3 +1,4 @@
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -5,18 +6,22 @@ import pytest
 from drillhub.accounts.tables import Person
 from drillhub.audit.tables import AuditEvent
 from drillhub.auth.service import (
+    ACCOUNT_FROM_ADDRESS,
+    ADDRESS,
     FLASHES_KEPT,
     SIGN_IN_FAILED,
     SignInFailed,
+    TooManyFailures,
     add_flash,
     sign_in,
     signed_in_user,
     token_hash,
 )
-from drillhub.auth.tables import LoginSession
+from drillhub.auth.tables import LoginSession, SignInThrottle
 from tests.support import PASSWORD
 
 IDLE, AGE = timedelta(minutes=30), timedelta(hours=12)
+A, B = "203.0.113.5", "198.51.100.7"  # two client addresses
 
 
 async def test_sign_in_opens_a_session_storing_only_the_token_hash(make_person):
@@ -63,34 +68,130 @@ async def test_inactive_account_cannot_sign_in(make_person):
     assert failure.value.message == SIGN_IN_FAILED
 
 
-async def test_five_failures_in_a_row_lock_the_account_for_ten_minutes(make_person):
+async def fail(email: str, client: str, password: str = "wrong password!") -> SignInFailed:
+    with pytest.raises(SignInFailed) as failure:
+        await sign_in(email, password, client, previous_token=None)
+    return failure.value
+
+
+async def end_blocks() -> None:
+    """As if every block had run out a moment ago."""
+    await SignInThrottle.update({SignInThrottle.blocked_until: datetime.now(UTC) - timedelta(seconds=1)}, force=True)
+
+
+def test_blocks_begin_at_the_allowance_double_and_stop_growing():
+    assert ACCOUNT_FROM_ADDRESS.block_after(4) is None
+    assert [ACCOUNT_FROM_ADDRESS.block_after(n) / timedelta(minutes=1) for n in (5, 6, 7, 12, 13, 10_000)] == [
+        10, 20, 40, 1280, 1440, 1440]
+    assert ADDRESS.block_after(19) is None
+    assert [ADDRESS.block_after(n) / timedelta(minutes=1) for n in (20, 21, 22, 26, 27)] == [1, 2, 4, 60, 60]
+
+
+async def test_five_failures_from_one_address_block_that_address_for_the_account(make_person):
+    person = await make_person()
+    for _ in range(4):
+        assert not isinstance(await fail(person.email, A), TooManyFailures)
+    fifth = await fail(person.email, A)
+    assert isinstance(fifth, TooManyFailures)
+    assert fifth.message == "Too many failed sign-ins from your address: try again in 10 minutes."
+    refused = await fail(person.email, A, PASSWORD)  # the right password is not even checked now
+    assert isinstance(refused, TooManyFailures) and "try again in 10 minutes" in refused.message
+    row = await SignInThrottle.select().where(SignInThrottle.key == f"account {person.email} from {A}").first()
+    assert row["failures"] == 5
+    assert timedelta(minutes=9) < row["blocked_until"] - datetime.now(UTC) <= timedelta(minutes=10)
+    blocked = await AuditEvent.select().where(AuditEvent.action == "sign_in.blocked").output(load_json=True)
+    assert [(event["client"], event["detail"]["minutes"]) for event in blocked] == [(A, 10)]
+    reasons = [event["detail"]["reason"] for event in await AuditEvent.select().where(
+        (AuditEvent.action == "sign_in") & (AuditEvent.outcome == "failure")).order_by(AuditEvent.id).output(
+        load_json=True)]
+    assert reasons == ["wrong password"] * 5 + ["blocked"]
+
+    await end_blocks()
+    assert await sign_in(person.email, PASSWORD, A, previous_token=None)
+
+
+async def test_a_strangers_failures_do_not_lock_the_owner_out(make_person):
     person = await make_person()
     for _ in range(5):
-        with pytest.raises(SignInFailed):
-            await sign_in(person.email, "wrong password!", "", previous_token=None)
-    locked = await Person.objects().get(Person.id == person.id)
-    assert timedelta(minutes=9) < locked.locked_until - datetime.now(UTC) <= timedelta(minutes=10)
-    with pytest.raises(SignInFailed) as failure:  # even the right password is refused now
-        await sign_in(person.email, PASSWORD, "", previous_token=None)
-    assert failure.value.message == SIGN_IN_FAILED
-    assert await AuditEvent.count().where(AuditEvent.action == "lockout") == 1
-
-    await Person.update({Person.locked_until: datetime.now(UTC) - timedelta(seconds=1)}).where(
-        Person.id == person.id
-    )
-    assert await sign_in(person.email, PASSWORD, "", previous_token=None)
+        await fail(person.email, A)
+    assert isinstance(await fail(person.email, A, PASSWORD), TooManyFailures)
+    assert await sign_in(person.email, PASSWORD, B, previous_token=None)  # the owner, elsewhere
 
 
-async def test_a_success_resets_the_failure_count(make_person):
+async def test_each_failure_after_a_block_doubles_it(make_person):
+    person = await make_person()
+    for _ in range(5):
+        await fail(person.email, A)
+    for minutes in (20, 40, 80):
+        await end_blocks()
+        assert (await fail(person.email, A)).message.endswith(f"try again in {minutes} minutes.")
+
+
+async def test_a_success_resets_the_count(make_person):
     person = await make_person()
     for _ in range(4):
-        with pytest.raises(SignInFailed):
-            await sign_in(person.email, "wrong password!", "", previous_token=None)
-    await sign_in(person.email, PASSWORD, "", previous_token=None)
+        await fail(person.email, A)
+    await sign_in(person.email, PASSWORD, A, previous_token=None)
     for _ in range(4):
-        with pytest.raises(SignInFailed):
-            await sign_in(person.email, "wrong password!", "", previous_token=None)
-    assert (await Person.objects().get(Person.id == person.id)).locked_until is None
+        assert not isinstance(await fail(person.email, A), TooManyFailures)
+    assert await sign_in(person.email, PASSWORD, A, previous_token=None)
+
+
+async def test_spraying_one_password_over_many_accounts_blocks_the_address(make_person):
+    people = [await make_person() for _ in range(3)]
+    emails = [person.email for person in people[1:]] + [f"nobody{n}@test.example" for n in range(18)]
+    for email in emails[:19]:
+        assert not isinstance(await fail(email, A), TooManyFailures)
+    twentieth = await fail(emails[19], A)
+    assert twentieth.message == "Too many failed sign-ins from your address: try again in 1 minute."
+    refused = await fail(people[0].email, A, PASSWORD)  # a real account, the right password: not checked
+    assert refused.message.endswith("try again in 1 minute.")
+    assert await sign_in(people[0].email, PASSWORD, B, previous_token=None)
+    await end_blocks()
+    assert (await fail("someone-else@test.example", A)).message.endswith("try again in 2 minutes.")
+
+
+async def test_an_address_is_forgotten_an_hour_after_its_last_failure(app):
+    for n in range(19):
+        await fail(f"nobody{n}@test.example", A)
+    await SignInThrottle.update({SignInThrottle.last_failure_at: datetime.now(UTC) - timedelta(minutes=61)}, force=True)
+    assert not isinstance(await fail("nobody19@test.example", A), TooManyFailures)
+    assert await SignInThrottle.select(SignInThrottle.failures).where(
+        SignInThrottle.key == f"address {A}").first() == {"failures": 1}
+
+
+async def test_a_day_without_failures_forgets_the_count(make_person):
+    person = await make_person()
+    for _ in range(5):
+        await fail(person.email, A)
+    await SignInThrottle.update({SignInThrottle.last_failure_at: datetime.now(UTC) - timedelta(hours=25),
+                                 SignInThrottle.blocked_until: None}, force=True)
+    assert not isinstance(await fail(person.email, A), TooManyFailures)
+    assert await SignInThrottle.count() == 2  # the day-old rows went; this failure's two are new
+
+
+async def test_the_addresses_of_one_ipv6_network_are_counted_together(make_person):
+    person = await make_person()
+    for host in range(1, 6):
+        await fail(person.email, f"2001:db8:1:2::{host}")
+    assert isinstance(await fail(person.email, "2001:db8:1:2:ffff::9", PASSWORD), TooManyFailures)
+    assert await sign_in(person.email, PASSWORD, "2001:db8:1:3::1", previous_token=None)
+    event = await AuditEvent.select().where(AuditEvent.action == "sign_in.blocked").first()
+    assert event["client"] == "2001:db8:1:2::5"  # the audit log keeps the whole address
+
+
+async def test_failures_counted_at_the_same_moment_all_count(make_person):
+    """Eight wrong passwords at once, as from eight workers: four plain failures, then the block,
+    which the others find in force instead of counting past it."""
+    person = await make_person()
+    results = await asyncio.gather(
+        *(sign_in(person.email, "wrong password!", A, previous_token=None) for _ in range(8)),
+        return_exceptions=True)
+    assert all(isinstance(result, SignInFailed) for result in results)
+    assert sum(not isinstance(result, TooManyFailures) for result in results) == 4
+    row = await SignInThrottle.select().where(SignInThrottle.key == f"account {person.email} from {A}").first()
+    assert row["failures"] == 5 and row["blocked_until"] is not None
+    assert await AuditEvent.count().where(AuditEvent.action == "sign_in.blocked") == 1
 
 
 async def test_idle_session_expires_after_thirty_minutes(make_person):

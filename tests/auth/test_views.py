@@ -37,7 +37,7 @@ async def test_sign_in_page_re_renders_with_the_email_kept(client, make_person):
     response = await post_form(client, "/sign-in", {"email": person.email, "password": "nope nope nope"})
     assert response.status_code == 401
     assert f'value="{person.email}"' in response.text
-    assert "or the account is locked" in response.text
+    assert "The e-mail address or password is not right." in response.text
     assert SESSION_COOKIE not in client.cookies
 
 
@@ -125,6 +125,20 @@ def sent_from(address: str) -> dict:
 async def sign_in_clients() -> list[str]:
     return [row["client"] for row in await AuditEvent.select(AuditEvent.client).where(
         AuditEvent.action == "sign_in").order_by(AuditEvent.id)]
+
+
+async def test_five_failures_answer_429_and_refuse_the_right_password_from_that_address(client, make_person):
+    person = await make_person()
+    wrong = {"email": person.email, "password": "nope nope nope"}
+    for _ in range(4):
+        assert (await post_form(client, "/sign-in", wrong, **sent_from("203.0.113.5"))).status_code == 401
+    fifth = await post_form(client, "/sign-in", wrong, **sent_from("203.0.113.5"))
+    assert fifth.status_code == 429
+    assert "Too many failed sign-ins from your address: try again in 10 minutes." in fifth.text
+    right = {"email": person.email, "password": PASSWORD}
+    assert (await post_form(client, "/sign-in", right, **sent_from("203.0.113.5"))).status_code == 429
+    assert (await post_form(client, "/sign-in", right, **sent_from("198.51.100.7"))).status_code == 303
+    assert await sign_in_clients() == ["203.0.113.5"] * 6 + ["198.51.100.7"]
 
 
 async def test_the_client_is_the_right_most_address_the_trusted_proxy_did_not_add(client, make_person):

@@ -8,8 +8,8 @@ from drillhub.agencies.service import EMAIL_PATTERN
 from drillhub.agencies.tables import Agency
 from drillhub.audit.service import Actor, record_event
 from drillhub.audit.tables import AuditEvent
-from drillhub.auth.passwords import hash_password, password_problem, verify_password
-from drillhub.auth.service import end_sessions
+from drillhub.auth.passwords import hash_password, password_problem
+from drillhub.auth.service import SignInFailed, TooManyFailures, check_password, end_sessions
 from drillhub.errors import Invalid, NotFound
 from drillhub.paging import PER_PAGE, Page, fetch_page
 
@@ -198,11 +198,13 @@ async def change_own_password(
     person_id: int, current: str, new: str, actor: Actor, keep_session_id: int
 ) -> None:
     person = await get_person(person_id)
-    if not await verify_password(person.password_hash, current):
-        await record_event(
-            "password.change", actor, target=f"person {person_id}", outcome=AuditEvent.Outcome.failure
-        )
-        raise Invalid({"current": "That is not your current password."})
+    try:
+        await check_password(person.email, person, current, actor)  # counted like a sign-in
+    except SignInFailed as failure:
+        await record_event("password.change", actor, target=f"person {person_id}",
+                           outcome=AuditEvent.Outcome.failure, detail={"reason": failure.reason})
+        blocked = isinstance(failure, TooManyFailures)
+        raise Invalid({"current": failure.message if blocked else "That is not your current password."}) from None
     problem = password_problem(new, person.email)
     if problem:
         raise Invalid({"new": problem})

@@ -1,6 +1,6 @@
 from enum import Enum
 
-from piccolo.columns import Array, Boolean, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns import Array, Boolean, ForeignKey, OnDelete, Varchar
 from piccolo.table import Table
 
 from drillhub.agencies.tables import Agency
@@ -23,8 +23,6 @@ class Person(Table):
     active = Boolean(default=True, index=True)
     roles = Array(base_column=Varchar(length=20))
     password_hash = Varchar(length=255, secret=True)
-    failed_sign_ins = Integer(default=0)
-    locked_until = Timestamptz(null=True, default=None)
 
 
 class SupervisedAgency(Table):

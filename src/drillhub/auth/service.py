@@ -1,29 +1,75 @@
 """Signing in and out, and the database-backed sessions every worker process can see."""
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from drillhub import db
+from drillhub import clients, db
 from drillhub.accounts.tables import Person, SupervisedAgency
 from drillhub.audit.service import Actor, record_event
 from drillhub.audit.tables import AuditEvent
 from drillhub.auth.passwords import hash_password, needs_rehash, spend_verify_time, verify_password
-from drillhub.auth.tables import LoginSession
+from drillhub.auth.tables import LoginSession, SignInThrottle
 from drillhub.errors import DomainError
 
-FAILURES_BEFORE_LOCK = 5
-LOCK_DURATION = timedelta(minutes=10)
 TOUCH_INTERVAL = timedelta(seconds=60)  # last_seen_at is written at most once a minute
 SIGN_IN_FAILED = (
-    "The e-mail address or password is not right, or the account is locked. "
-    "After 5 failed attempts in a row an account is locked for 10 minutes."
+    "The e-mail address or password is not right. "
+    "After 5 failed attempts in a row you have to wait 10 minutes before trying again."
 )
 
 
 class SignInFailed(DomainError):
-    status_code = 400
+    """No such account, an inactive one or a wrong password: one message for all three; `reason`
+    tells the audit log which."""
+
+    status_code = 401
+
+    def __init__(self, reason: str, message: str = SIGN_IN_FAILED) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class TooManyFailures(SignInFailed):
+    """The client's address is blocked, for this account or for all (see Throttle)."""
+
+    status_code = 429
+
+    def __init__(self, blocked_for: timedelta, reason: str = "blocked") -> None:
+        minutes = math.ceil(blocked_for / timedelta(minutes=1))
+        super().__init__(reason, f"Too many failed sign-ins from your address: try again in "
+                                 f"{minutes} minute{'' if minutes == 1 else 's'}.")
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """How failed password checks counted under one kind of key are slowed down: the `blocks_at`-th
+    failure blocks the key for `first_block`, and each failure after a block doubles it, up to
+    `longest_block`. The count starts again `forget_after` the last failure (and, for an account,
+    after a success)."""
+
+    blocks_at: int
+    first_block: timedelta
+    longest_block: timedelta
+    forget_after: timedelta
+
+    def block_after(self, failures: int) -> timedelta | None:
+        if failures < self.blocks_at:
+            return None
+        doublings = min(failures - self.blocks_at, 20)  # 2**20 first blocks outlast any longest block
+        return min(self.first_block * 2**doublings, self.longest_block)
+
+
+# CJIS-style account protection (locked for 10 minutes after 5 failures in a row), for each address
+# apart, so that a stranger cannot lock the owner out.
+ACCOUNT_FROM_ADDRESS = Throttle(blocks_at=5, first_block=timedelta(minutes=10),
+                                longest_block=timedelta(hours=24), forget_after=timedelta(hours=24))
+# One address over all accounts, known or not: spraying one password over many accounts.
+ADDRESS = Throttle(blocks_at=20, first_block=timedelta(minutes=1),
+                   longest_block=timedelta(hours=1), forget_after=timedelta(hours=1))
+FORGOTTEN_AFTER = max(ACCOUNT_FROM_ADDRESS.forget_after, ADDRESS.forget_after)  # rows older than this go
 
 
 @dataclass(frozen=True)
@@ -50,33 +96,22 @@ async def sign_in(email: str, password: str, client: str, previous_token: str | 
     """Check the credentials and open a new session; return its token. The session a browser
     came with is ended, so a token planted before sign-in never becomes a signed-in one."""
     email = email.strip().lower()
-    now = datetime.now(UTC)
-    attempt = Actor(person_id=None, label=email, client=client)
     person = await Person.objects().where(Person.email == email).first() if email else None
-    if person is None or not person.active:
-        await spend_verify_time(password)
-        reason = "unknown account" if person is None else "inactive account"
+    attempt = Actor(person_id=person.id if person else None, label=email, client=client)
+    try:
+        await check_password(email, person, password, attempt)
+    except SignInFailed as failure:
         await record_event("sign_in", attempt, target=email, outcome=AuditEvent.Outcome.failure,
-                           detail={"reason": reason})
-        raise SignInFailed(SIGN_IN_FAILED)
-    attempt = Actor(person_id=person.id, label=email, client=client)
-    if person.locked_until is not None and person.locked_until > now:
-        await spend_verify_time(password)
-        await record_event("sign_in", attempt, target=email, outcome=AuditEvent.Outcome.failure,
-                           detail={"reason": "locked"})
-        raise SignInFailed(SIGN_IN_FAILED)
-    if not await verify_password(person.password_hash, password):
-        await _count_failure(person, attempt, now)
-        raise SignInFailed(SIGN_IN_FAILED)
+                           detail={"reason": failure.reason})
+        raise
+    now = datetime.now(UTC)
     token = secrets.token_urlsafe(32)
     new_hash = await hash_password(password) if needs_rehash(person.password_hash) else None
     async with db.transaction():
         if previous_token:
             await LoginSession.delete().where(LoginSession.token_hash == token_hash(previous_token))
-        reset = {Person.failed_sign_ins: 0, Person.locked_until: None}
         if new_hash:
-            reset[Person.password_hash] = new_hash
-        await Person.update(reset).where(Person.id == person.id)
+            await Person.update({Person.password_hash: new_hash}).where(Person.id == person.id)
         await LoginSession.insert(
             LoginSession(token_hash=token_hash(token), person=person.id, created_at=now,
                          last_seen_at=now, flashes=[])
@@ -85,20 +120,78 @@ async def sign_in(email: str, password: str, client: str, previous_token: str | 
     return token
 
 
-async def _count_failure(person: Person, attempt: Actor, now: datetime) -> None:
+async def check_password(email: str, person: Person | None, password: str, attempt: Actor) -> None:
+    """Pass when `password` is the password of `person`, an active person. Otherwise raise
+    SignInFailed or, while the throttles block `email` from the attempt's client, TooManyFailures,
+    and then without checking the password (the same time is spent, so timing tells nothing).
+    A failure is counted under both throttles, known account or not; a success clears the
+    account's count from this client."""
+    keys = _throttle_keys(email, attempt.client)
+    if blocked_for := await _block_in_force(keys):
+        await spend_verify_time(password)
+        raise TooManyFailures(blocked_for)
+    if await _password_matches(person, password):
+        if blocked_for := await _block_in_force(keys):  # a failure sent at the same time started one
+            raise TooManyFailures(blocked_for)
+        await SignInThrottle.delete().where(SignInThrottle.key == keys[ACCOUNT_FROM_ADDRESS])
+        return
+    reason = "unknown account" if person is None else "inactive account" if not person.active else "wrong password"
+    if blocked_for := await _count_failure(keys, attempt):
+        raise TooManyFailures(blocked_for, reason)
+    raise SignInFailed(reason)
+
+
+async def _password_matches(person: Person | None, password: str) -> bool:
+    if person is None or not person.active:
+        await spend_verify_time(password)
+        return False
+    return await verify_password(person.password_hash, password)
+
+
+def _throttle_keys(email: str, client: str) -> dict[Throttle, str]:
+    source = clients.limit_key(client)
+    return {ACCOUNT_FROM_ADDRESS: f"account {email[:254]} from {source}", ADDRESS: f"address {source}"}
+
+
+async def _block_in_force(keys: dict[Throttle, str]) -> timedelta | None:
+    """How long the longest block on these keys still lasts; None when none does."""
+    now = datetime.now(UTC)
+    rows = await SignInThrottle.select(SignInThrottle.blocked_until).where(
+        SignInThrottle.key.is_in(list(keys.values())) & (SignInThrottle.blocked_until > now)
+    )
+    return max(row["blocked_until"] for row in rows) - now if rows else None
+
+
+async def _count_failure(keys: dict[Throttle, str], attempt: Actor) -> timedelta | None:
+    """Count a failure under each key; the longest block in force after it, if any."""
+    now = datetime.now(UTC)
+    await SignInThrottle.delete().where(SignInThrottle.last_failure_at < now - FORGOTTEN_AFTER)
+    blocks = [await _count_under(throttle, key, now, attempt) for throttle, key in keys.items()]
+    return max((block for block in blocks if block), default=None)
+
+
+async def _count_under(throttle: Throttle, key: str, now: datetime, attempt: Actor) -> timedelta | None:
+    """Count a failure under `key` and return the block in force there after it, if any. The upsert
+    creates the row or locks it (PostgreSQL; SQLite's write transactions take turns anyway), so
+    workers counting at the same moment never lose a count."""
     async with db.transaction():
-        rows = await Person.update({Person.failed_sign_ins: Person.failed_sign_ins + 1}).where(
-            Person.id == person.id
-        ).returning(Person.failed_sign_ins)
-        failures = rows[0]["failed_sign_ins"]
-        await record_event("sign_in", attempt, target=person.email, outcome=AuditEvent.Outcome.failure,
-                           detail={"reason": "wrong password", "failures_in_a_row": failures})
-        if failures >= FAILURES_BEFORE_LOCK:
-            await Person.update(
-                {Person.failed_sign_ins: 0, Person.locked_until: now + LOCK_DURATION}
-            ).where(Person.id == person.id)
-            await record_event("lockout", attempt, target=person.email,
-                               detail={"minutes": int(LOCK_DURATION.total_seconds() // 60)})
+        row = (await SignInThrottle.insert(SignInThrottle(key=key, failures=0, last_failure_at=now))
+               .on_conflict(target=SignInThrottle.key, action="DO UPDATE", values=[SignInThrottle.key])
+               .returning(SignInThrottle.failures, SignInThrottle.last_failure_at, SignInThrottle.blocked_until))[0]
+        if row["blocked_until"] is not None and row["blocked_until"] > now:
+            return row["blocked_until"] - now  # a failure sent at the same time started it: not counted twice
+        forgotten = now - row["last_failure_at"] > throttle.forget_after
+        failures = 1 if forgotten else row["failures"] + 1
+        block = throttle.block_after(failures)
+        await SignInThrottle.update({
+            SignInThrottle.failures: failures,
+            SignInThrottle.last_failure_at: now,
+            SignInThrottle.blocked_until: now + block if block else None,
+        }).where(SignInThrottle.key == key)
+        if block:
+            await record_event("sign_in.blocked", attempt, target=key,
+                               detail={"failures": failures, "minutes": int(block / timedelta(minutes=1))})
+    return block
 
 
 async def sign_out(token: str, actor: Actor) -> None:

@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.table import Table
 
 from drillhub.accounts.tables import Person
@@ -12,3 +12,14 @@ class LoginSession(Table):
     created_at = Timestamptz()
     last_seen_at = Timestamptz()
     flashes = JSON(default=[])
+
+
+class SignInThrottle(Table):
+    """Failed password checks counted under one key: an account (the e-mail address typed) from one
+    client, or one client over all accounts. The rules are in auth.service; the rows are in the
+    database so that every worker process counts alike."""
+
+    key = Varchar(length=400, unique=True)
+    failures = Integer(default=0)
+    last_failure_at = Timestamptz(index=True)
+    blocked_until = Timestamptz(null=True, default=None)

@@ -64,9 +64,9 @@ class SignInController(Controller):
                 email, password, client_address(request),
                 previous_token=request.cookies.get(settings.session_cookie),
             )
-        except SignInFailed as failure:
+        except SignInFailed as failure:  # 401, or 429 while the client is blocked
             return await page(
-                request, "auth/sign_in.html", status_code=401, next=target, email=email,
+                request, "auth/sign_in.html", status_code=failure.status_code, next=target, email=email,
                 error=failure.message, notice="",
             )
         response = Redirect(target, status_code=303)
