@@ -100,12 +100,17 @@ def baseline(seconds: int, connections: int, env: dict, workers: int = 1, cores:
         stop(bare)
 
 
+def csrf_token_in(page: str) -> str:
+    """The CSRF token a page gives its forms (bound to the session: it changes at sign-in)."""
+    return re.search(r'name="_csrf_token" value="([0-9a-f]+)"', page).group(1)
+
+
 def signed_in(base_url: str, email: str) -> tuple[str, str]:
     """The Cookie header of a fresh sign-in, and its CSRF token (for POSTs)."""
     with httpx.Client(base_url=base_url) as client:
-        client.get("/sign-in")
-        token = client.cookies["drillhub-csrf"]
+        token = csrf_token_in(client.get("/sign-in").text)
         client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD, "_csrf_token": token})
+        token = csrf_token_in(client.get("/").text)
         return "; ".join(f"{name}={value}" for name, value in client.cookies.items()), token
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from harness import BIN, DEMO_PASSWORD, ROOT, cpu_seconds, demo_database, engine_label, free_port, start, stop
+from harness import (BIN, DEMO_PASSWORD, ROOT, cpu_seconds, csrf_token_in, demo_database, engine_label, free_port,
+                     start, stop)
 
 POLL_SECONDS, FACILITATE_SECONDS = 2, 5
 JOIN_SECONDS, CLICK_SECONDS = 10, 0.5  # between runs: people join within 10 s; the facilitator clicks
@@ -119,10 +120,9 @@ LIMITS = httpx.Limits(keepalive_expiry=3)
 
 async def signed_in(base: str, email: str) -> httpx.AsyncClient:
     client = httpx.AsyncClient(base_url=base, timeout=30, limits=LIMITS)
-    await client.get("/sign-in")
-    token = client.cookies["drillhub-csrf"]
+    token = csrf_token_in((await client.get("/sign-in")).text)
     await client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD, "_csrf_token": token})
-    client.token = token
+    client.token = csrf_token_in((await client.get("/")).text)  # bound to the new session
     return client
 
 

@@ -10,10 +10,17 @@ CSRF_COOKIE = "drillhub-csrf"
 SESSION_COOKIE = "drillhub-session"
 
 
+TOKEN_IN_PAGE = re.compile(r'name="_csrf_token" value="([0-9a-f]+)"|"x-csrftoken": "([0-9a-f]+)"')
+
+
+def token_in(page: str) -> str:
+    """The CSRF token a page gives its forms and htmx requests."""
+    return next(group for group in TOKEN_IN_PAGE.search(page).groups() if group)
+
+
 async def csrf_token(client: httpx.AsyncClient) -> str:
-    if CSRF_COOKIE not in client.cookies:
-        await client.get("/healthz")
-    return client.cookies[CSRF_COOKIE]
+    """The token the pages give this client now (it changes at sign-in: it is bound to the session)."""
+    return token_in((await client.get("/sign-in", follow_redirects=True)).text)  # signed in: the dashboard
 
 
 async def post_form(client: httpx.AsyncClient, url: str, data: dict | None = None, **kwargs) -> httpx.Response:

@@ -5,7 +5,6 @@ import logging
 from urllib.parse import urlencode
 
 from litestar import Litestar, Request, Response
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.plugins.htmx import HTMXPlugin
@@ -23,6 +22,7 @@ from drillhub.agencies.views import AgencyController
 from drillhub.certificates.views import CertificateController, RecordsController, verify_json, verify_page
 from drillhub.audit.service import Actor
 from drillhub.audit.views import AuditController
+from drillhub.auth.csrf import csrf_middleware
 from drillhub.auth.passwords import use_low_cost_hashing
 from drillhub.auth.views import SignInController, session_middleware
 from drillhub.background import run_forever
@@ -167,16 +167,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"],
                                        cache_control=CacheControlHeader(max_age=3600)),
         ],
-        middleware=[session_middleware(settings)],
+        middleware=[session_middleware(settings), csrf_middleware(settings)],
         before_request=refuse_odd_path,
         before_send=[response_headers(settings)],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="drillhub-csrf",
-            cookie_secure=settings.secure_cookies,
-            cookie_httponly=True,
-            cookie_samesite="lax",
-        ),
         plugins=[HTMXPlugin()],
         template_config=TemplateConfig(
             directory=PROJECT_ROOT / "templates",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support import CSRF_COOKIE, free_port, serve
+from tests.support import free_port, serve, token_in
 
 DRILLHUB = str(Path(sys.executable).parent / "drillhub")
 
@@ -22,10 +22,9 @@ def test_a_run_survives_the_server_being_killed(tmp_path):
     server = serve(env, base)
     try:
         with httpx.Client(base_url=base) as client:
-            client.get("/sign-in")
-            token = client.cookies[CSRF_COOKIE]
             client.post("/sign-in", data={"email": "officer@demo.drillhub.test", "password": "drillhub-demo-2026",
-                                          "_csrf_token": token})
+                                          "_csrf_token": token_in(client.get("/sign-in").text)})
+            token = token_in(client.get("/").text)  # bound to the session the sign-in opened
             started = client.post("/exercises/start", data={"scenario": "school-active-threat", "role": "patrol",
                                                             "_csrf_token": token})
             run_path = started.headers["location"]
