@@ -2,6 +2,7 @@ import logging
 
 from litestar import get
 from litestar.exceptions import HTTPException
+from litestar.params import FromPath, FromQuery
 
 from drillhub.logs import escape_controls, escape_log_records
 from tests.conftest import new_client
@@ -24,7 +25,7 @@ def test_every_logger_escapes_its_arguments(caplog):
 async def test_a_forged_line_in_a_request_stays_in_its_log_line(settings, make_app, caplog, monkeypatch):
     monkeypatch.setattr(logging, "_logRecordFactory", logging.LogRecord)  # as before any app: create_app escapes
     @get("/boom/{thing:str}", name="boom")
-    async def boom(thing: str, q: str = "") -> str:
+    async def boom(thing: FromPath[str], q: FromQuery[str] = "") -> str:
         raise HTTPException(status_code=503, detail=f"upstream refused {q}")
 
     app = make_app(settings)  # configures logging anew: caplog's handler is put back below
