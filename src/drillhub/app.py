@@ -32,7 +32,7 @@ from drillhub.errors import DomainError
 from drillhub.exercises.views import ExerciseController
 from drillhub.facilitation.views import FacilitationController, choose_scenario
 from drillhub.health import healthz
-from drillhub.http import forwarded_scheme, refuse_odd_path, response_headers
+from drillhub.http import refuse_odd_path, response_headers
 from drillhub.ical.views import FeedController, feed, session_invite
 from drillhub.mail.views import OutboxController
 from drillhub.logs import escape_log_records
@@ -167,7 +167,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"],
                                        cache_control=CacheControlHeader(max_age=3600)),
         ],
-        middleware=[forwarded_scheme(settings), session_middleware(settings), csrf_middleware(settings)],
+        middleware=[session_middleware(settings), csrf_middleware(settings)],
         before_request=refuse_odd_path,
         before_send=[response_headers(settings)],
         plugins=[HTMXPlugin()],

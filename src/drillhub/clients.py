@@ -27,11 +27,6 @@ def _trusted(address: Address, proxies: tuple[Network, ...]) -> bool:
     return any(address in network for network in proxies)
 
 
-def peer_is_trusted(peer: str, proxies: tuple[Network, ...]) -> bool:
-    address = _address(peer)
-    return address is not None and _trusted(address, proxies)
-
-
 def client_address(peer: str, forwarded_for: str, proxies: tuple[Network, ...]) -> str:
     """The address of the client: the peer's, unless the peer is one of the trusted `proxies`. Then
     X-Forwarded-For is read from the right, where each proxy appends the address it saw, past the

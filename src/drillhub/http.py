@@ -1,16 +1,15 @@
-"""What every request and response passes through, whatever route it reaches: the scheme a trusted
-proxy reports is believed, odd paths are refused, and every response carries the security headers and, unless it says otherwise, `Cache-Control:
+"""What every request and response passes through, whatever route it reaches: odd paths are refused,
+and every response carries the security headers and, unless it says otherwise, `Cache-Control:
 no-store` (signed-in pages, PDFs, CSV, JSON, ICS and ZIP files must not stay in shared or browser caches)."""
 
 import re
 from collections.abc import Awaitable, Callable
 
 from litestar import Request
-from litestar.datastructures import Headers, MutableScopeHeaders
+from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import NotFoundException
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
-from drillhub import clients
 from drillhub.settings import Settings
 
 MAX_SEGMENT_BYTES = 255  # no file or record name is longer; file systems refuse longer names
@@ -27,25 +26,6 @@ async def refuse_odd_path(request: Request) -> None:
     rather than an error of the file system or the database."""
     if odd_path(request.scope["path"]):
         raise NotFoundException()
-
-
-def forwarded_scheme(settings: Settings) -> Callable[[ASGIApp], ASGIApp]:
-    """Behind a trusted TLS proxy the browser spoke https: the scheme comes from the proxy's
-    X-Forwarded-Proto (the app reads proxy headers itself, see clients.py), so the absolute URLs of
-    redirects say https. A client that is not a trusted proxy cannot choose it."""
-
-    def wrap(app: ASGIApp) -> ASGIApp:
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] == "http":
-                proto = Headers.from_scope(scope).get("x-forwarded-proto", "").strip().lower()
-                peer = scope["client"][0] if scope.get("client") else ""
-                if proto in ("http", "https") and clients.peer_is_trusted(peer, settings.trusted_proxies):
-                    scope["scheme"] = proto
-            await app(scope, receive, send)
-
-        return middleware
-
-    return wrap
 
 
 def security_headers(settings: Settings) -> dict[str, str]:

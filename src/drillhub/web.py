@@ -121,8 +121,11 @@ async def form_with_errors(
     return await page(request, page_template, status_code=422, **context)
 
 
-def go_to(request: HTMXRequest, url: str) -> Redirect | ClientRedirect:
-    """After a successful change: a full navigation, so the flash message shows."""
+def go_to(request: HTMXRequest, route: str, **parameters: Any) -> Redirect | ClientRedirect:
+    """After a successful change: a full navigation to the named route, so the flash message shows.
+    The address is a path on this site: an absolute URL would be built from the request's Host
+    header and scheme, which the client (or a proxy in front) chooses."""
+    path = request.app.route_reverse(route, **parameters)
     if request.htmx:
-        return ClientRedirect(url)
-    return Redirect(url, status_code=303)
+        return ClientRedirect(path)
+    return Redirect(path, status_code=303)

@@ -98,11 +98,11 @@ async def test_team_votes_are_shown_and_the_lead_confirms(lobby):
 
 async def test_scheduled_injects_are_delivered_once_and_contingencies_by_hand(lobby):
     run, facilitator, _ = await running(lobby)
-    await tick(run.id)
+    await tick(await load(run.id))
     assert await RunEvent.count().where(RunEvent.kind == "inject") == 0
     await backdate(run.id, 45)
-    await tick(run.id)
-    await tick(run.id)
+    await tick(await load(run.id))
+    await tick(await load(run.id))
     injects = await RunEvent.select(RunEvent.data).where(RunEvent.kind == "inject").output(load_json=True)
     assert [row["data"] for row in injects] == [{"inject": "first-call", "how": "scheduled"}]
     await facilitator_action(run.id, "release", actor(facilitator), inject_id="news-van")
@@ -123,10 +123,10 @@ async def test_the_clock_pauses_extends_and_times_out_to_the_defaults(lobby):
     played = await load(run.id)
     assert clock(played, datetime.now(UTC)).limit_seconds == 240
     assert clock(played, datetime.now(UTC)).running_seconds < 110  # ...that did not count
-    await tick(run.id)
+    await tick(await load(run.id))
     assert (await load(run.id)).state.node == "collapse"
     await backdate(run.id, 200)
-    await tick(run.id)
+    await tick(await load(run.id))
     played = await load(run.id)
     assert played.state.node == "chaos"  # patrol and dispatch took the default ('wait')
     assert await RunEvent.count().where(RunEvent.kind == "timeout") == 1

@@ -78,3 +78,15 @@ async def test_strangers_cannot_join_and_only_facilitators_drive(bridge, signed_
     facilitator_elsewhere = await signed_in_client("facilitator")
     assert (await facilitator_elsewhere.get(f"/runs/{run.id}/console")).status_code == 403
     assert (await post_form(facilitator_elsewhere, f"/sessions/{session.id}/runs", {"scenario": "bridge-collapse"})).status_code == 403
+
+
+async def test_someone_elses_run_says_nothing_of_itself(bridge, signed_in_client):
+    """A stranger's poll or confirmation of a run they did not join is refused before anything of the
+    run is told or done (its mode, its clock)."""
+    from drillhub.audit.service import Actor
+    from drillhub.exercises.service import start_self_paced
+
+    owner, stranger = await signed_in_client("officer"), await signed_in_client("officer")
+    run = await start_self_paced("bridge-collapse", owner.person.id, "all", Actor(owner.person.id, owner.person.email))
+    assert (await stranger.get(f"/runs/{run.id}/pulse?step=0&status=running")).status_code == 403
+    assert (await post_form(stranger, f"/runs/{run.id}/confirm", {"step": "0", "choice": "x"})).status_code == 403

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiosmtpd.controller import Controller
 
-from drillhub.mail.service import RETRY_DELAYS, list_outbox, queue_message, send_due
+from drillhub.mail.service import RETRY_DELAYS, list_outbox, outbox_message, queue_message, send_due
 from drillhub.mail.tables import OutboxMessage
 from drillhub.settings import Settings
 
@@ -96,3 +96,22 @@ async def test_after_the_last_retry_a_message_is_marked_failed(app, settings, sm
     row = await OutboxMessage.select().first()
     assert row["status"] == "failed" and row["attempts"] == len(RETRY_DELAYS) + 1
     assert (await list_outbox("failed", 1)).total == 1
+
+
+async def test_a_subject_is_one_line_and_an_unwritable_message_does_not_stop_the_others(app, settings, smtp_port):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        await queue_message("a@county.example", "Invitation: line1\r\nInjected-Header: x", "1", "invitation")
+        stored_before_the_rule = outbox_message("b@county.example", "Two", "2", "invitation")
+        stored_before_the_rule.subject = "Two\r\nInjected-Header: x"
+        await stored_before_the_rule.save()
+        await queue_message("c@county.example", "Three", "3", "invitation")
+        assert await send_due(mail_settings(settings, smtp_port)) == 2
+    finally:
+        controller.stop()
+    assert sorted(message["Subject"] for message in inbox.messages) == ["Invitation: line1 Injected-Header: x", "Three"]
+    assert all(message["Injected-Header"] is None for message in inbox.messages)
+    failed = await OutboxMessage.select().where(OutboxMessage.status == "failed").first()
+    assert failed["to_address"] == "b@county.example" and "ValueError" in failed["last_error"]

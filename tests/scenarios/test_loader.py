@@ -3,6 +3,7 @@ import time
 import pytest
 
 from drillhub.scenarios.loader import MAX_BYTES, ScenarioInvalid, parse_yaml
+from tests.conftest import SCENARIO_FILES
 
 
 def problem(text: str):
@@ -15,6 +16,23 @@ def test_yaml_1_1_surprises_stay_text():
     data = parse_yaml("a: NO\nb: 12:30\nc: yes\nd: 0o17\ne: 012\nf: 3\ng: true\nh: ~\ni: '5'\nj: 1.5\n").data
     assert data == {"a": "NO", "b": "12:30", "c": "yes", "d": 15, "e": 12, "f": 3, "g": True, "h": None,
                     "i": "5", "j": 1.5}
+
+
+def test_numbers_too_long_to_print_stay_text():
+    data = parse_yaml(f"a: {'9' * 5000}\nb: 0x{'f' * 20000}\nc: 0o{'7' * 5000}\nd: 0x{'f' * 30}\n").data
+    assert [type(data[key]) for key in "abcd"] == [float, str, str, int]  # a: inf, as YAML reads such a float
+
+
+def test_a_scenario_with_a_huge_number_is_refused_with_a_message():
+    from drillhub.scenarios.checker import check_text
+
+    text = (SCENARIO_FILES / "bridge.yaml").read_text()
+    for field in ("expected_duration_minutes: 90", "initial: 6", "max: 20"):
+        name = field.split(":")[0]
+        huge = text.replace(field, f"{name}: 0x{'f' * 20000}", 1)
+        assert huge != text, field
+        result = check_text(huge)
+        assert not result.ok and result.errors, field
 
 
 def test_positions_are_one_based_line_and_column():

@@ -93,7 +93,7 @@ class PeopleController(Controller):
         except Invalid as invalid:
             return await self._form_with_errors(request, data, invalid, None)
         await web.flash(request, f"{person.name} was added.")
-        return web.go_to(request, request.url_for("people:list"))
+        return web.go_to(request, "people:list")
 
     @post("/{person_id:int}", name="people:update")
     async def update(self, request: HTMXRequest, person_id: web.RecordId) -> Template | Redirect | ClientRedirect:
@@ -103,7 +103,7 @@ class PeopleController(Controller):
         except Invalid as invalid:
             return await self._form_with_errors(request, data, invalid, person_id)
         await web.flash(request, f"{person.name} was saved.")
-        return web.go_to(request, request.url_for("people:list"))
+        return web.go_to(request, "people:list")
 
     @post("/{person_id:int}/active", name="people:set_active")
     async def set_active(self, request: HTMXRequest, person_id: web.RecordId) -> Redirect | ClientRedirect:
@@ -114,7 +114,7 @@ class PeopleController(Controller):
             await web.flash(request, invalid.errors["active"], "error")
         else:
             await web.flash(request, f"{person.name} was {'reactivated' if active else 'deactivated'}.")
-        return web.go_to(request, request.url_for("people:edit", person_id=person_id))
+        return web.go_to(request, "people:edit", person_id=person_id)
 
     async def _form_with_errors(
         self, request: HTMXRequest, data: PersonInput, invalid: Invalid, person_id: int | None
@@ -147,4 +147,4 @@ class AccountController(Controller):
                 request, "accounts/password.html", "accounts/_password_form.html", {"errors": invalid.errors}
             )
         await web.flash(request, "Your password was changed. Other devices were signed out.")
-        return web.go_to(request, request.url_for("dashboard:home"))
+        return web.go_to(request, "dashboard:home")

@@ -75,7 +75,7 @@ class ReportController(Controller):
         await self._editor(request, session_id)
         report = await open_report(session_id, web.actor(request))
         await web.flash(request, f"Version {report.version} of the report is open as a draft.")
-        return web.go_to(request, request.url_for("report:page", session_id=session_id))
+        return web.go_to(request, "report:page", session_id=session_id)
 
     @post("/{version:int}", name="report:save")
     async def save(self, request: HTMXRequest, session_id: web.RecordId,
@@ -88,7 +88,7 @@ class ReportController(Controller):
             return await web.page(request, "afteraction/report.html", status_code=422, **await report_context(
                 request, session_id, version, asdict(data), invalid.errors))
         await web.flash(request, "The draft is saved.")
-        return web.go_to(request, request.url_for("report:page", session_id=session_id))
+        return web.go_to(request, "report:page", session_id=session_id)
 
     @post("/{version:int}/finalize", name="report:finalize")
     async def finalize(self, request: HTMXRequest, session_id: web.RecordId,
@@ -96,7 +96,7 @@ class ReportController(Controller):
         await self._editor(request, session_id)
         await finalize_report(session_id, version, web.actor(request))
         await web.flash(request, f"Version {version} is final. Feedback and evaluation are now closed.")
-        return web.go_to(request, request.url_for("report:page", session_id=session_id))
+        return web.go_to(request, "report:page", session_id=session_id)
 
     @get("/{version:int}/pdf", name="report:pdf")
     async def pdf(self, request: HTMXRequest, session_id: web.RecordId, version: web.RecordId) -> Response:
@@ -128,7 +128,7 @@ class ReportController(Controller):
             return await web.page(request, "afteraction/report.html", status_code=422, **await report_context(
                 request, session_id, action_values=asdict(data), action_errors=invalid.errors))
         await web.flash(request, "The corrective action is in the Improvement Plan.")
-        return web.go_to(request, request.url_for("report:page", session_id=session_id))
+        return web.go_to(request, "report:page", session_id=session_id)
 
     async def _reader(self, request: HTMXRequest, session_id: int) -> None:
         if not await permissions.may_read_report(web.current_user(request), session_id):
@@ -158,7 +158,7 @@ class ImprovementController(Controller):
         await track_action(action_id, await web.form_field(request, "status"), await web.form_field(request, "notes"),
                            web.current_user(request), web.actor(request))
         await web.flash(request, "The corrective action is updated.")
-        return web.go_to(request, request.url_for("improvement:list"))
+        return web.go_to(request, "improvement:list")
 
     @post("/{action_id:int}/follow-up", name="improvement:follow_up",
           guards=[web.coordinators_only])
@@ -166,4 +166,4 @@ class ImprovementController(Controller):
         session_id = await propose_follow_up(action_id, web.actor(request))
         await web.flash(request, "A draft follow-up session of the same course was made to verify the fix. "
                                  "Set its date and publish it.")
-        return web.go_to(request, request.url_for("sessions:edit", session_id=session_id))
+        return web.go_to(request, "sessions:edit", session_id=session_id)

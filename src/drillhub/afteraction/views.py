@@ -80,7 +80,7 @@ class FeedbackController(Controller):
             return await web.form_with_errors(request, "afteraction/feedback.html", "afteraction/_feedback_form.html",
                                               context)
         await web.flash(request, "Thank you: your feedback is recorded. You can change it until the report is final.")
-        return web.go_to(request, request.url_for("feedback:form", session_id=session_id))
+        return web.go_to(request, "feedback:form", session_id=session_id)
 
 
 async def evaluation_context(request: HTMXRequest, session_id: int, observation_values: dict | None = None,
@@ -145,7 +145,7 @@ class EvaluationController(Controller):
         await self._keeper(request, session_id)
         count = await seed_targets(session_id)
         await web.flash(request, f"{count} capability target(s) drafted from the scenario objectives: check each one.")
-        return web.go_to(request, request.url_for("evaluation:page", session_id=session_id))
+        return web.go_to(request, "evaluation:page", session_id=session_id)
 
     @get("/targets/new", name="evaluation:new_target")
     async def new_target(self, request: HTMXRequest, session_id: web.RecordId) -> Template:
@@ -174,14 +174,14 @@ class EvaluationController(Controller):
         await self._keeper(request, session_id)
         await delete_target(session_id, target_id)
         await web.flash(request, "The capability target and its ratings were deleted.")
-        return web.go_to(request, request.url_for("evaluation:page", session_id=session_id))
+        return web.go_to(request, "evaluation:page", session_id=session_id)
 
     async def _changed(self, request: HTMXRequest, session_id: int, partial: str, message: str):
         """After an observation or a rating: the refreshed section for htmx, else the page and a message."""
         if request.htmx:
             return web.partial(partial, **await evaluation_context(request, session_id))
         await web.flash(request, message)
-        return web.go_to(request, request.url_for("evaluation:page", session_id=session_id))
+        return web.go_to(request, "evaluation:page", session_id=session_id)
 
     async def _save_target(self, request: HTMXRequest, session_id: int, target_id: int | None):
         await self._keeper(request, session_id)
@@ -191,7 +191,7 @@ class EvaluationController(Controller):
         except Invalid as invalid:
             return await self._target_form(request, session_id, target_id, asdict(data), invalid.errors)
         await web.flash(request, "Capability target saved.")
-        return web.go_to(request, request.url_for("evaluation:page", session_id=session_id))
+        return web.go_to(request, "evaluation:page", session_id=session_id)
 
     async def _target_form(self, request: HTMXRequest, session_id: int, target_id: int | None, values: dict,
                            errors: dict) -> Template:

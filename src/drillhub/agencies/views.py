@@ -61,7 +61,7 @@ class AgencyController(Controller):
                 form_context(asdict(data), invalid.errors, None),
             )
         await web.flash(request, f"Agency {agency.name} was added.")
-        return web.go_to(request, request.url_for("agencies:list"))
+        return web.go_to(request, "agencies:list")
 
     @post("/{agency_id:int}", name="agencies:update")
     async def update(self, request: HTMXRequest, agency_id: web.RecordId) -> Template | Redirect | ClientRedirect:
@@ -74,7 +74,7 @@ class AgencyController(Controller):
                 form_context(asdict(data), invalid.errors, agency_id),
             )
         await web.flash(request, f"Agency {agency.name} was saved.")
-        return web.go_to(request, request.url_for("agencies:list"))
+        return web.go_to(request, "agencies:list")
 
     @post("/{agency_id:int}/active", name="agencies:set_active")
     async def set_active(self, request: HTMXRequest, agency_id: web.RecordId) -> Template | Redirect | ClientRedirect:
@@ -85,4 +85,4 @@ class AgencyController(Controller):
             context = await agency_list_context(await web.form_field(request, "q"), await web.form_field(request, "page"))
             return web.partial("agencies/_agency_list.html", notice=f"{agency.name} was {state}.", **context)
         await web.flash(request, f"{agency.name} was {state}.")
-        return web.go_to(request, request.url_for("agencies:list"))
+        return web.go_to(request, "agencies:list")

@@ -72,7 +72,7 @@ class CertificateController(Controller):
         issued = await issue_for_session(session_id, web.actor(request))
         await web.flash(request, f"{len(issued)} certificate(s) issued." if issued else
                         "Everyone eligible already holds a certificate.")
-        return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
+        return web.go_to(request, "sessions:detail", session_id=session_id)
 
     @get("/sessions/{session_id:int}/certificates.zip", name="certificates:zip",
          guards=[web.coordinators_only])
@@ -119,7 +119,7 @@ class CertificateController(Controller):
             return await detail_page(request, await get_certificate(certificate_id), 422, invalid.errors, reason)
         await web.flash(request, done)
         target = result.id if result is not None else certificate_id
-        return web.go_to(request, request.url_for("certificates:detail", certificate_id=target))
+        return web.go_to(request, "certificates:detail", certificate_id=target)
 
 
 async def visible_certificate(request: HTMXRequest, certificate_id: int):

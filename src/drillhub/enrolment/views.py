@@ -36,7 +36,7 @@ REPLIES = {"accept": "ACCEPTED", "decline": "DECLINED", "tentative": "TENTATIVE"
 
 
 def _back(request: HTMXRequest, session_id: int) -> Redirect | ClientRedirect:
-    return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
+    return web.go_to(request, "sessions:detail", session_id=session_id)
 
 
 class EnrolmentController(Controller):

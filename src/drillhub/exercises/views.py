@@ -98,14 +98,14 @@ class ExerciseController(Controller):
             return await web.page(request, "exercises/home.html", status_code=422,
                                   **await home_context(user, invalid.errors, values))
         await web.flash(request, f"Assigned to {count} officer(s).")
-        return web.go_to(request, request.url_for("exercises:home"))
+        return web.go_to(request, "exercises:home")
 
     @post("/exercises/start", name="exercises:start")
     async def start(self, request: HTMXRequest) -> Redirect | ClientRedirect:
         user = web.current_user(request)
         run = await start_self_paced(await web.form_field(request, "scenario"), user.person_id,
                                      await web.form_field(request, "role") or "all", web.actor(request))
-        return web.go_to(request, request.url_for("exercises:play", run_id=run.id))
+        return web.go_to(request, "exercises:play", run_id=run.id)
 
     @get("/runs/{run_id:int}", name="exercises:play")
     async def play(self, request: HTMXRequest, run_id: web.RecordId) -> Template | Redirect:
@@ -127,7 +127,7 @@ class ExerciseController(Controller):
                          web.actor(request))
         except Conflict as refused:
             await web.flash(request, f"Not recorded: {refused.message}", "error")
-        return web.go_to(request, request.url_for("exercises:play", run_id=run_id))
+        return web.go_to(request, "exercises:play", run_id=run_id)
 
     @post("/runs/{run_id:int}/continue", name="exercises:continue")
     async def carry_on(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:
@@ -136,7 +136,7 @@ class ExerciseController(Controller):
             await continue_run(run_id, parse.whole_number(await web.form_field(request, "step")), user.person_id)
         except Conflict as refused:
             await web.flash(request, refused.message, "error")
-        return web.go_to(request, request.url_for("exercises:play", run_id=run_id))
+        return web.go_to(request, "exercises:play", run_id=run_id)
 
     @get("/runs/{run_id:int}/debrief", name="exercises:debrief")
     async def debrief_page(self, request: HTMXRequest, run_id: web.RecordId) -> Template:

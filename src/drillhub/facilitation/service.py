@@ -65,10 +65,13 @@ async def join(code: str, person_id: int) -> Run:
     return run
 
 
-async def _facilitated(run_id: int, actor: Actor) -> Played:
-    """The run, locked, for its facilitator (or a coordinator, checked by the caller's guard)."""
+async def _facilitated(run_id: int, actor: Actor, member: int | None = None) -> Played:
+    """The run, locked, for its facilitator (or a coordinator, checked by the caller's guard), or for
+    `member`, who must have joined it (checked before anything else is said of the run)."""
     await db.lock_row(Run, run_id)
     played = await load(run_id)
+    if member is not None and member not in played.roles_of:
+        raise Forbidden("You are not taking part in this exercise.")
     if played.run.mode != Run.Mode.facilitated:
         raise Conflict("This exercise has no facilitator.")
     return played
@@ -149,11 +152,11 @@ def undelivered_due(played: Played, now: datetime) -> list:
             if inject.id not in done]
 
 
-async def tick(run_id: int) -> Played:
-    """Called by every page that polls a running exercise: deliver injects that fell due, and when
-    the time limit has run out, apply the default choices and move on. Idempotent. Returns the run
-    as it stands afterwards."""
-    played = await load(run_id)
+async def tick(played: Played) -> Played:
+    """Called by every page that polls a running exercise, with the run as just loaded (and its
+    caller's right to see it checked): deliver injects that fell due, and when the time limit has run
+    out, apply the default choices and move on. Idempotent. Returns the run as it stands afterwards."""
+    run_id = played.run.id
     if played.run.status != Run.Status.running:
         return played
     now = datetime.now(UTC)
@@ -246,9 +249,7 @@ async def _stand_ins_decide(played: Played, record: RunRecord) -> None:
 async def confirm_as_lead(run_id: int, step: int | None, choice: str, person_id: int, actor: Actor) -> None:
     """In a team decision the lead role's holder (or the facilitator) settles the team's choice."""
     async with db.transaction():
-        played = await _facilitated(run_id, actor)
-        if person_id not in played.roles_of:
-            raise Forbidden("You are not taking part in this exercise.")
+        played = await _facilitated(run_id, actor, member=person_id)
         if step != played.step or played.run.status != Run.Status.running:
             raise Conflict("The exercise has moved on since this page was shown.")
         decision = engine.current_decision(played.compiled, played.state)

@@ -73,7 +73,7 @@ class FacilitationController(Controller):
         if not await permissions.facilitates(user, session_id):
             raise Forbidden("Only coordinators and the session's facilitators open exercises.")
         run = await open_run(session_id, await web.form_field(request, "scenario"), web.actor(request))
-        return web.go_to(request, request.url_for("facilitation:console", run_id=run.id))
+        return web.go_to(request, "facilitation:console", run_id=run.id)
 
     @get("/join", name="facilitation:join_form")
     async def join_form(self, request: HTMXRequest, code: FromQuery[str] = "") -> Template:
@@ -87,7 +87,7 @@ class FacilitationController(Controller):
         except (NotFound, Forbidden) as refused:
             return await web.page(request, "facilitation/join.html", status_code=refused.status_code, code=code,
                                   error=refused.message)
-        return web.go_to(request, request.url_for("exercises:play", run_id=run.id))
+        return web.go_to(request, "exercises:play", run_id=run.id)
 
     async def _console_run(self, request: HTMXRequest, run_id: int):
         played = await load(run_id)
@@ -99,7 +99,7 @@ class FacilitationController(Controller):
     async def console(self, request: HTMXRequest, run_id: web.RecordId) -> Template:
         played = await self._console_run(request, run_id)
         if played.run.status == "running":
-            played = await tick(run_id)
+            played = await tick(played)
         join_url = _join_url(request, played.run)
         return await web.page(request, "facilitation/console.html", people=await participants(run_id),
                               join_url=join_url, **await status_context(played, web.current_user(request)))
@@ -109,10 +109,11 @@ class FacilitationController(Controller):
                     status: FromQuery[str] = "") -> Template:
         """Polled every two seconds by players, the console and the projector."""
         user = web.current_user(request)
-        played = await tick(run_id)
+        played = await load(run_id)
         if not permissions.takes_part_in_run(played, user.person_id) and not (
                 played.run.session and await permissions.facilitates(user, played.run.session)):
             raise Forbidden("You are not taking part in this exercise.")
+        played = await tick(played)
         template = web.partial("facilitation/_run_status.html", **await status_context(played, user))
         template.headers.update(_refresh_if_moved(played, step, status))
         return template
@@ -134,7 +135,7 @@ class FacilitationController(Controller):
             await assign(run_id, person or 0, await web.form_field(request, "role"), web.actor(request))
         except (Invalid, NotFound) as refused:
             await web.flash(request, refused.message, "error")
-        return web.go_to(request, request.url_for("facilitation:console", run_id=run_id))
+        return web.go_to(request, "facilitation:console", run_id=run_id)
 
     @post("/runs/{run_id:int}/start", name="facilitation:start")
     async def start(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:
@@ -143,7 +144,7 @@ class FacilitationController(Controller):
             await start(run_id, web.actor(request))
         except Conflict as refused:
             await web.flash(request, refused.message, "error")
-        return web.go_to(request, request.url_for("facilitation:console", run_id=run_id))
+        return web.go_to(request, "facilitation:console", run_id=run_id)
 
     @post("/runs/{run_id:int}/console/{action:str}", name="facilitation:act")
     async def act(self, request: HTMXRequest, run_id: web.RecordId, action: FromPath[str]) -> Redirect | ClientRedirect:
@@ -157,7 +158,7 @@ class FacilitationController(Controller):
                                      choice=data.choice)
         except (Conflict, Invalid) as refused:
             await web.flash(request, refused.message, "error")
-        return web.go_to(request, request.url_for("facilitation:console", run_id=run_id))
+        return web.go_to(request, "facilitation:console", run_id=run_id)
 
     @post("/runs/{run_id:int}/confirm", name="facilitation:confirm")
     async def confirm(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:
@@ -167,7 +168,7 @@ class FacilitationController(Controller):
             await confirm_as_lead(run_id, parse.whole_number(data.step), data.choice, user.person_id, web.actor(request))
         except Conflict as refused:
             await web.flash(request, f"Not recorded: {refused.message}", "error")
-        return web.go_to(request, request.url_for("exercises:play", run_id=run_id))
+        return web.go_to(request, "exercises:play", run_id=run_id)
 
 
 @get("/sessions/{session_id:int}/exercises", name="facilitation:choose", guards=[web.signed_in_guard])

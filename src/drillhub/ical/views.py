@@ -83,4 +83,4 @@ class FeedController(Controller):
             raise Forbidden("This is not your feed.")
         await revoke_feed(feed_id, web.actor(request))
         await web.flash(request, "The feed was revoked; its address no longer works.")
-        return web.go_to(request, request.url_for("feeds:list"))
+        return web.go_to(request, "feeds:list")

@@ -30,9 +30,10 @@ async def queue_messages(messages: list[OutboxMessage]) -> None:
 
 def outbox_message(to_address: str, subject: str, body: str, kind: str, recipient_id: int | None = None,
                    calendar: bytes = b"", calendar_method: str = "") -> OutboxMessage:
+    """A subject is one line (a header): a course title posted with a line break must not stop the mail."""
     now = datetime.now(UTC)
     return OutboxMessage(
-        recipient=recipient_id, to_address=to_address, subject=subject[:300], body=body,
+        recipient=recipient_id, to_address=to_address, subject=" ".join(subject.split())[:300], body=body,
         calendar=calendar.decode(), calendar_method=calendar_method, kind=kind,
         status=OutboxMessage.Status.pending, attempts=0, next_attempt_at=now, last_error="", created_at=now,
     )
@@ -78,14 +79,16 @@ async def _claim(limit: int) -> list[dict]:
 
 
 async def send_due(settings: Settings, limit: int = 20) -> int:
-    """Send what is due; return how many went out. A failure is retried later, then given up."""
+    """Send what is due; return how many went out. A failure is retried later, then given up; a message
+    that cannot be written as e-mail at all (a header the e-mail library refuses) fails at once, and the
+    others go on."""
     sent = 0
     for message in await _claim(limit):
         attempts = message["attempts"] + 1
         try:
             await anyio.to_thread.run_sync(_deliver, settings, compose(message, settings.mail_from))
-        except (OSError, smtplib.SMTPException) as error:
-            retry = attempts <= len(RETRY_DELAYS)
+        except (OSError, smtplib.SMTPException, ValueError) as error:
+            retry = not isinstance(error, ValueError) and attempts <= len(RETRY_DELAYS)
             await OutboxMessage.update({
                 OutboxMessage.status: OutboxMessage.Status.pending if retry else OutboxMessage.Status.failed,
                 OutboxMessage.next_attempt_at: datetime.now(UTC) + (RETRY_DELAYS[attempts - 1] if retry else timedelta()),

@@ -26,4 +26,4 @@ class OutboxController(Controller):
             await web.flash(request, "No mail server is configured (DRILLHUB_SMTP_HOST).", "error")
         else:
             await web.flash(request, f"{await send_due(settings)} message(s) sent.")
-        return web.go_to(request, request.url_for("outbox:list"))
+        return web.go_to(request, "outbox:list")

@@ -82,8 +82,10 @@ class Document:
 # YAML 1.2 core schema for plain (unquoted) scalars.
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"^[-+]?[0-9]{1,30}$")  # longer digit runs stay text: the schema check then names them
-_OCTAL, _HEX = re.compile(r"^0o[0-7]+$"), re.compile(r"^0x[0-9a-fA-F]+$")
+# Longer digit runs stay text, so the schema check names them: Python refuses to print an integer of
+# more than 4,300 digits, and every message about a value prints it.
+_INT = re.compile(r"^[-+]?[0-9]{1,30}$")
+_OCTAL, _HEX = re.compile(r"^0o[0-7]{1,30}$"), re.compile(r"^0x[0-9a-fA-F]{1,30}$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 
 

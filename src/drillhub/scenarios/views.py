@@ -103,7 +103,7 @@ class ScenarioController(Controller):
             return await web.page(request, "scenarios/upload.html", status_code=422, file_name=file_name,
                                   text=text, findings=[f.format(file_name) for f in refused.findings])
         await web.flash(request, f"{version.title} (version {version.version}) was added to the library.")
-        return web.go_to(request, request.url_for("scenarios:detail", slug=version.slug))
+        return web.go_to(request, "scenarios:detail", slug=version.slug)
 
     async def _refused(self, request: HTMXRequest, file_name: str, text: str, problems: list[str]) -> Template:
         return await web.page(request, "scenarios/upload.html", status_code=422, file_name=file_name,

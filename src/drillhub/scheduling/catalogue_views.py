@@ -82,7 +82,7 @@ class CourseController(Controller):
             return await web.form_with_errors(request, "scheduling/course_form.html", "scheduling/_course_form.html",
                                               await course_form_context(asdict(data), invalid.errors, course_id))
         await web.flash(request, f"Course {course.title} was saved.")
-        return web.go_to(request, request.url_for("courses:list"))
+        return web.go_to(request, "courses:list")
 
 
 def venue_form_context(values: dict, errors: dict, venue_id: int | None, agencies: list[dict]) -> dict:
@@ -129,4 +129,4 @@ class VenueController(Controller):
             return await web.form_with_errors(request, "scheduling/venue_form.html", "scheduling/_venue_form.html",
                                               context)
         await web.flash(request, f"Venue {venue.name} was saved.")
-        return web.go_to(request, request.url_for("venues:list"))
+        return web.go_to(request, "venues:list")

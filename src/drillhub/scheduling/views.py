@@ -145,7 +145,7 @@ class SessionController(Controller):
         except Invalid as invalid:
             return await self._form_with_errors(request, data, invalid, None)
         await web.flash(request, "The session was published." if publish else "The session was saved as a draft.")
-        return web.go_to(request, request.url_for("sessions:detail", session_id=session.id))
+        return web.go_to(request, "sessions:detail", session_id=session.id)
 
     @get("/{session_id:int}/edit", name="sessions:edit", guards=[web.coordinators_only])
     async def edit(self, request: HTMXRequest, session_id: web.RecordId) -> Template:
@@ -163,7 +163,7 @@ class SessionController(Controller):
         except Invalid as invalid:
             return await self._form_with_errors(request, data, invalid, session_id)
         await web.flash(request, "The session was saved.")
-        return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
+        return web.go_to(request, "sessions:detail", session_id=session_id)
 
     async def _form_with_errors(self, request: HTMXRequest, data: SessionInput, invalid: Invalid,
                                 session_id: int | None) -> Template:
@@ -212,13 +212,13 @@ class SessionController(Controller):
     async def copy(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         copy = await copy_session(session_id, web.actor(request))
         await web.flash(request, "A draft copy one week later was made. Check its date and time.")
-        return web.go_to(request, request.url_for("sessions:edit", session_id=copy.id))
+        return web.go_to(request, "sessions:edit", session_id=copy.id)
 
     @post("/{session_id:int}/publish", name="sessions:publish", guards=[web.coordinators_only])
     async def publish(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         await publish_session(session_id, web.actor(request))
         await web.flash(request, "The session is published; people enrolled were sent invitations.")
-        return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
+        return web.go_to(request, "sessions:detail", session_id=session_id)
 
     @post("/{session_id:int}/cancel", name="sessions:cancel", guards=[web.coordinators_only])
     async def cancel(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
@@ -229,11 +229,11 @@ class SessionController(Controller):
             await web.flash(request, invalid.errors["reason"], "error")
         else:
             await web.flash(request, "The session is cancelled; everyone enrolled was told.")
-        return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
+        return web.go_to(request, "sessions:detail", session_id=session_id)
 
     @post("/{session_id:int}/complete", name="sessions:complete", guards=[web.coordinators_only])
     async def complete(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         await complete_session(session_id, web.actor(request))
         await web.flash(request, "The session is marked completed.")
-        return web.go_to(request, request.url_for("sessions:detail", session_id=session_id))
+        return web.go_to(request, "sessions:detail", session_id=session_id)
 
