@@ -12,9 +12,9 @@ from litestar.params import PathParameter
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
+from drillhub import clients, permissions
 from drillhub.audit.service import ANONYMOUS, Actor, record_event
 from drillhub.audit.tables import AuditEvent
-from drillhub import clients, permissions
 from drillhub.auth.service import SignedInUser, add_flash, clear_flashes
 from drillhub.parse import MAX_ID, text
 
