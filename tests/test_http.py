@@ -1,5 +1,7 @@
 """What every response carries, and the paths no route may see."""
 
+from urllib.parse import quote
+
 import pytest
 
 from drillhub.http import odd_path
@@ -21,6 +23,16 @@ async def test_a_nul_byte_or_a_long_name_in_a_path_is_not_found(signed_in_client
         response = await coordinator.get(path)
         assert response.status_code == 404, path
         assert "Not found" in response.text
+
+
+async def test_ids_in_a_path_are_ascii_digits(signed_in_client, make_session):
+    coordinator = await signed_in_client("coordinator")
+    session = await make_session()
+    assert (await coordinator.get(f"/sessions/{session.id}")).status_code == 200
+    assert (await coordinator.get(f"/sessions/0{session.id}")).status_code == 200  # a leading zero is still digits
+    arabic_indic, full_width = ("".join(chr(zero + int(digit)) for digit in str(session.id)) for zero in (0x660, 0xFF10))
+    for written in (f"+{session.id}", f" {session.id}", arabic_indic, full_width, f"\u2028{session.id}"):
+        assert (await coordinator.get(f"/sessions/{quote(written)}")).status_code == 404, written
 
 
 async def test_signed_in_pages_files_and_errors_are_not_stored_in_caches(signed_in_client):

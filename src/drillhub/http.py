@@ -21,10 +21,20 @@ def odd_path(path: str) -> bool:
     return bool(_CONTROL.search(path)) or any(len(part.encode()) > MAX_SEGMENT_BYTES for part in path.split("/"))
 
 
+def loose_number(path: str, template: str, parameters: dict) -> bool:
+    """A number in the path written otherwise than in ASCII digits: the router reads "+1", " 1", "١"
+    (Arabic-Indic) and "１" (full-width) as 1, as Python's int() does; parse.py reads ids strictly."""
+    segments, shapes = path.split("/"), template.split("/")
+    return len(segments) == len(shapes) and any(
+        isinstance(parameters.get(shape[1:-1]), int) and not (segment.isascii() and segment.isdigit())
+        for segment, shape in zip(segments, shapes) if shape.startswith("{"))
+
+
 async def refuse_odd_path(request: Request) -> None:
-    """A before_request hook: a NUL byte in a static file's name or a 5,000-character slug is not found,
-    rather than an error of the file system or the database."""
-    if odd_path(request.scope["path"]):
+    """A before_request hook: a NUL byte in a static file's name, a 5,000-character slug or an id
+    written in other digits is not found, rather than an error of the file system or the database."""
+    scope = request.scope
+    if odd_path(scope["path"]) or loose_number(scope["path"], scope.get("path_template", ""), scope["path_params"]):
         raise NotFoundException()
 
 

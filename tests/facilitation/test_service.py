@@ -172,3 +172,13 @@ async def test_a_team_lead_nobody_holds_settles_on_the_leading_vote(lobby):
     await decide(run.id, 1, "patrol", "boats-staged", "", players["patrol"].id, actor(players["patrol"]))
     await facilitator_action(run.id, "stand_in", actor(facilitator), step=1)
     assert (await load(run.id)).state.confirmed == "boats-staged"
+
+
+async def test_a_run_ended_before_an_ending_has_a_debrief(lobby):
+    from drillhub.exercises.service import ENDED_EARLY, debrief
+
+    run, facilitator, players = await running(lobby)
+    await facilitator_action(run.id, "end", actor(facilitator))
+    report = await debrief(run.id, players["patrol"].id)
+    assert report.ending_title == "Ended at The bridge gives way" and report.ending_summary == ENDED_EARLY
+    assert report.outcomes == {}

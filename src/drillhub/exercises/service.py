@@ -300,6 +300,9 @@ class Debrief:
     expected_rate: float | None  # share of the player's own decisions that were the expected action
 
 
+ENDED_EARLY = "The facilitator ended the exercise before it reached one of the scenario's endings."
+
+
 async def debrief(run_id: int, person_id: int) -> Debrief:
     played = await load(run_id)
     if not permissions.takes_part_in_run(played, person_id):
@@ -323,10 +326,14 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
             stand_in=bool(event["data"].get("stand_in")), debrief=chosen.debrief,
         ))
     own = [line for line in lines if not line.stand_in]
-    ending = played.compiled.endings[played.state.node]
+    ending = played.compiled.endings.get(played.state.node)
+    if ending is None:  # the facilitator ended the exercise before it reached an ending
+        ending_title, ending_summary, outcomes = f"Ended at {titles[played.state.node]}", ENDED_EARLY, {}
+    else:
+        ending_title, ending_summary = ending.title, ending.summary
+        outcomes = {objectives[key]: value.replace("_", " ") for key, value in ending.objectives.items()}
     return Debrief(
-        title=scenario.title, ending_title=ending.title, ending_summary=ending.summary,
-        outcomes={objectives[key]: value.replace("_", " ") for key, value in ending.objectives.items()},
+        title=scenario.title, ending_title=ending_title, ending_summary=ending_summary, outcomes=outcomes,
         path=tuple(titles[node] for node in played.state.path), lines=tuple(lines),
         scores={objectives[key]: value for key, value in played.state.scores.items()},
         expected_rate=sum(line.expected for line in own) / len(own) if own else None,
