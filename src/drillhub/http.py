@@ -6,7 +6,6 @@ import re
 from collections.abc import Awaitable, Callable
 
 from litestar import Request
-from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import NotFoundException
 from litestar.types import Message, Scope
 
@@ -57,13 +56,12 @@ def security_headers(settings: Settings) -> dict[str, str]:
 def response_headers(settings: Settings) -> Callable[[Message, Scope], Awaitable[None]]:
     """A before_send hook: every response, the router's own 404 and 405 pages included, gets the
     security headers it did not set itself."""
-    defaults = security_headers(settings)
+    defaults = [(name.lower().encode(), value.encode()) for name, value in security_headers(settings).items()]
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
-            headers = MutableScopeHeaders.from_message(message)
-            for name, value in defaults.items():
-                if name not in headers:
-                    headers[name] = value
+            headers = message.get("headers", [])
+            present = {name.lower() for name, _ in headers}
+            message["headers"] = [*headers, *(header for header in defaults if header[0] not in present)]
 
     return add_headers
