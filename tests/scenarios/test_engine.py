@@ -125,3 +125,59 @@ def test_injects_due_by_elapsed_time_and_contingencies_held_back(compiled):
     assert [i.id for i in engine.injects_due(node, 29)] == []
     assert [i.id for i in engine.injects_due(node, 30)] == ["first-call"]
     assert [i.id for i in engine.injects_due(node, 600)] == ["first-call", "radio-check"]  # news-van is a contingency
+
+
+TEAM_RULES = GOOD.replace('''          next: good-ending
+        - id: boats-staged
+          label: Stage the boats and rescue from the bank
+          effects: {victims_in_water: victims_in_water / 2}
+          next: partial-ending''', '''        - id: boats-staged
+          label: Stage the boats and rescue from the bank
+          effects: {victims_in_water: victims_in_water / 2}
+      next:
+        - when: choices.fire == 'boats-now' and choices.patrol == 'boats-now'
+          goto: good-ending
+        - goto: partial-ending''').replace("          when: victims_in_water > 3\n", "")
+
+
+def test_a_team_rule_reads_the_confirmed_choice_not_the_votes():
+    result = check_text(TEAM_RULES, runs=0)
+    assert result.ok, [f.message for f in result.errors]
+    compiled = result.compiled
+    state = play(compiled, EXPECTED_OPENING)
+    state = engine.decide(compiled, state, "patrol", "boats-staged")  # the patrol voted the other way
+    state = engine.decide(compiled, state, "fire", "boats-now")
+    state = engine.advance(compiled, engine.confirm(compiled, state, "boats-now"))
+    assert state.node == "good-ending"  # the team confirmed the launch: every role's choice is the launch
+    state = play(compiled, [*EXPECTED_OPENING, ("decide", "patrol", "boats-now"), ("decide", "fire", "boats-now"),
+                            ("confirm", "boats-staged"), ("advance",)])
+    assert state.node == "partial-ending"  # everyone voted to launch, the confirmation said stage
+
+
+SHIPPED = sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.stem)
+def test_every_shipped_team_point_follows_its_confirmed_choice(path):
+    """At each team decision of a shipped scenario, every role votes for one choice and the team
+    confirms another: the run goes where the confirmed choice (through the rules, if any) says."""
+    compiled = check_text(path.read_text(), runs=0).compiled
+    for node in compiled.scenario.nodes:
+        decision = node.decision
+        if decision is None or decision.mode != "team":
+            continue
+        state = engine.RunState(node=node.id, variables={v.id: v.initial for v in compiled.scenario.variables},
+                                scores={o: 0 for o in compiled.objective_ids}, path=(node.id,))
+        team = [c for c in decision.choices if any(engine._offered(compiled, state, c, role)
+                                                   for role in engine.deciding_roles(decision, compiled.role_ids))]
+        for confirmed in team:
+            voted = next((c for c in team if c.id != confirmed.id), confirmed)
+            voting = state
+            for role in engine.deciding_roles(decision, compiled.role_ids):
+                if engine._offered(compiled, voting, voted, role):
+                    voting = engine.decide(compiled, voting, role, voted.id)
+            after = engine.advance(compiled, engine.confirm(compiled, voting, confirmed.id))
+            alone = engine.advance(compiled, engine.confirm(compiled, state, confirmed.id))
+            assert after.node == alone.node, f"{node.id}: votes for {voted.id} changed where {confirmed.id} leads"
+            if not decision.next:
+                assert after.node == confirmed.next

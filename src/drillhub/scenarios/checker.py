@@ -235,9 +235,12 @@ class _Rules:
         if decision.default_choice is not None:
             self.default_choice_rules(decision, path, deciders, choice_ids)
         if decision.next:
+            # what engine.decided_choices gives a rule: a role's own choice; in a team, the team's choice
+            team = {c.id for c in decision.choices if not c.roles or set(c.roles) & set(deciders)}
             rule_types = {**types, **{f"choices.{role}": TEXT for role in deciders}}
-            rule_values = {**values, **{f"choices.{role}": {c.id for c in decision.choices
-                                                            if not c.roles or role in c.roles} for role in deciders}}
+            rule_values = {**values, **{f"choices.{role}": team if decision.mode == "team" else
+                                        {c.id for c in decision.choices if not c.roles or role in c.roles}
+                                        for role in deciders}}
             for index, rule in enumerate(decision.next):
                 self.known("unknown-target", (*path, "next", index, "goto"), rule.goto, self.targets, "node or ending")
                 if rule.when is not None:

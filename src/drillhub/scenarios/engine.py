@@ -203,12 +203,19 @@ def _apply(compiled: Compiled, state: RunState, choices: list[Choice]) -> tuple[
     return variables, scores, tuple(changes)
 
 
+def decided_choices(compiled: Compiled, state: RunState, decision: Decision) -> dict[str, str]:
+    """What `choices.<role>` reads in the decision's rules: each deciding role's own choice; in a team
+    decision the team's confirmed choice, for every role of the team (a vote is not a decision)."""
+    deciders = deciding_roles(decision, compiled.role_ids)
+    if decision.mode == "team":
+        return {f"choices.{role}": state.confirmed or "" for role in deciders}
+    return {f"choices.{role}": state.choices.get(role, "") for role in deciders}
+
+
 def _next_target(compiled: Compiled, state: RunState, decision: Decision, chosen: list[Choice],
                  variables: dict[str, Value]) -> str:
     if decision.next:
-        values = {**variables, **{f"choices.{role}": choice for role, choice in state.choices.items()}}
-        for role in deciding_roles(decision, compiled.role_ids):
-            values.setdefault(f"choices.{role}", "")
+        values = {**variables, **decided_choices(compiled, state, decision)}
         for rule in decision.next:
             if rule.when is None or expressions.evaluate(compiled.condition(rule.when), values):
                 return rule.goto
