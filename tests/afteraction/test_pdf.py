@@ -27,7 +27,7 @@ async def test_the_aar_pdf_has_every_section_the_marking_on_every_page_and_the_n
     assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
     for section in SECTIONS:
         assert section in everything, section
-    assert "5 decisions were recorded; 67% were the expected action" in everything
+    assert "5 decisions were recorded; 67% of the players' own were the expected action" in everything
     assert "Mass Search and Rescue Operations – rating: S" in everything
     assert "Dispatch held the call for two minutes." in everything
     assert "2 Participant Feedback Forms were returned" in everything

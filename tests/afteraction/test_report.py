@@ -38,7 +38,7 @@ def _agency(data, played, role) -> str:
 
 async def test_versions_draft_final_and_a_new_version(played):
     first = await open_report(played.session.id, actor(played.lead_evaluator))
-    assert first.version == 1 and first.status == "draft" and "5 decisions were recorded, 67% of them" in first.executive_summary
+    assert first.version == 1 and first.status == "draft" and "5 decisions were recorded; 67% of the players' own were the expected action" in first.executive_summary
     rescue = next(a for a in first.analysis if a["capability"] == RESCUE)
     assert rescue["improvements"] == "Dispatch held the call for two minutes."  # its target was rated M
     with pytest.raises(Conflict):
@@ -66,3 +66,35 @@ async def test_without_runs_the_overview_names_the_course_s_scenario(exercise):
     data = await report_data(exercise.session.id)
     assert [s["title"] for s in data["scenarios"]] == ["Footbridge collapse at the river festival"]
     assert data["mission_areas"] == ["response"] and data["decision_count"] == 0
+
+
+async def test_defaults_on_time_out_and_the_facilitators_choice_are_decisions_marked_so(exercise):
+    from drillhub.afteraction.evaluation import linkable_events
+    from drillhub.afteraction.exports import export
+    from drillhub.exercises.service import decide, load
+    from drillhub.facilitation.service import facilitator_action, start, tick
+    from tests.facilitation.clock import backdate
+
+    ex, players = exercise, exercise.players
+    await start(ex.run.id, actor(ex.facilitator))
+    for role, choice in (("patrol", "perimeter"), ("fire", "throw-lines")):
+        await decide(ex.run.id, 0, role, choice, "", players[role].id, actor(players[role]))
+    await backdate(ex.run.id, 200)
+    await tick(await load(ex.run.id))  # dispatch said nothing in three minutes: the default, 'wait'
+    await facilitator_action(ex.run.id, "confirm", actor(ex.facilitator), choice="boats-staged")
+
+    data = await report_data(ex.session.id)
+    assert (data["decision_count"], data["own_count"]) == (3, 2)
+    assert "3 decisions were recorded (1 not a player's own: defaults on time-out or stand-ins)" in \
+        (await open_report(ex.session.id, actor(ex.lead_evaluator))).executive_summary
+    first = data["decision_points"][0]
+    assert (first["count"], first["own_count"], first["expected_rate"]) == (3, 2, 1.0)
+    assert any(row["text"] == "Unified command: Stage the boats and rescue from the bank (facilitator)"
+               for row in data["timeline"])
+    body, _ = await export(ex.session.id, "decisions.csv")
+    header, *rows = body.splitlines()
+    assert "made_by" in header.split(",")
+    dispatch = next(row for row in rows if ",wait," in row)
+    assert "default on time-out" in dispatch and "False" in dispatch
+    assert any("911 shift supervisor chose Wait for more information (default on time-out)" in label
+               for _, label in await linkable_events(ex.session.id))

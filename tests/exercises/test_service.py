@@ -131,11 +131,16 @@ async def test_debrief_compares_choices_with_the_expected_actions(bridge, make_p
     await decide(run.id, played.step, "patrol", "boats-now", "Six in the water", player.id, actor(player))
     report = await debrief(run.id, player.id)
     assert report.ending_title == "Everyone out of the water"
-    own = [line for line in report.lines if not line.stand_in]
-    assert [line.choice_label for line in own] == ["Wait for more information", "Launch both boats now"]
+    own = [line for line in report.lines if line.made_by == "player"]
+    assert [(line.role_title, line.choice_label) for line in own] == [
+        ("Patrol sergeant", "Wait for more information"), ("Patrol sergeant (vote)", "Launch both boats now"),
+        ("The team", "Launch both boats now")]
+    assert all(line.mine for line in own)
     assert not own[0].expected and own[0].debrief == "Waiting costs lives." and own[0].rationale == "Wanted more information"
-    assert own[0].expected_labels == ("Push the crowd back from the bank", "Throw lines to people near the bank",
-                                      "Tone out the water rescue team")
+    assert own[0].expected_labels == ("Push the crowd back from the bank",)  # the patrol's, not the other roles'
+    stand_ins = [line for line in report.lines if line.made_by == "stand-in"]
+    assert {line.role_title for line in stand_ins} == {"Fire battalion chief", "911 shift supervisor"}
+    assert not any(line.mine for line in stand_ins) and report.not_own == len(stand_ins)
     assert report.path == ("The bridge gives way", "The bank is crowded", "Unified command", "Everyone out of the water")
     assert report.expected_rate == 0.0 and report.outcomes["Start water rescue safely."] == "met"
     assert report.scores == {"Establish unified command within 15 minutes.": 1, "Start water rescue safely.": 5}  # stand-ins 2 + 1, boats 2

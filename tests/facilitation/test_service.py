@@ -5,6 +5,7 @@ import pytest
 from drillhub.audit.service import ANONYMOUS, Actor
 from drillhub.enrolment.service import enrol_people
 from drillhub.errors import Conflict, Forbidden, NotFound
+from drillhub.exercises import record
 from drillhub.exercises.service import decide, load
 from drillhub.exercises.tables import RunEvent
 from drillhub.facilitation.service import (
@@ -130,6 +131,14 @@ async def test_the_clock_pauses_extends_and_times_out_to_the_defaults(lobby):
     played = await load(run.id)
     assert played.state.node == "chaos"  # patrol and dispatch took the default ('wait')
     assert await RunEvent.count().where(RunEvent.kind == "timeout") == 1
+    defaults = await RunEvent.select(RunEvent.role, RunEvent.choice, RunEvent.person, RunEvent.agency,
+                                     RunEvent.expected, RunEvent.data).where(
+        (RunEvent.kind == "decision") & (RunEvent.choice == "wait")).order_by(RunEvent.seq).output(load_json=True)
+    assert [(d["role"], d["person"], d["agency"], d["expected"], d["data"]) for d in defaults] == [
+        (role, players[role].id, players[role].agency, False, {"by": "timeout"}) for role in ("patrol", "dispatch")]
+    decided = record.decisions(played.events)
+    assert [(d.role, d.by, d.own) for d in decided] == [
+        ("fire", "player", True), ("patrol", "timeout", False), ("dispatch", "timeout", False)]
 
 
 async def test_facilitator_actions_are_checked(lobby):

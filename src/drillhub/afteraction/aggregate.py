@@ -29,6 +29,15 @@ def expected_rate_by_agency(decisions: list[dict]) -> dict[str, float]:
     return {agency: expected_rate([d for d in decisions if d["agency"] == agency]) for agency in agencies}
 
 
+def decisions_said(count: int, own: int | None, rate: float | None) -> str:
+    """'12 decisions were recorded (2 not a player's own: ...); 60% of the players' own were the expected
+    action', for the whole exercise or one decision point. `own` is None in reports made before it was kept."""
+    others = count - own if own is not None else 0
+    said = f"{count} decisions were recorded" + (
+        f" ({others} not a player's own: defaults on time-out or stand-ins)" if others else "")
+    return said + (f"; {rate:.0%} of the players' own were the expected action" if rate is not None else "")
+
+
 def choice_distribution(decisions: list[dict]) -> dict[str, dict[str, int]]:
     """choice id -> agency name -> how many chose it."""
     found: dict[str, Counter] = {}

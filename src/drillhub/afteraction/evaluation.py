@@ -10,6 +10,7 @@ from drillhub.afteraction.service import report_is_final, runs_of
 from drillhub.afteraction.tables import CapabilityTarget, Observation, Rating
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Invalid, NotFound
+from drillhub.exercises import record
 from drillhub.exercises.tables import RunEvent
 from drillhub.reference import core_capabilities
 from drillhub.scenarios.service import compiled_version, get_current
@@ -143,9 +144,11 @@ async def linkable_events(session_id: int) -> list[tuple[str, str]]:
             (RunEvent.run == run["id"]) & RunEvent.kind.is_in([RunEvent.Kind.inject, RunEvent.Kind.decision])
         ).order_by(RunEvent.seq, ascending=False).output(load_json=True)
         for event in events:
+            how = record.made_by(event)
             what = (f"inject: {inject_labels.get(event['data'].get('inject'), event['data'].get('inject'))}"
                     if event["kind"] == RunEvent.Kind.inject
-                    else f"{roles.get(event['role'], event['role'])} chose {choice_labels.get(event['choice'], event['choice'])}")
+                    else f"{roles.get(event['role'], event['role'])} chose {choice_labels.get(event['choice'], event['choice'])}"
+                    + ("" if how == record.BY_PLAYER else f" ({record.MADE_BY[how]})"))
             choices.append((f"{run['id']}:{event['seq']}", f"Run {run['id']}, {event['at']:%H:%M} UTC, {what}"))
     return choices
 

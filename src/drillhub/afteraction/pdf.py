@@ -25,6 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from drillhub.afteraction import aggregate
 from drillhub.afteraction.evaluation import RATING_MEANINGS
 from drillhub.fonts import fonts
 from drillhub.pdftext import clipped, markup, table
@@ -325,14 +326,14 @@ def render_aar(data: dict, report: dict) -> bytes:
                 [1.2 * inch, 1.3 * inch, WIDTH - 2.5 * inch]))
     story += [
         para("Decisions", "h1"),
-        para(f"{data['decision_count']} decisions were recorded; {percent(data['expected_rate'])} were the expected "
-             f"action. Median time to decide: {seconds(data['times']['median'])} (m:ss)."),
+        para(f"{aggregate.decisions_said(data['decision_count'], data.get('own_count'), data['expected_rate'])}. "
+             f"Median time to decide: {seconds(data['times']['median'])} (m:ss)."),
         grid([["Organisation", "Expected action"], *([agency, percent(rate)] for agency, rate in data["expected_by_agency"].items())],
              [WIDTH - 1.5 * inch, 1.5 * inch]),
     ]
     for point in data["decision_points"]:
         header = [para(f"{point['scenario']}: {point['title']}", "h2"),
-                  para(f"{point['prompt']} – {point['count']} decisions, {percent(point['expected_rate'])} expected; "
+                  para(f"{point['prompt']} – {aggregate.decisions_said(point['count'], point.get('own_count'), point['expected_rate'])}; "
                        f"median {seconds(point['times']['median'])}, slowest {seconds(point['times']['max'])}.", "small")]
         story.append(KeepTogether([*header, ChoiceBars(point)]))
         story.append(choice_table(point))

@@ -3,6 +3,7 @@ and its versions (a draft is edited; a final version is locked with the data as 
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from drillhub import db
@@ -16,12 +17,14 @@ from drillhub.afteraction.tables import Feedback, Report
 from drillhub.agencies.tables import Agency
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Invalid, NotFound
+from drillhub.exercises import record
 from drillhub.exercises.tables import RunEvent
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.service import compiled_version, get_current
 from drillhub.scheduling.tables import Course, Session, Venue
 
 HANDLING_DEFAULT = "FOR OFFICIAL USE ONLY"
+TIMELINE_KINDS = ["start", "decision", "confirm", "advance", "timeout", "inject", "end"]
 LONG = 20_000
 
 
@@ -52,57 +55,59 @@ class _Labels:
 
 
 async def recorded_events(session_id: int) -> tuple[list[dict], list[dict], list[dict]]:
-    """Every decision of the exercise's runs (stand-ins left out), the decision points with their
-    choices, and the timeline of scenes, injects and outcomes per run."""
+    """Every role's decision in the exercise's runs (votes in team decisions included), each marked how
+    it was made (a player's own, a default on time-out, a stand-in); the decision points with their
+    choices; and the timeline of scenes, injects and team decisions per run. Read through
+    exercises.record, like the debrief."""
     runs = await runs_of(session_id)
     labels_of = {version: _Labels.of((await compiled_version(version)).scenario)
                  for version in {run["scenario"] for run in runs}}
     version_of = {run["id"]: run["scenario"] for run in runs}
-    events = await RunEvent.select(
-        RunEvent.run, RunEvent.kind, RunEvent.node, RunEvent.role, RunEvent.choice, RunEvent.at, RunEvent.shown_at,
-        RunEvent.expected, RunEvent.rationale, RunEvent.data, RunEvent.person, RunEvent.agency,
-    ).where(RunEvent.run.is_in(list(version_of) or [0]) & RunEvent.kind.is_in(
-        ["start", "decision", "confirm", "advance", "timeout", "inject", "end"])).order_by(RunEvent.run).order_by(
-        RunEvent.seq).output(load_json=True)
+    events = await RunEvent.select(RunEvent.run, *record.COLUMNS).where(
+        RunEvent.run.is_in(list(version_of) or [0]) & RunEvent.kind.is_in(TIMELINE_KINDS)
+    ).order_by(RunEvent.run).order_by(RunEvent.seq).output(load_json=True)
     people = {row["id"]: row["name"] for row in await Person.select(Person.id, Person.name).where(
         Person.id.is_in(list({e["person"] for e in events if e["person"]}) or [0]))}
     agencies = {row["id"]: row["name"] for row in await Agency.select(Agency.id, Agency.name)}
     decisions, points, timeline = [], {}, []
-    for event in events:
-        run, kind = event["run"], event["kind"]
+    for run, run_events in groupby(events, key=lambda event: event["run"]):
+        run_events = list(run_events)
         labels = labels_of[version_of[run]]
-        node = labels.nodes.get(event["node"])
-        choices = labels.choices.get(event["node"], {})
-        at = _iso(event["at"])
-        if kind == "decision" and not event["data"].get("stand_in"):
-            key = f"{labels.title}/{event['node']}"
+        for d in record.decisions(run_events):
+            if d.team:
+                continue  # a team's choice is in the timeline; its members' votes are decisions here
+            node = labels.nodes[d.node]
+            key = f"{labels.title}/{d.node}"
             if key not in points:
                 points[key] = {"key": key, "scenario": labels.title, "title": node.title, "prompt": node.decision.prompt,
                                "choices": [{"id": c.id, "label": c.label, "expected": c.expected}
                                            for c in node.decision.choices]}
             decisions.append({
-                "point": key, "run": run, "at": at, "scene": node.title,
-                "role": labels.roles.get(event["role"], event["role"]),
-                "agency": agencies.get(event["agency"], "No agency"), "person": people.get(event["person"], ""),
-                "choice": event["choice"], "choice_label": choices.get(event["choice"], event["choice"]),
-                "expected": event["expected"] if node.id in labels.judged else None, "rationale": event["rationale"],
-                "seconds": int((event["at"] - event["shown_at"]).total_seconds()) if event["shown_at"] else None,
+                "point": key, "run": run, "at": _iso(d.at), "scene": node.title,
+                "role": labels.roles.get(d.role, d.role), "agency": agencies.get(d.agency, "No agency"),
+                "person": people.get(d.person, ""), "choice": d.choice,
+                "choice_label": labels.choices[d.node].get(d.choice, d.choice),
+                "expected": d.expected if d.node in labels.judged else None, "rationale": d.rationale,
+                "seconds": d.seconds, "made_by": record.MADE_BY[d.by], "own": d.own,
             })
-        elif kind in ("start", "advance", "timeout"):
-            to = event["data"].get("to") or event["node"]
-            what = f"Ending: {labels.endings[to]}" if to in labels.endings else labels.nodes[to].title \
-                if to in labels.nodes else to
-            timeline.append({"run": run, "at": at, "kind": "scene",
-                             "text": f"{'Time ran out; ' if kind == 'timeout' else ''}{what}"})
-        elif kind == "inject":
-            inject = labels.injects.get(event["data"].get("inject"))
-            timeline.append({"run": run, "at": at, "kind": "inject",
-                             "text": f"{inject.method.replace('_', ' ')} from {inject.from_}: {inject.message}"
-                             if inject else event["data"].get("inject", "")})
-        elif kind == "confirm":
-            timeline.append({"run": run, "at": at, "kind": "team decision",
-                             "text": f"{node.title if node else ''}: {choices.get(event['choice'], event['choice'])}"})
+        for moment in record.timeline(run_events):
+            timeline.append({"run": run, "at": _iso(moment.at), "kind": moment.kind, "text": _moment_text(labels, moment)})
     return decisions, list(points.values()), timeline
+
+
+def _moment_text(labels: _Labels, moment: record.Moment) -> str:
+    if moment.kind == "scene":
+        what = f"Ending: {labels.endings[moment.node]}" if moment.node in labels.endings else \
+            labels.nodes[moment.node].title if moment.node in labels.nodes else moment.node
+        return f"{'Time ran out; ' if moment.timed_out else ''}{what}"
+    if moment.kind == "inject":
+        inject = labels.injects.get(moment.what)
+        text = f"{inject.method.replace('_', ' ')} from {inject.from_}: {inject.message}" if inject else moment.what
+        return f"{text} (released again)" if moment.repeat else text
+    node = labels.nodes.get(moment.node)
+    chosen = labels.choices.get(moment.node, {}).get(moment.what, moment.what)
+    made = "" if moment.how == record.BY_PLAYER else f" ({record.MADE_BY.get(moment.how, moment.how)})"
+    return f"{node.title if node else ''}: {chosen}{made}"
 
 
 def decision_point_summaries(points: list[dict], decisions: list[dict]) -> list[dict]:
@@ -112,10 +117,10 @@ def decision_point_summaries(points: list[dict], decisions: list[dict]) -> list[
     summaries = []
     for point in points:
         mine = by_point.get(point["key"], [])
-        distribution = aggregate.choice_distribution(mine)
-        summaries.append({**point, "agencies": sorted({d["agency"] for d in mine}),
-                          "distribution": distribution, "count": len(mine),
-                          "expected_rate": aggregate.expected_rate(mine), "times": aggregate.decision_seconds(mine)})
+        own = [d for d in mine if d["own"]]  # choices, rates and times are the players' own
+        summaries.append({**point, "agencies": sorted({d["agency"] for d in own}),
+                          "distribution": aggregate.choice_distribution(own), "count": len(mine), "own_count": len(own),
+                          "expected_rate": aggregate.expected_rate(own), "times": aggregate.decision_seconds(own)})
     return summaries
 
 
@@ -151,6 +156,7 @@ async def report_data(session_id: int) -> dict:
                               "mission_areas": list(scenario.mission_areas),
                               "objectives": [o.description for o in scenario.objectives]})
     decisions, points, timeline = await recorded_events(session_id)
+    own = [d for d in decisions if d["own"]]  # rates and times are the players' own decisions
     targets = await list_targets(session_id)
     observations = await list_observations(session_id)
     board = await rating_board(session_id)
@@ -187,8 +193,8 @@ async def report_data(session_id: int) -> dict:
         "capabilities": capabilities,
         "timeline": sorted(timeline, key=lambda row: (row["run"], row["at"])),
         "decision_points": decision_point_summaries(points, decisions),
-        "decision_count": len(decisions), "expected_rate": aggregate.expected_rate(decisions),
-        "expected_by_agency": aggregate.expected_rate_by_agency(decisions), "times": aggregate.decision_seconds(decisions),
+        "decision_count": len(decisions), "own_count": len(own), "expected_rate": aggregate.expected_rate(own),
+        "expected_by_agency": aggregate.expected_rate_by_agency(own), "times": aggregate.decision_seconds(own),
         "feedback": {
             "count": len(feedback), "statements": aggregate.rating_summary([f["ratings"] for f in feedback], STATEMENTS),
             "strengths": aggregate.tally([s for f in feedback for s in f["strengths"]]),
@@ -233,11 +239,9 @@ def drafted_analysis(data: dict) -> list[dict]:
 def drafted_summary(data: dict) -> str:
     players = sum(a["count"] for a in data["agencies"])
     rated = [f"{c['capability']} ({c['rating']})" for c in data["capabilities"] if c["rating"]]
-    rate = data["expected_rate"]
     return (f"{data['title']} was a {data['exercise_type'].lower()} held from {data['starts']} to {data['ends']} "
             f"({data['time_zone']}) with {players} players from {len(data['agencies'])} organisations. "
-            f"{data['decision_count']} decisions were recorded"
-            + (f", {rate:.0%} of them the expected action" if rate is not None else "") + ". "
+            + aggregate.decisions_said(data["decision_count"], data.get("own_count"), data["expected_rate"]) + ". "
             + (f"Capabilities rated: {', '.join(rated)}. " if rated else "")
             + f"{data['feedback']['count']} participants returned the feedback form.")
 

@@ -15,12 +15,13 @@ from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.certificates.service import issue_at_run_end
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
+from drillhub.exercises import record
+from drillhub.exercises.record import BY_STAND_IN, BY_TIMEOUT, Decided, replay
 from drillhub.exercises.tables import Assignment, Run, RunEvent, RunParticipant
 from drillhub.scenarios import engine
 from drillhub.scenarios.engine import Compiled, EngineError, RunState
 from drillhub.scenarios.service import compiled_text, compiled_version, get_current
 
-ENGINE_KINDS = (RunEvent.Kind.decision, RunEvent.Kind.confirm, RunEvent.Kind.advance, RunEvent.Kind.timeout)
 
 
 @dataclass
@@ -41,23 +42,12 @@ class Played:
     def node(self):
         return self.compiled.nodes.get(self.state.node)
 
-
-def replay(compiled: Compiled, events: list[dict], state: RunState, step: int = 0,
-           started: datetime | None = None) -> tuple[RunState, int, datetime | None]:
-    """The engine state after the recorded steps, starting from `state`: the state, how many advances
-    there were, and when the current node began (None before the run starts)."""
-    for event in events:
-        kind = event["kind"]
-        if kind == RunEvent.Kind.start:
-            started = event["at"]
-        if kind == RunEvent.Kind.decision:
-            state = engine.decide(compiled, state, event["role"], event["choice"])
-        elif kind == RunEvent.Kind.confirm:
-            state = engine.confirm(compiled, state, event["choice"])
-        elif kind in (RunEvent.Kind.advance, RunEvent.Kind.timeout):
-            state = (engine.advance if kind == RunEvent.Kind.advance else engine.time_out)(compiled, state)
-            step, started = step + 1, event["at"]
-    return state, step, started
+    def holder_of(self, role: str) -> tuple[int | None, int | None]:
+        """Who plays `role` and for which agency: the person when one does, the agency when all who
+        do are of one agency."""
+        people = [person for person, roles in self.roles_of.items() if role in roles]
+        agencies = {self.agency_of.get(person) for person in people}
+        return (people[0] if len(people) == 1 else None), (agencies.pop() if len(agencies) == 1 else None)
 
 
 # Each process keeps the runs it has rebuilt, so that the next load (a poll, every two seconds from
@@ -77,9 +67,7 @@ async def load(run_id: int) -> Played:
     known = _REBUILT.get(run_id)
     if known and known.run.created_at != run.created_at:
         known = None  # a run of the same number in another database (tests make many)
-    new = [] if known and run.last_seq == known.last_seq else await RunEvent.select(
-        RunEvent.kind, RunEvent.role, RunEvent.choice, RunEvent.at, RunEvent.seq, RunEvent.step, RunEvent.data,
-        RunEvent.person).where((RunEvent.run == run_id) & (RunEvent.seq > (known.last_seq if known else 0))).order_by(
+    new = [] if known and run.last_seq == known.last_seq else await RunEvent.select(*record.COLUMNS).where((RunEvent.run == run_id) & (RunEvent.seq > (known.last_seq if known else 0))).order_by(
         RunEvent.seq).output(load_json=True)
     if known is None:
         compiled = await compiled_version(run.scenario)
@@ -132,7 +120,11 @@ class RunRecord:
                                        at=self.now, **fields))
 
     async def advance(self, timed_out: bool = False) -> None:
-        """Move on, recording the variable changes it made; end the run at an ending."""
+        """Move on, recording the variable changes it made; end the run at an ending. When the time ran
+        out, the default is first recorded as the decision of each role still to decide (or as the team's
+        choice), like any decision, marked as made by the time-out."""
+        if timed_out:
+            await self._defaults()
         state = self.played.state
         after = (engine.time_out if timed_out else engine.advance)(self.played.compiled, state)
         await self.add(RunEvent.Kind.timeout if timed_out else RunEvent.Kind.advance, data={"to": after.node})
@@ -142,6 +134,28 @@ class RunRecord:
         self.played.state, self.played.step = after, self.played.step + 1
         if after.ended:
             await self.end(data={"ending": after.node})
+
+    async def _defaults(self) -> None:
+        played = self.played
+        decision = engine.current_decision(played.compiled, played.state)
+        default = next((c for c in decision.choices if c.id == decision.default_choice), None)
+        if default is None:
+            return  # engine.time_out refuses it
+        if decision.mode == "team":
+            if played.state.confirmed is None:
+                await self.add(RunEvent.Kind.confirm, role=decision.lead or "", choice=default.id,
+                               expected=default.expected, shown_at=played.node_started_at, data={"by": BY_TIMEOUT})
+                played.state = engine.confirm(played.compiled, played.state, default.id)
+            return
+        for role in engine.waiting_on(played.compiled, played.state):
+            try:
+                after = engine.decide(played.compiled, played.state, role, default.id)
+            except EngineError:
+                continue  # the default is not open to this role now: engine.time_out still gives it
+            person, agency = played.holder_of(role)
+            await self.add(RunEvent.Kind.decision, role=role, choice=default.id, person=person, agency=agency,
+                           expected=default.expected, shown_at=played.node_started_at, data={"by": BY_TIMEOUT})
+            played.state = after
 
     async def end(self, **values) -> None:
         """At an ending, or when the facilitator ends it early."""
@@ -241,14 +255,15 @@ async def _carry_on(played: Played, record: RunRecord) -> None:
                 if mine & set(deciders):
                     return
                 stand_in = stand_in_choice(played, deciders[0])
-                await record.add(RunEvent.Kind.confirm, choice=stand_in.id, data={"stand_in": True})
+                await record.add(RunEvent.Kind.confirm, role=decision.lead or "", choice=stand_in.id,
+                                 expected=stand_in.expected, data={"by": BY_STAND_IN})
                 played.state = engine.confirm(compiled, played.state, stand_in.id)
         else:
             for role in engine.waiting_on(compiled, played.state):
                 if role not in mine:
                     stand_in = stand_in_choice(played, role)
                     await record.add(RunEvent.Kind.decision, role=role, choice=stand_in.id, expected=stand_in.expected,
-                                     shown_at=played.node_started_at, data={"stand_in": True})
+                                     shown_at=played.node_started_at, data={"by": BY_STAND_IN})
                     played.state = engine.decide(compiled, played.state, role, stand_in.id)
             if engine.waiting_on(compiled, played.state):
                 return
@@ -280,11 +295,12 @@ class DebriefLine:
     node_title: str
     role_title: str
     choice_label: str
-    expected: bool
-    expected_labels: tuple[str, ...]
+    expected: bool | None  # None where the scene has no expected action for this role
+    expected_labels: tuple[str, ...]  # what was expected of this role here
     rationale: str
-    seconds: int
-    stand_in: bool
+    seconds: int | None
+    made_by: str  # record.MADE_BY: player, default on time-out, stand-in, facilitator
+    mine: bool  # one of this person's roles (or their team's choice)
     debrief: str
 
 
@@ -297,10 +313,17 @@ class Debrief:
     path: tuple[str, ...]  # node titles in order
     lines: tuple[DebriefLine, ...]
     scores: dict[str, int]  # objective description -> points
-    expected_rate: float | None  # share of the player's own decisions that were the expected action
+    expected_rate: float | None  # share of this person's own decisions that were the expected action
+    team_rate: float | None  # the same over every player's own decisions in the run
+    not_own: int  # decisions made for a role: defaults on time-out, stand-ins, the facilitator
 
 
 ENDED_EARLY = "The facilitator ended the exercise before it reached one of the scenario's endings."
+
+
+def _rate(decided: list[Decided]) -> float | None:
+    judged = [d for d in decided if d.expected is not None]
+    return sum(d.expected for d in judged) / len(judged) if judged else None
 
 
 async def debrief(run_id: int, person_id: int) -> Debrief:
@@ -313,19 +336,21 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
     titles = {node.id: node.title for node in scenario.nodes} | {e.id: e.title for e in scenario.endings}
     roles = {role.id: role.title for role in scenario.roles}
     objectives = {objective.id: objective.description for objective in scenario.objectives}
-    events = await RunEvent.select().where((RunEvent.run == run_id) & (RunEvent.kind == RunEvent.Kind.decision)).order_by(
-        RunEvent.seq).output(load_json=True)
+    mine = set(played.roles_of.get(person_id, []))
+    decided = record.decisions(played.events)
     lines = []
-    for event in events:
-        choices = played.compiled.nodes[event["node"]].decision.choices
-        chosen = next(c for c in choices if c.id == event["choice"])
+    for d in decided:
+        decision = played.compiled.nodes[d.node].decision
+        chosen = next(c for c in decision.choices if c.id == d.choice)
+        expected_here = [c.label for c in decision.choices if c.expected and (d.team or not c.roles or d.role in c.roles)]
+        role_title = "The team" if d.team else roles.get(d.role, d.role) + (" (vote)" if decision.mode == "team" else "")
         lines.append(DebriefLine(
-            node_title=titles[event["node"]], role_title=roles[event["role"]], choice_label=chosen.label,
-            expected=bool(event["expected"]), expected_labels=tuple(c.label for c in choices if c.expected),
-            rationale=event["rationale"], seconds=int((event["at"] - (event["shown_at"] or event["at"])).total_seconds()),
-            stand_in=bool(event["data"].get("stand_in")), debrief=chosen.debrief,
+            node_title=titles[d.node], role_title=role_title,
+            choice_label=chosen.label, expected=d.expected if expected_here else None,
+            expected_labels=tuple(expected_here), rationale=d.rationale, seconds=d.seconds,
+            made_by=record.MADE_BY[d.by], mine=d.role in mine or d.person == person_id, debrief=chosen.debrief,
         ))
-    own = [line for line in lines if not line.stand_in]
+    own = [d for d in decided if d.own and not d.team]
     ending = played.compiled.endings.get(played.state.node)
     if ending is None:  # the facilitator ended the exercise before it reached an ending
         ending_title, ending_summary, outcomes = f"Ended at {titles[played.state.node]}", ENDED_EARLY, {}
@@ -336,7 +361,8 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
         title=scenario.title, ending_title=ending_title, ending_summary=ending_summary, outcomes=outcomes,
         path=tuple(titles[node] for node in played.state.path), lines=tuple(lines),
         scores={objectives[key]: value for key, value in played.state.scores.items()},
-        expected_rate=sum(line.expected for line in own) / len(own) if own else None,
+        expected_rate=_rate([d for d in own if d.role in mine or d.person == person_id]), team_rate=_rate(own),
+        not_own=sum(1 for d in decided if not d.own),
     )
 
 

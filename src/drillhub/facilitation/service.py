@@ -13,6 +13,7 @@ from drillhub import db, permissions
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
+from drillhub.exercises.record import BY_FACILITATOR, BY_STAND_IN
 from drillhub.exercises.service import Played, RunRecord, load, stand_in_choice
 from drillhub.exercises.tables import Run, RunEvent, RunParticipant
 from drillhub.scenarios import engine
@@ -206,7 +207,7 @@ async def facilitator_action(run_id: int, action: str, actor: Actor, step: int |
                 played.state = engine.confirm(played.compiled, played.state, choice)
             except EngineError as refused:
                 raise Conflict(str(refused)) from None
-            await record.add(RunEvent.Kind.confirm, person=actor.person_id, choice=choice, data={"by": "facilitator"})
+            await record.add(RunEvent.Kind.confirm, person=actor.person_id, choice=choice, data={"by": BY_FACILITATOR})
         elif action == "stand_in":
             await _stand_ins_decide(played, record)
         elif action == "advance":
@@ -235,14 +236,14 @@ async def _stand_ins_decide(played: Played, record: RunRecord) -> None:
             tally = votes(played)
             choice = max(tally, key=lambda c: len(tally[c])) if tally else stand_in_choice(played, deciders[0]).id
             await record.add(RunEvent.Kind.confirm, choice=choice, role=decision.lead or "",
-                             data={"stand_in": True, "votes": tally})
+                             data={"by": BY_STAND_IN, "votes": tally})
             played.state = engine.confirm(played.compiled, played.state, choice)
         return
     for role in engine.waiting_on(played.compiled, played.state):
         if role not in held:
             choice = stand_in_choice(played, role)
             await record.add(RunEvent.Kind.decision, role=role, choice=choice.id, expected=choice.expected,
-                             shown_at=played.node_started_at, data={"stand_in": True})
+                             shown_at=played.node_started_at, data={"by": BY_STAND_IN})
             played.state = engine.decide(played.compiled, played.state, role, choice.id)
 
 
