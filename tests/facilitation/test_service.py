@@ -110,6 +110,24 @@ async def test_scheduled_injects_are_delivered_once_and_contingencies_by_hand(lo
     assert await RunEvent.count().where(RunEvent.kind == "inject") == 2
 
 
+async def test_an_inject_is_released_again_only_on_purpose_and_once(lobby):
+    run, facilitator, _ = await running(lobby)
+    await facilitator_action(run.id, "release", actor(facilitator), inject_id="news-van", released=0)
+    with pytest.raises(Conflict, match="released since the page was shown"):  # the same click again
+        await facilitator_action(run.id, "release", actor(facilitator), inject_id="news-van", released=0)
+    with pytest.raises(Conflict, match="already out"):
+        await facilitator_action(run.id, "release", actor(facilitator), inject_id="news-van")
+    await facilitator_action(run.id, "release", actor(facilitator), inject_id="news-van", released=1, repeat=True)
+    with pytest.raises(Conflict, match="released since the page was shown"):  # the repeat's second click
+        await facilitator_action(run.id, "release", actor(facilitator), inject_id="news-van", released=1, repeat=True)
+    injects = await RunEvent.select(RunEvent.data).where(RunEvent.kind == "inject").output(load_json=True)
+    assert [row["data"] for row in injects] == [{"inject": "news-van", "how": "by hand"},
+                                                {"inject": "news-van", "how": "by hand", "repeat": True}]
+    played = await load(run.id)
+    assert [(m.what, m.repeat) for m in record.timeline(played.events) if m.kind == "inject"] == [
+        ("news-van", False), ("news-van", True)]
+
+
 async def test_the_clock_pauses_extends_and_times_out_to_the_defaults(lobby):
     run, facilitator, players = await running(lobby)
     await decide(run.id, 0, "fire", "throw-lines", "", players["fire"].id, actor(players["fire"]))

@@ -90,3 +90,27 @@ async def test_someone_elses_run_says_nothing_of_itself(bridge, signed_in_client
     run = await start_self_paced("bridge-collapse", owner.person.id, "all", Actor(owner.person.id, owner.person.email))
     assert (await stranger.get(f"/runs/{run.id}/pulse?step=0&status=running")).status_code == 403
     assert (await post_form(stranger, f"/runs/{run.id}/confirm", {"step": "0", "choice": "x"})).status_code == 403
+
+
+async def test_the_console_shows_what_was_released_and_when(bridge, signed_in_client, make_session, make_agency):
+    session = await make_session()
+    facilitator = await signed_in_client("facilitator")
+    await SessionStaff.insert(SessionStaff(session=session.id, person=facilitator.person.id, role="facilitator"))
+    patrol = await signed_in_client("officer", agency=await make_agency(code="RPDY"))
+    await enrol_people(session.id, [patrol.person.id], ANONYMOUS)
+    await post_form(facilitator, f"/sessions/{session.id}/runs", {"scenario": "bridge-collapse"})
+    run = await Run.objects().first()
+    await post_form(patrol, "/join", {"code": run.join_code})
+    await post_form(facilitator, f"/runs/{run.id}/assign", {"person": str(patrol.person.id), "role": "patrol"})
+    await post_form(facilitator, f"/runs/{run.id}/start")
+    console = await facilitator.get(f"/runs/{run.id}/console")
+    assert console.text.count("not yet released") == 3
+    release = {"inject": "news-van", "released": "0"}
+    await post_form(facilitator, f"/runs/{run.id}/console/release", release)
+    twice = await post_form(facilitator, f"/runs/{run.id}/console/release", release)  # a double click
+    assert twice.status_code == 303
+    console = await facilitator.get(f"/runs/{run.id}/console")
+    assert "released at +0:0" in console.text and "Release again" in console.text
+    assert "released since the page was shown" in console.text  # the flash of the refused second click
+    played = await load(run.id)
+    assert sum(1 for event in played.events if event["kind"] == "inject") == 1

@@ -13,6 +13,7 @@ from drillhub import db, permissions
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
+from drillhub.exercises import record
 from drillhub.exercises.record import BY_FACILITATOR, BY_STAND_IN
 from drillhub.exercises.service import Played, RunRecord, load, stand_in_choice
 from drillhub.exercises.tables import Run, RunEvent, RunParticipant
@@ -139,9 +140,9 @@ def clock(played: Played, now: datetime) -> Clock:
     return Clock(int(running.total_seconds()), limit, paused_at is not None)
 
 
-def delivered_injects(played: Played) -> set[str]:
-    return {e["data"].get("inject") for e in played.events
-            if e["kind"] == RunEvent.Kind.inject and e["step"] == played.step}
+def delivered_injects(played: Played) -> dict[str, list[datetime]]:
+    """The current scene's injects delivered so far: inject id -> when, each time (in order)."""
+    return record.released_injects(played.events, played.step)
 
 
 def undelivered_due(played: Played, now: datetime) -> list:
@@ -178,9 +179,12 @@ async def tick(played: Played) -> Played:
 
 
 async def facilitator_action(run_id: int, action: str, actor: Actor, step: int | None = None,
-                             seconds: int = 0, inject_id: str = "", choice: str = "") -> None:
+                             seconds: int = 0, inject_id: str = "", choice: str = "", released: int | None = None,
+                             repeat: bool = False) -> None:
     """pause, resume, extend (seconds), release (an inject), confirm (a team choice), stand_in (roles
-    nobody holds decide), advance, end."""
+    nobody holds decide), advance, end. A release names how many times the page showed the inject
+    released (`released`), so a second click is refused; an inject already out is sent again only on
+    purpose (`repeat`), and the record says it was a repeat."""
     async with db.transaction():
         played = await _facilitated(run_id, actor)
         status = played.run.status
@@ -198,10 +202,7 @@ async def facilitator_action(run_id: int, action: str, actor: Actor, step: int |
         elif action == "extend" and 0 < seconds <= MAX_EXTENSION_SECONDS:
             await record.add(RunEvent.Kind.extend, person=actor.person_id, data={"seconds": seconds})
         elif action == "release":
-            injects = {inject.id for inject in (played.node.injects if played.node else [])}
-            if inject_id not in injects:
-                raise Invalid({"inject": "Choose an inject of the current scene."})
-            await record.add(RunEvent.Kind.inject, person=actor.person_id, data={"inject": inject_id, "how": "by hand"})
+            await _release(played, record, actor, inject_id, released, repeat)
         elif action == "confirm":
             try:
                 played.state = engine.confirm(played.compiled, played.state, choice)
@@ -220,6 +221,19 @@ async def facilitator_action(run_id: int, action: str, actor: Actor, step: int |
             raise Invalid({"action": "This action cannot be taken now."})
         await record.close()
         await record_event(f"run.{action}", actor, target=f"run {run_id}")
+
+
+async def _release(played: Played, record: RunRecord, actor: Actor, inject_id: str, released: int | None,
+                   repeat: bool) -> None:
+    if inject_id not in {inject.id for inject in (played.node.injects if played.node else [])}:
+        raise Invalid({"inject": "Choose an inject of the current scene."})
+    times = delivered_injects(played).get(inject_id, [])
+    if released is not None and released != len(times):
+        raise Conflict("This inject was released since the page was shown; nothing more was sent.")
+    if times and not repeat:
+        raise Conflict("This inject is already out; to send it again, choose Release again.")
+    data = {"inject": inject_id, "how": "by hand", **({"repeat": True} if times else {})}
+    await record.add(RunEvent.Kind.inject, person=actor.person_id, data=data)
 
 
 async def _stand_ins_decide(played: Played, record: RunRecord) -> None:

@@ -35,6 +35,8 @@ class ConsoleInput:
     step: str = ""  # the step the page was shown at; a stale page's action is refused
     seconds: str = ""  # extend: how much more time
     inject: str = ""  # release: which inject
+    released: str = ""  # release: how many times the page showed it released
+    repeat: str = ""  # release: "yes" sends an inject that is already out again
     choice: str = ""  # confirm: the team's choice
 
 
@@ -101,8 +103,11 @@ class FacilitationController(Controller):
         if played.run.status == "running":
             played = await tick(played)
         join_url = _join_url(request, played.run)
+        released = {inject: [int((at - played.node_started_at).total_seconds()) for at in times]
+                    for inject, times in delivered_injects(played).items()}  # seconds into the scene
         return await web.page(request, "facilitation/console.html", people=await participants(run_id),
-                              join_url=join_url, **await status_context(played, web.current_user(request)))
+                              join_url=join_url, released=released,
+                              **await status_context(played, web.current_user(request)))
 
     @get("/runs/{run_id:int}/pulse", name="facilitation:pulse")
     async def pulse(self, request: HTMXRequest, run_id: web.RecordId, step: FromQuery[str] = "",
@@ -155,7 +160,8 @@ class FacilitationController(Controller):
                 raise Invalid({"action": "Unknown action."})
             await facilitator_action(run_id, action, web.actor(request), step=parse.whole_number(data.step),
                                      seconds=parse.whole_number(data.seconds) or 0, inject_id=data.inject,
-                                     choice=data.choice)
+                                     choice=data.choice, released=parse.whole_number(data.released),
+                                     repeat=data.repeat == "yes")
         except (Conflict, Invalid) as refused:
             await web.flash(request, refused.message, "error")
         return web.go_to(request, "facilitation:console", run_id=run_id)
