@@ -63,7 +63,7 @@ ACCESS = {
     "outbox:list": ADMIN, "outbox:send": ADMIN,
     "exercises:home": SIGNED_IN, "exercises:start": SIGNED_IN, "exercises:assign": COORDINATORS,
     "exercises:play": PLAYERS_ONLY, "exercises:decide": PLAYERS_ONLY, "exercises:continue": PLAYERS_ONLY,
-    "exercises:debrief": PLAYERS_ONLY,
+    "exercises:debrief": PLAYERS_ONLY, "exercises:draft": PLAYERS_ONLY,
     "facilitation:choose": COORDINATORS, "facilitation:open": COORDINATORS,  # and the session's facilitators
     "facilitation:join_form": SIGNED_IN, "facilitation:join": SIGNED_IN,
     "facilitation:console": COORDINATORS, "facilitation:projector": COORDINATORS, "facilitation:pulse": COORDINATORS,

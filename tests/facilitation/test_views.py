@@ -114,3 +114,35 @@ async def test_the_console_shows_what_was_released_and_when(bridge, signed_in_cl
     assert "released since the page was shown" in console.text  # the flash of the refused second click
     played = await load(run.id)
     assert sum(1 for event in played.events if event["kind"] == "inject") == 1
+
+
+async def test_what_a_player_typed_is_kept_when_the_time_runs_out(bridge, signed_in_client, make_session, make_agency):
+    from tests.support import post_htmx
+
+    session = await make_session()
+    facilitator = await signed_in_client("facilitator")
+    await SessionStaff.insert(SessionStaff(session=session.id, person=facilitator.person.id, role="facilitator"))
+    patrol = await signed_in_client("officer", agency=await make_agency(code="RPDZ"))
+    await enrol_people(session.id, [patrol.person.id], ANONYMOUS)
+    await post_form(facilitator, f"/sessions/{session.id}/runs", {"scenario": "bridge-collapse"})
+    run = await Run.objects().first()
+    await post_form(patrol, "/join", {"code": run.join_code})
+    await post_form(facilitator, f"/runs/{run.id}/assign", {"person": str(patrol.person.id), "role": "patrol"})
+    await post_form(facilitator, f"/runs/{run.id}/start")
+
+    draft = {"step": "0", "role": "patrol", "rationale": "Still counting people on the bank"}
+    assert (await post_htmx(patrol, f"/runs/{run.id}/draft", draft)).status_code == 204
+    assert (await post_htmx(patrol, f"/runs/{run.id}/draft", {**draft, "role": "fire"})).status_code == 204  # not theirs
+    page = await patrol.get(f"/runs/{run.id}")
+    assert "Still counting people on the bank</textarea>" in page.text  # a reload keeps what was typed
+    await backdate(run.id, 200)
+    await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running")  # the poll notices the time ran out
+    page = await patrol.get(f"/runs/{run.id}")
+    assert ("Time ran out on “The bridge gives way”: the default, “Wait for more information”, was recorded as "
+            "Patrol sergeant's decision. What you had typed is kept with it: “Still counting people on the bank”"
+            in page.text)
+    played = await load(run.id)
+    defaults = [e for e in played.events if e["kind"] == "decision"]
+    assert {(e["role"], e["rationale"], e["data"]["by"]) for e in defaults} == {
+        ("patrol", "Still counting people on the bank", "timeout"), ("fire", "", "timeout"),
+        ("dispatch", "", "timeout")}

@@ -17,7 +17,7 @@ from drillhub.certificates.service import issue_at_run_end
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.exercises import record
 from drillhub.exercises.record import BY_STAND_IN, BY_TIMEOUT, Decided, replay
-from drillhub.exercises.tables import Assignment, Run, RunEvent, RunParticipant
+from drillhub.exercises.tables import Assignment, DecisionDraft, Run, RunEvent, RunParticipant
 from drillhub.scenarios import engine
 from drillhub.scenarios.engine import Compiled, EngineError, RunState
 from drillhub.scenarios.service import compiled_text, compiled_version, get_current
@@ -147,6 +147,9 @@ class RunRecord:
                                expected=default.expected, shown_at=played.node_started_at, data={"by": BY_TIMEOUT})
                 played.state = engine.confirm(played.compiled, played.state, default.id)
             return
+        drafts = {row["role"]: row["rationale"] for row in await DecisionDraft.select(
+            DecisionDraft.role, DecisionDraft.rationale).where(
+            (DecisionDraft.run == played.run.id) & (DecisionDraft.step == played.step)).order_by(DecisionDraft.updated_at)}
         for role in engine.waiting_on(played.compiled, played.state):
             try:
                 after = engine.decide(played.compiled, played.state, role, default.id)
@@ -154,7 +157,8 @@ class RunRecord:
                 continue  # the default is not open to this role now: engine.time_out still gives it
             person, agency = played.holder_of(role)
             await self.add(RunEvent.Kind.decision, role=role, choice=default.id, person=person, agency=agency,
-                           expected=default.expected, shown_at=played.node_started_at, data={"by": BY_TIMEOUT})
+                           rationale=drafts.get(role, ""), expected=default.expected,
+                           shown_at=played.node_started_at, data={"by": BY_TIMEOUT})
             played.state = after
 
     async def end(self, **values) -> None:
@@ -233,12 +237,36 @@ async def decide(run_id: int, step: int | None, role: str, choice_id: str, ratio
                          choice=choice_id, rationale=rationale.strip()[:4000], shown_at=played.node_started_at,
                          expected=choice.expected)
         played.state = after
+        await DecisionDraft.delete().where((DecisionDraft.run == run_id) & (DecisionDraft.person == person_id)
+                                           & (DecisionDraft.role == role))
         if played.run.mode == Run.Mode.self_paced:
             if decision.mode == "team":  # playing alone, your vote is the team's choice
                 await record.add(RunEvent.Kind.confirm, choice=choice_id, person=person_id, data={"by": "player"})
                 played.state = engine.confirm(played.compiled, played.state, choice_id)
             await _carry_on(played, record)
         await record.close()
+
+
+async def save_draft(run_id: int, step: int | None, role: str, rationale: str, person_id: int) -> None:
+    """Keep what a player has typed as the reason for a decision of theirs not yet sent (DecisionDraft).
+    A page behind the run (another step), or a role they do not hold, saves nothing."""
+    played = await load(run_id)
+    if not permissions.takes_part_in_run(played, person_id):
+        raise Forbidden("You are not taking part in this exercise.")
+    if step != played.step or role not in played.roles_of.get(person_id, []) or played.run.status == Run.Status.ended:
+        return
+    async with db.transaction():
+        await DecisionDraft.delete().where((DecisionDraft.run == run_id) & (DecisionDraft.person == person_id)
+                                           & (DecisionDraft.role == role))
+        await DecisionDraft.insert(DecisionDraft(run=run_id, person=person_id, role=role, step=step,
+                                                 rationale=rationale.strip()[:4000], updated_at=datetime.now(UTC)))
+
+
+async def list_drafts(run_id: int, person_id: int, step: int) -> dict[str, str]:
+    """Role -> what this person has typed for it at this step and not yet sent."""
+    rows = await DecisionDraft.select(DecisionDraft.role, DecisionDraft.rationale).where(
+        (DecisionDraft.run == run_id) & (DecisionDraft.person == person_id) & (DecisionDraft.step == step))
+    return {row["role"]: row["rationale"] for row in rows}
 
 
 async def _carry_on(played: Played, record: RunRecord) -> None:

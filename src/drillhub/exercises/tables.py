@@ -83,6 +83,18 @@ class RunEvent(Table):
 RUN_EVENT_UNIQUE_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS run_event_seq ON run_event (run, seq)"
 
 
+class DecisionDraft(Table):
+    """What a player has typed as the reason for a decision not yet sent, saved as they type: when the
+    time runs out, the default is recorded for their role with it. Gone once the decision is sent."""
+
+    run = ForeignKey(references=Run, null=False, on_delete=OnDelete.cascade, index=True)
+    person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade)
+    role = Varchar(length=64)
+    step = Integer()
+    rationale = Text()
+    updated_at = Timestamptz()
+
+
 class Assignment(Table):
     """A coordinator asks a person to play a scenario alone by a date. Done when that person finishes a
     self-paced run of the scenario after it was assigned."""

@@ -9,6 +9,7 @@ from drillhub.errors import Conflict, Forbidden
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
 from drillhub.errors import Invalid
+from drillhub.exercises import record
 from drillhub.exercises.service import (
     assign_scenario,
     continue_run,
@@ -16,7 +17,9 @@ from drillhub.exercises.service import (
     decide,
     load,
     my_assignments,
+    list_drafts,
     my_runs,
+    save_draft,
     start_self_paced,
 )
 from drillhub.facilitation.views import status_context
@@ -31,6 +34,20 @@ class DecisionInput:
     role: str = ""
     choice: str = ""
     rationale: str = ""
+
+
+def timed_out(played, mine: list[str], titles: dict[str, str]) -> list[dict]:
+    """The decisions of this person's roles that the time-out made in the scene just left."""
+    compiled, notices = played.compiled, []
+    for d in record.decisions(played.events):
+        if d.by != record.BY_TIMEOUT or d.step != played.step - 1:
+            continue
+        deciders = engine.deciding_roles(compiled.nodes[d.node].decision, compiled.role_ids)
+        if (d.team and set(mine) & set(deciders)) or d.role in mine:
+            choice = next(c for c in compiled.nodes[d.node].decision.choices if c.id == d.choice)
+            notices.append({"scene": compiled.nodes[d.node].title, "choice": choice.label, "rationale": d.rationale,
+                            "whose": "the team" if d.team else titles[d.role]})
+    return notices
 
 
 def scene(played, person_id: int) -> dict:
@@ -59,6 +76,7 @@ def scene(played, person_id: int) -> dict:
                          and played.run.mode == "facilitated")
     return {
         "played": played, "node": node, "forms": forms, "injects": injects, "lead_confirms": lead_confirms,
+        "timed_out": timed_out(played, mine, titles),
         "role_info": [(titles[role], node.role_info[role]) for role in mine if node and role in node.role_info],
         "my_roles": [titles[role] for role in mine], "ending": compiled.endings.get(state.node),
     }
@@ -116,7 +134,8 @@ class ExerciseController(Controller):
         context = scene(played, user.person_id)
         if played.run.mode == "facilitated":
             context |= await status_context(played, user)
-        return await web.page(request, "exercises/play.html", **context)
+        drafts = await list_drafts(run_id, user.person_id, played.step)
+        return await web.page(request, "exercises/play.html", drafts=drafts, **context)
 
     @post("/runs/{run_id:int}/decide", name="exercises:decide")
     async def decide(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:
@@ -128,6 +147,13 @@ class ExerciseController(Controller):
         except Conflict as refused:
             await web.flash(request, f"Not recorded: {refused.message}", "error")
         return web.go_to(request, "exercises:play", run_id=run_id)
+
+    @post("/runs/{run_id:int}/draft", name="exercises:draft", status_code=204)
+    async def draft(self, request: HTMXRequest, run_id: web.RecordId) -> None:
+        """Saved as the player types the reason for a decision (htmx): kept if the time runs out."""
+        data = await web.read_form(request, DecisionInput)
+        await save_draft(run_id, parse.whole_number(data.step), data.role, data.rationale,
+                         web.current_user(request).person_id)
 
     @post("/runs/{run_id:int}/continue", name="exercises:continue")
     async def carry_on(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:
