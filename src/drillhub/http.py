@@ -2,22 +2,21 @@
 and every response carries the security headers and, unless it says otherwise, `Cache-Control:
 no-store` (signed-in pages, PDFs, CSV, JSON, ICS and ZIP files must not stay in shared or browser caches)."""
 
-import re
 from collections.abc import Awaitable, Callable
 
 from litestar import Request
 from litestar.exceptions import NotFoundException
 from litestar.types import Message, Scope
 
+from drillhub.parse import has_control
 from drillhub.settings import Settings
 
 MAX_SEGMENT_BYTES = 255  # no file or record name is longer; file systems refuse longer names
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def odd_path(path: str) -> bool:
     """A decoded path no page of ours has: a control character, or a segment too long for any name."""
-    return bool(_CONTROL.search(path)) or any(len(part.encode()) > MAX_SEGMENT_BYTES for part in path.split("/"))
+    return has_control(path) or any(len(part.encode()) > MAX_SEGMENT_BYTES for part in path.split("/"))
 
 
 def loose_number(path: str, template: str, parameters: dict) -> bool:

@@ -84,6 +84,11 @@ def text(raw: str) -> str:
     return _CONTROL.sub("", raw)
 
 
+def has_control(raw: str) -> bool:
+    """Any control character at all (line ends included): nothing a path or a one-line value has."""
+    return bool(_ANY_CONTROL.search(raw))
+
+
 def search_text(raw: str) -> str:
     """What to look for in a search box: one line, trimmed, at most SEARCH_LENGTH characters."""
     return _ANY_CONTROL.sub(" ", raw).strip()[:SEARCH_LENGTH]

@@ -1,10 +1,14 @@
+from types import SimpleNamespace
+
+import pytest
+
 from drillhub.audit.service import ANONYMOUS
 from drillhub.enrolment.service import enrol_people
 from drillhub.exercises.service import load
 from drillhub.exercises.tables import Run
 from drillhub.scheduling.tables import SessionStaff
 from tests.facilitation.clock import backdate
-from tests.support import post_form
+from tests.support import post_form, post_htmx
 
 
 async def test_a_facilitated_run_through_the_pages(bridge, signed_in_client, make_session, make_agency):
@@ -92,17 +96,24 @@ async def test_someone_elses_run_says_nothing_of_itself(bridge, signed_in_client
     assert (await post_form(stranger, f"/runs/{run.id}/confirm", {"step": "0", "choice": "x"})).status_code == 403
 
 
-async def test_the_console_shows_what_was_released_and_when(bridge, signed_in_client, make_session, make_agency):
+@pytest.fixture
+async def live_run(bridge, signed_in_client, make_session, make_agency):
+    """A started run of the bridge: a facilitator on the session's staff, and one officer as the patrol."""
     session = await make_session()
     facilitator = await signed_in_client("facilitator")
     await SessionStaff.insert(SessionStaff(session=session.id, person=facilitator.person.id, role="facilitator"))
-    patrol = await signed_in_client("officer", agency=await make_agency(code="RPDY"))
+    patrol = await signed_in_client("officer", agency=await make_agency(code="RPDL"))
     await enrol_people(session.id, [patrol.person.id], ANONYMOUS)
     await post_form(facilitator, f"/sessions/{session.id}/runs", {"scenario": "bridge-collapse"})
     run = await Run.objects().first()
     await post_form(patrol, "/join", {"code": run.join_code})
     await post_form(facilitator, f"/runs/{run.id}/assign", {"person": str(patrol.person.id), "role": "patrol"})
     await post_form(facilitator, f"/runs/{run.id}/start")
+    return SimpleNamespace(run=run, facilitator=facilitator, patrol=patrol)
+
+
+async def test_the_console_shows_what_was_released_and_when(live_run):
+    run, facilitator = live_run.run, live_run.facilitator
     console = await facilitator.get(f"/runs/{run.id}/console")
     assert console.text.count("not yet released") == 3
     release = {"inject": "news-van", "released": "0"}
@@ -116,20 +127,8 @@ async def test_the_console_shows_what_was_released_and_when(bridge, signed_in_cl
     assert sum(1 for event in played.events if event["kind"] == "inject") == 1
 
 
-async def test_what_a_player_typed_is_kept_when_the_time_runs_out(bridge, signed_in_client, make_session, make_agency):
-    from tests.support import post_htmx
-
-    session = await make_session()
-    facilitator = await signed_in_client("facilitator")
-    await SessionStaff.insert(SessionStaff(session=session.id, person=facilitator.person.id, role="facilitator"))
-    patrol = await signed_in_client("officer", agency=await make_agency(code="RPDZ"))
-    await enrol_people(session.id, [patrol.person.id], ANONYMOUS)
-    await post_form(facilitator, f"/sessions/{session.id}/runs", {"scenario": "bridge-collapse"})
-    run = await Run.objects().first()
-    await post_form(patrol, "/join", {"code": run.join_code})
-    await post_form(facilitator, f"/runs/{run.id}/assign", {"person": str(patrol.person.id), "role": "patrol"})
-    await post_form(facilitator, f"/runs/{run.id}/start")
-
+async def test_what_a_player_typed_is_kept_when_the_time_runs_out(live_run):
+    run, patrol = live_run.run, live_run.patrol
     draft = {"step": "0", "role": "patrol", "rationale": "Still counting people on the bank"}
     assert (await post_htmx(patrol, f"/runs/{run.id}/draft", draft)).status_code == 204
     assert (await post_htmx(patrol, f"/runs/{run.id}/draft", {**draft, "role": "fire"})).status_code == 204  # not theirs

@@ -15,13 +15,12 @@ from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.certificates.service import issue_at_run_end
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
-from drillhub.exercises import record
-from drillhub.exercises.record import BY_STAND_IN, BY_TIMEOUT, Decided, replay
+from drillhub.exercises.record import (BY_PLAYER, BY_STAND_IN, BY_TIMEOUT, COLUMNS, MADE_BY, Decided, decisions,
+                                      replay)
 from drillhub.exercises.tables import Assignment, DecisionDraft, Run, RunEvent, RunParticipant
 from drillhub.scenarios import engine
 from drillhub.scenarios.engine import Compiled, EngineError, RunState
 from drillhub.scenarios.service import compiled_text, compiled_version, get_current
-
 
 
 @dataclass
@@ -67,7 +66,8 @@ async def load(run_id: int) -> Played:
     known = _REBUILT.get(run_id)
     if known and known.run.created_at != run.created_at:
         known = None  # a run of the same number in another database (tests make many)
-    new = [] if known and run.last_seq == known.last_seq else await RunEvent.select(*record.COLUMNS).where((RunEvent.run == run_id) & (RunEvent.seq > (known.last_seq if known else 0))).order_by(
+    new = [] if known and run.last_seq == known.last_seq else await RunEvent.select(*COLUMNS).where(
+        (RunEvent.run == run_id) & (RunEvent.seq > (known.last_seq if known else 0))).order_by(
         RunEvent.seq).output(load_json=True)
     if known is None:
         compiled = await compiled_version(run.scenario)
@@ -241,7 +241,7 @@ async def decide(run_id: int, step: int | None, role: str, choice_id: str, ratio
                                            & (DecisionDraft.role == role))
         if played.run.mode == Run.Mode.self_paced:
             if decision.mode == "team":  # playing alone, your vote is the team's choice
-                await record.add(RunEvent.Kind.confirm, choice=choice_id, person=person_id, data={"by": "player"})
+                await record.add(RunEvent.Kind.confirm, choice=choice_id, person=person_id, data={"by": BY_PLAYER})
                 played.state = engine.confirm(played.compiled, played.state, choice_id)
             await _carry_on(played, record)
         await record.close()
@@ -327,7 +327,7 @@ class DebriefLine:
     expected_labels: tuple[str, ...]  # what was expected of this role here
     rationale: str
     seconds: int | None
-    made_by: str  # record.MADE_BY: player, default on time-out, stand-in, facilitator
+    made_by: str  # MADE_BY: player, default on time-out, stand-in, facilitator
     mine: bool  # one of this person's roles (or their team's choice)
     debrief: str
 
@@ -365,7 +365,7 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
     roles = {role.id: role.title for role in scenario.roles}
     objectives = {objective.id: objective.description for objective in scenario.objectives}
     mine = set(played.roles_of.get(person_id, []))
-    decided = record.decisions(played.events)
+    decided = decisions(played.events)
     lines = []
     for d in decided:
         decision = played.compiled.nodes[d.node].decision
@@ -374,9 +374,9 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
         role_title = "The team" if d.team else roles.get(d.role, d.role) + (" (vote)" if decision.mode == "team" else "")
         lines.append(DebriefLine(
             node_title=titles[d.node], role_title=role_title,
-            choice_label=chosen.label, expected=d.expected if expected_here else None,
+            choice_label=chosen.label, expected=chosen.expected if expected_here else None,
             expected_labels=tuple(expected_here), rationale=d.rationale, seconds=d.seconds,
-            made_by=record.MADE_BY[d.by], mine=d.role in mine or d.person == person_id, debrief=chosen.debrief,
+            made_by=MADE_BY[d.by], mine=d.role in mine or d.person == person_id, debrief=chosen.debrief,
         ))
     own = [d for d in decided if d.own and not d.team]
     ending = played.compiled.endings.get(played.state.node)

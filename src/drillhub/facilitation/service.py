@@ -13,8 +13,7 @@ from drillhub import db, permissions
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
-from drillhub.exercises import record
-from drillhub.exercises.record import BY_FACILITATOR, BY_STAND_IN
+from drillhub.exercises.record import BY_FACILITATOR, BY_STAND_IN, released_injects
 from drillhub.exercises.service import Played, RunRecord, load, stand_in_choice
 from drillhub.exercises.tables import Run, RunEvent, RunParticipant
 from drillhub.scenarios import engine
@@ -140,16 +139,11 @@ def clock(played: Played, now: datetime) -> Clock:
     return Clock(int(running.total_seconds()), limit, paused_at is not None)
 
 
-def delivered_injects(played: Played) -> dict[str, list[datetime]]:
-    """The current scene's injects delivered so far: inject id -> when, each time (in order)."""
-    return record.released_injects(played.events, played.step)
-
-
 def undelivered_due(played: Played, now: datetime) -> list:
     """Scheduled injects of the current node that have fallen due but are not yet recorded."""
     if played.node is None:
         return []
-    done = delivered_injects(played)
+    done = released_injects(played.events, played.step)
     return [inject for inject in engine.injects_due(played.node, clock(played, now).running_seconds)
             if inject.id not in done]
 
@@ -227,7 +221,7 @@ async def _release(played: Played, record: RunRecord, actor: Actor, inject_id: s
                    repeat: bool) -> None:
     if inject_id not in {inject.id for inject in (played.node.injects if played.node else [])}:
         raise Invalid({"inject": "Choose an inject of the current scene."})
-    times = delivered_injects(played).get(inject_id, [])
+    times = released_injects(played.events, played.step).get(inject_id, [])
     if released is not None and released != len(times):
         raise Conflict("This inject was released since the page was shown; nothing more was sent.")
     if times and not repeat:

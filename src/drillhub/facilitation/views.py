@@ -8,6 +8,7 @@ from litestar.response import Redirect, Template
 
 from drillhub import parse, permissions, web
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
+from drillhub.exercises import record
 from drillhub.exercises.service import load
 from drillhub.exercises.tables import RunEvent
 from drillhub.facilitation.qr import qr_svg
@@ -15,7 +16,6 @@ from drillhub.facilitation.service import (
     assign,
     clock,
     confirm_as_lead,
-    delivered_injects,
     facilitator_action,
     join,
     open_run,
@@ -47,7 +47,7 @@ async def status_context(played, user) -> dict:
     decision = engine.current_decision(compiled, state)
     mine = set(played.roles_of.get(user.person_id, []))
     injects = {inject.id: inject for inject in (played.node.injects if played.node else [])}
-    delivered = [injects[i] for i in delivered_injects(played) if i in injects]
+    delivered = [injects[i] for i in record.released_injects(played.events, played.step) if i in injects]
     return {
         "played": played, "clock": clock(played, datetime.now(UTC)), "titles": titles,
         "waiting": [titles.get(role, role) for role in engine.waiting_on(compiled, state) if role != "team"],
@@ -104,7 +104,7 @@ class FacilitationController(Controller):
             played = await tick(played)
         join_url = _join_url(request, played.run)
         released = {inject: [int((at - played.node_started_at).total_seconds()) for at in times]
-                    for inject, times in delivered_injects(played).items()}  # seconds into the scene
+                    for inject, times in record.released_injects(played.events, played.step).items()}  # seconds into the scene
         return await web.page(request, "facilitation/console.html", people=await participants(run_id),
                               join_url=join_url, released=released,
                               **await status_context(played, web.current_user(request)))
