@@ -2,11 +2,11 @@
 (function () {
   "use strict";
 
-  function announce(message) {
+  function announce(message, className) {
     var alerts = document.getElementById("alerts");
     if (!alerts) return;
     var p = document.createElement("p");
-    p.className = "alert alert--error";
+    p.className = "alert alert--error" + (className ? " " + className : "");
     p.textContent = message;
     alerts.replaceChildren(p);
   }
@@ -18,8 +18,31 @@
     announce(text || "The request failed (" + xhr.status + "). Your input is still here; please try again.");
   });
   document.addEventListener("htmx:sendError", function () {
-    announce("The server could not be reached. Your input is still here; try again when the connection is back.");
+    announce("The server cannot be reached. Nothing you typed is lost: it stays on this page, and the page " +
+      "carries on by itself when the connection is back.", "connection-lost");
   });
+  // The connection is back: the notice goes.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful) return;
+    document.querySelectorAll(".connection-lost").forEach(function (notice) { notice.remove(); });
+  });
+
+  // What a player types as the reason for a decision is also kept in this browser tab (data-keep names
+  // the run, step and role), so a reload, or a send that failed while offline, never loses it.
+  function keep(event) {
+    var field = event.target;
+    if (!field.dataset || !field.dataset.keep) return;
+    try { sessionStorage.setItem(field.dataset.keep, field.value); } catch (e) { /* storage full or off */ }
+  }
+  function restoreKept() {
+    document.querySelectorAll("[data-keep]").forEach(function (field) {
+      var kept = null;
+      try { kept = sessionStorage.getItem(field.dataset.keep); } catch (e) { return; }
+      if (kept && kept.length > field.value.length) field.value = kept;
+    });
+  }
+  document.addEventListener("input", keep);
+  document.addEventListener("DOMContentLoaded", restoreKept);
 
   // After a form comes back with errors, move focus to its summary so keyboard and screen-reader users hear it.
   function focusErrorSummary() {

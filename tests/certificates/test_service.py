@@ -60,11 +60,11 @@ async def test_a_course_may_require_a_finished_exercise(attended):
     await Course.update({Course.requires_exercise: True}).where(Course.id == course.id)
     assert await eligible_people(session.id) == []
     ended_in_lobby = await _run_with_roles(session.id, [people[0].id])
-    await facilitator_action(ended_in_lobby.id, "end", ANONYMOUS)  # never played: does not count
+    await facilitator_action(ended_in_lobby.id, "end", ANONYMOUS, confirmed=True)  # never played: does not count
     assert await eligible_people(session.id) == []
     played = await _run_with_roles(session.id, [people[1].id])
     await start(played.id, ANONYMOUS)
-    await facilitator_action(played.id, "end", ANONYMOUS)
+    await facilitator_action(played.id, "end", ANONYMOUS, confirmed=True)
     assert await eligible_people(session.id) == [people[1].id]
 
 
@@ -84,7 +84,7 @@ async def test_the_certificate_follows_when_the_required_exercise_ends_after_att
     run = await _run_with_roles(session.id, [player.id, absent.id])
     await join(run.join_code, onlooker.id)  # joined, but held no role
     await start(run.id, ANONYMOUS)
-    await facilitator_action(run.id, "end", ANONYMOUS)
+    await facilitator_action(run.id, "end", ANONYMOUS, confirmed=True)
     issued = await Certificate.select(Certificate.person, Certificate.issued_by).where(Certificate.session == session.id)
     assert issued == [{"person": player.id, "issued_by": None}]
     audit = await AuditEvent.select(AuditEvent.actor_label).where(AuditEvent.action == "certificate.issue").first()

@@ -4,7 +4,8 @@ from drillhub.audit.service import Actor
 from drillhub.errors import Conflict, Forbidden
 from drillhub import db
 from drillhub.exercises import service
-from drillhub.exercises.service import RunRecord, continue_run, debrief, decide, load, my_runs, start_self_paced
+from drillhub.exercises.debrief import debrief
+from drillhub.exercises.service import RunRecord, continue_run, decide, load, my_runs, start_self_paced
 from drillhub.exercises.tables import Run, RunEvent
 from drillhub.scenarios.service import _COMPILED_VERSIONS, compiled_text
 
@@ -42,15 +43,34 @@ async def test_playing_every_role_alone_to_an_ending(bridge, make_person):
 async def test_one_role_alone_the_others_take_the_expected_action(bridge, make_person):
     player = await make_person()
     run = await start_self_paced("bridge-collapse", player.id, "dispatch", actor(player))
-    stand_ins = await RunEvent.select(RunEvent.role, RunEvent.choice).where(RunEvent.kind == "decision").output(
-        load_json=True)
-    assert {row["role"]: row["choice"] for row in stand_ins} == {"patrol": "perimeter", "fire": "throw-lines"}
+    assert await kinds(run.id) == ["start"]  # the first scene is the player's to read before anyone decides
     await decide(run.id, 0, "dispatch", "tone-out", "", player.id, actor(player))
+    stand_ins = await RunEvent.select(RunEvent.role, RunEvent.choice, RunEvent.data).where(
+        RunEvent.kind == "decision").output(load_json=True)
+    assert {row["role"]: (row["choice"], row["data"].get("by")) for row in stand_ins} == {
+        "dispatch": ("tone-out", None), "patrol": ("perimeter", "stand_in"), "fire": ("throw-lines", "stand_in")}
     assert (await load(run.id)).state.node == "command-post"
     with pytest.raises(Forbidden):
         await decide(run.id, 1, "fire", "boats-staged", "", player.id, actor(player))  # not this player's role
     await decide(run.id, 1, "dispatch", "boats-staged", "", player.id, actor(player))
     assert (await load(run.id)).state.ended
+
+
+async def test_alone_every_scene_on_the_path_is_shown_even_where_the_role_does_not_decide(bridge, make_person):
+    player = await make_person()
+    run = await start_self_paced("bridge-collapse", player.id, "patrol", actor(player))
+    await decide(run.id, 0, "patrol", "wait", "", player.id, actor(player))
+    played = await load(run.id)
+    assert (played.state.node, played.step) == ("chaos", 1)  # fire leads here: the patrol reads it, then goes on
+    with pytest.raises(Conflict, match="moved on"):
+        await continue_run(run.id, 0, player.id)  # a page from the scene before
+    await continue_run(run.id, 1, player.id)
+    played = await load(run.id)
+    assert played.state.node == "command-post"
+    lead = [e for e in played.events if e["kind"] == "decision" and e["role"] == "fire"][-1]
+    assert (lead["node"], lead["choice"], lead["data"]) == ("chaos", "set-up-command", {"by": "stand_in"})
+    with pytest.raises(Conflict, match="needs a decision"):
+        await continue_run(run.id, 2, player.id)  # the patrol votes in the team decision
 
 
 async def test_refusals_record_nothing(bridge, make_person):
@@ -126,8 +146,9 @@ async def test_debrief_compares_choices_with_the_expected_actions(bridge, make_p
     with pytest.raises(Conflict, match="when the exercise ends"):
         await debrief(run.id, player.id)
     await decide(run.id, 0, "patrol", "wait", "Wanted more information", player.id, actor(player))
+    await continue_run(run.id, 1, player.id)  # chaos: the fire stand-in takes the lead decision
     played = await load(run.id)
-    assert played.state.node == "command-post"  # the fire stand-in took the lead decision at chaos
+    assert played.state.node == "command-post"
     await decide(run.id, played.step, "patrol", "boats-now", "Six in the water", player.id, actor(player))
     report = await debrief(run.id, player.id)
     assert report.ending_title == "Everyone out of the water"
@@ -136,13 +157,19 @@ async def test_debrief_compares_choices_with_the_expected_actions(bridge, make_p
         ("Patrol sergeant", "Wait for more information"), ("Patrol sergeant (vote)", "Launch both boats now"),
         ("The team", "Launch both boats now")]
     assert all(line.mine for line in own)
-    assert not own[0].expected and own[0].debrief == "Waiting costs lives." and own[0].rationale == "Wanted more information"
+    assert not own[0].expected and own[0].rationale == "Wanted more information"
+    assert own[0].debrief == ("Waiting costs lives.",  # why this falls short, then why the expected action is right
+                              "A clear bank keeps more people from falling in and gives fire room to work.")
     assert own[0].expected_labels == ("Push the crowd back from the bank",)  # the patrol's, not the other roles'
     stand_ins = [line for line in report.lines if line.made_by == "stand-in"]
     assert {line.role_title for line in stand_ins} == {"Fire battalion chief", "911 shift supervisor"}
     assert not any(line.mine for line in stand_ins) and report.not_own == len(stand_ins)
     assert report.path == ("The bridge gives way", "The bank is crowded", "Unified command", "Everyone out of the water")
-    assert report.expected_rate == 0.0 and report.outcomes["Start water rescue safely."] == "met"
-    assert report.scores == {"Establish unified command within 15 minutes.": 1, "Start water rescue safely.": 5}  # stand-ins 2 + 1, boats 2
+    assert report.expected_rate == 0.0
+    # scored from the points, not the ending's word ('met' for both): the patrol's wait earned none of the
+    # command point the perimeter would have, the fire stand-in's command post earned the other
+    assert [(o.description, o.points, o.possible, o.outcome) for o in report.objectives] == [
+        ("Establish unified command within 15 minutes.", 1, 2, "partially met"),
+        ("Start water rescue safely.", 5, 5, "met")]  # stand-ins 2 + 1, the team's boats 2; a vote scores nothing
     assert [row["id"] for row in await my_runs(player.id)] == [run.id]
     assert (await Run.objects().get(Run.id == run.id)).status == "ended"

@@ -19,7 +19,12 @@ async def test_play_alone_through_the_pages_to_the_debrief(bridge, signed_in_cli
     assert "Twelve 911 calls" not in page.text  # dispatch's information is not for the patrol
     done = await post_form(officer, f"/runs/{run_id}/decide", {"step": "0", "role": "patrol", "choice": "wait",
                                                                 "rationale": "Need more info"}, follow_redirects=True)
-    assert "Unified command" in done.text
+    assert "The bank is crowded" in done.text and "Continue" in done.text  # fire leads here; the patrol reads it
+    assert "Your role does not decide in this scene" in done.text
+    assert "Decided in “The bridge gives way”" in done.text and "Patrol sergeant chose <strong>Wait" in done.text
+    assert "Fire battalion chief chose <strong>Throw lines to people near the bank</strong> <span class=\"muted\">(stand-in)" in done.text
+    moved = await post_form(officer, f"/runs/{run_id}/continue", {"step": "1"}, follow_redirects=True)
+    assert "Unified command" in moved.text and "Fire battalion chief chose <strong>Set up a unified command post" in moved.text
     await post_form(officer, f"/runs/{run_id}/decide", {"step": "2", "role": "patrol", "choice": "boats-now"})
     ended = await officer.get(f"/runs/{run_id}")
     assert "Everyone out of the water" in ended.text and "See the debrief" in ended.text

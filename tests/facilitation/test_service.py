@@ -70,7 +70,7 @@ async def test_start_needs_roles_and_then_players_decide_for_their_roles(lobby):
     with pytest.raises(Forbidden):
         await decide(run.id, 0, "fire", "throw-lines", "", players["patrol"].id, actor(players["patrol"]))
     await decide(run.id, 0, "patrol", "perimeter", "Keep people back", players["patrol"].id, actor(players["patrol"]))
-    with pytest.raises(Conflict, match="Not every role has decided"):
+    with pytest.raises(Conflict, match="Cannot move on: Fire battalion chief and 911 shift supervisor have not decided"):
         await facilitator_action(run.id, "advance", actor(facilitator), step=0)
     await decide(run.id, 0, "fire", "throw-lines", "", players["fire"].id, actor(players["fire"]))
     await decide(run.id, 0, "dispatch", "tone-out", "", players["dispatch"].id, actor(players["dispatch"]))
@@ -170,7 +170,10 @@ async def test_facilitator_actions_are_checked(lobby):
 
     with pytest.raises(Invalid):
         await facilitator_action(run.id, "release", actor(facilitator), inject_id="no-such-inject")
-    await facilitator_action(run.id, "end", actor(facilitator))
+    with pytest.raises(Invalid, match="Confirm that you want to end the exercise now"):
+        await facilitator_action(run.id, "end", actor(facilitator))  # ending early is asked twice
+    assert (await load(run.id)).run.status == "running"
+    await facilitator_action(run.id, "end", actor(facilitator), confirmed=True)
     assert (await load(run.id)).run.status == "ended"
     with pytest.raises(NotFound):
         await join(run.join_code, facilitator.id)
@@ -202,10 +205,12 @@ async def test_a_team_lead_nobody_holds_settles_on_the_leading_vote(lobby):
 
 
 async def test_a_run_ended_before_an_ending_has_a_debrief(lobby):
-    from drillhub.exercises.service import ENDED_EARLY, debrief
+    from drillhub.exercises.debrief import ENDED_EARLY, debrief
 
     run, facilitator, players = await running(lobby)
-    await facilitator_action(run.id, "end", actor(facilitator))
+    await decide(run.id, 0, "patrol", "perimeter", "", players["patrol"].id, actor(players["patrol"]))
+    await facilitator_action(run.id, "end", actor(facilitator), confirmed=True)
     report = await debrief(run.id, players["patrol"].id)
     assert report.ending_title == "Ended at The bridge gives way" and report.ending_summary == ENDED_EARLY
-    assert report.outcomes == {}
+    # scored from the one decision taken: the patrol's expected choice earned the command point it could
+    assert [(o.outcome, o.points, o.possible) for o in report.objectives] == [("met", 1, 1), ("not scored", 0, 0)]

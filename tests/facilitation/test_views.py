@@ -35,39 +35,66 @@ async def test_a_facilitated_run_through_the_pages(bridge, signed_in_client, mak
     waiting = await patrol.get(f"/runs/{run.id}")
     assert "Waiting to start" in waiting.text and "has not given you a role yet" in waiting.text
 
+    assert "You supervise the festival detail" not in waiting.text  # no role, no briefing
+    lobby = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=lobby&roles=")
+    assert "HX-Refresh" not in lobby.headers
+    console = await facilitator.get(f"/runs/{run.id}/console")
+    assert "view=console" in console.text and "people=2" in console.text  # the console watches who joins
+
     for client, role in ((patrol, "patrol"), (fire, "fire")):
         await post_form(facilitator, f"/runs/{run.id}/assign", {"person": str(client.person.id), "role": role})
+    given = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=lobby&roles=")
+    assert given.headers.get("HX-Refresh") == "true"  # a role was given: the page learns it
+    waiting = await patrol.get(f"/runs/{run.id}")
+    assert "Your briefing" in waiting.text and "You supervise the festival detail" in waiting.text
+    assert "You supervise the festival detail" not in (await fire.get(f"/runs/{run.id}")).text  # the patrol's only
     await post_form(facilitator, f"/runs/{run.id}/start")
-    pulse = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=lobby")
+    pulse = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=lobby&roles=patrol")
     assert pulse.headers.get("HX-Refresh") == "true"  # the page was showing the lobby: reload it
-    steady = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running")
+    steady = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running&roles=patrol")
     assert "HX-Refresh" not in steady.headers and "left to decide" in steady.text and "Patrol sergeant" in steady.text
 
     page = await patrol.get(f"/runs/{run.id}")
     assert "deciding as Patrol sergeant" in page.text and "Twelve 911 calls" not in page.text
+    assert "<summary>Your briefing</summary>" in page.text and "You supervise the festival detail" in page.text
     await post_form(patrol, f"/runs/{run.id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
+    decided = await patrol.get(f"/runs/{run.id}")
+    assert "You chose <strong>Push the crowd back from the bank</strong> as Patrol sergeant." in decided.text
+    assert "waiting: Fire battalion chief and 911 shift supervisor have not decided yet" in decided.text
     await post_form(fire, f"/runs/{run.id}/decide", {"step": "0", "role": "fire", "choice": "throw-lines"})
     console = await facilitator.get(f"/runs/{run.id}/console")
-    assert "waiting for 911 shift supervisor" in console.text  # dispatch has no player: time will decide
+    assert "waiting: 911 shift supervisor has not decided yet" in console.text  # no player: time will decide
     blocked = await post_form(facilitator, f"/runs/{run.id}/console/advance", {"step": "0"}, follow_redirects=True)
-    assert "Not every role has decided" in blocked.text
+    assert "Cannot move on: 911 shift supervisor has not decided yet." in blocked.text
     await backdate(run.id, 4 * 60)  # the 3-minute limit passes
     await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running")
     played = await load(run.id)
     assert played.state.node == "command-post" and played.state.variables["victims_in_water"] == 5  # dispatch waited
 
     team = await fire.get(f"/runs/{run.id}")
-    assert "deciding as the team" in team.text and "As the lead, settle the team" in team.text  # fire leads
+    assert "your vote for the team" in team.text and "As the lead, settle the team" in team.text  # fire leads
+    assert "Decided in “The bridge gives way”" in team.text and "911 shift supervisor chose <strong>Wait" in team.text
+    assert "(default on time-out)" in team.text
     await post_form(patrol, f"/runs/{run.id}/decide", {"step": "1", "role": "patrol", "choice": "boats-now"})
-    assert "boats-now</strong> (Patrol sergeant)" in (await fire.get(f"/runs/{run.id}/pulse?step=1&status=running")).text
+    status = (await fire.get(f"/runs/{run.id}/pulse?step=1&status=running&roles=fire")).text
+    assert "<strong>Launch both boats now</strong> (Patrol sergeant)" in status  # a vote, by its label
+    assert ("waiting: the team&#39;s choice is not confirmed yet (Fire battalion chief or the facilitator confirms "
+            "it); no vote yet from Fire battalion chief and 911 shift supervisor") in status
+    voted = await patrol.get(f"/runs/{run.id}")
+    assert "You voted for <strong>Launch both boats now</strong>" in voted.text and "Change my vote" in voted.text
     refused = await post_form(patrol, f"/runs/{run.id}/confirm", {"step": "1", "choice": "boats-now"})
     assert refused.status_code == 403  # only the lead confirms
     await post_form(fire, f"/runs/{run.id}/confirm", {"step": "1", "choice": "boats-now"})
+    confirmed = await patrol.get(f"/runs/{run.id}/pulse?step=1&status=running&roles=patrol&team=")
+    assert confirmed.headers.get("HX-Refresh") == "true"  # the vote form goes once the team's choice is settled
+    assert "The team's choice is confirmed: <strong>Launch both boats now</strong>" in confirmed.text
     await post_form(facilitator, f"/runs/{run.id}/console/advance", {"step": "1"})
     ended = await patrol.get(f"/runs/{run.id}")
     assert "Everyone out of the water" in ended.text
     debrief = await facilitator.get(f"/runs/{run.id}/debrief")
     assert debrief.status_code == 200 and "Launch both boats now" in debrief.text
+    debrief = await patrol.get(f"/runs/{run.id}/debrief")
+    assert f"{patrol.person.name} (RPDX)" in debrief.text and f"{fire.person.name} (RFDX)" in debrief.text
     assert f"/runs/{run.id}/debrief" in (await patrol.get(f"/sessions/{session.id}")).text
 
 
@@ -145,3 +172,53 @@ async def test_what_a_player_typed_is_kept_when_the_time_runs_out(live_run):
     assert {(e["role"], e["rationale"], e["data"]["by"]) for e in defaults} == {
         ("patrol", "Still counting people on the bank", "timeout"), ("fire", "", "timeout"),
         ("dispatch", "", "timeout")}
+
+
+async def test_the_projector_shows_only_what_is_addressed_to_everyone(live_run):
+    run, facilitator, patrol = live_run.run, live_run.facilitator, live_run.patrol
+    for inject in ("first-call", "news-van"):  # to dispatch alone; to all
+        await post_form(facilitator, f"/runs/{run.id}/console/release", {"inject": inject, "released": "0"})
+    projector = await facilitator.get(f"/runs/{run.id}/projector")
+    assert "Live shot of the river." in projector.text and "news report from Channel 4" in projector.text
+    assert "People in the water!" not in projector.text and "first-call" not in projector.text
+    assert "Twelve 911 calls" not in projector.text  # dispatch's role information
+    assert "You supervise the festival detail" not in projector.text  # a role's briefing
+    shown = await facilitator.get(f"/runs/{run.id}/pulse?view=projector&step=0&status=running")
+    assert "Live shot of the river." in shown.text and "People in the water!" not in shown.text
+    console = await facilitator.get(f"/runs/{run.id}/pulse?view=console&step=0&status=running&people=1")
+    assert "People in the water!" in console.text  # the facilitator sees every message
+    asked = await patrol.get(f"/runs/{run.id}/pulse?view=console&step=0&status=running&roles=patrol")
+    assert "People in the water!" not in asked.text and "Live shot" in asked.text  # a player asking for more
+
+
+async def test_a_projector_opened_in_the_lobby_follows_the_start(bridge, signed_in_client, make_session):
+    session = await make_session()
+    coordinator = await signed_in_client("coordinator")
+    await post_form(coordinator, f"/sessions/{session.id}/runs", {"scenario": "bridge-collapse"})
+    run = await Run.objects().first()
+    projector = await coordinator.get(f"/runs/{run.id}/projector")
+    assert "view=projector" in projector.text and "status=lobby" in projector.text  # it polls while waiting
+    waiting = await coordinator.get(f"/runs/{run.id}/pulse?view=projector&step=0&status=lobby")
+    assert "HX-Refresh" not in waiting.headers
+    officer = await signed_in_client("officer")
+    await enrol_people(session.id, [officer.person.id], ANONYMOUS)
+    await post_form(officer, "/join", {"code": run.join_code})
+    joined = await coordinator.get(f"/runs/{run.id}/pulse?view=console&step=0&status=lobby&people=0")
+    assert joined.headers.get("HX-Refresh") == "true"  # the console's lobby lists people as they join
+    await post_form(coordinator, f"/runs/{run.id}/assign", {"person": str(officer.person.id), "role": "fire"})
+    await post_form(coordinator, f"/runs/{run.id}/start")
+    started = await coordinator.get(f"/runs/{run.id}/pulse?view=projector&step=0&status=lobby")
+    assert started.headers.get("HX-Refresh") == "true"
+
+
+async def test_ending_early_asks_for_confirmation(live_run):
+    run, facilitator, patrol = live_run.run, live_run.facilitator, live_run.patrol
+    console = await facilitator.get(f"/runs/{run.id}/console")
+    assert "End the exercise now…" in console.text and "Yes, end the exercise now" in console.text
+    unconfirmed = await post_form(facilitator, f"/runs/{run.id}/console/end", {}, follow_redirects=True)
+    assert "Confirm that you want to end the exercise now" in unconfirmed.text
+    assert (await load(run.id)).run.status == "running"
+    await post_form(facilitator, f"/runs/{run.id}/console/end", {"confirm": "yes"})
+    assert (await load(run.id)).run.status == "ended"
+    debrief = await patrol.get(f"/runs/{run.id}/debrief")
+    assert debrief.status_code == 200 and "Ended at The bridge gives way" in debrief.text

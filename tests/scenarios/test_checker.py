@@ -72,6 +72,8 @@ CASES = [
     ("next", [("        - goto: chaos\n", "        - when: command_post\n          goto: chaos\n")], "the last rule needs no 'when'", "when: command_post", 1),
     ("next", [("mode: lead\n      lead: fire\n", "mode: each\n")], "their choices lead to different places", "each\n", 2),
     ("next", [("          points: {rescue: 1}\n", "          points: {rescue: 1}\n          next: chaos\n")], "this choice's next would be ignored", "chaos\n", 1),
+    ("release-when", [("message: People in the water!,", "message: People in the water!, release_when: command_post,")], "only a contingency inject has a release_when", "command_post, expected_action", 1),
+    ("condition", [("contingency: true}", "contingency: true, release_when: crowd > 3}")], "compares a text with an integer", "crowd > 3", 1),
     ("simulation", [("victims_in_water: victims_in_water + 4}", "victims_in_water: victims_in_water + 40}")], "in play, the effect on victims_in_water would make it", "id: keep-going", 1),
     ("simulation", [("        - id: boats-staged\n", "        - id: boats-staged\n          when: victims_in_water > 3\n")], "in play, no role in the team has a choice available", "id: command-post", 1),
 ]
@@ -91,6 +93,7 @@ def test_each_rule_reports_what_and_where(rule, edits, message, marker, occurren
 WARNINGS = [
     ("unscored-objective", [("points: {command: 1}\n", "points: {rescue: 1}\n"), ("points: {command: 1}\n", "points: {rescue: 1}\n")], "no choice scores points toward this objective", "command", 1),
     ("ending-not-reached", [("          when: victims_in_water > 3\n", "          when: victims_in_water > 30\n")], "never reached in simulation", "good-ending", 2),
+    ("no-debrief", [("          debrief: The water rescue team takes time to assemble; tone it out on the first call.\n", "")], "the expected choice 'tone-out' has no debrief", "id: tone-out", 1),
     ("unreachable-rule", [("        - when: choices.patrol == 'perimeter' and choices.fire == 'throw-lines'\n          goto: command-post\n", "        - goto: command-post\n")], "never used", "goto: chaos", 1),
 ]
 

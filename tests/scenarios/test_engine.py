@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,20 @@ def test_injects_due_by_elapsed_time_and_contingencies_held_back(compiled):
     assert [i.id for i in engine.injects_due(node, 29)] == []
     assert [i.id for i in engine.injects_due(node, 30)] == ["first-call"]
     assert [i.id for i in engine.injects_due(node, 600)] == ["first-call", "radio-check"]  # news-van is a contingency
+
+
+def test_a_stand_in_facilitator_releases_a_contingency_when_its_condition_holds():
+    """Self-paced play: a scene's scheduled injects and the contingencies whose release_when holds as the
+    scene begins, in order of time; a contingency without release_when is the facilitator's alone."""
+    text = GOOD.replace("contingency: true}", "contingency: true, release_when: victims_in_water > 7}")
+    compiled = check_text(text, runs=0).compiled
+    calm = engine.start(compiled)
+    assert [i.id for i in engine.self_paced_injects(compiled, calm)] == ["first-call", "radio-check"]
+    crowded = replace(calm, variables={**calm.variables, "victims_in_water": 8})
+    assert [i.id for i in engine.stand_in_releases(compiled, crowded)] == ["news-van"]
+    assert [i.id for i in engine.self_paced_injects(compiled, crowded)] == ["first-call", "radio-check", "news-van"]
+    plain = check_text(GOOD, runs=0).compiled  # no release_when: never released by a stand-in
+    assert engine.stand_in_releases(plain, replace(engine.start(plain), variables=crowded.variables)) == []
 
 
 TEAM_RULES = GOOD.replace('''          next: good-ending

@@ -15,8 +15,7 @@ from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.certificates.service import issue_at_run_end
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
-from drillhub.exercises.record import (BY_PLAYER, BY_STAND_IN, BY_TIMEOUT, COLUMNS, MADE_BY, Decided, decisions,
-                                      replay)
+from drillhub.exercises.record import BY_PLAYER, BY_STAND_IN, BY_TIMEOUT, COLUMNS, replay
 from drillhub.exercises.tables import Assignment, DecisionDraft, Run, RunEvent, RunParticipant
 from drillhub.scenarios import engine
 from drillhub.scenarios.engine import Compiled, EngineError, RunState
@@ -190,10 +189,6 @@ async def start_self_paced(slug: str, person_id: int, role: str, actor: Actor) -
                                        role="", node=compiled.scenario.start, choice="", rationale="",
                                        data={"roles": roles, "scenario": version.slug, "sha256": version.sha256}))
         await record_event("run.start", actor, target=f"run {run.id} {version.slug}", detail={"roles": roles})
-        played = await load(run.id)
-        record = RunRecord(played)
-        await _carry_on(played, record)
-        await record.close()
     return run
 
 
@@ -243,7 +238,7 @@ async def decide(run_id: int, step: int | None, role: str, choice_id: str, ratio
             if decision.mode == "team":  # playing alone, your vote is the team's choice
                 await record.add(RunEvent.Kind.confirm, choice=choice_id, person=person_id, data={"by": BY_PLAYER})
                 played.state = engine.confirm(played.compiled, played.state, choice_id)
-            await _carry_on(played, record)
+            await _stand_ins_then_advance(played, record)
         await record.close()
 
 
@@ -269,46 +264,48 @@ async def list_drafts(run_id: int, person_id: int, step: int) -> dict[str, str]:
     return {row["role"]: row["rationale"] for row in rows}
 
 
-async def _carry_on(played: Played, record: RunRecord) -> None:
-    """Self-paced: roles nobody plays take their stand-in choice, a team decision nobody plays is
-    settled the same way, and the run moves on, until the player has something to do."""
+def plays_in_decision(played: Played, person_id: int) -> bool:
+    """Whether one of this person's roles decides (or, in a team decision, votes) in the current scene."""
+    decision = engine.current_decision(played.compiled, played.state)
+    deciders = engine.deciding_roles(decision, played.compiled.role_ids) if decision else ()
+    return bool(set(played.roles_of.get(person_id, [])) & set(deciders))
+
+
+async def _stand_ins_then_advance(played: Played, record: RunRecord) -> None:
+    """Self-paced: once the player has done their part in a scene, the roles nobody plays take their
+    stand-in choice (a team decision the player is not part of is settled the same way) and the run
+    moves to the next scene, which the player reads in turn: no scene on the path is skipped."""
     compiled, mine = played.compiled, {role for roles in played.roles_of.values() for role in roles}
-    while not played.state.ended:
-        decision = engine.current_decision(compiled, played.state)
-        if decision is None:
-            return  # a scene to read: the player moves on
-        deciders = engine.deciding_roles(decision, compiled.role_ids)
-        if decision.mode == "team":
-            if played.state.confirmed is None:
-                if mine & set(deciders):
-                    return
-                stand_in = stand_in_choice(played, deciders[0])
-                await record.add(RunEvent.Kind.confirm, role=decision.lead or "", choice=stand_in.id,
-                                 expected=stand_in.expected, data={"by": BY_STAND_IN})
-                played.state = engine.confirm(compiled, played.state, stand_in.id)
-        else:
-            for role in engine.waiting_on(compiled, played.state):
-                if role not in mine:
-                    stand_in = stand_in_choice(played, role)
-                    await record.add(RunEvent.Kind.decision, role=role, choice=stand_in.id, expected=stand_in.expected,
-                                     shown_at=played.node_started_at, data={"by": BY_STAND_IN})
-                    played.state = engine.decide(compiled, played.state, role, stand_in.id)
-            if engine.waiting_on(compiled, played.state):
-                return
-        await record.advance()
-        played.node_started_at = record.now
+    decision = engine.current_decision(compiled, played.state)
+    if decision is not None and decision.mode == "team":
+        if played.state.confirmed is None:
+            stand_in = stand_in_choice(played, engine.deciding_roles(decision, compiled.role_ids)[0])
+            await record.add(RunEvent.Kind.confirm, role=decision.lead or "", choice=stand_in.id,
+                             expected=stand_in.expected, shown_at=played.node_started_at, data={"by": BY_STAND_IN})
+            played.state = engine.confirm(compiled, played.state, stand_in.id)
+    elif decision is not None:
+        for role in engine.waiting_on(compiled, played.state):
+            if role not in mine:
+                stand_in = stand_in_choice(played, role)
+                await record.add(RunEvent.Kind.decision, role=role, choice=stand_in.id, expected=stand_in.expected,
+                                 shown_at=played.node_started_at, data={"by": BY_STAND_IN})
+                played.state = engine.decide(compiled, played.state, role, stand_in.id)
+        if engine.waiting_on(compiled, played.state):
+            return  # another of the player's roles has yet to decide
+    await record.advance()
+    played.node_started_at = record.now
 
 
 async def continue_run(run_id: int, step: int | None, person_id: int) -> None:
-    """Move on from a scene without a decision."""
+    """Self-paced: move on from a scene the player has read and where none of their roles decides."""
     async with db.transaction():
         played = await _checked(run_id, person_id, step)
-        if played.node is None or played.node.decision is not None:
+        if played.run.mode != Run.Mode.self_paced:
+            raise Conflict("The facilitator moves the exercise on.")
+        if plays_in_decision(played, person_id):
             raise Conflict("This scene needs a decision before moving on.")
         record = RunRecord(played)
-        await record.advance()
-        if played.run.mode == Run.Mode.self_paced:
-            await _carry_on(played, record)
+        await _stand_ins_then_advance(played, record)
         await record.close()
 
 
@@ -316,82 +313,6 @@ async def my_runs(person_id: int) -> list[dict]:
     return await Run.select(Run.id, Run.mode, Run.status, Run.created_at, Run.updated_at,
                             Run.scenario.title.as_alias("title"), Run.scenario.slug.as_alias("slug")).where(
         Run.owner == person_id).order_by(Run.updated_at, ascending=False)
-
-
-@dataclass(frozen=True)
-class DebriefLine:
-    node_title: str
-    role_title: str
-    choice_label: str
-    expected: bool | None  # None where the scene has no expected action for this role
-    expected_labels: tuple[str, ...]  # what was expected of this role here
-    rationale: str
-    seconds: int | None
-    made_by: str  # MADE_BY: player, default on time-out, stand-in, facilitator
-    mine: bool  # one of this person's roles (or their team's choice)
-    debrief: str
-
-
-@dataclass(frozen=True)
-class Debrief:
-    title: str
-    ending_title: str
-    ending_summary: str
-    outcomes: dict[str, str]  # objective description -> met / partially met / not met
-    path: tuple[str, ...]  # node titles in order
-    lines: tuple[DebriefLine, ...]
-    scores: dict[str, int]  # objective description -> points
-    expected_rate: float | None  # share of this person's own decisions that were the expected action
-    team_rate: float | None  # the same over every player's own decisions in the run
-    not_own: int  # decisions made for a role: defaults on time-out, stand-ins, the facilitator
-
-
-ENDED_EARLY = "The facilitator ended the exercise before it reached one of the scenario's endings."
-
-
-def _rate(decided: list[Decided]) -> float | None:
-    judged = [d for d in decided if d.expected is not None]
-    return sum(d.expected for d in judged) / len(judged) if judged else None
-
-
-async def debrief(run_id: int, person_id: int) -> Debrief:
-    played = await load(run_id)
-    if not permissions.takes_part_in_run(played, person_id):
-        raise Forbidden("You are not taking part in this exercise.")
-    if played.run.status != Run.Status.ended:
-        raise Conflict("The debrief is ready when the exercise ends.")
-    scenario = played.compiled.scenario
-    titles = {node.id: node.title for node in scenario.nodes} | {e.id: e.title for e in scenario.endings}
-    roles = {role.id: role.title for role in scenario.roles}
-    objectives = {objective.id: objective.description for objective in scenario.objectives}
-    mine = set(played.roles_of.get(person_id, []))
-    decided = decisions(played.events)
-    lines = []
-    for d in decided:
-        decision = played.compiled.nodes[d.node].decision
-        chosen = next(c for c in decision.choices if c.id == d.choice)
-        expected_here = [c.label for c in decision.choices if c.expected and (d.team or not c.roles or d.role in c.roles)]
-        role_title = "The team" if d.team else roles.get(d.role, d.role) + (" (vote)" if decision.mode == "team" else "")
-        lines.append(DebriefLine(
-            node_title=titles[d.node], role_title=role_title,
-            choice_label=chosen.label, expected=chosen.expected if expected_here else None,
-            expected_labels=tuple(expected_here), rationale=d.rationale, seconds=d.seconds,
-            made_by=MADE_BY[d.by], mine=d.role in mine or d.person == person_id, debrief=chosen.debrief,
-        ))
-    own = [d for d in decided if d.own and not d.team]
-    ending = played.compiled.endings.get(played.state.node)
-    if ending is None:  # the facilitator ended the exercise before it reached an ending
-        ending_title, ending_summary, outcomes = f"Ended at {titles[played.state.node]}", ENDED_EARLY, {}
-    else:
-        ending_title, ending_summary = ending.title, ending.summary
-        outcomes = {objectives[key]: value.replace("_", " ") for key, value in ending.objectives.items()}
-    return Debrief(
-        title=scenario.title, ending_title=ending_title, ending_summary=ending_summary, outcomes=outcomes,
-        path=tuple(titles[node] for node in played.state.path), lines=tuple(lines),
-        scores={objectives[key]: value for key, value in played.state.scores.items()},
-        expected_rate=_rate([d for d in own if d.role in mine or d.person == person_id]), team_rate=_rate(own),
-        not_own=sum(1 for d in decided if not d.own),
-    )
 
 
 async def assign_scenario(slug: str, person_ids: list[int], due_on: str, note: str, actor: Actor) -> int:

@@ -10,10 +10,10 @@ from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
 from drillhub.errors import Invalid
 from drillhub.exercises import record
+from drillhub.exercises.debrief import debrief
 from drillhub.exercises.service import (
     assign_scenario,
     continue_run,
-    debrief,
     decide,
     load,
     list_drafts,
@@ -22,9 +22,9 @@ from drillhub.exercises.service import (
     save_draft,
     start_self_paced,
 )
+from drillhub.facilitation.service import tick
 from drillhub.facilitation.views import status_context
 from drillhub.scenarios import engine
-from drillhub.scenarios.model import clock_seconds
 from drillhub.scenarios.service import LibraryFilter, list_library
 
 
@@ -50,34 +50,56 @@ def timed_out(played, mine: list[str], titles: dict[str, str]) -> list[dict]:
     return notices
 
 
+def last_scene(played, titles: dict[str, str]) -> dict | None:
+    """What was decided in the scene just left, by whom and how, by label."""
+    compiled = played.compiled
+    decided = [d for d in record.decisions(played.events) if d.step == played.step - 1]
+    if not decided:
+        return None
+    node = compiled.nodes[decided[0].node]
+    labels = {choice.id: choice.label for choice in node.decision.choices}
+    team = node.decision.mode == "team"
+    return {"scene": node.title, "lines": [
+        {"who": "The team's choice" if d.team else titles[d.role] + (" voted for" if team else " chose"),
+         "choice": labels[d.choice], "made_by": record.MADE_BY[d.by]} for d in decided]}
+
+
 def scene(played, person_id: int) -> dict:
-    """What this person sees now: the scene, what their roles know, and a form for each decision of theirs."""
+    """What this person sees now: the scene, what their roles know, a form for each decision of theirs,
+    what they have chosen here and what the scene waits for."""
     compiled, state = played.compiled, played.state
     mine = played.roles_of.get(person_id, [])
     titles = {role.id: role.title for role in compiled.scenario.roles}
     node = played.node
+    decision = node.decision if node else None
+    labels = {choice.id: choice.label for choice in decision.choices} if decision else {}
     forms = []
-    if node is not None and node.decision is not None:
-        decision = node.decision
+    if decision is not None:
         deciders = engine.deciding_roles(decision, compiled.role_ids)
         if decision.mode == "team":
             if state.confirmed is None and set(mine) & set(deciders):
                 role = next(r for r in deciders if r in mine)
-                forms.append({"role": role, "title": "the team", "choices": engine.available_choices(compiled, state, role)})
+                voted = role in state.choices
+                forms.append({"role": role, "title": "the team", "vote": True, "voted": voted,
+                              "choices": engine.available_choices(compiled, state, role)})
         else:
             for role in engine.waiting_on(compiled, state):
                 if role in mine:
-                    forms.append({"role": role, "title": titles[role],
+                    forms.append({"role": role, "title": titles[role], "vote": False, "voted": False,
                                   "choices": engine.available_choices(compiled, state, role)})
-    injects = sorted((inject for inject in (node.injects if node else []) if not inject.contingency
-                      and ("all" in inject.to or set(inject.to) & set(mine))), key=lambda i: clock_seconds(i.at))
-    decision = node.decision if node else None
+    self_paced = played.run.mode == "self_paced"
+    injects = [inject for inject in engine.self_paced_injects(compiled, state)
+               if "all" in inject.to or set(inject.to) & set(mine)] if self_paced else []
     lead_confirms = bool(decision and decision.mode == "team" and decision.lead in mine and state.confirmed is None
-                         and played.run.mode == "facilitated")
+                         and not self_paced)
     return {
         "played": played, "node": node, "forms": forms, "injects": injects, "lead_confirms": lead_confirms,
-        "timed_out": timed_out(played, mine, titles),
+        "timed_out": timed_out(played, mine, titles), "last_scene": last_scene(played, titles),
+        "chosen": [{"role": titles[role], "choice": labels[state.choices[role]], "vote": decision.mode == "team"}
+                   for role in mine if decision and role in state.choices],
+        "can_continue": self_paced and node is not None and not forms and not state.ended,
         "role_info": [(titles[role], node.role_info[role]) for role in mine if node and role in node.role_info],
+        "briefings": [(role.title, role.briefing) for role in compiled.scenario.roles if role.id in mine],
         "my_roles": [titles[role] for role in mine], "ending": compiled.endings.get(state.node),
     }
 
@@ -131,9 +153,8 @@ class ExerciseController(Controller):
         played = await load(run_id)
         if not permissions.takes_part_in_run(played, user.person_id):
             raise Forbidden("You are not taking part in this exercise.")
-        context = scene(played, user.person_id)
-        if played.run.mode == "facilitated":
-            context |= await status_context(played, user)
+        played = await tick(played)
+        context = scene(played, user.person_id) | await status_context(played, user)
         drafts = await list_drafts(run_id, user.person_id, played.step)
         return await web.page(request, "exercises/play.html", drafts=drafts, **context)
 

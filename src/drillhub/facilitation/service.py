@@ -149,36 +149,73 @@ def undelivered_due(played: Played, now: datetime) -> list:
 
 
 async def tick(played: Played) -> Played:
-    """Called by every page that polls a running exercise, with the run as just loaded (and its
-    caller's right to see it checked): deliver injects that fell due, and when the time limit has run
-    out, apply the default choices and move on. Idempotent. Returns the run as it stands afterwards."""
+    """Called by every page that shows a running exercise, with the run as just loaded (and its caller's
+    right to see it checked): in a facilitated run, deliver injects that fell due; in either mode, when
+    the time limit has run out, apply the default choices and move on. Idempotent. Returns the run as it
+    stands afterwards."""
     run_id = played.run.id
     if played.run.status != Run.Status.running:
         return played
     now = datetime.now(UTC)
-    expired = clock(played, now).expired and engine.current_decision(played.compiled, played.state) is not None
-    if not (expired or undelivered_due(played, now)):
+    if not (_expired(played, now) or _undelivered(played, now)):
         return played
     async with db.transaction():
-        played = await _facilitated(run_id, Actor(person_id=None, label="drillhub"))
+        await db.lock_row(Run, run_id)
+        played = await load(run_id)
         if played.run.status != Run.Status.running:
             return played
         record = RunRecord(played)
-        for inject in undelivered_due(played, now):
+        for inject in _undelivered(played, now):
             await record.add(RunEvent.Kind.inject, data={"inject": inject.id, "how": "scheduled"})
-        if clock(played, now).expired and engine.current_decision(played.compiled, played.state) is not None:
+        if _expired(played, now):
             await record.advance(timed_out=True)
         await record.close()
     return await load(run_id)
 
 
+def _expired(played: Played, now: datetime) -> bool:
+    return clock(played, now).expired and engine.current_decision(played.compiled, played.state) is not None
+
+
+def _undelivered(played: Played, now: datetime) -> list:
+    """Delivered as they fall due in a facilitated run; a player alone is given a scene's injects as it
+    begins (engine.self_paced_injects), so nothing is delivered later."""
+    return undelivered_due(played, now) if played.run.mode == Run.Mode.facilitated else []
+
+
+def blocker(played: Played) -> str:
+    """What the current decision waits for before the run can move on, in words ('' when nothing)."""
+    compiled, state = played.compiled, played.state
+    decision = engine.current_decision(compiled, state)
+    if decision is None:
+        return ""
+    titles = {role.id: role.title for role in compiled.scenario.roles}
+    if decision.mode == "team":
+        if state.confirmed is not None:
+            return ""
+        who = f"{titles[decision.lead]} or the facilitator" if decision.lead else "the facilitator"
+        missing = engine.not_voted(compiled, state)
+        votes_missing = f"; no vote yet from {_listed([titles[r] for r in missing])}" if missing else ""
+        return f"the team's choice is not confirmed yet ({who} confirms it){votes_missing}"
+    missing = engine.waiting_on(compiled, state)
+    if not missing:
+        return ""
+    return f"{_listed([titles[r] for r in missing])} {'has' if len(missing) == 1 else 'have'} not decided yet"
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 async def facilitator_action(run_id: int, action: str, actor: Actor, step: int | None = None,
                              seconds: int = 0, inject_id: str = "", choice: str = "", released: int | None = None,
-                             repeat: bool = False) -> None:
+                             repeat: bool = False, confirmed: bool = False) -> None:
     """pause, resume, extend (seconds), release (an inject), confirm (a team choice), stand_in (roles
-    nobody holds decide), advance, end. A release names how many times the page showed the inject
-    released (`released`), so a second click is refused; an inject already out is sent again only on
-    purpose (`repeat`), and the record says it was a repeat."""
+    nobody holds decide), advance, end (only `confirmed`: ending early cannot be undone). A release names
+    how many times the page showed the inject released (`released`), so a second click is refused; an
+    inject already out is sent again only on purpose (`repeat`), and the record says it was a repeat."""
+    if action == "end" and not confirmed:
+        raise Invalid({"confirm": "Confirm that you want to end the exercise now; it cannot be resumed."})
     async with db.transaction():
         played = await _facilitated(run_id, actor)
         status = played.run.status
@@ -207,7 +244,8 @@ async def facilitator_action(run_id: int, action: str, actor: Actor, step: int |
             await _stand_ins_decide(played, record)
         elif action == "advance":
             if not engine.can_advance(played.compiled, played.state):
-                raise Conflict("Not every role has decided; wait, extend the time, or let it run out.")
+                raise Conflict(f"Cannot move on: {blocker(played)}. Wait, let stand-ins decide for roles "
+                               "without players, extend the time, or let it run out.")
             await record.advance()
         elif action == "end":
             await record.end(person=actor.person_id, data={"by": "facilitator"})

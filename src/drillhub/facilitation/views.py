@@ -10,10 +10,10 @@ from drillhub import parse, permissions, web
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.exercises import record
 from drillhub.exercises.service import load
-from drillhub.exercises.tables import RunEvent
 from drillhub.facilitation.qr import qr_svg
 from drillhub.facilitation.service import (
     assign,
+    blocker,
     clock,
     confirm_as_lead,
     facilitator_action,
@@ -38,22 +38,31 @@ class ConsoleInput:
     released: str = ""  # release: how many times the page showed it released
     repeat: str = ""  # release: "yes" sends an inject that is already out again
     choice: str = ""  # confirm: the team's choice
+    confirm: str = ""  # end: "yes" once the facilitator has confirmed ending now
 
 
-async def status_context(played, user) -> dict:
-    """What the polled status area shows: the clock, who has decided, team votes, messages so far."""
+VIEWS = ("player", "console", "projector")  # who a status area is for: what it shows and what it watches
+
+
+async def status_context(played, user, view: str = "player") -> dict:
+    """What the polled status area shows: the clock, what the scene waits for, team votes, and the
+    messages so far: a player's own and those to everyone, every one on the console, and only those
+    to everyone on the projector (a shared screen)."""
     compiled, state = played.compiled, played.state
     titles = {role.id: role.title for role in compiled.scenario.roles}
     decision = engine.current_decision(compiled, state)
+    labels = {choice.id: choice.label for choice in decision.choices} if decision else {}
     mine = set(played.roles_of.get(user.person_id, []))
     injects = {inject.id: inject for inject in (played.node.injects if played.node else [])}
     delivered = [injects[i] for i in record.released_injects(played.events, played.step) if i in injects]
     return {
-        "played": played, "clock": clock(played, datetime.now(UTC)), "titles": titles,
-        "waiting": [titles.get(role, role) for role in engine.waiting_on(compiled, state) if role != "team"],
-        "votes": {choice: [titles[r] for r in roles] for choice, roles in votes(played).items()}
+        "played": played, "clock": clock(played, datetime.now(UTC)), "titles": titles, "view": view,
+        "blocker": blocker(played), "my_roles_key": ",".join(sorted(mine)), "people_count": len(played.roles_of),
+        "team_choice": labels.get(state.confirmed) if decision and decision.mode == "team" else None,
+        "votes": {labels[choice]: [titles[r] for r in roles] for choice, roles in votes(played).items()}
         if decision and decision.mode == "team" else {},
-        "messages": [i for i in delivered if "all" in i.to or mine & set(i.to) or played.run.facilitator == user.person_id],
+        "messages": [i for i in delivered if view == "console" or "all" in i.to
+                     or (view == "player" and mine & set(i.to))],
     }
 
 
@@ -61,9 +70,36 @@ def _join_url(request: HTMXRequest, run) -> str:
     return f"{request.app.state.settings.public_url}/join?code={run.join_code}"
 
 
-def _refresh_if_moved(played, step: str, status: str) -> dict:
-    moved = step != str(played.step) or status != played.run.status
-    return {"HX-Refresh": "true"} if moved else {}
+def _refresh_if_moved(played, person_id: int, view: str, seen: dict[str, str]) -> dict:
+    """Reload the page when what it was drawn from has changed: the scene or the run's status; for a
+    player, the roles they hold (a role given in the lobby brings its briefing); on the console, who
+    has joined."""
+    now = {"step": str(played.step), "status": played.run.status}
+    if view == "player":
+        now["roles"] = ",".join(sorted(played.roles_of.get(person_id, [])))
+        now["team"] = played.state.confirmed or ""  # a team's choice confirmed: the vote form goes
+    if view == "console":
+        now["people"] = str(len(played.roles_of))
+    return {"HX-Refresh": "true"} if any(seen.get(key, "") != value for key, value in now.items()) else {}
+
+
+def projector_timeline(played) -> list[tuple]:
+    """The run so far as a shared screen may show it: scenes, injects to everyone, the team's choices."""
+    compiled = played.compiled
+    titles = {node.id: node.title for node in compiled.scenario.nodes} | {e.id: e.title for e in compiled.scenario.endings}
+    lines = []
+    for moment in record.timeline(played.events):
+        if moment.kind == "scene":
+            lines.append((moment.at, f"Scene: {titles.get(moment.node, moment.node)}"
+                          + (" (the time ran out)" if moment.timed_out else "")))
+        elif moment.kind == "inject":
+            inject = next((i for i in compiled.nodes[moment.node].injects if i.id == moment.what), None)
+            if inject and "all" in inject.to:
+                lines.append((moment.at, f"{inject.method.replace('_', ' ')} from {inject.from_}: {inject.message}"))
+        else:
+            choice = next(c for c in compiled.nodes[moment.node].decision.choices if c.id == moment.what)
+            lines.append((moment.at, f"The team's choice: {choice.label}"))
+    return lines
 
 
 class FacilitationController(Controller):
@@ -107,30 +143,35 @@ class FacilitationController(Controller):
                     for inject, times in record.released_injects(played.events, played.step).items()}  # seconds into the scene
         return await web.page(request, "facilitation/console.html", people=await participants(run_id),
                               join_url=join_url, released=released,
-                              **await status_context(played, web.current_user(request)))
+                              **await status_context(played, web.current_user(request), "console"))
 
     @get("/runs/{run_id:int}/pulse", name="facilitation:pulse")
-    async def pulse(self, request: HTMXRequest, run_id: web.RecordId, step: FromQuery[str] = "",
-                    status: FromQuery[str] = "") -> Template:
+    async def pulse(self, request: HTMXRequest, run_id: web.RecordId, view: FromQuery[str] = "player",
+                    step: FromQuery[str] = "", status: FromQuery[str] = "", roles: FromQuery[str] = "",
+                    people: FromQuery[str] = "", team: FromQuery[str] = "") -> Template:
         """Polled every two seconds by players, the console and the projector."""
         user = web.current_user(request)
         played = await load(run_id)
-        if not permissions.takes_part_in_run(played, user.person_id) and not (
-                played.run.session and await permissions.facilitates(user, played.run.session)):
+        facilitates = bool(played.run.session) and await permissions.facilitates(user, played.run.session)
+        if not (facilitates or permissions.takes_part_in_run(played, user.person_id)):
             raise Forbidden("You are not taking part in this exercise.")
+        view = view if view in VIEWS and (view == "player" or facilitates) else "player"
         played = await tick(played)
-        template = web.partial("facilitation/_run_status.html", **await status_context(played, user))
-        template.headers.update(_refresh_if_moved(played, step, status))
+        template = web.partial("facilitation/_run_status.html", **await status_context(played, user, view))
+        template.headers.update(_refresh_if_moved(played, user.person_id, view,
+                                                  {"step": step, "status": status, "roles": roles, "people": people,
+                                                   "team": team}))
         return template
 
     @get("/runs/{run_id:int}/projector", name="facilitation:projector")
     async def projector(self, request: HTMXRequest, run_id: web.RecordId) -> Template:
         played = await self._console_run(request, run_id)
+        if played.run.status == "running":
+            played = await tick(played)
         join_url = _join_url(request, played.run)
-        timeline = [e for e in played.events if e["kind"] in (RunEvent.Kind.inject, RunEvent.Kind.decision,
-                                                               RunEvent.Kind.confirm, RunEvent.Kind.advance)]
         return await web.page(request, "facilitation/projector.html", qr=qr_svg(join_url), join_url=join_url,
-                              timeline=timeline, **await status_context(played, web.current_user(request)))
+                              timeline=projector_timeline(played),
+                              **await status_context(played, web.current_user(request), "projector"))
 
     @post("/runs/{run_id:int}/assign", name="facilitation:assign")
     async def assign(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:
@@ -161,7 +202,7 @@ class FacilitationController(Controller):
             await facilitator_action(run_id, action, web.actor(request), step=parse.whole_number(data.step),
                                      seconds=parse.whole_number(data.seconds) or 0, inject_id=data.inject,
                                      choice=data.choice, released=parse.whole_number(data.released),
-                                     repeat=data.repeat == "yes")
+                                     repeat=data.repeat == "yes", confirmed=data.confirm == "yes")
         except (Conflict, Invalid) as refused:
             await web.flash(request, refused.message, "error")
         return web.go_to(request, "facilitation:console", run_id=run_id)

@@ -202,6 +202,13 @@ class _Rules:
             if inject.objective is not None:
                 self.known("unknown-objective", (*path, "injects", index, "objective"), inject.objective,
                            self.objectives, "objective")
+            if inject.release_when is not None:
+                if inject.contingency:
+                    self.condition((*path, "injects", index, "release_when"), inject.release_when,
+                                   *self.variable_types())
+                else:
+                    self.error("release-when", (*path, "injects", index, "release_when"),
+                               "only a contingency inject has a release_when; a scheduled one goes out at its time")
         if node.decision and node.next:
             self.error("next", (*path, "next"), "a node with a decision takes its next step from the decision")
         elif node.decision is None and node.next is None:
@@ -273,6 +280,9 @@ class _Rules:
                 self.error("choice-role", (*path, "roles", index), f"the {role} role does not decide here")
         if choice.roles and not set(choice.roles) & set(deciders):
             self.error("unreachable-choice", path, "no role that decides here can ever take this choice")
+        if choice.expected and not choice.debrief.strip():
+            self.add("warning", "no-debrief", path, f"the expected choice {choice.id!r} has no debrief: say why it "
+                                                    "is expected, for the players' debrief")
         if choice.when is not None:
             self.condition((*path, "when"), choice.when, types, values)
             if choice.when.strip() == "false":

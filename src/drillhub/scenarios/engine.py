@@ -149,6 +149,14 @@ def confirm(compiled: Compiled, state: RunState, choice_id: str) -> RunState:
     return replace(state, confirmed=choice_id)
 
 
+def not_voted(compiled: Compiled, state: RunState) -> tuple[str, ...]:
+    """A team decision not yet confirmed: the roles of the team that have not voted."""
+    decision = current_decision(compiled, state)
+    if decision is None or decision.mode != "team" or state.confirmed is not None:
+        return ()
+    return tuple(role for role in deciding_roles(decision, compiled.role_ids) if role not in state.choices)
+
+
 def waiting_on(compiled: Compiled, state: RunState) -> tuple[str, ...]:
     """The roles still to decide (a team decision waits for its confirmation too: 'team')."""
     decision = current_decision(compiled, state)
@@ -163,6 +171,26 @@ def injects_due(node: Node, elapsed_seconds: int) -> list[Inject]:
     """The scheduled (not contingency) injects of a node due this many seconds after it began."""
     return [inject for inject in node.injects
             if not inject.contingency and clock_seconds(inject.at) <= elapsed_seconds]
+
+
+def stand_in_releases(compiled: Compiled, state: RunState) -> list[Inject]:
+    """The current node's contingency injects that a stand-in facilitator releases (self-paced play): those
+    whose release_when holds on the variables as the node began. One without release_when is left to a
+    facilitator's judgement and never released by a stand-in."""
+    node = compiled.nodes.get(state.node)
+    return [inject for inject in (node.injects if node and not state.ended else [])
+            if inject.contingency and inject.release_when is not None
+            and bool(expressions.evaluate(compiled.condition(inject.release_when), state.variables))]
+
+
+def self_paced_injects(compiled: Compiled, state: RunState) -> list[Inject]:
+    """What a player alone is given at the current node: its scheduled injects and those a stand-in
+    facilitator releases, in order of their time."""
+    node = compiled.nodes.get(state.node)
+    if node is None or state.ended:
+        return []
+    scheduled = [inject for inject in node.injects if not inject.contingency]
+    return sorted([*scheduled, *stand_in_releases(compiled, state)], key=lambda inject: clock_seconds(inject.at))
 
 
 def _chosen(compiled: Compiled, state: RunState, decision: Decision) -> list[Choice]:

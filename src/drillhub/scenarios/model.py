@@ -73,6 +73,7 @@ class Inject(Part, kw_only=True):
     expected_action: str = ""
     objective: Identifier | None = None
     contingency: bool = False
+    release_when: Expression | None = None  # a contingency inject: when a stand-in facilitator releases it
 
 
 class Choice(Part, kw_only=True):
