@@ -1,5 +1,8 @@
 """A facilitator and two players from different agencies, each in their own browser, play a shipped
-scenario to an ending: a timed inject, a team decision, and each seeing only their role's information."""
+scenario to an ending: the console's lobby filling as they join, briefings arriving with the roles, a
+projector that follows the run and shows only what is for everyone, a timed inject, a decision whose time
+runs out, a team decision, and each seeing only their role's information. Then a run ended early, and a
+player whose connection drops."""
 
 import sqlite3
 
@@ -61,22 +64,30 @@ def test_three_browsers_play_a_facilitated_exercise(browser: Browser, live_serve
     console_url = facilitator.url
     run_url = console_url.removesuffix("/console")
 
+    projector = facilitator.context.new_page()
+    projector.goto(f"{run_url}/projector")
+    expect(projector.get_by_text("Waiting for the facilitator to start.")).to_be_visible()
     for page in (officer, evaluator):
         page.goto(f"{live_server}/join")
         page.get_by_label("Join code").fill(code.lower())
         page.get_by_role("button", name="Join").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Waiting to start")
 
-    facilitator.reload()
+    # the console lists people as they join, and a player's page learns its role (and briefing) by itself
+    expect(facilitator.get_by_label("Role of Owen Pryor")).to_be_visible(timeout=6000)
     facilitator.get_by_label("Role of Jamie Chen").select_option(label="Patrol sergeant, Riverton PD")
     facilitator.get_by_role("button", name="Set the role of Jamie Chen").click()
+    expect(officer.get_by_role("heading", name="Your briefing")).to_be_visible(timeout=6000)
+    expect(officer.get_by_text("the school resource officer is on leave today")).to_be_visible()
+    expect(evaluator.get_by_text("the school resource officer is on leave today")).to_have_count(0)
     facilitator.get_by_label("Role of Owen Pryor").select_option(label="Battalion chief, Riverton FD")
     facilitator.get_by_role("button", name="Set the role of Owen Pryor").click()
     facilitator.get_by_role("button", name="Start the exercise").click()
 
-    # the players' pages follow within seconds, without anyone reloading them
+    # the players' pages and the projector follow within seconds, without anyone reloading them
     expect(officer.get_by_role("heading", level=1)).to_have_text("The first 911 calls", timeout=6000)
     expect(evaluator.get_by_role("heading", level=1)).to_have_text("The first 911 calls", timeout=6000)
+    expect(projector.get_by_role("heading", level=2, name="The first 911 calls")).to_be_visible(timeout=6000)
     expect(officer.get_by_text("Unit 14 is two minutes out, alone.")).to_be_visible()  # patrol only
     expect(evaluator.get_by_text("Unit 14 is two minutes out, alone.")).to_have_count(0)
     expect(evaluator.locator(".decision")).to_have_count(0)  # fire does not decide in this scene
@@ -85,13 +96,18 @@ def test_three_browsers_play_a_facilitated_exercise(browser: Browser, live_serve
     expect(officer.locator("#run-status")).to_contain_text("14 on scene, north doors", timeout=6000)
     evaluator.wait_for_timeout(2500)  # a poll later, still nothing: that inject goes to patrol and dispatch only
     expect(evaluator.locator("#run-status")).not_to_contain_text("14 on scene")
+    expect(projector.locator("#run-status")).not_to_contain_text("14 on scene")  # a shared screen
+    expect(projector.locator("body")).not_to_contain_text("Unit 14 is two minutes out")
+    expect(projector.locator("body")).not_to_contain_text("school resource officer")
 
-    officer.locator("#c-patrol-enter-now").check()
+    # the officer types a reason but does not decide in time: the default is recorded, the reason kept
     officer.get_by_label("Why?").fill("Stop the killing")
-    officer.get_by_role("button", name="Decide").click()
-    facilitator.goto(console_url)
-    facilitator.get_by_role("button", name="Stand-ins decide for roles without players").click()
-    facilitator.get_by_role("button", name="Advance").click()
+    officer.wait_for_timeout(1500)  # the draft is saved 0.8 s after the last key
+    let_time_pass(live_database, 30)  # past the two minutes
+    expect(officer.get_by_text("Time ran out on “The first 911 calls”")).to_be_visible(timeout=6000)
+    expect(officer.locator(".alert")).to_contain_text("What you had typed is kept with it: “Stop the killing”")
+    expect(officer.locator(".last-scene")).to_contain_text("Patrol sergeant, Riverton PD chose Hold the channel")
+    expect(officer.locator(".last-scene")).to_contain_text("(default on time-out)")
 
     saw_team_votes = False
     for _ in range(25):
@@ -112,4 +128,45 @@ def test_three_browsers_play_a_facilitated_exercise(browser: Browser, live_serve
     officer.goto(run_url)
     expect(officer.get_by_role("link", name="See the debrief")).to_be_visible()
     officer.get_by_role("link", name="See the debrief").click()
-    expect(officer.locator("table")).to_contain_text("Stop the killing")
+    expect(officer.locator(".debrief-lines")).to_contain_text("Stop the killing")
+    expect(officer.locator(".debrief-lines")).to_contain_text("default on time-out")
+    expect(officer.locator(".debrief-lines")).to_contain_text("Jamie Chen (RPD)")
+
+
+def test_a_dropped_connection_loses_nothing_and_a_run_ended_early_has_its_debrief(browser: Browser, live_server,
+                                                                                  live_database):
+    session_id = a_session_the_officer_is_enrolled_in(live_database)
+    facilitator = person(browser, live_server, "facilitator")
+    officer = person(browser, live_server, "officer")
+    facilitator.goto(f"{live_server}/sessions/{session_id}")
+    facilitator.get_by_role("link", name="Run an exercise").click()
+    facilitator.get_by_label("Scenario").select_option(label="Active threat at Riverton High School")
+    facilitator.get_by_role("button", name="Open the lobby").click()
+    code = facilitator.locator(".join-code").first.inner_text()
+    run_url = facilitator.url.removesuffix("/console")
+    officer.goto(f"{live_server}/join?code={code}")
+    officer.get_by_role("button", name="Join").click()
+    expect(facilitator.get_by_label("Role of Jamie Chen")).to_be_visible(timeout=6000)
+    facilitator.get_by_label("Role of Jamie Chen").select_option(label="Patrol sergeant, Riverton PD")
+    facilitator.get_by_role("button", name="Set the role of Jamie Chen").click()
+    facilitator.get_by_role("button", name="Start the exercise").click()
+    expect(officer.get_by_role("heading", level=1)).to_have_text("The first 911 calls", timeout=6000)
+
+    officer.context.set_offline(True)
+    officer.get_by_label("Why?").fill("Holding until I know where he is")
+    expect(officer.locator(".connection-lost")).to_contain_text("The server cannot be reached", timeout=6000)
+    officer.locator("#c-patrol-enter-now").check()
+    officer.get_by_role("button", name="Decide").click()  # sent while offline: refused by the network, page kept
+    expect(officer.get_by_label("Why?")).to_have_value("Holding until I know where he is")
+    officer.context.set_offline(False)
+    expect(officer.locator(".connection-lost")).to_have_count(0, timeout=6000)  # a poll got through
+    officer.reload()
+    expect(officer.get_by_label("Why?")).to_have_value("Holding until I know where he is")
+
+    facilitator.get_by_text("End the exercise now…").click()
+    expect(facilitator.get_by_text("It cannot be resumed")).to_be_visible()
+    facilitator.get_by_role("button", name="Yes, end the exercise now").click()
+    expect(officer.get_by_role("heading", level=1)).to_have_text("The exercise has ended", timeout=6000)
+    officer.get_by_role("link", name="See the debrief").click()
+    expect(officer.get_by_role("heading", level=2, name="Ending: Ended at The first 911 calls")).to_be_visible()
+    assert officer.url == f"{run_url}/debrief"

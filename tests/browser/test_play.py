@@ -49,4 +49,4 @@ def test_keyboard_only_self_paced_play_to_the_debrief(page: Page, live_server):
     tab_to(page, "a.button")
     press_and_load(page, "Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Debrief: Pursuit across county and state lines")
-    expect(page.locator("table")).to_contain_text("Chosen by keyboard")
+    expect(page.locator(".debrief-lines")).to_contain_text("Chosen by keyboard")

@@ -81,3 +81,28 @@ async def test_coordinators_assign_a_scenario_to_an_agency_and_officers_see_it_d
     await post_form(officer, f"/runs/{run_id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
     await post_form(officer, f"/runs/{run_id}/decide", {"step": "1", "role": "patrol", "choice": "boats-staged"})
     assert "<strong>done</strong>" in (await officer.get("/exercises")).text
+
+
+async def test_a_timed_decision_counts_down_alone_too_and_the_default_is_recorded(bridge, signed_in_client):
+    from tests.facilitation.clock import backdate
+    from tests.support import post_htmx
+
+    officer = await signed_in_client("officer")
+    run_id = await start(officer, role="patrol")
+    page = await officer.get(f"/runs/{run_id}")
+    assert "left to decide" in page.text and "3:00" in page.text  # the scene's limit, counting down
+    assert "Messages" in page.text and "+2:00 · radio from Patrol unit 12" in page.text  # to the patrol
+    assert "People in the water!" not in page.text  # to dispatch only
+    await post_htmx(officer, f"/runs/{run_id}/draft", {"step": "0", "role": "patrol", "rationale": "Counting heads"})
+    await backdate(run_id, 3 * 60 + 5)
+    pulse = await officer.get(f"/runs/{run_id}/pulse?step=0&status=running&roles=patrol")
+    assert pulse.headers.get("HX-Refresh") == "true"  # the poll applied the default: the page moves on
+    page = await officer.get(f"/runs/{run_id}")
+    assert "Time ran out on “The bridge gives way”: the default, “Wait for more information”" in page.text
+    assert "What you had typed is kept with it: “Counting heads”" in page.text
+    played = await load(run_id)
+    patrol = next(e for e in played.events if e["kind"] == "decision" and e["role"] == "patrol")
+    assert (patrol["choice"], patrol["rationale"], patrol["data"]) == ("wait", "Counting heads", {"by": "timeout"})
+    stand_ins = {e["role"]: (e["choice"], e["data"]) for e in played.events if e["kind"] == "decision" and e["role"] != "patrol"}
+    assert stand_ins == {"fire": ("throw-lines", {"by": "stand_in"}), "dispatch": ("tone-out", {"by": "stand_in"})}
+    assert played.state.node == "chaos"  # the patrol waited: no perimeter, no command post

@@ -271,27 +271,35 @@ def plays_in_decision(played: Played, person_id: int) -> bool:
     return bool(set(played.roles_of.get(person_id, [])) & set(deciders))
 
 
-async def _stand_ins_then_advance(played: Played, record: RunRecord) -> None:
-    """Self-paced: once the player has done their part in a scene, the roles nobody plays take their
-    stand-in choice (a team decision the player is not part of is settled the same way) and the run
-    moves to the next scene, which the player reads in turn: no scene on the path is skipped."""
+async def stand_ins_decide(played: Played, record: RunRecord) -> None:
+    """Self-paced: the roles nobody plays take their stand-in choice; a team decision none of the player's
+    roles is part of is settled the same way (one they are part of is settled by their vote)."""
     compiled, mine = played.compiled, {role for roles in played.roles_of.values() for role in roles}
     decision = engine.current_decision(compiled, played.state)
-    if decision is not None and decision.mode == "team":
-        if played.state.confirmed is None:
-            stand_in = stand_in_choice(played, engine.deciding_roles(decision, compiled.role_ids)[0])
+    if decision is None:
+        return
+    deciders = engine.deciding_roles(decision, compiled.role_ids)
+    if decision.mode == "team":
+        if played.state.confirmed is None and not mine & set(deciders):
+            stand_in = stand_in_choice(played, deciders[0])
             await record.add(RunEvent.Kind.confirm, role=decision.lead or "", choice=stand_in.id,
                              expected=stand_in.expected, shown_at=played.node_started_at, data={"by": BY_STAND_IN})
             played.state = engine.confirm(compiled, played.state, stand_in.id)
-    elif decision is not None:
-        for role in engine.waiting_on(compiled, played.state):
-            if role not in mine:
-                stand_in = stand_in_choice(played, role)
-                await record.add(RunEvent.Kind.decision, role=role, choice=stand_in.id, expected=stand_in.expected,
-                                 shown_at=played.node_started_at, data={"by": BY_STAND_IN})
-                played.state = engine.decide(compiled, played.state, role, stand_in.id)
-        if engine.waiting_on(compiled, played.state):
-            return  # another of the player's roles has yet to decide
+        return
+    for role in engine.waiting_on(compiled, played.state):
+        if role not in mine:
+            stand_in = stand_in_choice(played, role)
+            await record.add(RunEvent.Kind.decision, role=role, choice=stand_in.id, expected=stand_in.expected,
+                             shown_at=played.node_started_at, data={"by": BY_STAND_IN})
+            played.state = engine.decide(compiled, played.state, role, stand_in.id)
+
+
+async def _stand_ins_then_advance(played: Played, record: RunRecord) -> None:
+    """Self-paced: once the player has done their part in a scene, the stand-ins do theirs and the run
+    moves to the next scene, which the player reads in turn: no scene on the path is skipped."""
+    await stand_ins_decide(played, record)
+    if engine.waiting_on(played.compiled, played.state):
+        return  # another of the player's roles has yet to decide
     await record.advance()
     played.node_started_at = record.now
 

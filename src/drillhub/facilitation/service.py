@@ -14,7 +14,7 @@ from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.exercises.record import BY_FACILITATOR, BY_STAND_IN, released_injects
-from drillhub.exercises.service import Played, RunRecord, load, stand_in_choice
+from drillhub.exercises.service import Played, RunRecord, load, stand_in_choice, stand_ins_decide
 from drillhub.exercises.tables import Run, RunEvent, RunParticipant
 from drillhub.scenarios import engine
 from drillhub.scenarios.engine import EngineError
@@ -168,7 +168,9 @@ async def tick(played: Played) -> Played:
         for inject in _undelivered(played, now):
             await record.add(RunEvent.Kind.inject, data={"inject": inject.id, "how": "scheduled"})
         if _expired(played, now):
-            await record.advance(timed_out=True)
+            if played.run.mode == Run.Mode.self_paced:
+                await stand_ins_decide(played, record)  # the roles nobody plays choose as they would have
+            await record.advance(timed_out=not engine.can_advance(played.compiled, played.state))
         await record.close()
     return await load(run_id)
 
@@ -269,28 +271,23 @@ async def _release(played: Played, record: RunRecord, actor: Actor, inject_id: s
 
 
 async def _stand_ins_decide(played: Played, record: RunRecord) -> None:
-    """Roles nobody holds take the expected action (else the default, else the first offered). In a team
-    decision whose lead nobody holds, the lead's stand-in settles on the team's leading vote, or on its
-    own choice when nobody has voted."""
+    """Roles nobody holds take their stand-in choice (as in self-paced play). In a team decision whose
+    lead nobody holds, the lead's stand-in settles on the team's leading vote, or on its own choice when
+    nobody has voted."""
     decision = engine.current_decision(played.compiled, played.state)
     if decision is None:
         raise Conflict("There is no decision to make here.")
-    held = {role for roles in played.roles_of.values() for role in roles}
-    deciders = engine.deciding_roles(decision, played.compiled.role_ids)
-    if decision.mode == "team":
-        if played.state.confirmed is None and decision.lead not in held:
-            tally = votes(played)
-            choice = max(tally, key=lambda c: len(tally[c])) if tally else stand_in_choice(played, deciders[0]).id
-            await record.add(RunEvent.Kind.confirm, choice=choice, role=decision.lead or "",
-                             data={"by": BY_STAND_IN, "votes": tally})
-            played.state = engine.confirm(played.compiled, played.state, choice)
+    if decision.mode != "team":
+        await stand_ins_decide(played, record)
         return
-    for role in engine.waiting_on(played.compiled, played.state):
-        if role not in held:
-            choice = stand_in_choice(played, role)
-            await record.add(RunEvent.Kind.decision, role=role, choice=choice.id, expected=choice.expected,
-                             shown_at=played.node_started_at, data={"by": BY_STAND_IN})
-            played.state = engine.decide(played.compiled, played.state, role, choice.id)
+    held = {role for roles in played.roles_of.values() for role in roles}
+    if played.state.confirmed is None and decision.lead not in held:
+        tally = votes(played)
+        deciders = engine.deciding_roles(decision, played.compiled.role_ids)
+        choice = max(tally, key=lambda c: len(tally[c])) if tally else stand_in_choice(played, deciders[0]).id
+        await record.add(RunEvent.Kind.confirm, choice=choice, role=decision.lead or "",
+                         data={"by": BY_STAND_IN, "votes": tally})
+        played.state = engine.confirm(played.compiled, played.state, choice)
 
 
 async def confirm_as_lead(run_id: int, step: int | None, choice: str, person_id: int, actor: Actor) -> None:

@@ -152,8 +152,10 @@ class FacilitationController(Controller):
         """Polled every two seconds by players, the console and the projector."""
         user = web.current_user(request)
         played = await load(run_id)
-        facilitates = bool(played.run.session) and await permissions.facilitates(user, played.run.session)
-        if not (facilitates or permissions.takes_part_in_run(played, user.person_id)):
+        takes_part = permissions.takes_part_in_run(played, user.person_id)
+        facilitates = (view != "player" or not takes_part) and bool(played.run.session) and \
+            await permissions.facilitates(user, played.run.session)  # a player's poll asks nothing more
+        if not (takes_part or facilitates):
             raise Forbidden("You are not taking part in this exercise.")
         view = view if view in VIEWS and (view == "player" or facilitates) else "player"
         played = await tick(played)
