@@ -13,6 +13,7 @@ the yardstick.
 
 import argparse
 import asyncio
+import html
 import os
 import random
 import re
@@ -126,22 +127,30 @@ async def signed_in(base: str, email: str) -> httpx.AsyncClient:
     return client
 
 
+def poll_url(text: str, fallback: str) -> str:
+    """The pulse URL a page (or the last pulse) tells the browser to poll, as htmx reads hx-get."""
+    found = re.search(r'id="run-status"[^>]*hx-get="([^"]+)"', text)
+    return html.unescape(found.group(1)) if found else fallback
+
+
 async def participant(client, table: Table, timings: Timings, deadline: float) -> None:
-    run_id, step, status, page_due = table.run_id, "0", "running", True
+    run_id, page_due = table.run_id, True
+    poll = f"/runs/{run_id}/pulse"
     await asyncio.sleep(random.random() * POLL_SECONDS)
     while time.monotonic() < deadline:
         if run_id != table.run_id:  # the facilitator opened the next run, and we joined it
-            run_id, step, status, page_due = table.run_id, "0", "running", True
+            run_id, page_due = table.run_id, True
+            poll = f"/runs/{run_id}/pulse"
         if page_due:
             page = await timings.timed("page", client.get(f"/runs/{run_id}"))
             page_due = False
             if page is not None and page.status_code == 200:
+                poll = poll_url(page.text, poll)
                 await play_scene(client, run_id, page.text, timings)
-        pulse = await timings.timed("poll", client.get(f"/runs/{run_id}/pulse?step={step}&status={status}"))
-        if pulse is not None and pulse.headers.get("hx-refresh"):
-            page_due = True
-            status = re.search(r"status=(\w+)", pulse.text).group(1) if "status=" in pulse.text else status
-            step = re.search(r"step=(\d+)", pulse.text).group(1) if "step=" in pulse.text else step
+        pulse = await timings.timed("poll", client.get(poll))
+        if pulse is not None:
+            page_due = bool(pulse.headers.get("hx-refresh"))
+            poll = poll_url(pulse.text, poll)
         await asyncio.sleep(POLL_SECONDS)
 
 

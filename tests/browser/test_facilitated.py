@@ -168,5 +168,5 @@ def test_a_dropped_connection_loses_nothing_and_a_run_ended_early_has_its_debrie
     facilitator.get_by_role("button", name="Yes, end the exercise now").click()
     expect(officer.get_by_role("heading", level=1)).to_have_text("The exercise has ended", timeout=6000)
     officer.get_by_role("link", name="See the debrief").click()
-    expect(officer.get_by_role("heading", level=2, name="Ending: Ended at The first 911 calls")).to_be_visible()
+    expect(officer.get_by_role("heading", level=2, name="Ending: Ended at “The first 911 calls”")).to_be_visible()
     assert officer.url == f"{run_url}/debrief"

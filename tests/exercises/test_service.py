@@ -153,9 +153,8 @@ async def test_debrief_compares_choices_with_the_expected_actions(bridge, make_p
     report = await debrief(run.id, player.id)
     assert report.ending_title == "Everyone out of the water"
     own = [line for line in report.lines if line.made_by == "player"]
-    assert [(line.role_title, line.choice_label) for line in own] == [
-        ("Patrol sergeant", "Wait for more information"), ("Patrol sergeant (vote)", "Launch both boats now"),
-        ("The team", "Launch both boats now")]
+    assert [(line.role_title, line.choice_label) for line in own] == [  # alone, the vote is the team's choice
+        ("Patrol sergeant", "Wait for more information"), ("Patrol sergeant (vote)", "Launch both boats now")]
     assert all(line.mine for line in own)
     assert not own[0].expected and own[0].rationale == "Wanted more information"
     assert own[0].debrief == ("Waiting costs lives.",  # why this falls short, then why the expected action is right

@@ -211,6 +211,6 @@ async def test_a_run_ended_before_an_ending_has_a_debrief(lobby):
     await decide(run.id, 0, "patrol", "perimeter", "", players["patrol"].id, actor(players["patrol"]))
     await facilitator_action(run.id, "end", actor(facilitator), confirmed=True)
     report = await debrief(run.id, players["patrol"].id)
-    assert report.ending_title == "Ended at The bridge gives way" and report.ending_summary == ENDED_EARLY
+    assert report.ending_title == "Ended at “The bridge gives way”" and report.ending_summary == ENDED_EARLY
     # scored from the one decision taken: the patrol's expected choice earned the command point it could
     assert [(o.outcome, o.points, o.possible) for o in report.objectives] == [("met", 1, 1), ("not scored", 0, 0)]

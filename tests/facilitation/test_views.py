@@ -60,12 +60,14 @@ async def test_a_facilitated_run_through_the_pages(bridge, signed_in_client, mak
     await post_form(patrol, f"/runs/{run.id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
     decided = await patrol.get(f"/runs/{run.id}")
     assert "You chose <strong>Push the crowd back from the bank</strong> as Patrol sergeant." in decided.text
-    assert "waiting: Fire battalion chief and 911 shift supervisor have not decided yet" in decided.text
+    assert ("waiting: Fire battalion chief has not decided yet; nobody plays 911 shift supervisor: the stand-ins "
+            "decide, or the time-out") in decided.text
+    assert "before this decision closes" in decided.text and "left to decide" not in decided.text  # they have
     await post_form(fire, f"/runs/{run.id}/decide", {"step": "0", "role": "fire", "choice": "throw-lines"})
     console = await facilitator.get(f"/runs/{run.id}/console")
-    assert "waiting: 911 shift supervisor has not decided yet" in console.text  # no player: time will decide
+    assert "waiting: nobody plays 911 shift supervisor: the stand-ins decide, or the time-out" in console.text
     blocked = await post_form(facilitator, f"/runs/{run.id}/console/advance", {"step": "0"}, follow_redirects=True)
-    assert "Cannot move on: 911 shift supervisor has not decided yet." in blocked.text
+    assert "Cannot move on: nobody plays 911 shift supervisor: the stand-ins decide, or the time-out." in blocked.text
     await backdate(run.id, 4 * 60)  # the 3-minute limit passes
     await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running")
     played = await load(run.id)
@@ -79,7 +81,7 @@ async def test_a_facilitated_run_through_the_pages(bridge, signed_in_client, mak
     status = (await fire.get(f"/runs/{run.id}/pulse?step=1&status=running&roles=fire")).text
     assert "<strong>Launch both boats now</strong> (Patrol sergeant)" in status  # a vote, by its label
     assert ("waiting: the team&#39;s choice is not confirmed yet (Fire battalion chief or the facilitator confirms "
-            "it); no vote yet from Fire battalion chief and 911 shift supervisor") in status
+            "it); no vote yet from Fire battalion chief") in status  # nobody plays dispatch: no vote to wait for
     voted = await patrol.get(f"/runs/{run.id}")
     assert "You voted for <strong>Launch both boats now</strong>" in voted.text and "Change my vote" in voted.text
     refused = await post_form(patrol, f"/runs/{run.id}/confirm", {"step": "1", "choice": "boats-now"})
@@ -143,6 +145,9 @@ async def test_the_console_shows_what_was_released_and_when(live_run):
     run, facilitator = live_run.run, live_run.facilitator
     console = await facilitator.get(f"/runs/{run.id}/console")
     assert console.text.count("not yet released") == 3
+    assert "+0:30 phone to 911 shift supervisor: People in the water!" in console.text  # roles by title
+    assert "+5:00 news report to everyone: Live shot of the river." in console.text
+    assert "victims_in_water: <strong>6</strong>" in console.text and "command_post: <strong>no</strong>" in console.text
     release = {"inject": "news-van", "released": "0"}
     await post_form(facilitator, f"/runs/{run.id}/console/release", release)
     twice = await post_form(facilitator, f"/runs/{run.id}/console/release", release)  # a double click
@@ -165,13 +170,17 @@ async def test_what_a_player_typed_is_kept_when_the_time_runs_out(live_run):
     await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running")  # the poll notices the time ran out
     page = await patrol.get(f"/runs/{run.id}")
     assert ("Time ran out on “The bridge gives way”: the default, “Wait for more information”, was recorded as "
-            "Patrol sergeant's decision. What you had typed is kept with it: “Still counting people on the bank”"
+            "the decision of Patrol sergeant. What you had typed is kept with it: “Still counting people on the bank”"
             in page.text)
     played = await load(run.id)
     defaults = [e for e in played.events if e["kind"] == "decision"]
     assert {(e["role"], e["rationale"], e["data"]["by"]) for e in defaults} == {
         ("patrol", "Still counting people on the bank", "timeout"), ("fire", "", "timeout"),
         ("dispatch", "", "timeout")}
+    console = await live_run.facilitator.get(f"/runs/{run.id}/console")
+    assert "Decided in “The bridge gives way”</strong> · the time ran out: defaults were recorded" in console.text
+    assert "Patrol sergeant chose <strong>Wait for more information</strong> <span class=\"muted\">(default on time-out)" in console.text
+    assert "+1 minute" not in console.text  # the scene the run moved to (chaos) has no time limit
 
 
 async def test_the_projector_shows_only_what_is_addressed_to_everyone(live_run):
@@ -220,5 +229,7 @@ async def test_ending_early_asks_for_confirmation(live_run):
     assert (await load(run.id)).run.status == "running"
     await post_form(facilitator, f"/runs/{run.id}/console/end", {"confirm": "yes"})
     assert (await load(run.id)).run.status == "ended"
+    assert "The exercise was ended early, at “The bridge gives way”." in (await facilitator.get(f"/runs/{run.id}/console")).text
+    assert "The facilitator ended it at “The bridge gives way”" in (await patrol.get(f"/runs/{run.id}")).text
     debrief = await patrol.get(f"/runs/{run.id}/debrief")
-    assert debrief.status_code == 200 and "Ended at The bridge gives way" in debrief.text
+    assert debrief.status_code == 200 and "Ended at “The bridge gives way”" in debrief.text

@@ -7,7 +7,7 @@ from drillhub import permissions
 from drillhub.accounts.tables import Person
 from drillhub.agencies.tables import Agency
 from drillhub.errors import Conflict, Forbidden
-from drillhub.exercises.record import MADE_BY, Decided, decisions
+from drillhub.exercises.record import MADE_BY, Decided, as_read, decisions
 from drillhub.exercises.service import load
 from drillhub.exercises.tables import Run
 from drillhub.scenarios.engine import Compiled
@@ -51,6 +51,7 @@ class Debrief:
     path: tuple[str, ...]  # node titles in order
     lines: tuple[DebriefLine, ...]
     facilitated: bool  # lines name the person and agency
+    played: bool  # the reader held a role (a facilitator reads the players' decisions)
     expected_rate: float | None  # share of this person's own decisions that were the expected action
     team_rate: float | None  # the same over every player's own decisions in the run
     not_own: int  # decisions made for a role: defaults on time-out, stand-ins, the facilitator
@@ -116,7 +117,7 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
     decided = decisions(played.events)
     names, codes = await _names(decided)
     lines = []
-    for d in decided:
+    for d in as_read(decided, played.run.mode == Run.Mode.self_paced):
         decision = compiled.nodes[d.node].decision
         chosen = next(c for c in decision.choices if c.id == d.choice)
         expected_here = [c for c in decision.choices if c.expected and (d.team or not c.roles or d.role in c.roles)]
@@ -126,21 +127,22 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
             node_title=titles[d.node], role_title=role_title, person=names.get(d.person, ""),
             agency=codes.get(d.agency, ""), choice_label=chosen.label,
             expected=chosen.expected if expected_here else None,
-            expected_labels=tuple(c.label for c in expected_here), rationale=d.rationale, seconds=d.seconds,
+            expected_labels=tuple(c.label for c in expected_here), rationale=d.rationale,
+            seconds=d.seconds if d.own else None,  # a default or a stand-in took no time to think
             made_by=MADE_BY[d.by], mine=d.role in mine or d.person == person_id,
             debrief=tuple(text for text in why if text),
         ))
     own = [d for d in decided if d.own and not d.team]
     ending = compiled.endings.get(played.state.node)
     if ending is None:  # the facilitator ended the exercise before it reached an ending
-        ending_title, ending_summary, ending_outcomes = f"Ended at {titles[played.state.node]}", ENDED_EARLY, {}
+        ending_title, ending_summary, ending_outcomes = f"Ended at “{titles[played.state.node]}”", ENDED_EARLY, {}
     else:
         ending_title, ending_summary, ending_outcomes = ending.title, ending.summary, ending.objectives
     return Debrief(
         title=scenario.title, ending_title=ending_title, ending_summary=ending_summary,
         objectives=tuple(objective_results(compiled, decided, ending_outcomes)),
         path=tuple(titles[node] for node in played.state.path), lines=tuple(lines),
-        facilitated=played.run.mode == Run.Mode.facilitated,
+        facilitated=played.run.mode == Run.Mode.facilitated, played=bool(mine),
         expected_rate=_rate([d for d in own if d.role in mine or d.person == person_id]), team_rate=_rate(own),
         not_own=sum(1 for d in decided if not d.own),
     )

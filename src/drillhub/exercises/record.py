@@ -82,6 +82,12 @@ def decisions(events: list[dict]) -> list[Decided]:
             for e in events if e["kind"] in (RunEvent.Kind.decision, RunEvent.Kind.confirm)]
 
 
+def as_read(decided: list[Decided], self_paced: bool) -> list[Decided]:
+    """The decisions as people read them: playing alone, the player's vote is the team's choice, so the
+    team's line that repeats it is left out."""
+    return [d for d in decided if not (self_paced and d.team and d.own)]
+
+
 @dataclass(frozen=True)
 class Moment:
     """A line of the run's timeline: a scene entered (or the ending), an inject delivered, a team's choice."""

@@ -23,7 +23,7 @@ from drillhub.exercises.service import (
     start_self_paced,
 )
 from drillhub.facilitation.service import tick
-from drillhub.facilitation.views import status_context
+from drillhub.facilitation.views import last_scene, status_context
 from drillhub.scenarios import engine
 from drillhub.scenarios.service import LibraryFilter, list_library
 
@@ -48,20 +48,6 @@ def timed_out(played, mine: list[str], titles: dict[str, str]) -> list[dict]:
             notices.append({"scene": compiled.nodes[d.node].title, "choice": choice.label, "rationale": d.rationale,
                             "whose": "the team" if d.team else titles[d.role]})
     return notices
-
-
-def last_scene(played, titles: dict[str, str]) -> dict | None:
-    """What was decided in the scene just left, by whom and how, by label."""
-    compiled = played.compiled
-    decided = [d for d in record.decisions(played.events) if d.step == played.step - 1]
-    if not decided:
-        return None
-    node = compiled.nodes[decided[0].node]
-    labels = {choice.id: choice.label for choice in node.decision.choices}
-    team = node.decision.mode == "team"
-    return {"scene": node.title, "lines": [
-        {"who": "The team's choice" if d.team else titles[d.role] + (" voted for" if team else " chose"),
-         "choice": labels[d.choice], "made_by": record.MADE_BY[d.by]} for d in decided]}
 
 
 def scene(played, person_id: int) -> dict:

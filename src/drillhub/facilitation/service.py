@@ -186,23 +186,29 @@ def _undelivered(played: Played, now: datetime) -> list:
 
 
 def blocker(played: Played) -> str:
-    """What the current decision waits for before the run can move on, in words ('' when nothing)."""
+    """What the current decision waits for before the run can move on, in words ('' when nothing). A
+    role nobody plays is named as such: a stand-in or the time-out decides for it, not a person."""
     compiled, state = played.compiled, played.state
     decision = engine.current_decision(compiled, state)
     if decision is None:
         return ""
     titles = {role.id: role.title for role in compiled.scenario.roles}
+    held = {role for roles in played.roles_of.values() for role in roles}
     if decision.mode == "team":
         if state.confirmed is not None:
             return ""
-        who = f"{titles[decision.lead]} or the facilitator" if decision.lead else "the facilitator"
-        missing = engine.not_voted(compiled, state)
+        lead = decision.lead if decision.lead in held else None
+        who = f"{titles[lead]} or the facilitator" if lead else "the facilitator (or a stand-in)"
+        missing = [role for role in engine.not_voted(compiled, state) if role in held]
         votes_missing = f"; no vote yet from {_listed([titles[r] for r in missing])}" if missing else ""
         return f"the team's choice is not confirmed yet ({who} confirms it){votes_missing}"
     missing = engine.waiting_on(compiled, state)
-    if not missing:
-        return ""
-    return f"{_listed([titles[r] for r in missing])} {'has' if len(missing) == 1 else 'have'} not decided yet"
+    players = [titles[r] for r in missing if r in held]
+    nobody = [titles[r] for r in missing if r not in held]
+    parts = [f"{_listed(players)} {'has' if len(players) == 1 else 'have'} not decided yet"] if players else []
+    if nobody:
+        parts.append(f"nobody plays {_listed(nobody)}: the stand-ins decide, or the time-out")
+    return "; ".join(parts)
 
 
 def _listed(names: list[str]) -> str:

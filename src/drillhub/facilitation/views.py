@@ -41,6 +41,21 @@ class ConsoleInput:
     confirm: str = ""  # end: "yes" once the facilitator has confirmed ending now
 
 
+def last_scene(played, titles: dict[str, str]) -> dict | None:
+    """What was decided in the scene just left, by whom and how, by label."""
+    compiled = played.compiled
+    decided = [d for d in record.as_read(record.decisions(played.events), played.run.mode == "self_paced")
+               if d.step == played.step - 1]
+    if not decided:
+        return None
+    node = compiled.nodes[decided[0].node]
+    labels = {choice.id: choice.label for choice in node.decision.choices}
+    team = node.decision.mode == "team"
+    return {"scene": node.title, "lines": [
+        {"who": "The team chose" if d.team else titles[d.role] + (" voted for" if team else " chose"),
+         "choice": labels[d.choice], "made_by": record.MADE_BY[d.by]} for d in decided]}
+
+
 VIEWS = ("player", "console", "projector")  # who a status area is for: what it shows and what it watches
 
 
@@ -55,7 +70,14 @@ async def status_context(played, user, view: str = "player") -> dict:
     mine = set(played.roles_of.get(user.person_id, []))
     injects = {inject.id: inject for inject in (played.node.injects if played.node else [])}
     delivered = [injects[i] for i in record.released_injects(played.events, played.step) if i in injects]
+    if decision is None or (decision.mode == "team" and state.confirmed is not None):
+        to_decide = ()
+    elif decision.mode == "team":
+        to_decide = engine.deciding_roles(decision, compiled.role_ids)
+    else:
+        to_decide = engine.waiting_on(compiled, state)
     return {
+        "decides": bool(mine & set(to_decide)),  # this person has a decision (or vote) to make here
         "played": played, "clock": clock(played, datetime.now(UTC)), "titles": titles, "view": view,
         "blocker": blocker(played), "my_roles_key": ",".join(sorted(mine)), "people_count": len(played.roles_of),
         "team_choice": labels.get(state.confirmed) if decision and decision.mode == "team" else None,
@@ -83,22 +105,25 @@ def _refresh_if_moved(played, person_id: int, view: str, seen: dict[str, str]) -
     return {"HX-Refresh": "true"} if any(seen.get(key, "") != value for key, value in now.items()) else {}
 
 
-def projector_timeline(played) -> list[tuple]:
-    """The run so far as a shared screen may show it: scenes, injects to everyone, the team's choices."""
+def projector_timeline(played) -> list[tuple[int, str]]:
+    """The run so far as a shared screen may show it: scenes, injects to everyone, the team's choices,
+    each with the seconds since the run started (a clock time would be read as the scenario's time)."""
     compiled = played.compiled
     titles = {node.id: node.title for node in compiled.scenario.nodes} | {e.id: e.title for e in compiled.scenario.endings}
+    moments = record.timeline(played.events)
     lines = []
-    for moment in record.timeline(played.events):
+    for moment in moments:
+        seconds = int((moment.at - moments[0].at).total_seconds())
         if moment.kind == "scene":
-            lines.append((moment.at, f"Scene: {titles.get(moment.node, moment.node)}"
+            lines.append((seconds, f"Scene: {titles.get(moment.node, moment.node)}"
                           + (" (the time ran out)" if moment.timed_out else "")))
         elif moment.kind == "inject":
             inject = next((i for i in compiled.nodes[moment.node].injects if i.id == moment.what), None)
             if inject and "all" in inject.to:
-                lines.append((moment.at, f"{inject.method.replace('_', ' ')} from {inject.from_}: {inject.message}"))
+                lines.append((seconds, f"{inject.method.replace('_', ' ')} from {inject.from_}: {inject.message}"))
         else:
             choice = next(c for c in compiled.nodes[moment.node].decision.choices if c.id == moment.what)
-            lines.append((moment.at, f"The team's choice: {choice.label}"))
+            lines.append((seconds, f"The team's choice: {choice.label}"))
     return lines
 
 
@@ -141,8 +166,11 @@ class FacilitationController(Controller):
         join_url = _join_url(request, played.run)
         released = {inject: [int((at - played.node_started_at).total_seconds()) for at in times]
                     for inject, times in record.released_injects(played.events, played.step).items()}  # seconds into the scene
+        titles = {role.id: role.title for role in played.compiled.scenario.roles}
+        timed_out = any(m.timed_out and m.step == played.step - 1 for m in record.timeline(played.events))
         return await web.page(request, "facilitation/console.html", people=await participants(run_id),
-                              join_url=join_url, released=released,
+                              join_url=join_url, released=released, last_scene=last_scene(played, titles),
+                              timed_out=timed_out,
                               **await status_context(played, web.current_user(request), "console"))
 
     @get("/runs/{run_id:int}/pulse", name="facilitation:pulse")
