@@ -24,7 +24,7 @@ def test_validate_json_and_a_clean_run(tmp_path):
 
 def test_validate_defaults_to_the_scenarios_folder():
     result = run_cli("sqlite:///unused", "scenarios", "validate", DRILLHUB_SCENARIOS_DIR=str(SCENARIO_FILES))
-    assert result.returncode == 0 and "1 file(s): 0 error(s)" in result.stdout
+    assert result.returncode == 0 and "2 file(s): 0 error(s)" in result.stdout  # bridge.yaml and harbour.yaml
 
 
 def test_graph_formats():
