@@ -98,10 +98,16 @@ def _unexpected_error(request: Request, error: Exception) -> Response:
     return _error_page(request, 500, "The error was logged. Please try again.")
 
 
+def minutes_seconds(seconds: int) -> str:
+    """150 -> '2:30': a clock, a time left, a time since the start."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def _configure_jinja(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["permissions"] = permissions  # templates ask the same rules as the views
     engine.engine.filters["kind_label"] = kind_label
     engine.engine.filters["markdown"] = render_markdown
+    engine.engine.filters["minutes_seconds"] = minutes_seconds
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

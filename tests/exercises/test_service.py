@@ -172,3 +172,18 @@ async def test_debrief_compares_choices_with_the_expected_actions(bridge, make_p
         ("Start water rescue safely.", 5, 5, "met")]  # stand-ins 2 + 1, the team's boats 2; a vote scores nothing
     assert [row["id"] for row in await my_runs(player.id)] == [run.id]
     assert (await Run.objects().get(Run.id == run.id)).status == "ended"
+
+
+async def test_the_debrief_judges_each_decision_by_what_was_open_then(bridge, make_person):
+    """All expected actions take the water down to 3, which closes 'Launch both boats now': staging them was
+    all the team could do, so rescue is met; the vote in a scene with no expected action is not judged."""
+    player = await make_person()
+    run = await start_self_paced("bridge-collapse", player.id, "all", actor(player))
+    for role, choice in [("patrol", "perimeter"), ("fire", "throw-lines"), ("dispatch", "tone-out")]:
+        await decide(run.id, 0, role, choice, "", player.id, actor(player))
+    await decide(run.id, 1, "fire", "boats-staged", "", player.id, actor(player))
+    report = await debrief(run.id, player.id)
+    assert [(o.points, o.possible, o.outcome) for o in report.objectives] == [(1, 1, "met"), (3, 3, "met")]
+    assert report.expected_rate == 1.0  # three expected of three judged; the staging vote had none to take
+    staged = [line for line in report.lines if line.choice_label.startswith("Stage")]
+    assert [(line.role_title, line.expected) for line in staged] == [("Fire battalion chief (vote)", None)]

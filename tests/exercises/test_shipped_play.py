@@ -54,8 +54,7 @@ async def play_alone(client, slug: str, role: str, compiled) -> tuple[list[str],
                 assert f"+{inject.at} · " in page
         for role_id, text in node.role_info.items():
             first_words = str(escape(text.split("\n")[0][:30]))
-            if role_id in mine:
-                assert first_words in page, (node.id, role_id)
+            assert (first_words in page) == (role_id in mine), (node.id, role_id)  # theirs, and nobody else's
         forms = FORM.findall(page)
         token = token_in(page)
         if forms:

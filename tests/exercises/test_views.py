@@ -1,3 +1,5 @@
+import re
+
 from drillhub.exercises.service import load
 from drillhub.exercises.tables import Run, RunEvent
 from tests.support import post_form
@@ -90,7 +92,7 @@ async def test_a_timed_decision_counts_down_alone_too_and_the_default_is_recorde
     officer = await signed_in_client("officer")
     run_id = await start(officer, role="patrol")
     page = await officer.get(f"/runs/{run_id}")
-    assert "left to decide" in page.text and "3:00" in page.text  # the scene's limit, counting down
+    assert re.search(r"<strong>[23]:[0-5]\d</strong> left to decide", page.text)  # the 3:00 limit, counting down
     assert "Messages" in page.text and "+2:00 · radio from Patrol unit 12" in page.text  # to the patrol
     assert "People in the water!" not in page.text  # to dispatch only
     await post_htmx(officer, f"/runs/{run_id}/draft", {"step": "0", "role": "patrol", "rationale": "Counting heads"})
@@ -106,3 +108,24 @@ async def test_a_timed_decision_counts_down_alone_too_and_the_default_is_recorde
     stand_ins = {e["role"]: (e["choice"], e["data"]) for e in played.events if e["kind"] == "decision" and e["role"] != "patrol"}
     assert stand_ins == {"fire": ("throw-lines", {"by": "stand_in"}), "dispatch": ("tone-out", {"by": "stand_in"})}
     assert played.state.node == "chaos"  # the patrol waited: no perimeter, no command post
+
+
+async def test_a_team_decision_that_times_out_alone_keeps_what_the_player_typed(signed_in_client):
+    from drillhub.audit.service import ANONYMOUS
+    from drillhub.scenarios.service import add_upload
+    from tests.conftest import SCENARIO_FILES
+    from tests.facilitation.clock import backdate
+    from tests.support import post_htmx
+
+    await add_upload("harbour.yaml", (SCENARIO_FILES / "harbour.yaml").read_text(), ANONYMOUS)
+    officer = await signed_in_client("officer")
+    await post_form(officer, "/exercises/start", {"scenario": "harbour-fuel-spill", "role": "hazmat"})
+    run_id = (await Run.select(Run.id).order_by(Run.id, ascending=False).first())["id"]
+    await post_form(officer, f"/runs/{run_id}/continue", {"step": "0"})  # the deputy's stand-in closes the road
+    await post_htmx(officer, f"/runs/{run_id}/draft", {"step": "1", "role": "hazmat", "rationale": "Booms are on the trailer"})
+    await backdate(run_id, 3 * 60 + 5)
+    page = await officer.get(f"/runs/{run_id}")  # the page itself notices the time ran out
+    assert "Time ran out on “Fuel in the drains”: the default, “Boom the outfall at pontoon C”" in page.text
+    assert "recorded as the decision of the team" in page.text and "“Booms are on the trailer”" in page.text
+    team = next(e for e in (await load(run_id)).events if e["kind"] == "confirm")
+    assert (team["rationale"], team["data"]) == ("Booms are on the trailer", {"by": "timeout"})

@@ -7,17 +7,16 @@ from drillhub.enrolment.service import enrol_people
 from drillhub.errors import Conflict, Forbidden, NotFound
 from drillhub.exercises import record
 from drillhub.exercises.service import decide, load
+from drillhub.exercises.clock import clock, tick
 from drillhub.exercises.tables import RunEvent
 from drillhub.facilitation.service import (
     JOIN_ALPHABET,
     assign,
-    clock,
     confirm_as_lead,
     facilitator_action,
     join,
     open_run,
     start,
-    tick,
     votes,
 )
 from tests.facilitation.clock import backdate
@@ -214,3 +213,22 @@ async def test_a_run_ended_before_an_ending_has_a_debrief(lobby):
     assert report.ending_title == "Ended at “The bridge gives way”" and report.ending_summary == ENDED_EARLY
     # scored from the one decision taken: the patrol's expected choice earned the command point it could
     assert [(o.outcome, o.points, o.possible) for o in report.objectives] == [("met", 1, 1), ("not scored", 0, 0)]
+
+
+async def test_a_changed_vote_is_read_as_its_last_version(lobby):
+    from drillhub.exercises.debrief import debrief
+
+    run, facilitator, players = await running(lobby)
+    for role, choice in [("patrol", "perimeter"), ("fire", "throw-lines"), ("dispatch", "wait")]:  # 5 in the water
+        await decide(run.id, 0, role, choice, "", players[role].id, actor(players[role]))
+    await facilitator_action(run.id, "advance", actor(facilitator), step=0)
+    await decide(run.id, 1, "patrol", "boats-staged", "", players["patrol"].id, actor(players["patrol"]))
+    await decide(run.id, 1, "patrol", "boats-now", "Changed my mind", players["patrol"].id, actor(players["patrol"]))
+    await confirm_as_lead(run.id, 1, "boats-now", players["fire"].id, actor(players["fire"]))
+    played = await load(run.id)
+    assert [e["choice"] for e in played.events if e["kind"] == "decision" and e["step"] == 1] == [
+        "boats-staged", "boats-now"]  # the record keeps both
+    await facilitator_action(run.id, "advance", actor(facilitator), step=1)
+    report = await debrief(run.id, players["patrol"].id)
+    votes_read = [(line.choice_label, line.rationale) for line in report.lines if line.role_title.endswith("(vote)")]
+    assert votes_read == [("Launch both boats now", "Changed my mind")]

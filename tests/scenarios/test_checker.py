@@ -74,6 +74,7 @@ CASES = [
     ("next", [("          points: {rescue: 1}\n", "          points: {rescue: 1}\n          next: chaos\n")], "this choice's next would be ignored", "chaos\n", 1),
     ("release-when", [("message: People in the water!,", "message: People in the water!, release_when: command_post,")], "only a contingency inject has a release_when", "command_post, expected_action", 1),
     ("condition", [("contingency: true}", "contingency: true, release_when: crowd > 3}")], "compares a text with an integer", "crowd > 3", 1),
+    ("simulation", [("contingency: true}", "contingency: true, release_when: 10 / (victims_in_water - 6) > 1}")], "an inject's release_when failed", "id: collapse", 1),
     ("simulation", [("victims_in_water: victims_in_water + 4}", "victims_in_water: victims_in_water + 40}")], "in play, the effect on victims_in_water would make it", "id: keep-going", 1),
     ("simulation", [("        - id: boats-staged\n", "        - id: boats-staged\n          when: victims_in_water > 3\n")], "in play, no role in the team has a choice available", "id: command-post", 1),
 ]

@@ -7,10 +7,11 @@ from drillhub import permissions
 from drillhub.accounts.tables import Person
 from drillhub.agencies.tables import Agency
 from drillhub.errors import Conflict, Forbidden
-from drillhub.exercises.record import MADE_BY, Decided, as_read, decisions
+from drillhub.exercises.record import MADE_BY, Decided, as_read, decisions, offered
 from drillhub.exercises.service import load
 from drillhub.exercises.tables import Run
 from drillhub.scenarios.engine import Compiled
+from drillhub.scenarios.model import Choice
 
 ENDED_EARLY = "The facilitator ended the exercise before it reached one of the scenario's endings."
 # An objective is met when its decisions earned at least this share of the points they could have,
@@ -57,30 +58,36 @@ class Debrief:
     not_own: int  # decisions made for a role: defaults on time-out, stand-ins, the facilitator
 
 
-def _rate(decided: list[Decided]) -> float | None:
-    judged = [d for d in decided if d.expected is not None]
-    return sum(d.expected for d in judged) / len(judged) if judged else None
+def _judged(compiled: Compiled, d: Decided, offered: dict[int, tuple[str, ...]]) -> tuple[Choice, list[Choice]]:
+    """The choice made, and the expected actions among those open to the role (or team) at the time: an
+    expected action a `when` kept closed is not held against anyone."""
+    decision = compiled.nodes[d.node].decision
+    chosen = next(c for c in decision.choices if c.id == d.choice)
+    return chosen, [c for c in decision.choices if c.expected and c.id in offered[d.seq]]
 
 
-def _scoring(compiled: Compiled, decided: list[Decided]) -> list[Decided]:
-    """The decisions whose choice's points count: each role's in each and lead decisions, the team's
-    confirmed choice in a team decision (a vote scores nothing)."""
-    return [d for d in decided if d.team or compiled.nodes[d.node].decision.mode != "team"]
+def _rate(compiled: Compiled, decided: list[Decided], offered: dict[int, tuple[str, ...]]) -> float | None:
+    """The share of these decisions that took the expected action, over those that had one to take."""
+    judged = [chosen.expected for chosen, expected in (_judged(compiled, d, offered) for d in decided) if expected]
+    return sum(judged) / len(judged) if judged else None
 
 
-def objective_results(compiled: Compiled, decided: list[Decided], ending_outcomes: dict[str, str]) -> list[ObjectiveResult]:
+def objective_results(compiled: Compiled, decided: list[Decided], offered: dict[int, tuple[str, ...]],
+                      ending_outcomes: dict[str, str]) -> list[ObjectiveResult]:
     """Each objective: the points its decisions earned out of the most the choices open to those roles
-    offered, and the outcome that share gives. An objective no decision could score keeps the ending's
-    word for it, or is 'not scored'."""
+    (or teams) at the time offered, and the outcome that share gives; a vote scores nothing, a team's
+    confirmed choice does. An objective no decision could score keeps the ending's word for it, or is
+    'not scored'."""
     earned = dict.fromkeys(compiled.objective_ids, 0)
     possible = dict.fromkeys(compiled.objective_ids, 0)
-    for d in _scoring(compiled, decided):
+    for d in decided:
         decision = compiled.nodes[d.node].decision
-        open_to = [c for c in decision.choices if d.team or not c.roles or d.role in c.roles]
-        chosen = next(c for c in decision.choices if c.id == d.choice)
+        if decision.mode == "team" and not d.team:
+            continue
+        choices = {c.id: c for c in decision.choices}
         for objective in earned:
-            earned[objective] += chosen.points.get(objective, 0)
-            possible[objective] += max([0, *(c.points.get(objective, 0) for c in open_to)])
+            earned[objective] += choices[d.choice].points.get(objective, 0)
+            possible[objective] += max([0, *(choices[c].points.get(objective, 0) for c in offered[d.seq])])
     results = []
     for objective in compiled.scenario.objectives:
         points, most = earned[objective.id], possible[objective.id]
@@ -115,13 +122,14 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
     roles = {role.id: role.title for role in scenario.roles}
     mine = set(played.roles_of.get(person_id, []))
     decided = decisions(played.events)
+    offered_then = offered(compiled, played.events)
+    read = as_read(decided, played.run.mode == Run.Mode.self_paced)
     names, codes = await _names(decided)
     lines = []
-    for d in as_read(decided, played.run.mode == Run.Mode.self_paced):
-        decision = compiled.nodes[d.node].decision
-        chosen = next(c for c in decision.choices if c.id == d.choice)
-        expected_here = [c for c in decision.choices if c.expected and (d.team or not c.roles or d.role in c.roles)]
-        role_title = "The team" if d.team else roles.get(d.role, d.role) + (" (vote)" if decision.mode == "team" else "")
+    for d in read:
+        chosen, expected_here = _judged(compiled, d, offered_then)
+        team_mode = compiled.nodes[d.node].decision.mode == "team"
+        role_title = "The team" if d.team else roles.get(d.role, d.role) + (" (vote)" if team_mode else "")
         why = [chosen.debrief, *(c.debrief for c in expected_here if not chosen.expected)]
         lines.append(DebriefLine(
             node_title=titles[d.node], role_title=role_title, person=names.get(d.person, ""),
@@ -132,7 +140,7 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
             made_by=MADE_BY[d.by], mine=d.role in mine or d.person == person_id,
             debrief=tuple(text for text in why if text),
         ))
-    own = [d for d in decided if d.own and not d.team]
+    own = [d for d in read if d.own and not d.team]
     ending = compiled.endings.get(played.state.node)
     if ending is None:  # the facilitator ended the exercise before it reached an ending
         ending_title, ending_summary, ending_outcomes = f"Ended at “{titles[played.state.node]}”", ENDED_EARLY, {}
@@ -140,9 +148,10 @@ async def debrief(run_id: int, person_id: int) -> Debrief:
         ending_title, ending_summary, ending_outcomes = ending.title, ending.summary, ending.objectives
     return Debrief(
         title=scenario.title, ending_title=ending_title, ending_summary=ending_summary,
-        objectives=tuple(objective_results(compiled, decided, ending_outcomes)),
+        objectives=tuple(objective_results(compiled, decided, offered_then, ending_outcomes)),
         path=tuple(titles[node] for node in played.state.path), lines=tuple(lines),
         facilitated=played.run.mode == Run.Mode.facilitated, played=bool(mine),
-        expected_rate=_rate([d for d in own if d.role in mine or d.person == person_id]), team_rate=_rate(own),
+        expected_rate=_rate(compiled, [d for d in own if d.role in mine or d.person == person_id], offered_then),
+        team_rate=_rate(compiled, own, offered_then),
         not_own=sum(1 for d in decided if not d.own),
     )

@@ -83,9 +83,29 @@ def decisions(events: list[dict]) -> list[Decided]:
 
 
 def as_read(decided: list[Decided], self_paced: bool) -> list[Decided]:
-    """The decisions as people read them: playing alone, the player's vote is the team's choice, so the
-    team's line that repeats it is left out."""
-    return [d for d in decided if not (self_paced and d.team and d.own)]
+    """The decisions as people read them: a vote changed before the team's choice was confirmed is read
+    as its last version (the record keeps each); playing alone, the player's vote is the team's choice,
+    so the team's line that repeats it is left out."""
+    last_vote = {(d.step, d.role): d.seq for d in decided if not d.team}  # only team votes repeat a role
+    return [d for d in decided if (d.team or last_vote[(d.step, d.role)] == d.seq)
+            and not (self_paced and d.team and d.own)]
+
+
+def offered(compiled: Compiled, events: list[dict]) -> dict[int, tuple[str, ...]]:
+    """Each recorded decision (by seq): the choices open to its role, or to the team, when it was made,
+    the `when` conditions read on the variables of that moment."""
+    state, step, started = engine.start(compiled), 0, None
+    open_then: dict[int, tuple[str, ...]] = {}
+    for event in events:
+        kind = event["kind"]
+        if kind in (RunEvent.Kind.decision, RunEvent.Kind.confirm):
+            decision = engine.current_decision(compiled, state)
+            roles = engine.deciding_roles(decision, compiled.role_ids) if kind == RunEvent.Kind.confirm else (
+                event["role"],)
+            open_then[event["seq"]] = tuple(dict.fromkeys(
+                choice.id for role in roles for choice in engine.available_choices(compiled, state, role)))
+        state, step, started = replay(compiled, [event], state, step, started)
+    return open_then
 
 
 @dataclass(frozen=True)

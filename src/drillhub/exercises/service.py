@@ -140,15 +140,18 @@ class RunRecord:
         default = next((c for c in decision.choices if c.id == decision.default_choice), None)
         if default is None:
             return  # engine.time_out refuses it
-        if decision.mode == "team":
-            if played.state.confirmed is None:
-                await self.add(RunEvent.Kind.confirm, role=decision.lead or "", choice=default.id,
-                               expected=default.expected, shown_at=played.node_started_at, data={"by": BY_TIMEOUT})
-                played.state = engine.confirm(played.compiled, played.state, default.id)
-            return
         drafts = {row["role"]: row["rationale"] for row in await DecisionDraft.select(
             DecisionDraft.role, DecisionDraft.rationale).where(
             (DecisionDraft.run == played.run.id) & (DecisionDraft.step == played.step)).order_by(DecisionDraft.updated_at)}
+        if decision.mode == "team":
+            if played.state.confirmed is None:  # what the team's players had typed goes with the team's choice
+                titles = {role.id: role.title for role in played.compiled.scenario.roles}
+                typed = [(titles[role], text) for role, text in drafts.items() if text]
+                rationale = typed[0][1] if len(typed) == 1 else " / ".join(f"{who}: {text}" for who, text in typed)
+                await self.add(RunEvent.Kind.confirm, role=decision.lead or "", choice=default.id, rationale=rationale,
+                               expected=default.expected, shown_at=played.node_started_at, data={"by": BY_TIMEOUT})
+                played.state = engine.confirm(played.compiled, played.state, default.id)
+            return
         for role in engine.waiting_on(played.compiled, played.state):
             try:
                 after = engine.decide(played.compiled, played.state, role, default.id)
@@ -271,23 +274,30 @@ def plays_in_decision(played: Played, person_id: int) -> bool:
     return bool(set(played.roles_of.get(person_id, [])) & set(deciders))
 
 
+def team_stand_in_choice(played: Played, decision) -> engine.Choice:
+    """What a team nobody plays settles on: the stand-in choice of the first of its roles that has one."""
+    deciders = engine.deciding_roles(decision, played.compiled.role_ids)
+    return next(choice for choice in (stand_in_choice(played, role) for role in deciders) if choice)
+
+
 async def stand_ins_decide(played: Played, record: RunRecord) -> None:
-    """Self-paced: the roles nobody plays take their stand-in choice; a team decision none of the player's
-    roles is part of is settled the same way (one they are part of is settled by their vote)."""
-    compiled, mine = played.compiled, {role for roles in played.roles_of.values() for role in roles}
+    """The roles nobody holds take their stand-in choice. A team decision none of whose roles is held is
+    settled the same way (alone, the player's vote settles a team they are part of; the facilitator's
+    console has its own rule for a team whose lead nobody holds)."""
+    compiled, held = played.compiled, {role for roles in played.roles_of.values() for role in roles}
     decision = engine.current_decision(compiled, played.state)
     if decision is None:
         return
     deciders = engine.deciding_roles(decision, compiled.role_ids)
     if decision.mode == "team":
-        if played.state.confirmed is None and not mine & set(deciders):
-            stand_in = stand_in_choice(played, deciders[0])
+        if played.state.confirmed is None and not held & set(deciders):
+            stand_in = team_stand_in_choice(played, decision)
             await record.add(RunEvent.Kind.confirm, role=decision.lead or "", choice=stand_in.id,
                              expected=stand_in.expected, shown_at=played.node_started_at, data={"by": BY_STAND_IN})
             played.state = engine.confirm(compiled, played.state, stand_in.id)
         return
     for role in engine.waiting_on(compiled, played.state):
-        if role not in mine:
+        if role not in held:
             stand_in = stand_in_choice(played, role)
             await record.add(RunEvent.Kind.decision, role=role, choice=stand_in.id, expected=stand_in.expected,
                              shown_at=played.node_started_at, data={"by": BY_STAND_IN})

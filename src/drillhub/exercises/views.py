@@ -10,6 +10,7 @@ from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
 from drillhub.errors import Invalid
 from drillhub.exercises import record
+from drillhub.exercises.clock import tick
 from drillhub.exercises.debrief import debrief
 from drillhub.exercises.service import (
     assign_scenario,
@@ -19,10 +20,10 @@ from drillhub.exercises.service import (
     list_drafts,
     my_assignments,
     my_runs,
+    plays_in_decision,
     save_draft,
     start_self_paced,
 )
-from drillhub.facilitation.service import tick
 from drillhub.facilitation.views import last_scene, status_context
 from drillhub.scenarios import engine
 from drillhub.scenarios.service import LibraryFilter, list_library
@@ -83,7 +84,7 @@ def scene(played, person_id: int) -> dict:
         "timed_out": timed_out(played, mine, titles), "last_scene": last_scene(played, titles),
         "chosen": [{"role": titles[role], "choice": labels[state.choices[role]], "vote": decision.mode == "team"}
                    for role in mine if decision and role in state.choices],
-        "can_continue": self_paced and node is not None and not forms and not state.ended,
+        "can_continue": self_paced and node is not None and not state.ended and not plays_in_decision(played, person_id),
         "role_info": [(titles[role], node.role_info[role]) for role in mine if node and role in node.role_info],
         "briefings": [(role.title, role.briefing) for role in compiled.scenario.roles if role.id in mine],
         "my_roles": [titles[role] for role in mine], "ending": compiled.endings.get(state.node),

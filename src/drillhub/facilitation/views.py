@@ -10,18 +10,17 @@ from drillhub import parse, permissions, web
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.exercises import record
 from drillhub.exercises.service import load
+from drillhub.exercises.clock import clock, tick
 from drillhub.facilitation.qr import qr_svg
 from drillhub.facilitation.service import (
     assign,
     blocker,
-    clock,
     confirm_as_lead,
     facilitator_action,
     join,
     open_run,
     participants,
     start,
-    tick,
     votes,
 )
 from drillhub.scenarios import engine
@@ -51,7 +50,8 @@ def last_scene(played, titles: dict[str, str]) -> dict | None:
     node = compiled.nodes[decided[0].node]
     labels = {choice.id: choice.label for choice in node.decision.choices}
     team = node.decision.mode == "team"
-    return {"scene": node.title, "lines": [
+    timed_out = any(m.timed_out and m.step == played.step - 1 for m in record.timeline(played.events))
+    return {"scene": node.title, "timed_out": timed_out, "lines": [
         {"who": "The team chose" if d.team else titles[d.role] + (" voted for" if team else " chose"),
          "choice": labels[d.choice], "made_by": record.MADE_BY[d.by]} for d in decided]}
 
@@ -79,7 +79,7 @@ async def status_context(played, user, view: str = "player") -> dict:
     return {
         "decides": bool(mine & set(to_decide)),  # this person has a decision (or vote) to make here
         "played": played, "clock": clock(played, datetime.now(UTC)), "titles": titles, "view": view,
-        "blocker": blocker(played), "my_roles_key": ",".join(sorted(mine)), "people_count": len(played.roles_of),
+        "blocker": blocker(played), "watched": watched(played, user.person_id, view),
         "team_choice": labels.get(state.confirmed) if decision and decision.mode == "team" else None,
         "votes": {labels[choice]: [titles[r] for r in roles] for choice, roles in votes(played).items()}
         if decision and decision.mode == "team" else {},
@@ -92,17 +92,23 @@ def _join_url(request: HTMXRequest, run) -> str:
     return f"{request.app.state.settings.public_url}/join?code={run.join_code}"
 
 
-def _refresh_if_moved(played, person_id: int, view: str, seen: dict[str, str]) -> dict:
-    """Reload the page when what it was drawn from has changed: the scene or the run's status; for a
-    player, the roles they hold (a role given in the lobby brings its briefing); on the console, who
-    has joined."""
-    now = {"step": str(played.step), "status": played.run.status}
+def watched(played, person_id: int, view: str) -> dict[str, str]:
+    """What a page was drawn from, as its status area's poll sends it back: the scene and the run's
+    status; for a player, the roles they hold (a role given in the lobby brings its briefing) and the
+    team's confirmed choice (the vote form goes); on the console, how many have joined."""
+    now = {"view": view, "step": str(played.step), "status": played.run.status}
     if view == "player":
         now["roles"] = ",".join(sorted(played.roles_of.get(person_id, [])))
-        now["team"] = played.state.confirmed or ""  # a team's choice confirmed: the vote form goes
+        now["team"] = played.state.confirmed or ""
     if view == "console":
         now["people"] = str(len(played.roles_of))
-    return {"HX-Refresh": "true"} if any(seen.get(key, "") != value for key, value in now.items()) else {}
+    return now
+
+
+def _refresh_if_moved(played, person_id: int, view: str, seen: dict[str, str]) -> dict:
+    """Reload the page when what it was drawn from has changed."""
+    moved = any(seen.get(key, "") != value for key, value in watched(played, person_id, view).items() if key != "view")
+    return {"HX-Refresh": "true"} if moved else {}
 
 
 def projector_timeline(played) -> list[tuple[int, str]]:
@@ -167,10 +173,8 @@ class FacilitationController(Controller):
         released = {inject: [int((at - played.node_started_at).total_seconds()) for at in times]
                     for inject, times in record.released_injects(played.events, played.step).items()}  # seconds into the scene
         titles = {role.id: role.title for role in played.compiled.scenario.roles}
-        timed_out = any(m.timed_out and m.step == played.step - 1 for m in record.timeline(played.events))
         return await web.page(request, "facilitation/console.html", people=await participants(run_id),
                               join_url=join_url, released=released, last_scene=last_scene(played, titles),
-                              timed_out=timed_out,
                               **await status_context(played, web.current_user(request), "console"))
 
     @get("/runs/{run_id:int}/pulse", name="facilitation:pulse")

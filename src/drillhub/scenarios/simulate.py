@@ -123,6 +123,11 @@ def _play(compiled: Compiled, state: RunState, picks: tuple[tuple[str, str], ...
 def successors(compiled: Compiled, state: RunState, report: SimulationReport,
                rng: random.Random | None = None) -> list[RunState]:
     """Every next state (or one, picked at random with `rng`)."""
+    try:
+        engine.stand_in_releases(compiled, state)  # a player alone meets each release_when here
+    except EvaluationError as error:
+        report.add_problem(Problem(state.node, None, f"an inject's release_when failed: {error}"))
+        return []
     if compiled.nodes[state.node].decision is None:
         following = _play(compiled, state, (), report)
         return [following] if following else []
