@@ -26,6 +26,7 @@ from drillhub.auth.csrf import csrf_middleware
 from drillhub.auth.passwords import use_low_cost_hashing
 from drillhub.auth.views import SignInController, session_middleware
 from drillhub.background import run_forever
+from drillhub.exercises.ticker import run_ticker
 from drillhub.dashboard.views import home
 from drillhub.enrolment.views import EnrolmentController, MyTrainingsController
 from drillhub.errors import DomainError
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     async def start_background() -> None:
         background.append(asyncio.create_task(run_forever(settings)))
+        background.append(asyncio.create_task(run_ticker()))  # each worker: the exercises' timed work
 
     async def stop_background() -> None:
         for task in background:

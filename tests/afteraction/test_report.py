@@ -72,7 +72,7 @@ async def test_defaults_on_time_out_and_the_facilitators_choice_are_decisions_ma
     from drillhub.afteraction.evaluation import linkable_events
     from drillhub.afteraction.exports import export
     from drillhub.exercises.service import decide, load
-    from drillhub.exercises.clock import tick
+    from drillhub.exercises.ticker import tick
     from drillhub.facilitation.service import facilitator_action, start
     from tests.facilitation.clock import backdate
 

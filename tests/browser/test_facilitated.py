@@ -37,6 +37,9 @@ def let_time_pass(database, seconds: int) -> None:
         # the run too: a changed created_at tells the server that the run it keeps rebuilt is not this one
         db.execute("UPDATE run SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at, ?) || '+00:00'",
                    (f"-{seconds} seconds",))
+        # and when its timed work falls due, which each worker's ticker reads
+        db.execute("UPDATE run SET due_at = strftime('%Y-%m-%d %H:%M:%f', due_at, ?) || '+00:00' "
+                   "WHERE due_at IS NOT NULL", (f"-{seconds} seconds",))
 
 
 def play_your_part(page: Page, url: str) -> None:

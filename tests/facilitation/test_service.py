@@ -7,7 +7,8 @@ from drillhub.enrolment.service import enrol_people
 from drillhub.errors import Conflict, Forbidden, NotFound
 from drillhub.exercises import record
 from drillhub.exercises.service import decide, load
-from drillhub.exercises.clock import clock, tick
+from drillhub.exercises.clock import clock
+from drillhub.exercises.ticker import tick
 from drillhub.exercises.tables import RunEvent
 from drillhub.facilitation.service import (
     JOIN_ALPHABET,

@@ -1,17 +1,19 @@
-"""A run's clock and the timed work it drives, in both kinds of play: the time spent on the current scene
-(pauses excluded, extensions added) worked out from the record, injects that fall due, and the default
-decisions when a time limit runs out. Any process may do it; the run's row lock makes it happen once.
+"""A run's clock, in both kinds of play: the time spent on the current scene (pauses excluded, extensions
+added) worked out from the record, the injects that have fallen due, whether the time limit has run out,
+and when the next of these comes (the run's due_at). No database here: exercises/ticker.py does the work.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from drillhub import db
 from drillhub.exercises.record import released_injects
-from drillhub.exercises.service import Played, RunRecord, load, stand_ins_decide
+from typing import TYPE_CHECKING
 from drillhub.exercises.tables import Run, RunEvent
 from drillhub.scenarios import engine
 from drillhub.scenarios.model import clock_seconds
+
+if TYPE_CHECKING:
+    from drillhub.exercises.service import Played
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Clock:
         return self.limit_seconds is not None and self.running_seconds >= self.limit_seconds
 
 
-def clock(played: Played, now: datetime) -> Clock:
+def clock(played: "Played", now: datetime) -> Clock:
     """Worked out from the record since the current node began."""
     since = [e for e in played.events if e["step"] == played.step and e["at"] >= played.node_started_at]
     paused_at, paused_total, extension = None, timedelta(), 0
@@ -47,7 +49,7 @@ def clock(played: Played, now: datetime) -> Clock:
     return Clock(int(running.total_seconds()), limit, paused_at is not None)
 
 
-def undelivered_due(played: Played, now: datetime) -> list:
+def undelivered_due(played: "Played", now: datetime) -> list:
     """Scheduled injects of the current node that have fallen due but are not yet recorded."""
     if played.node is None:
         return []
@@ -56,38 +58,28 @@ def undelivered_due(played: Played, now: datetime) -> list:
             if inject.id not in done]
 
 
-async def tick(played: Played) -> Played:
-    """Called by every page that shows a running exercise, with the run as just loaded (and its caller's
-    right to see it checked): in a facilitated run, deliver injects that fell due; in either mode, when
-    the time limit has run out, apply the default choices and move on. Idempotent. Returns the run as it
-    stands afterwards."""
-    run_id = played.run.id
-    if played.run.status != Run.Status.running:
-        return played
-    now = datetime.now(UTC)
-    if not (_expired(played, now) or _undelivered(played, now)):
-        return played
-    async with db.transaction():
-        await db.lock_row(Run, run_id)
-        played = await load(run_id)
-        if played.run.status != Run.Status.running:
-            return played
-        record = RunRecord(played)
-        for inject in _undelivered(played, now):
-            await record.add(RunEvent.Kind.inject, data={"inject": inject.id, "how": "scheduled"})
-        if _expired(played, now):
-            if played.run.mode == Run.Mode.self_paced:
-                await stand_ins_decide(played, record)  # the roles nobody plays choose as they would have
-            await record.advance(timed_out=not engine.can_advance(played.compiled, played.state))
-        await record.close()
-    return await load(run_id)
-
-
-def _expired(played: Played, now: datetime) -> bool:
+def expired(played: "Played", now: datetime) -> bool:
+    """A decision whose time limit has run out."""
     return clock(played, now).expired and engine.current_decision(played.compiled, played.state) is not None
 
 
-def _undelivered(played: Played, now: datetime) -> list:
+def injects_to_deliver(played: "Played", now: datetime) -> list:
     """Delivered as they fall due in a facilitated run; a player alone is given a scene's injects as it
     begins (engine.self_paced_injects), so nothing is delivered later."""
     return undelivered_due(played, now) if played.run.mode == Run.Mode.facilitated else []
+
+
+def due_at(played: "Played", now: datetime) -> datetime | None:
+    """When the run next has timed work (an inject falling due, a time limit running out), for the
+    ticker to find it; None when there is none (paused, in the lobby, ended, or nothing timed)."""
+    if played.run.status != Run.Status.running or played.node is None:
+        return None
+    running = clock(played, now)
+    waits = []
+    if played.run.mode == Run.Mode.facilitated:
+        done = released_injects(played.events, played.step)
+        waits += [clock_seconds(i.at) - running.running_seconds for i in played.node.injects
+                  if not i.contingency and i.id not in done]
+    if running.limit_seconds is not None and played.node.decision is not None:
+        waits.append(running.limit_seconds - running.running_seconds)
+    return now + timedelta(seconds=max(0, min(waits))) if waits else None

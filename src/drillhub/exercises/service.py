@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from drillhub import db, parse, permissions
+from drillhub.exercises import clock
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.certificates.service import issue_at_run_end
@@ -111,12 +112,15 @@ class RunRecord:
         self.played = played
         self.seq = played.last_seq
         self.now = datetime.now(UTC)
+        self.added: list[dict] = []  # as the record's reader sees events, for the clock at close()
 
     async def add(self, kind: str, **values) -> None:
         self.seq += 1
         fields = {"role": "", "node": self.played.state.node, "choice": "", "rationale": "", "data": {}, **values}
         await RunEvent.insert(RunEvent(run=self.played.run.id, seq=self.seq, step=self.played.step, kind=kind,
                                        at=self.now, **fields))
+        self.added.append({"person": None, "agency": None, "shown_at": None, "expected": None, **fields,
+                           "seq": self.seq, "step": self.played.step, "kind": kind, "at": self.now})
 
     async def advance(self, timed_out: bool = False) -> None:
         """Move on, recording the variable changes it made; end the run at an ending. When the time ran
@@ -130,7 +134,7 @@ class RunRecord:
         for change in after.changes:
             await self.add(RunEvent.Kind.change, choice=change.choice, data={
                 "variable": change.variable, "before": change.before, "after": change.after, "wanted": change.wanted})
-        self.played.state, self.played.step = after, self.played.step + 1
+        self.played.state, self.played.step, self.played.node_started_at = after, self.played.step + 1, self.now
         if after.ended:
             await self.end(data={"ending": after.node})
 
@@ -166,11 +170,19 @@ class RunRecord:
     async def end(self, **values) -> None:
         """At an ending, or when the facilitator ends it early."""
         await self.add(RunEvent.Kind.end, **values)
-        await Run.update({Run.status: Run.Status.ended}).where(Run.id == self.played.run.id)
+        await self.set_status(Run.Status.ended)
         await issue_at_run_end(self.played.run.id, self.played.run.session)
 
+    async def set_status(self, status: str) -> None:
+        await Run.update({Run.status: status}).where(Run.id == self.played.run.id)
+        self.played.run.status = status
+
     async def close(self) -> None:
-        await Run.update({Run.updated_at: self.now, Run.last_seq: self.seq}).where(Run.id == self.played.run.id)
+        """Number the run's record up to here, and say when its next timed work falls due."""
+        self.played.last_seq = self.seq
+        due = clock.due_at(replace(self.played, events=[*self.played.events, *self.added]), self.now)
+        await Run.update({Run.updated_at: self.now, Run.last_seq: self.seq, Run.due_at: due}).where(
+            Run.id == self.played.run.id)
 
 
 async def start_self_paced(slug: str, person_id: int, role: str, actor: Actor) -> Run:
@@ -192,6 +204,7 @@ async def start_self_paced(slug: str, person_id: int, role: str, actor: Actor) -
                                        role="", node=compiled.scenario.start, choice="", rationale="",
                                        data={"roles": roles, "scenario": version.slug, "sha256": version.sha256}))
         await record_event("run.start", actor, target=f"run {run.id} {version.slug}", detail={"roles": roles})
+        await RunRecord(await load(run.id)).close()  # numbers the record and times the first scene
     return run
 
 
@@ -311,7 +324,6 @@ async def _stand_ins_then_advance(played: Played, record: RunRecord) -> None:
     if engine.waiting_on(played.compiled, played.state):
         return  # another of the player's roles has yet to decide
     await record.advance()
-    played.node_started_at = record.now
 
 
 async def continue_run(run_id: int, step: int | None, person_id: int) -> None:

@@ -33,6 +33,7 @@ class Run(Table):
     created_at = Timestamptz()
     updated_at = Timestamptz()  # the time of the last event
     last_seq = Integer(default=0)  # the number of the last event: a reader that has seen it can skip the record
+    due_at = Timestamptz(null=True, default=None, index=True)  # when timed work (an inject, a time limit) falls due
 
 
 class RunParticipant(Table):

@@ -10,7 +10,7 @@ from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
 from drillhub.errors import Invalid
 from drillhub.exercises import record
-from drillhub.exercises.clock import tick
+from drillhub.exercises.ticker import tick
 from drillhub.exercises.debrief import debrief
 from drillhub.exercises.service import (
     assign_scenario,

@@ -100,7 +100,8 @@ async def start(run_id: int, actor: Actor) -> None:
             raise Conflict("Give at least one participant a role first.")
         record = RunRecord(played)
         await record.add(RunEvent.Kind.start, person=actor.person_id, node=played.compiled.scenario.start)
-        await Run.update({Run.status: Run.Status.running}).where(Run.id == run_id)
+        played.node_started_at = record.now  # the first scene's clock starts now
+        await record.set_status(Run.Status.running)
         await record.close()
 
 
@@ -154,10 +155,10 @@ async def facilitator_action(run_id: int, action: str, actor: Actor, step: int |
         record = RunRecord(played)
         if action == "pause" and status == Run.Status.running:
             await record.add(RunEvent.Kind.pause, person=actor.person_id)
-            await Run.update({Run.status: Run.Status.paused}).where(Run.id == run_id)
+            await record.set_status(Run.Status.paused)
         elif action == "resume" and status == Run.Status.paused:
             await record.add(RunEvent.Kind.resume, person=actor.person_id)
-            await Run.update({Run.status: Run.Status.running}).where(Run.id == run_id)
+            await record.set_status(Run.Status.running)
         elif action == "extend" and 0 < seconds <= MAX_EXTENSION_SECONDS:
             await record.add(RunEvent.Kind.extend, person=actor.person_id, data={"seconds": seconds})
         elif action == "release":

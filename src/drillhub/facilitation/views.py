@@ -10,7 +10,8 @@ from drillhub import parse, permissions, web
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.exercises import record
 from drillhub.exercises.service import load
-from drillhub.exercises.clock import clock, tick
+from drillhub.exercises.clock import clock
+from drillhub.exercises.ticker import tick
 from drillhub.facilitation.qr import qr_svg
 from drillhub.facilitation.service import (
     assign,
