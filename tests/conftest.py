@@ -115,8 +115,10 @@ def database_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def settings(database_url) -> Settings:
+    # stream_seconds=0: an event stream ends after what it has to tell at once, as the test client reads
+    # a response to its end
     return Settings(env="test", database_url=database_url, secret_key=os.environ["DRILLHUB_SECRET_KEY"],
-                    scenarios_dir=str(SCENARIO_FILES))
+                    scenarios_dir=str(SCENARIO_FILES), stream_seconds=0)
 
 
 @pytest.fixture

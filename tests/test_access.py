@@ -67,6 +67,7 @@ ACCESS = {
     "facilitation:choose": COORDINATORS, "facilitation:open": COORDINATORS,  # and the session's facilitators
     "facilitation:join_form": SIGNED_IN, "facilitation:join": SIGNED_IN,
     "facilitation:console": COORDINATORS, "facilitation:projector": COORDINATORS, "facilitation:pulse": COORDINATORS,
+    "facilitation:stream": COORDINATORS,
     "facilitation:assign": COORDINATORS, "facilitation:start": COORDINATORS, "facilitation:act": COORDINATORS,
     "facilitation:confirm": PLAYERS_ONLY,
     "feedback:form": PLAYERS_ONLY, "feedback:submit": PLAYERS_ONLY,  # those who took part in the exercise

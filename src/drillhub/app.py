@@ -1,6 +1,7 @@
 """create_app(settings) -> Litestar: the controllers, plugins, templates, static files and error pages."""
 
 import asyncio
+import time
 import logging
 from urllib.parse import urlencode
 
@@ -13,7 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from drillhub import db, permissions
+from drillhub import db, live, permissions
 from drillhub.accounts.views import AccountController, PeopleController
 from drillhub.agencies.service import kind_label
 from drillhub.afteraction.report_views import ImprovementController, ReportController
@@ -106,6 +107,7 @@ def minutes_seconds(seconds: int) -> str:
 
 def _configure_jinja(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["permissions"] = permissions  # templates ask the same rules as the views
+    engine.engine.globals["server_now_ms"] = lambda: int(time.time() * 1000)  # countdowns allow for the browser's clock
     engine.engine.filters["kind_label"] = kind_label
     engine.engine.filters["markdown"] = render_markdown
     engine.engine.filters["minutes_seconds"] = minutes_seconds
@@ -137,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def start_background() -> None:
         background.append(asyncio.create_task(run_forever(settings)))
         background.append(asyncio.create_task(run_ticker()))  # each worker: the exercises' timed work
+        background.append(asyncio.create_task(live.listen_forever()))  # and the changes its streams follow
 
     async def stop_background() -> None:
         for task in background:

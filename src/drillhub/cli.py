@@ -70,6 +70,9 @@ def serve(host: str | None, port: int | None, workers: int | None, reload: bool)
         proxy_headers=False,
         access_log=False,
         log_level="info",
+        # Live pages hold event streams that never end by themselves: on shutdown they are closed after
+        # this long (their browsers reconnect, to another worker or server).
+        timeout_graceful_shutdown=3,
     )
 
 

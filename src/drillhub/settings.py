@@ -25,6 +25,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    stream_seconds: int = 300  # a live page's event stream is closed after this long; the browser reconnects
     session_idle_minutes: int = 30
     session_max_hours: int = 12
     trusted_proxies: tuple[Network, ...] = (ipaddress.ip_network("127.0.0.1"),)
@@ -131,6 +132,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         host=environ.get("DRILLHUB_HOST", Settings.host),
         port=_int(environ, "DRILLHUB_PORT", Settings.port),
         workers=_int(environ, "DRILLHUB_WORKERS", Settings.workers),
+        stream_seconds=_int(environ, "DRILLHUB_STREAM_SECONDS", Settings.stream_seconds),
         session_idle_minutes=_int(environ, "DRILLHUB_SESSION_IDLE_MINUTES", 30),
         session_max_hours=_int(environ, "DRILLHUB_SESSION_MAX_HOURS", 12),
         trusted_proxies=_networks(environ, "DRILLHUB_TRUSTED_PROXIES", Settings.trusted_proxies),

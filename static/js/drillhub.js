@@ -21,11 +21,11 @@
     announce("The server cannot be reached. Nothing you typed is lost: it stays on this page, and the page " +
       "carries on by itself when the connection is back.", "connection-lost");
   });
-  // The connection is back: the notice goes.
-  document.addEventListener("htmx:afterRequest", function (event) {
-    if (!event.detail.successful) return;
+  // The connection is back (a request went through, or a live page's stream opened again): the notice goes.
+  function connectionBack() {
     document.querySelectorAll(".connection-lost").forEach(function (notice) { notice.remove(); });
-  });
+  }
+  document.addEventListener("htmx:afterRequest", function (event) { if (event.detail.successful) connectionBack(); });
 
   // What a player types as the reason for a decision is also kept in this browser tab (data-keep names
   // the run, step and role), so a reload, or a send that failed while offline, never loses it.
@@ -43,6 +43,33 @@
   }
   document.addEventListener("input", keep);
   document.addEventListener("DOMContentLoaded", restoreKept);
+
+  // A live status area (sse-connect) is told of its run's changes by a server-sent events stream. While
+  // no stream is open (a proxy that refuses it, a connection being re-made) it asks every two seconds.
+  document.addEventListener("htmx:sseOpen", function (event) { event.target.dataset.streaming = "yes"; connectionBack(); });
+  document.addEventListener("htmx:sseError", function (event) { delete event.target.dataset.streaming; });
+  function poll(all) {
+    if (!window.htmx) return;
+    document.querySelectorAll("[sse-connect]").forEach(function (area) {
+      if (all || area.dataset.streaming !== "yes") window.htmx.trigger(area, "poll");
+    });
+  }
+  window.setInterval(poll, 2000);
+  window.addEventListener("online", function () { poll(true); });  // the network is back: ask now
+
+  // Countdowns run in the browser (data-ends: the server's time, in ms, when the time is up), allowing
+  // for the difference between this browser's clock and the server's.
+  var serverAhead = 0;
+  document.addEventListener("DOMContentLoaded", function () {
+    var serverNow = Number(document.body.dataset.serverNow);
+    if (serverNow) serverAhead = serverNow - Date.now();
+  });
+  window.setInterval(function () {
+    document.querySelectorAll("[data-ends]").forEach(function (clock) {
+      var left = Math.max(0, Math.round((Number(clock.dataset.ends) - Date.now() - serverAhead) / 1000));
+      clock.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+    });
+  }, 1000);
 
   // After a form comes back with errors, move focus to its summary so keyboard and screen-reader users hear it.
   function focusErrorSummary() {

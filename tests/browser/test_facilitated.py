@@ -7,6 +7,7 @@ player whose connection drops."""
 import sqlite3
 
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from drillhub.demo import DEMO_PASSWORD, DEMO_SIGN_INS
 
@@ -42,8 +43,15 @@ def let_time_pass(database, seconds: int) -> None:
                    "WHERE due_at IS NOT NULL", (f"-{seconds} seconds",))
 
 
+def visit(page: Page, url: str) -> None:
+    try:
+        page.goto(url)  # rather than reload: the page may be reloading itself, told the run changed
+    except PlaywrightError:  # it was, at that moment: this is the page as it reloaded
+        page.wait_for_load_state()
+
+
 def play_your_part(page: Page, url: str) -> None:
-    page.goto(url)  # rather than reload: the page may be reloading itself after a poll
+    visit(page, url)
     if page.get_by_role("button", name="Confirm the team's choice").count():
         page.locator("input[name=choice][id^=lead-]").first.check()
         page.get_by_role("button", name="Confirm the team's choice").click()
@@ -115,21 +123,21 @@ def test_three_browsers_play_a_facilitated_exercise(browser: Browser, live_serve
 
     saw_team_votes = False
     for _ in range(25):
-        facilitator.goto(console_url)
+        visit(facilitator, console_url)
         if facilitator.get_by_role("link", name="Debrief").count():
             break
         play_your_part(evaluator, run_url)
-        officer.goto(run_url)
+        visit(officer, run_url)
         if officer.locator("#run-status").get_by_text("Team votes").count():
             saw_team_votes = True
         play_your_part(officer, run_url)
-        facilitator.goto(console_url)
+        visit(facilitator, console_url)
         if facilitator.get_by_role("button", name="Stand-ins decide for roles without players").count():
             facilitator.get_by_role("button", name="Stand-ins decide for roles without players").click()
         if facilitator.get_by_role("button", name="Advance").count():
             facilitator.get_by_role("button", name="Advance").click()
     assert saw_team_votes
-    officer.goto(run_url)
+    visit(officer, run_url)
     expect(officer.get_by_role("link", name="See the debrief")).to_be_visible()
     officer.get_by_role("link", name="See the debrief").click()
     expect(officer.locator(".debrief-lines")).to_contain_text("Stop the killing")

@@ -92,7 +92,7 @@ async def test_a_timed_decision_counts_down_alone_too_and_the_default_is_recorde
     officer = await signed_in_client("officer")
     run_id = await start(officer, role="patrol")
     page = await officer.get(f"/runs/{run_id}")
-    assert re.search(r"<strong>[23]:[0-5]\d</strong> left to decide", page.text)  # the 3:00 limit, counting down
+    assert re.search(r"<strong data-ends=\"\d+\">[23]:[0-5]\d</strong> left to decide", page.text)  # 3:00, counting down
     assert "Messages" in page.text and "+2:00 · radio from Patrol unit 12" in page.text  # to the patrol
     assert "People in the water!" not in page.text  # to dispatch only
     await post_htmx(officer, f"/runs/{run_id}/draft", {"step": "0", "role": "patrol", "rationale": "Counting heads"})

@@ -233,3 +233,21 @@ async def test_ending_early_asks_for_confirmation(live_run):
     assert "The facilitator ended it at “The bridge gives way”" in (await patrol.get(f"/runs/{run.id}")).text
     debrief = await patrol.get(f"/runs/{run.id}/debrief")
     assert debrief.status_code == 200 and "Ended at “The bridge gives way”" in debrief.text
+
+
+async def test_a_page_stream_tells_at_once_what_changed_since_the_page_was_drawn(live_run, signed_in_client):
+    run, patrol, facilitator = live_run.run, live_run.patrol, live_run.facilitator
+    page = await patrol.get(f"/runs/{run.id}")
+    last_seq = (await load(run.id)).last_seq
+    assert f'sse-connect="/runs/{run.id}/stream?view=player&amp;seen={last_seq}"' in page.text
+    assert 'hx-trigger="sse:run, poll"' in page.text  # polling only while no stream is open (drillhub.js)
+    quiet = await patrol.get(f"/runs/{run.id}/stream?seen={last_seq}")  # nothing since: ends with nothing
+    assert quiet.headers["content-type"].startswith("text/event-stream") and "event: run" not in quiet.text
+    behind = await patrol.get(f"/runs/{run.id}/stream?seen=1")
+    assert f"id: {last_seq}" in behind.text and "event: run" in behind.text
+    reconnected = await patrol.get(f"/runs/{run.id}/stream?seen={last_seq}", headers={"Last-Event-ID": "2"})
+    assert f"id: {last_seq}" in reconnected.text  # the browser's last event, not the page's, counts
+    console = await facilitator.get(f"/runs/{run.id}/console")
+    assert f"/runs/{run.id}/stream?view=console" in console.text
+    stranger = await signed_in_client("officer")
+    assert (await stranger.get(f"/runs/{run.id}/stream")).status_code == 403

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from drillhub import db, parse, permissions
+from drillhub import db, live, parse, permissions
 from drillhub.exercises import clock
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
@@ -183,6 +183,7 @@ class RunRecord:
         due = clock.due_at(replace(self.played, events=[*self.played.events, *self.added]), self.now)
         await Run.update({Run.updated_at: self.now, Run.last_seq: self.seq, Run.due_at: due}).where(
             Run.id == self.played.run.id)
+        await live.announce(self.played.run.id, self.seq)
 
 
 async def start_self_paced(slug: str, person_id: int, role: str, actor: Actor) -> Run:

@@ -4,9 +4,10 @@ from datetime import UTC, datetime
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, ServerSentEvent, Template
+from litestar.response.sse import ServerSentEventMessage
 
-from drillhub import parse, permissions, web
+from drillhub import live, parse, permissions, web
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.exercises import record
 from drillhub.exercises.service import load
@@ -77,9 +78,12 @@ async def status_context(played, user, view: str = "player") -> dict:
         to_decide = engine.deciding_roles(decision, compiled.role_ids)
     else:
         to_decide = engine.waiting_on(compiled, state)
+    now = datetime.now(UTC)
+    running = clock(played, now)
     return {
         "decides": bool(mine & set(to_decide)),  # this person has a decision (or vote) to make here
-        "played": played, "clock": clock(played, datetime.now(UTC)), "titles": titles, "view": view,
+        "ends_ms": int((now.timestamp() + (running.left or 0)) * 1000),  # the countdown's end, for the browser
+        "played": played, "clock": running, "titles": titles, "view": view,
         "blocker": blocker(played), "watched": watched(played, user.person_id, view),
         "team_choice": labels.get(state.confirmed) if decision and decision.mode == "team" else None,
         "votes": {labels[choice]: [titles[r] for r in roles] for choice, roles in votes(played).items()}
@@ -178,25 +182,52 @@ class FacilitationController(Controller):
                               join_url=join_url, released=released, last_scene=last_scene(played, titles),
                               **await status_context(played, web.current_user(request), "console"))
 
-    @get("/runs/{run_id:int}/pulse", name="facilitation:pulse")
-    async def pulse(self, request: HTMXRequest, run_id: web.RecordId, view: FromQuery[str] = "player",
-                    step: FromQuery[str] = "", status: FromQuery[str] = "", roles: FromQuery[str] = "",
-                    people: FromQuery[str] = "", team: FromQuery[str] = "") -> Template:
-        """Polled every two seconds by players, the console and the projector."""
+    async def _viewed(self, request: HTMXRequest, run_id: int, view: str):
+        """The run and the view (player, console, projector) this person may have of it: a player's own,
+        the others only for its facilitators."""
         user = web.current_user(request)
         played = await load(run_id)
         takes_part = permissions.takes_part_in_run(played, user.person_id)
         facilitates = (view != "player" or not takes_part) and bool(played.run.session) and \
-            await permissions.facilitates(user, played.run.session)  # a player's poll asks nothing more
+            await permissions.facilitates(user, played.run.session)  # a player's own view asks nothing more
         if not (takes_part or facilitates):
             raise Forbidden("You are not taking part in this exercise.")
-        view = view if view in VIEWS and (view == "player" or facilitates) else "player"
+        return played, view if view in VIEWS and (view == "player" or facilitates) else "player"
+
+    @get("/runs/{run_id:int}/pulse", name="facilitation:pulse")
+    async def pulse(self, request: HTMXRequest, run_id: web.RecordId, view: FromQuery[str] = "player",
+                    step: FromQuery[str] = "", status: FromQuery[str] = "", roles: FromQuery[str] = "",
+                    people: FromQuery[str] = "", team: FromQuery[str] = "") -> Template:
+        """The status area: fetched when the page's stream says the run changed, or every two seconds
+        when no stream can be held."""
+        played, view = await self._viewed(request, run_id, view)
         played = await tick(played)
-        template = web.partial("facilitation/_run_status.html", **await status_context(played, user, view))
+        user = web.current_user(request)
+        template = web.partial("facilitation/_run_status_body.html", **await status_context(played, user, view))
         template.headers.update(_refresh_if_moved(played, user.person_id, view,
                                                   {"step": step, "status": status, "roles": roles, "people": people,
                                                    "team": team}))
         return template
+
+    @get("/runs/{run_id:int}/stream", name="facilitation:stream")
+    async def stream(self, request: HTMXRequest, run_id: web.RecordId, view: FromQuery[str] = "player",
+                     seen: FromQuery[str] = "") -> ServerSentEvent:
+        """One server-sent event ('run', its id the run's last seq) each time the run changes, for
+        stream_seconds (then the browser reconnects, perhaps to another worker). A page names the seq it
+        was drawn at; a browser reconnecting names the last event it had (Last-Event-ID): anything since is
+        told at once, so nothing is missed."""
+        played, view = await self._viewed(request, run_id, view)
+        current = played.run.last_seq
+        since = parse.whole_number(request.headers.get("last-event-id", "")) or parse.whole_number(seen) or current
+
+        async def events():
+            if since < current:
+                yield ServerSentEventMessage(event="run", id=current, data=str(current))
+            async for seq in live.changes(run_id, current, request.app.state.settings.stream_seconds):
+                yield (ServerSentEventMessage(event="run", id=seq, data=str(seq)) if seq
+                       else ServerSentEventMessage(comment="still here"))
+
+        return ServerSentEvent(events(), headers={"X-Accel-Buffering": "no"})  # nginx: pass each event on
 
     @get("/runs/{run_id:int}/projector", name="facilitation:projector")
     async def projector(self, request: HTMXRequest, run_id: web.RecordId) -> Template:
