@@ -145,11 +145,11 @@ def test_three_browsers_play_a_facilitated_exercise(browser: Browser, live_serve
     expect(officer.locator(".debrief-lines")).to_contain_text("Jamie Chen (RPD)")
 
 
-def test_a_dropped_connection_loses_nothing_and_a_run_ended_early_has_its_debrief(browser: Browser, live_server,
-                                                                                  live_database):
+def started_with_the_officer(browser: Browser, live_server, live_database, officer: Page | None = None):
+    """A facilitated run of the school scenario, the officer in it as the patrol sergeant, started."""
     session_id = a_session_the_officer_is_enrolled_in(live_database)
     facilitator = person(browser, live_server, "facilitator")
-    officer = person(browser, live_server, "officer")
+    officer = officer or person(browser, live_server, "officer")
     facilitator.goto(f"{live_server}/sessions/{session_id}")
     facilitator.get_by_role("link", name="Run an exercise").click()
     facilitator.get_by_label("Scenario").select_option(label="Active threat at Riverton High School")
@@ -163,7 +163,28 @@ def test_a_dropped_connection_loses_nothing_and_a_run_ended_early_has_its_debrie
     facilitator.get_by_role("button", name="Set the role of Jamie Chen").click()
     facilitator.get_by_role("button", name="Start the exercise").click()
     expect(officer.get_by_role("heading", level=1)).to_have_text("The first 911 calls", timeout=6000)
+    return facilitator, officer, run_url
 
+
+def test_a_page_whose_stream_is_refused_follows_the_run_by_asking(browser: Browser, live_server, live_database):
+    officer = person(browser, live_server, "officer")
+    officer.route("**/stream*", lambda route: route.abort("connectionrefused"))  # a proxy that will not hold it
+    asked = []
+    officer.on("response", lambda response: asked.append(response.url) if "/pulse" in response.url else None)
+    facilitator, officer, run_url = started_with_the_officer(browser, live_server, live_database, officer)
+    assert asked  # the lobby followed the start by asking every two seconds
+    facilitator.get_by_role("button", name="Stand-ins decide for roles without players").click()
+    officer.locator("#c-patrol-enter-now").check()
+    officer.get_by_role("button", name="Decide").click()
+    facilitator.get_by_role("button", name="Advance").click()
+    expect(officer.get_by_role("heading", level=1)).not_to_have_text("The first 911 calls", timeout=6000)
+    facilitator.get_by_text("End the exercise now…").click()
+    facilitator.get_by_role("button", name="Yes, end the exercise now").click()
+
+
+def test_a_dropped_connection_loses_nothing_and_a_run_ended_early_has_its_debrief(browser: Browser, live_server,
+                                                                                  live_database):
+    facilitator, officer, run_url = started_with_the_officer(browser, live_server, live_database)
     officer.context.set_offline(True)
     officer.get_by_label("Why?").fill("Holding until I know where he is")
     expect(officer.locator(".connection-lost")).to_contain_text("The server cannot be reached", timeout=6000)
