@@ -64,12 +64,18 @@
     var serverNow = Number(document.body.dataset.serverNow);
     if (serverNow) serverAhead = serverNow - Date.now();
   });
-  window.setInterval(function () {
+  function showClocks() {
+    var serverTime = Date.now() + serverAhead;
     document.querySelectorAll("[data-ends]").forEach(function (clock) {
-      var left = Math.max(0, Math.round((Number(clock.dataset.ends) - Date.now() - serverAhead) / 1000));
+      var left = Math.max(0, Math.round((Number(clock.dataset.ends) - serverTime) / 1000));
       clock.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
     });
-  }, 1000);
+    document.querySelectorAll("[data-since]").forEach(function (clock) {  // whole minutes since
+      clock.textContent = Math.max(0, Math.floor((serverTime - Number(clock.dataset.since)) / 60000));
+    });
+  }
+  window.setInterval(showClocks, 1000);
+  document.addEventListener("htmx:afterSettle", showClocks);  // a status fetched now shows the time now
 
   // After a form comes back with errors, move focus to its summary so keyboard and screen-reader users hear it.
   function focusErrorSummary() {

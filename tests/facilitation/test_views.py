@@ -251,3 +251,25 @@ async def test_a_page_stream_tells_at_once_what_changed_since_the_page_was_drawn
     assert f"/runs/{run.id}/stream?view=console" in console.text
     stranger = await signed_in_client("officer")
     assert (await stranger.get(f"/runs/{run.id}/stream")).status_code == 403
+
+
+async def test_the_status_is_rendered_once_per_change_for_each_role(live_run, monkeypatch):
+    from drillhub.facilitation import views
+
+    run, patrol = live_run.run, live_run.patrol
+    rendered = []
+    real = views.status_context
+
+    async def counted(played, user, view="player"):
+        rendered.append((played.last_seq, view))
+        return await real(played, user, view)
+
+    monkeypatch.setattr(views, "status_context", counted)
+    views._RENDERED.clear()
+    first = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running&roles=patrol")
+    again = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running&roles=patrol")
+    assert first.text == again.text and len(rendered) == 1  # the second poll was served as rendered
+    assert 'data-ends="' in first.text  # the countdown runs in the browser, so the text does not age
+    await post_form(patrol, f"/runs/{run.id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
+    after = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running&roles=patrol")
+    assert len(rendered) == 2 and "Patrol sergeant" not in after.text.split("waiting:")[1].split("</p>")[0]

@@ -21,6 +21,14 @@ class Clock:
     running_seconds: int  # time spent on the current node, pauses excluded
     limit_seconds: int | None  # the decision's time limit plus extensions
     paused: bool
+    started_at: datetime  # when the scene would have begun had it never been paused: a running clock's zero
+
+    @property
+    def ends_at(self) -> datetime | None:
+        """When a running clock's time limit runs out (the same however often it is asked)."""
+        if self.limit_seconds is None or self.paused:
+            return None
+        return self.started_at + timedelta(seconds=self.limit_seconds)
 
     @property
     def left(self) -> int | None:
@@ -46,7 +54,7 @@ def clock(played: "Played", now: datetime) -> Clock:
     running = (paused_at or now) - played.node_started_at - paused_total
     decision = played.node.decision if played.node else None
     limit = clock_seconds(decision.time_limit) + extension if decision and decision.time_limit else None
-    return Clock(int(running.total_seconds()), limit, paused_at is not None)
+    return Clock(int(running.total_seconds()), limit, paused_at is not None, played.node_started_at + paused_total)
 
 
 def undelivered_due(played: "Played", now: datetime) -> list:

@@ -1,10 +1,12 @@
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
-from litestar.response import Redirect, ServerSentEvent, Template
+from litestar.enums import MediaType
+from litestar.response import Redirect, Response, ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 
 from drillhub import live, parse, permissions, web
@@ -58,6 +60,24 @@ def last_scene(played, titles: dict[str, str]) -> dict | None:
          "choice": labels[d.choice], "made_by": record.MADE_BY[d.by]} for d in decided]}
 
 
+# The status area as each change of a run left it, per view and set of roles: when a change reaches a
+# run's hundred participants, it is rendered once for each role, not once per person. It says nothing
+# that moves with the clock (the browser counts down), so the run's last_seq is all that dates it.
+_RENDERED: OrderedDict[tuple, str] = OrderedDict()
+RENDERED_KEPT = 5000
+
+
+async def _status_body(request: HTMXRequest, played, user, view: str) -> str:
+    roles = ",".join(sorted(played.roles_of.get(user.person_id, [])))
+    key = (played.run.id, played.run.created_at, played.last_seq, view, roles)
+    if key not in _RENDERED:
+        template = request.app.template_engine.get_template("facilitation/_run_status_body.html")
+        _RENDERED[key] = template.render(**await status_context(played, user, view))
+        if len(_RENDERED) > RENDERED_KEPT:
+            _RENDERED.popitem(last=False)
+    return _RENDERED[key]
+
+
 VIEWS = ("player", "console", "projector")  # who a status area is for: what it shows and what it watches
 
 
@@ -82,7 +102,8 @@ async def status_context(played, user, view: str = "player") -> dict:
     running = clock(played, now)
     return {
         "decides": bool(mine & set(to_decide)),  # this person has a decision (or vote) to make here
-        "ends_ms": int((now.timestamp() + (running.left or 0)) * 1000),  # the countdown's end, for the browser
+        "ends_ms": int(running.ends_at.timestamp() * 1000) if running.ends_at else None,  # for the browser
+        "since_ms": int(running.started_at.timestamp() * 1000),
         "played": played, "clock": running, "titles": titles, "view": view,
         "blocker": blocker(played), "watched": watched(played, user.person_id, view),
         "team_choice": labels.get(state.confirmed) if decision and decision.mode == "team" else None,
@@ -203,11 +224,9 @@ class FacilitationController(Controller):
         played, view = await self._viewed(request, run_id, view)
         played = await tick(played)
         user = web.current_user(request)
-        template = web.partial("facilitation/_run_status_body.html", **await status_context(played, user, view))
-        template.headers.update(_refresh_if_moved(played, user.person_id, view,
-                                                  {"step": step, "status": status, "roles": roles, "people": people,
-                                                   "team": team}))
-        return template
+        return Response(await _status_body(request, played, user, view), media_type=MediaType.HTML, headers=(
+            _refresh_if_moved(played, user.person_id, view, {"step": step, "status": status, "roles": roles,
+                                                             "people": people, "team": team})))
 
     @get("/runs/{run_id:int}/stream", name="facilitation:stream")
     async def stream(self, request: HTMXRequest, run_id: web.RecordId, view: FromQuery[str] = "player",
