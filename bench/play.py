@@ -3,7 +3,8 @@
     python bench/play.py [--seconds 300] [--runs 20] [--players 200] [--workers 1] [--database-url URL]
 
 Seeds `--runs` tables (a session, its players, a started run of the school scenario with everyone in
-a role), then drives them with an asyncio client: each participant polls its run every 2 s, loads the
+a role), then drives them with an asyncio client: each participant holds its page's event stream and
+fetches the status when told (`--mode stream`, as browsers do; `--mode poll`: polls every 2 s), loads the
 page when the scene changes, decides after a few seconds' thought (and, holding a team decision's lead
 role, confirms); each facilitator polls like the console, lets stand-ins decide and advances every 5 s,
 and when the run ends opens the next one: the players join by its code within 10 s, the facilitator
@@ -90,10 +91,13 @@ class Table:
     session_id: int
     run_id: int
     seats: list[tuple[str, int, str]]
+    advanced_at: float = 0.0  # when the facilitator last clicked Advance (time.monotonic())
 
 
 class Timings:
     def __init__(self) -> None:
+        self.streams = 0  # streams held now
+        self.most_streams = 0
         self.by_kind: dict[str, list[float]] = {}
         self.errors: dict[str, int] = {}
         self.samples: list[str] = []  # a few failed requests, to say what went wrong
@@ -154,6 +158,48 @@ async def participant(client, table: Table, timings: Timings, deadline: float) -
         await asyncio.sleep(POLL_SECONDS)
 
 
+async def streaming_participant(client, table: Table, timings: Timings, deadline: float) -> None:
+    """As a browser does with streams: load the page, hold its event stream, fetch the status when told,
+    load the page again when the status says so. 'scene change' is the time from the facilitator's click
+    on Advance to this stream's event that brought the new scene."""
+    await asyncio.sleep(random.random() * POLL_SECONDS)
+    while time.monotonic() < deadline:
+        run_id = table.run_id
+        page = await timings.timed("page", client.get(f"/runs/{run_id}"))
+        if page is None or page.status_code != 200:
+            await asyncio.sleep(POLL_SECONDS)
+            continue
+        poll = poll_url(page.text, f"/runs/{run_id}/pulse")
+        stream_url = re.search(r'sse-connect="([^"]+)"', page.text)
+        await play_scene(client, run_id, page.text, timings)
+        if stream_url is None:  # an ended run: wait for the facilitator's next one
+            await asyncio.sleep(POLL_SECONDS)
+            continue
+        try:
+            async with client.stream("GET", html.unescape(stream_url.group(1)),
+                                     timeout=httpx.Timeout(30, read=None)) as stream:
+                timings.streams += 1
+                timings.most_streams = max(timings.most_streams, timings.streams)
+                try:
+                    async for line in stream.aiter_lines():
+                        if time.monotonic() > deadline or run_id != table.run_id:
+                            break
+                        if not line.startswith("id:"):
+                            continue
+                        heard = time.monotonic()
+                        pulse = await timings.timed("poll", client.get(poll))
+                        if pulse is not None and pulse.headers.get("hx-refresh"):
+                            if "step=" in poll and "The exercise has ended" not in pulse.text:
+                                timings.by_kind.setdefault("scene change", []).append((heard - table.advanced_at) * 1000)
+                            break  # the page reloads
+                finally:
+                    timings.streams -= 1
+        except httpx.HTTPError as failure:
+            timings.errors["stream"] = timings.errors.get("stream", 0) + 1
+            timings.samples.append(f"stream {type(failure).__name__}: {failure}")
+            await asyncio.sleep(1)
+
+
 async def play_scene(client, run_id: int, page: str, timings: Timings) -> None:
     """Decide (after a few seconds' thought) when the page offers a decision; confirm as the lead."""
     found = re.search(r'name="step" value="(\d+)"><input type="hidden" name="role" value="(\w+)"', page)
@@ -176,12 +222,14 @@ async def facilitator(client, table: Table, players: list, timings: Timings, dea
     await asyncio.sleep(random.random() * FACILITATE_SECONDS)
     while time.monotonic() < deadline:
         for action in ("stand_in", "advance"):
+            if action == "advance":
+                table.advanced_at = time.monotonic()  # the click, for the time until the pages hear of it
             await timings.timed("facilitate", client.post(f"/runs/{table.run_id}/console/{action}",
                                                           data={"_csrf_token": client.token}))
         for _ in range(FACILITATE_SECONDS // POLL_SECONDS):
             await asyncio.sleep(POLL_SECONDS)
             pulse = await timings.timed("poll", client.get(f"/runs/{table.run_id}/pulse?step=&status=running"))
-            if pulse is not None and "status=ended" in pulse.text and time.monotonic() < deadline:
+            if pulse is not None and "The exercise has ended" in pulse.text and time.monotonic() < deadline:
                 await next_run(client, table, players, timings)
                 break
 
@@ -210,13 +258,14 @@ async def next_run(client, table: Table, players: list, timings: Timings) -> Non
     table.run_id = run_id
 
 
-async def drive(base: str, server_pid: int, tables: list[Table], seconds: int) -> tuple[Timings, float]:
+async def drive(base: str, server_pid: int, tables: list[Table], seconds: int, mode: str) -> tuple[Timings, float]:
     """The timings, and the share of a core the server used meanwhile."""
     timings = Timings()
     players = {table.session_id: [await signed_in(base, email) for email, _, _ in table.seats] for table in tables}
     coordinator = await signed_in(base, "coordinator@demo.drillhub.test")
     deadline, used = time.monotonic() + seconds, cpu_seconds(server_pid)
-    await asyncio.gather(*(participant(client, table, timings, deadline)
+    playing = streaming_participant if mode == "stream" else participant
+    await asyncio.gather(*(playing(client, table, timings, deadline)
                            for table in tables for client in players[table.session_id]),
                          *(facilitator(coordinator, table, players[table.session_id], timings, deadline)
                            for table in tables))
@@ -256,6 +305,8 @@ def main() -> None:
     parser.add_argument("--players", type=int, default=200)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--database-url")
+    parser.add_argument("--mode", choices=("stream", "poll"), default="stream",
+                        help="participants hold the pages' event streams (as browsers do now) or poll every 2 s")
     args = parser.parse_args()
     workdir, database_url, port, env = demo_database(args.database_url, DRILLHUB_ENV="test")  # cheap hashing
     tables = asyncio.run(seed(database_url, args.runs, args.players))
@@ -271,7 +322,7 @@ def main() -> None:
     server = start([BIN / "drillhub", "serve", "--workers", args.workers], env, port,
                    cores="0" if args.workers == 1 else "0,1")
     try:
-        timings, busy = asyncio.run(drive(f"http://127.0.0.1:{port}", server.pid, tables, args.seconds))
+        timings, busy = asyncio.run(drive(f"http://127.0.0.1:{port}", server.pid, tables, args.seconds, args.mode))
     finally:
         stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -279,16 +330,18 @@ def main() -> None:
         print("failed:", sample)
     engine = engine_label(database_url)
     bare_p99 = percentile(base_line.by_kind["poll"], 0.99)
-    print(f"{engine}; {args.workers} worker(s); {args.players} participants in {args.runs} runs for {args.seconds} s; "
+    print(f"{engine}; {args.workers} worker(s); {args.players} participants ({args.mode}) in {args.runs} runs for {args.seconds} s; "
           f"client on {'the other core' if args.workers == 1 else 'the same cores'}; the server used {busy:.0%} of a core while driven\n")
     print("| request | count | p50 ms | p99 ms | p99 / bare p99 | errors |")
     print("|---|---:|---:|---:|---:|---:|")
     print(f"| bare Litestar `GET /`, same polling pattern (yardstick) | {len(base_line.by_kind['poll'])} | "
           f"{percentile(base_line.by_kind['poll'], 0.5):.1f} | {bare_p99:.1f} | 1.0 | {sum(base_line.errors.values())} |")
-    for kind in ("poll", "decide", "page", "facilitate"):
+    for kind in ("poll", "decide", "page", "facilitate", "scene change"):
         values = timings.by_kind.get(kind, [])
         print(f"| {kind} | {len(values)} | {percentile(values, 0.5):.1f} | {percentile(values, 0.99):.1f} | "
               f"{percentile(values, 0.99) / bare_p99:.1f} | {timings.errors.get(kind, 0)} |")
+    if args.mode == "stream":
+        print(f"\nstreams failed: {timings.errors.get('stream', 0)}; most held at once: {timings.most_streams}")
 
 
 if __name__ == "__main__":
