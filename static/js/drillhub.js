@@ -48,6 +48,15 @@
   // no stream is open (a proxy that refuses it, a connection being re-made) it asks every two seconds.
   document.addEventListener("htmx:sseOpen", function (event) { event.target.dataset.streaming = "yes"; connectionBack(); });
   document.addEventListener("htmx:sseError", function (event) { delete event.target.dataset.streaming; });
+  // A page on its way to another (a decision sent, the next page asked for) takes no more orders from
+  // the status it asked for meanwhile: a reload it said to do would cut that navigation short.
+  var leaving = false;
+  window.addEventListener("beforeunload", function () { leaving = true; });
+  window.addEventListener("pageshow", function () { leaving = false; });
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    if (leaving && event.target.matches("[sse-connect]")) event.preventDefault();
+  });
+
   function poll(all) {
     if (!window.htmx) return;
     document.querySelectorAll("[sse-connect]").forEach(function (area) {
