@@ -47,7 +47,7 @@ def test_evaluation_during_a_run_and_the_aar_for_supervisors(browser: Browser, l
     officer.goto(f"{live_server}/join")
     officer.get_by_label("Join code").fill(code)
     officer.get_by_role("button", name="Join").click()
-    facilitator.reload()
+    expect(facilitator.get_by_label("Role of Jamie Chen")).to_be_visible(timeout=6000)  # the console follows
     facilitator.get_by_label("Role of Jamie Chen").select_option(label="Patrol sergeant, Riverton PD")
     facilitator.get_by_role("button", name="Set the role of Jamie Chen").click()
     facilitator.get_by_role("button", name="Start the exercise").click()
