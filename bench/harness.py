@@ -70,6 +70,25 @@ def cpu_seconds(pid: int) -> float:
     return own + sum(cpu_seconds(int(child)) for child in children)
 
 
+def processes(pid: int) -> list[int]:
+    """A process and its descendants (uvicorn's workers)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return []
+    return [pid, *(found for child in children for found in processes(int(child)))]
+
+
+def resident_kib(pid: int) -> int:
+    """Resident memory of a process and its descendants, in KiB."""
+    total = 0
+    for each in processes(pid):
+        for line in Path(f"/proc/{each}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
 def wrk(url: str, seconds: int, connections: int, cookie: str = "", script: str = "", cores: str = "1") -> dict:
     command = ["taskset", "-c", cores, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if cookie:

@@ -3,17 +3,23 @@
     python bench/play.py [--seconds 300] [--runs 20] [--players 200] [--workers 1] [--database-url URL]
 
 Seeds `--runs` tables (a session, its players, a started run of the school scenario with everyone in
-a role), then drives them with an asyncio client: each participant holds its page's event stream and
-fetches the status when told (`--mode stream`, as browsers do; `--mode poll`: polls every 2 s), loads the
-page when the scene changes, decides after a few seconds' thought (and, holding a team decision's lead
-role, confirms); each facilitator polls like the console, lets stand-ins decide and advances every 5 s,
-and when the run ends opens the next one: the players join by its code within 10 s, the facilitator
-hands out roles a click every half second, and starts it. So every table plays for the whole time. The same polling pattern against the bare Litestar app gives
-the yardstick.
+a role), then drives them with an asyncio client: each participant holds its page's event stream, which
+brings the status as the run changes (`--mode stream`, as browsers do; `--mode poll`: the fallback, asking
+every 2 s), loads the page when the stream says the scene changed, decides after a few seconds' thought
+(and, holding a team decision's lead role, confirms); each facilitator lets stand-ins decide and advances
+every 5 s, loading the console after each click as the browser does (and polling it with --mode poll), and
+when the run ends opens the next one: the players join by its code within 10 s, the facilitator hands out
+roles a click every half second, and starts it. So every table plays for the whole time. The same polling
+pattern against the bare Litestar app gives the yardstick.
+
+Before driving (stream mode), every participant's stream is held idle for a few seconds to measure the
+server's resident memory per held stream; while driving, /healthz tells how many streams each server
+process holds.
 """
 
 import argparse
 import asyncio
+import contextlib
 import html
 import os
 import random
@@ -21,11 +27,12 @@ import re
 import shutil
 import time
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
 from datetime import UTC, datetime, timedelta
 
 import httpx
 from harness import (BIN, DEMO_PASSWORD, ROOT, cpu_seconds, csrf_token_in, demo_database, engine_label, free_port,
-                     start, stop)
+                     resident_kib, start, stop)
 
 POLL_SECONDS, FACILITATE_SECONDS = 2, 5
 JOIN_SECONDS, CLICK_SECONDS = 10, 0.5  # between runs: people join within 10 s; the facilitator clicks
@@ -98,6 +105,9 @@ class Timings:
     def __init__(self) -> None:
         self.streams = 0  # streams held now
         self.most_streams = 0
+        self.pushed = 0  # status events received
+        self.held_by_process: dict[int, int] = {}  # server process -> the most streams it held at once
+        self.per_stream_kib = 0.0
         self.by_kind: dict[str, list[float]] = {}
         self.errors: dict[str, int] = {}
         self.samples: list[str] = []  # a few failed requests, to say what went wrong
@@ -158,10 +168,20 @@ async def participant(client, table: Table, timings: Timings, deadline: float) -
         await asyncio.sleep(POLL_SECONDS)
 
 
+def server_sent(line: str, event: dict[str, str]) -> bool:
+    """Read one line of a stream into `event`; True at the blank line that ends an event."""
+    if line:
+        name, _, value = line.partition(": ")
+        if name in ("event", "data"):
+            event[name] = value
+        return False
+    return bool(event)
+
+
 async def streaming_participant(client, table: Table, timings: Timings, deadline: float) -> None:
-    """As a browser does with streams: load the page, hold its event stream, fetch the status when told,
-    load the page again when the status says so. 'scene change' is the time from the facilitator's click
-    on Advance to this stream's event that brought the new scene."""
+    """As a browser does with streams: load the page, hold its event stream (the status arrives in it),
+    load the page again when the stream says so. 'scene change' is the time from the facilitator's click
+    on Advance to this stream's event that brought the next scene."""
     await asyncio.sleep(random.random() * POLL_SECONDS)
     while time.monotonic() < deadline:
         run_id = table.run_id
@@ -169,35 +189,44 @@ async def streaming_participant(client, table: Table, timings: Timings, deadline
         if page is None or page.status_code != 200:
             await asyncio.sleep(POLL_SECONDS)
             continue
-        poll = poll_url(page.text, f"/runs/{run_id}/pulse")
-        stream_url = re.search(r'sse-connect="([^"]+)"', page.text)
-        await play_scene(client, run_id, page.text, timings)
+        stream_url = stream_url_in(page.text)
         if stream_url is None:  # an ended run: wait for the facilitator's next one
             await asyncio.sleep(POLL_SECONDS)
             continue
+        drawn = dict(parse_qsl(urlsplit(stream_url).query, keep_blank_values=True))
+        deciding = asyncio.ensure_future(play_scene(client, run_id, page.text, timings))  # while the page listens
         try:
-            async with client.stream("GET", html.unescape(stream_url.group(1)),
-                                     timeout=httpx.Timeout(30, read=None)) as stream:
+            async with client.stream("GET", stream_url, timeout=httpx.Timeout(30, read=None)) as stream:
                 timings.streams += 1
                 timings.most_streams = max(timings.most_streams, timings.streams)
                 try:
+                    event: dict[str, str] = {}
                     async for line in stream.aiter_lines():
                         if time.monotonic() > deadline or run_id != table.run_id:
                             break
-                        if not line.startswith("id:"):
+                        if not server_sent(line, event):
                             continue
-                        heard = time.monotonic()
-                        pulse = await timings.timed("poll", client.get(poll))
-                        if pulse is not None and pulse.headers.get("hx-refresh"):
-                            if "step=" in poll and "The exercise has ended" not in pulse.text:
-                                timings.by_kind.setdefault("scene change", []).append((heard - table.advanced_at) * 1000)
+                        if event.get("event") == "status":
+                            timings.pushed += 1
+                        elif event.get("event") == "reload":
+                            now = dict(parse_qsl(event["data"], keep_blank_values=True))
+                            if now["status"] == "running" and now["step"] != drawn["step"]:
+                                timings.by_kind.setdefault("scene change", []).append(
+                                    (time.monotonic() - table.advanced_at) * 1000)
                             break  # the page reloads
+                        event = {}
                 finally:
                     timings.streams -= 1
         except httpx.HTTPError as failure:
             timings.errors["stream"] = timings.errors.get("stream", 0) + 1
             timings.samples.append(f"stream {type(failure).__name__}: {failure}")
             await asyncio.sleep(1)
+        await deciding  # a decision already on its way is sent before the page reloads
+
+
+def stream_url_in(page: str) -> str | None:
+    found = re.search(r'sse-connect="([^"]+)"', page)
+    return html.unescape(found.group(1)) if found else None
 
 
 async def play_scene(client, run_id: int, page: str, timings: Timings) -> None:
@@ -218,7 +247,9 @@ async def play_scene(client, run_id: int, page: str, timings: Timings) -> None:
             "step": step, "choice": lead.group(1), "_csrf_token": client.token}))
 
 
-async def facilitator(client, table: Table, players: list, timings: Timings, deadline: float) -> None:
+async def facilitator(client, table: Table, players: list, timings: Timings, deadline: float, polls: bool) -> None:
+    """Every 5 s: let stand-ins decide and advance, then load the console the browser is sent back to (and,
+    with --mode poll, poll it every 2 s meanwhile); when the run has ended, open the next one."""
     await asyncio.sleep(random.random() * FACILITATE_SECONDS)
     while time.monotonic() < deadline:
         for action in ("stand_in", "advance"):
@@ -226,12 +257,17 @@ async def facilitator(client, table: Table, players: list, timings: Timings, dea
                 table.advanced_at = time.monotonic()  # the click, for the time until the pages hear of it
             await timings.timed("facilitate", client.post(f"/runs/{table.run_id}/console/{action}",
                                                           data={"_csrf_token": client.token}))
+        console = await timings.timed("page", client.get(f"/runs/{table.run_id}/console"))
+        ended = console is not None and "The exercise has ended" in console.text
         for _ in range(FACILITATE_SECONDS // POLL_SECONDS):
-            await asyncio.sleep(POLL_SECONDS)
-            pulse = await timings.timed("poll", client.get(f"/runs/{table.run_id}/pulse?step=&status=running"))
-            if pulse is not None and "The exercise has ended" in pulse.text and time.monotonic() < deadline:
-                await next_run(client, table, players, timings)
+            if ended:
                 break
+            await asyncio.sleep(POLL_SECONDS)
+            if polls:
+                pulse = await timings.timed("poll", client.get(f"/runs/{table.run_id}/pulse?view=console"))
+                ended = pulse is not None and "The exercise has ended" in pulse.text
+        if ended and time.monotonic() < deadline:
+            await next_run(client, table, players, timings)
 
 
 async def next_run(client, table: Table, players: list, timings: Timings) -> None:
@@ -258,17 +294,47 @@ async def next_run(client, table: Table, players: list, timings: Timings) -> Non
     table.run_id = run_id
 
 
+async def held_per_process(base: str, timings: Timings, deadline: float) -> None:
+    """Every second, ask /healthz on fresh connections (so that each worker answers some) how many streams
+    the answering process holds; keep the most for each."""
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_keepalive_connections=0)) as client:
+        while time.monotonic() < deadline:
+            for answer in await asyncio.gather(*(client.get("/healthz") for _ in range(6)), return_exceptions=True):
+                if isinstance(answer, httpx.Response) and answer.status_code == 200:
+                    held = answer.json()
+                    timings.held_by_process[held["process"]] = max(held["streams"],
+                                                                   timings.held_by_process.get(held["process"], 0))
+            await asyncio.sleep(1)
+
+
+async def memory_per_stream(server_pid: int, tables: list[Table], players: dict) -> float:
+    """Resident memory (KiB) the server adds for each stream held: every participant's page loaded first,
+    then every page's stream opened and held, idle, for a few seconds."""
+    pages = [(client, (await client.get(f"/runs/{table.run_id}")).text)
+             for table in tables for client in players[table.session_id]]
+    await asyncio.sleep(2)
+    before = resident_kib(server_pid)
+    async with contextlib.AsyncExitStack() as held:
+        for client, page in pages:
+            await held.enter_async_context(client.stream("GET", stream_url_in(page), timeout=httpx.Timeout(30, read=None)))
+        await asyncio.sleep(5)
+        return (resident_kib(server_pid) - before) / len(pages)
+
+
 async def drive(base: str, server_pid: int, tables: list[Table], seconds: int, mode: str) -> tuple[Timings, float]:
     """The timings, and the share of a core the server used meanwhile."""
     timings = Timings()
     players = {table.session_id: [await signed_in(base, email) for email, _, _ in table.seats] for table in tables}
     coordinator = await signed_in(base, "coordinator@demo.drillhub.test")
+    if mode == "stream":
+        timings.per_stream_kib = await memory_per_stream(server_pid, tables, players)
     deadline, used = time.monotonic() + seconds, cpu_seconds(server_pid)
     playing = streaming_participant if mode == "stream" else participant
     await asyncio.gather(*(playing(client, table, timings, deadline)
                            for table in tables for client in players[table.session_id]),
-                         *(facilitator(coordinator, table, players[table.session_id], timings, deadline)
-                           for table in tables))
+                         *(facilitator(coordinator, table, players[table.session_id], timings, deadline,
+                                       polls=mode == "poll") for table in tables),
+                         held_per_process(base, timings, deadline))
     busy = (cpu_seconds(server_pid) - used) / seconds
     for client in (coordinator, *(client for clients in players.values() for client in clients)):
         await client.aclose()
@@ -341,7 +407,11 @@ def main() -> None:
         print(f"| {kind} | {len(values)} | {percentile(values, 0.5):.1f} | {percentile(values, 0.99):.1f} | "
               f"{percentile(values, 0.99) / bare_p99:.1f} | {timings.errors.get(kind, 0)} |")
     if args.mode == "stream":
-        print(f"\nstreams failed: {timings.errors.get('stream', 0)}; most held at once: {timings.most_streams}")
+        print(f"\nstreams failed: {timings.errors.get('stream', 0)}; most held at once: {timings.most_streams}; "
+              f"status events received: {timings.pushed}")
+        print(f"most streams one server process held at once: {max(timings.held_by_process.values(), default=0)} "
+              f"(by process: {sorted(timings.held_by_process.values(), reverse=True)})")
+        print(f"resident memory per held stream: {timings.per_stream_kib:.1f} KiB")
 
 
 if __name__ == "__main__":

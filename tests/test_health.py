@@ -1,10 +1,12 @@
+import os
+
 import pytest
 
 
 async def test_healthz_reports_the_database(client):
     response = await client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "process": os.getpid(), "streams": 0}
 
 
 @pytest.mark.filterwarnings("ignore:.*Unable to connect to database")
@@ -17,4 +19,4 @@ async def test_healthz_is_503_when_the_database_does_not_answer(make_app):
     async with new_client(make_app(unreachable)) as client:
         response = await client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unavailable"}
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "process": os.getpid(), "streams": 0}

@@ -76,6 +76,10 @@ class PooledSQLiteEngine(SQLiteEngine):
 class PooledSQLiteTransaction(SQLiteTransaction):
     """A transaction on a kept connection, given back when it ends."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_commit: list = []  # called once it has committed (after_commit)
+
     async def get_connection(self):
         return await self.engine.take_connection()
 
@@ -93,7 +97,20 @@ class PooledSQLiteTransaction(SQLiteTransaction):
         finally:
             self.engine.current_transaction.reset(self.context)
         await self.engine.give_back(self.connection)
+        if exception is None:
+            for callback in self.on_commit:
+                callback()
         return exception is None
+
+
+def after_commit(callback) -> None:
+    """On SQLite: call `callback` once the current write transaction has committed, or at once outside
+    one. (PostgreSQL's NOTIFY already waits for the commit.)"""
+    transaction = current_engine().current_transaction.get()
+    if isinstance(transaction, PooledSQLiteTransaction):
+        transaction.on_commit.append(callback)
+    else:
+        callback()
 
 
 def sqlite_path(database_url: str) -> Path:

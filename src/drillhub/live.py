@@ -3,8 +3,8 @@ tells the streams it holds when their run changes, whichever process or server m
 
 A change is a run's new last_seq, written with its events. On PostgreSQL the writer's transaction sends
 NOTIFY (delivered at commit) and every process listens on one connection of its own; on SQLite (one
-server) every process looks at the last_seq of the runs its streams follow twice a second, one query for
-all of them. Nothing here is needed by another process: it only knows the streams this one holds.
+server) the writing process wakes its own streams at commit, and every process looks at the last_seq of
+the runs its streams follow twice a second, one query for all of them. Nothing here is needed by another process: it only knows the streams this one holds.
 """
 
 import asyncio
@@ -69,9 +69,12 @@ def streams_held() -> int:
 
 async def announce(run_id: int, seq: int) -> None:
     """Inside the transaction that wrote the run's events: on PostgreSQL, NOTIFY every process when it
-    commits (SQLite's processes find the new last_seq themselves)."""
+    commits; on SQLite, wake this process's streams when it commits (the other processes' watchers find
+    the new last_seq themselves)."""
     if isinstance(db.current_engine(), PostgresEngine):
         await Run.raw("SELECT pg_notify({}, {})", CHANNEL, f"{run_id}:{seq}")
+    else:
+        db.after_commit(lambda: changed(run_id, seq))
 
 
 async def _catch_up() -> None:

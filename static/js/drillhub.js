@@ -44,17 +44,23 @@
   document.addEventListener("input", keep);
   document.addEventListener("DOMContentLoaded", restoreKept);
 
-  // A live status area (sse-connect) is told of its run's changes by a server-sent events stream. While
-  // no stream is open (a proxy that refuses it, a connection being re-made) it asks every two seconds.
+  // A live status area (sse-connect) gets its content from a server-sent events stream ('status'), and
+  // reloads the page when the stream says it is out of date ('reload'). While no stream is open (a proxy
+  // that refuses it, a connection being re-made) it asks every two seconds.
   document.addEventListener("htmx:sseOpen", function (event) { event.target.dataset.streaming = "yes"; connectionBack(); });
   document.addEventListener("htmx:sseError", function (event) { delete event.target.dataset.streaming; });
   // A page on its way to another (a decision sent, the next page asked for) takes no more orders from
-  // the status it asked for meanwhile: a reload it said to do would cut that navigation short.
+  // its status meanwhile: a reload it said to do would cut that navigation short.
   var leaving = false;
   window.addEventListener("beforeunload", function () { leaving = true; });
   window.addEventListener("pageshow", function () { leaving = false; });
   document.addEventListener("htmx:beforeOnLoad", function (event) {
     if (leaving && event.target.matches("[sse-connect]")) event.preventDefault();
+  });
+  document.addEventListener("htmx:sseBeforeMessage", function (event) {
+    if (event.detail.type !== "reload") return;
+    event.preventDefault();
+    if (!leaving) window.location.reload();
   });
 
   function poll(all) {

@@ -1,3 +1,5 @@
+import html
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -235,37 +237,65 @@ async def test_ending_early_asks_for_confirmation(live_run):
     assert debrief.status_code == 200 and "Ended at “The bridge gives way”" in debrief.text
 
 
-async def test_a_page_stream_tells_at_once_what_changed_since_the_page_was_drawn(live_run, signed_in_client):
+def server_sent(text: str) -> list[dict[str, str]]:
+    """A stream's events as their fields (data lines joined), comments left out."""
+    events = []
+    for block in text.split("\n\n"):
+        fields: dict[str, str] = {}
+        for line in block.splitlines():
+            name, _, value = line.partition(": ")
+            if name in ("id", "event"):
+                fields[name] = value
+            elif name == "data":
+                fields["data"] = f"{fields['data']}\n{value}" if "data" in fields else value
+        if fields:
+            events.append(fields)
+    return events
+
+
+async def test_a_page_stream_brings_the_status_and_says_when_the_page_is_out_of_date(live_run, signed_in_client):
     run, patrol, facilitator = live_run.run, live_run.patrol, live_run.facilitator
     page = await patrol.get(f"/runs/{run.id}")
-    last_seq = (await load(run.id)).last_seq
-    assert f'sse-connect="/runs/{run.id}/stream?view=player&amp;seen={last_seq}"' in page.text
-    assert 'hx-trigger="sse:run, poll"' in page.text  # polling only while no stream is open (drillhub.js)
-    quiet = await patrol.get(f"/runs/{run.id}/stream?seen={last_seq}")  # nothing since: ends with nothing
-    assert quiet.headers["content-type"].startswith("text/event-stream") and "event: run" not in quiet.text
-    behind = await patrol.get(f"/runs/{run.id}/stream?seen=1")
-    assert f"id: {last_seq}" in behind.text and "event: run" in behind.text
-    reconnected = await patrol.get(f"/runs/{run.id}/stream?seen={last_seq}", headers={"Last-Event-ID": "2"})
-    assert f"id: {last_seq}" in reconnected.text  # the browser's last event, not the page's, counts
+    drawn_at = (await load(run.id)).last_seq
+    stream = html.unescape(re.search(r'sse-connect="([^"]+)"', page.text).group(1))
+    assert stream == f"/runs/{run.id}/stream?view=player&step=0&status=running&roles=patrol&team=&seen={drawn_at}"
+    assert 'sse-swap="status,reload"' in page.text and 'hx-trigger="poll"' in page.text  # asks only without a stream
+    quiet = await patrol.get(stream)  # nothing since the page was drawn: nothing told (tests hold streams 0 s)
+    assert quiet.headers["content-type"].startswith("text/event-stream") and server_sent(quiet.text) == []
+
+    await post_form(patrol, f"/runs/{run.id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
+    decided_at = (await load(run.id)).last_seq
+    [told] = server_sent((await patrol.get(stream)).text)  # the page's stream as it reconnects
+    asked = await patrol.get(stream.replace("/stream", "/pulse"))
+    assert told == {"id": str(decided_at), "event": "status", "data": asked.text}  # the status itself, no request
+    assert "waiting: nobody plays Fire battalion chief" in told["data"]
+    assert server_sent((await patrol.get(stream, headers={"Last-Event-ID": str(decided_at)})).text) == []
+
+    await post_form(facilitator, f"/runs/{run.id}/console/stand_in", {"step": "0"})
+    await post_form(facilitator, f"/runs/{run.id}/console/advance", {"step": "0"})
+    [moved] = server_sent((await patrol.get(stream, headers={"Last-Event-ID": str(decided_at)})).text)
+    assert moved == {"id": str((await load(run.id)).last_seq), "event": "reload",  # a new scene
+                     "data": "view=player&step=1&status=running&roles=patrol&team="}
+
     console = await facilitator.get(f"/runs/{run.id}/console")
-    assert f"/runs/{run.id}/stream?view=console" in console.text
+    assert f"/runs/{run.id}/stream?view=console&amp;step=1&amp;status=running&amp;people=1&amp;seen=" in console.text
     stranger = await signed_in_client("officer")
     assert (await stranger.get(f"/runs/{run.id}/stream")).status_code == 403
 
 
 async def test_the_status_is_rendered_once_per_change_for_each_role(live_run, monkeypatch):
-    from drillhub.facilitation import views
+    from drillhub.facilitation import status
 
     run, patrol = live_run.run, live_run.patrol
     rendered = []
-    real = views.status_context
+    real = status.status_context
 
     async def counted(played, user, view="player"):
         rendered.append((played.last_seq, view))
         return await real(played, user, view)
 
-    monkeypatch.setattr(views, "status_context", counted)
-    views._RENDERED.clear()
+    monkeypatch.setattr(status, "status_context", counted)
+    status._RENDERED.clear()
     first = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running&roles=patrol")
     again = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running&roles=patrol")
     assert first.text == again.text and len(rendered) == 1  # the second poll was served as rendered

@@ -24,7 +24,7 @@ from drillhub.exercises.service import (
     save_draft,
     start_self_paced,
 )
-from drillhub.facilitation.views import last_scene, status_context
+from drillhub.facilitation.status import last_scene, status_context
 from drillhub.scenarios import engine
 from drillhub.scenarios.service import LibraryFilter, list_library
 

@@ -1,6 +1,5 @@
-from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery
@@ -13,21 +12,18 @@ from drillhub import live, parse, permissions, web
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.exercises import record
 from drillhub.exercises.service import load
-from drillhub.exercises.clock import clock
 from drillhub.exercises.ticker import tick
+from drillhub.facilitation import status
 from drillhub.facilitation.qr import qr_svg
 from drillhub.facilitation.service import (
     assign,
-    blocker,
     confirm_as_lead,
     facilitator_action,
     join,
     open_run,
     participants,
     start,
-    votes,
 )
-from drillhub.scenarios import engine
 from drillhub.scenarios.service import LibraryFilter, list_library
 
 ACTIONS = ("pause", "resume", "extend", "release", "confirm", "stand_in", "advance", "end")
@@ -44,97 +40,13 @@ class ConsoleInput:
     confirm: str = ""  # end: "yes" once the facilitator has confirmed ending now
 
 
-def last_scene(played, titles: dict[str, str]) -> dict | None:
-    """What was decided in the scene just left, by whom and how, by label."""
-    compiled = played.compiled
-    decided = [d for d in record.as_read(record.decisions(played.events), played.run.mode == "self_paced")
-               if d.step == played.step - 1]
-    if not decided:
-        return None
-    node = compiled.nodes[decided[0].node]
-    labels = {choice.id: choice.label for choice in node.decision.choices}
-    team = node.decision.mode == "team"
-    timed_out = any(m.timed_out and m.step == played.step - 1 for m in record.timeline(played.events))
-    return {"scene": node.title, "timed_out": timed_out, "lines": [
-        {"who": "The team chose" if d.team else titles[d.role] + (" voted for" if team else " chose"),
-         "choice": labels[d.choice], "made_by": record.MADE_BY[d.by]} for d in decided]}
-
-
-# The status area as each change of a run left it, per view and set of roles: when a change reaches a
-# run's hundred participants, it is rendered once for each role, not once per person. It says nothing
-# that moves with the clock (the browser counts down), so the run's last_seq is all that dates it.
-_RENDERED: OrderedDict[tuple, str] = OrderedDict()
-RENDERED_KEPT = 5000
-
-
-async def _status_body(request: HTMXRequest, played, user, view: str) -> str:
-    roles = ",".join(sorted(played.roles_of.get(user.person_id, [])))
-    key = (played.run.id, played.run.created_at, played.last_seq, view, roles)
-    if key not in _RENDERED:
-        template = request.app.template_engine.get_template("facilitation/_run_status_body.html")
-        _RENDERED[key] = template.render(**await status_context(played, user, view))
-        if len(_RENDERED) > RENDERED_KEPT:
-            _RENDERED.popitem(last=False)
-    return _RENDERED[key]
-
-
-VIEWS = ("player", "console", "projector")  # who a status area is for: what it shows and what it watches
-
-
-async def status_context(played, user, view: str = "player") -> dict:
-    """What the polled status area shows: the clock, what the scene waits for, team votes, and the
-    messages so far: a player's own and those to everyone, every one on the console, and only those
-    to everyone on the projector (a shared screen)."""
-    compiled, state = played.compiled, played.state
-    titles = {role.id: role.title for role in compiled.scenario.roles}
-    decision = engine.current_decision(compiled, state)
-    labels = {choice.id: choice.label for choice in decision.choices} if decision else {}
-    mine = set(played.roles_of.get(user.person_id, []))
-    injects = {inject.id: inject for inject in (played.node.injects if played.node else [])}
-    delivered = [injects[i] for i in record.released_injects(played.events, played.step) if i in injects]
-    if decision is None or (decision.mode == "team" and state.confirmed is not None):
-        to_decide = ()
-    elif decision.mode == "team":
-        to_decide = engine.deciding_roles(decision, compiled.role_ids)
-    else:
-        to_decide = engine.waiting_on(compiled, state)
-    now = datetime.now(UTC)
-    running = clock(played, now)
-    return {
-        "decides": bool(mine & set(to_decide)),  # this person has a decision (or vote) to make here
-        "ends_ms": int(running.ends_at.timestamp() * 1000) if running.ends_at else None,  # for the browser
-        "since_ms": int(running.started_at.timestamp() * 1000),
-        "played": played, "clock": running, "titles": titles, "view": view,
-        "blocker": blocker(played), "watched": watched(played, user.person_id, view),
-        "team_choice": labels.get(state.confirmed) if decision and decision.mode == "team" else None,
-        "votes": {labels[choice]: [titles[r] for r in roles] for choice, roles in votes(played).items()}
-        if decision and decision.mode == "team" else {},
-        "messages": [i for i in delivered if view == "console" or "all" in i.to
-                     or (view == "player" and mine & set(i.to))],
-    }
+def _drawn_from(request: HTMXRequest) -> dict[str, str]:
+    """What a live page was drawn from, as its status area's requests send it back (status.watched)."""
+    return {key: request.query_params.get(key, "") for key in ("step", "status", "roles", "people", "team")}
 
 
 def _join_url(request: HTMXRequest, run) -> str:
     return f"{request.app.state.settings.public_url}/join?code={run.join_code}"
-
-
-def watched(played, person_id: int, view: str) -> dict[str, str]:
-    """What a page was drawn from, as its status area's poll sends it back: the scene and the run's
-    status; for a player, the roles they hold (a role given in the lobby brings its briefing) and the
-    team's confirmed choice (the vote form goes); on the console, how many have joined."""
-    now = {"view": view, "step": str(played.step), "status": played.run.status}
-    if view == "player":
-        now["roles"] = ",".join(sorted(played.roles_of.get(person_id, [])))
-        now["team"] = played.state.confirmed or ""
-    if view == "console":
-        now["people"] = str(len(played.roles_of))
-    return now
-
-
-def _refresh_if_moved(played, person_id: int, view: str, seen: dict[str, str]) -> dict:
-    """Reload the page when what it was drawn from has changed."""
-    moved = any(seen.get(key, "") != value for key, value in watched(played, person_id, view).items() if key != "view")
-    return {"HX-Refresh": "true"} if moved else {}
 
 
 def projector_timeline(played) -> list[tuple[int, str]]:
@@ -200,8 +112,8 @@ class FacilitationController(Controller):
                     for inject, times in record.released_injects(played.events, played.step).items()}  # seconds into the scene
         titles = {role.id: role.title for role in played.compiled.scenario.roles}
         return await web.page(request, "facilitation/console.html", people=await participants(run_id),
-                              join_url=join_url, released=released, last_scene=last_scene(played, titles),
-                              **await status_context(played, web.current_user(request), "console"))
+                              join_url=join_url, released=released, last_scene=status.last_scene(played, titles),
+                              **await status.status_context(played, web.current_user(request), "console"))
 
     async def _viewed(self, request: HTMXRequest, run_id: int, view: str):
         """The run and the view (player, console, projector) this person may have of it: a player's own,
@@ -213,38 +125,51 @@ class FacilitationController(Controller):
             await permissions.facilitates(user, played.run.session)  # a player's own view asks nothing more
         if not (takes_part or facilitates):
             raise Forbidden("You are not taking part in this exercise.")
-        return played, view if view in VIEWS and (view == "player" or facilitates) else "player"
+        return played, view if view in status.VIEWS and (view == "player" or facilitates) else "player"
 
     @get("/runs/{run_id:int}/pulse", name="facilitation:pulse")
-    async def pulse(self, request: HTMXRequest, run_id: web.RecordId, view: FromQuery[str] = "player",
-                    step: FromQuery[str] = "", status: FromQuery[str] = "", roles: FromQuery[str] = "",
-                    people: FromQuery[str] = "", team: FromQuery[str] = "") -> Template:
-        """The status area: fetched when the page's stream says the run changed, or every two seconds
-        when no stream can be held."""
+    async def pulse(self, request: HTMXRequest, run_id: web.RecordId, view: FromQuery[str] = "player") -> Response:
+        """The status area, asked for every two seconds while the page holds no stream (a proxy that
+        refuses them, a connection being re-made); it says to reload when the page is out of date."""
         played, view = await self._viewed(request, run_id, view)
         played = await tick(played)
         user = web.current_user(request)
-        return Response(await _status_body(request, played, user, view), media_type=MediaType.HTML, headers=(
-            _refresh_if_moved(played, user.person_id, view, {"step": step, "status": status, "roles": roles,
-                                                             "people": people, "team": team})))
+        stale = status.moved(played, user.person_id, view, _drawn_from(request))
+        return Response(await status.rendered(request.app.template_engine, played, user, view),
+                        media_type=MediaType.HTML, headers={"HX-Refresh": "true"} if stale else {})
 
     @get("/runs/{run_id:int}/stream", name="facilitation:stream")
     async def stream(self, request: HTMXRequest, run_id: web.RecordId, view: FromQuery[str] = "player",
                      seen: FromQuery[str] = "") -> ServerSentEvent:
-        """One server-sent event ('run', its id the run's last seq) each time the run changes, for
-        stream_seconds (then the browser reconnects, perhaps to another worker). A page names the seq it
-        was drawn at; a browser reconnecting names the last event it had (Last-Event-ID): anything since is
-        told at once, so nothing is missed."""
+        """Each time the run changes, for stream_seconds (then the browser reconnects, perhaps to another
+        worker): a 'status' event carrying the status area, or 'reload' when the page itself is out of date
+        (then the stream ends; its data says what the page will show: scene, status, roles). Each event's id is the run's last seq. A page names the seq it was drawn
+        at; a browser reconnecting names the last event it had (Last-Event-ID): anything since is told at
+        once, so nothing is missed."""
         played, view = await self._viewed(request, run_id, view)
+        user, drawn_from, templates = web.current_user(request), _drawn_from(request), request.app.template_engine
         current = played.run.last_seq
         since = parse.whole_number(request.headers.get("last-event-id", "")) or parse.whole_number(seen) or current
 
+        async def told(played) -> ServerSentEventMessage:
+            if status.moved(played, user.person_id, view, drawn_from):  # what the page will be drawn from now
+                return ServerSentEventMessage(event="reload", id=played.last_seq,
+                                              data=urlencode(status.watched(played, user.person_id, view)))
+            return ServerSentEventMessage(event="status", id=played.last_seq,
+                                          data=await status.rendered(templates, played, user, view))
+
         async def events():
             if since < current:
-                yield ServerSentEventMessage(event="run", id=current, data=str(current))
+                yield (message := await told(played))
+                if message.event == "reload":
+                    return
             async for seq in live.changes(run_id, current, request.app.state.settings.stream_seconds):
-                yield (ServerSentEventMessage(event="run", id=seq, data=str(seq)) if seq
-                       else ServerSentEventMessage(comment="still here"))
+                if seq is None:
+                    yield ServerSentEventMessage(comment="still here")
+                    continue
+                yield (message := await told(await status.shared_load(run_id, seq)))
+                if message.event == "reload":
+                    return
 
         return ServerSentEvent(events(), headers={"X-Accel-Buffering": "no"})  # nginx: pass each event on
 
@@ -256,7 +181,7 @@ class FacilitationController(Controller):
         join_url = _join_url(request, played.run)
         return await web.page(request, "facilitation/projector.html", qr=qr_svg(join_url), join_url=join_url,
                               timeline=projector_timeline(played),
-                              **await status_context(played, web.current_user(request), "projector"))
+                              **await status.status_context(played, web.current_user(request), "projector"))
 
     @post("/runs/{run_id:int}/assign", name="facilitation:assign")
     async def assign(self, request: HTMXRequest, run_id: web.RecordId) -> Redirect | ClientRedirect:

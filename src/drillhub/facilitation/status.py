@@ -1,0 +1,119 @@
+"""The live status area of a running exercise (player page, console, projector): what it shows, rendered once
+per change of the run for each view and set of roles, and when the page under it must be drawn again."""
+
+import asyncio
+from collections import OrderedDict
+from datetime import UTC, datetime
+
+from drillhub.exercises import record
+from drillhub.exercises.clock import clock
+from drillhub.exercises.service import load
+from drillhub.facilitation.service import blocker, votes
+from drillhub.scenarios import engine
+
+VIEWS = ("player", "console", "projector")  # who a status area is for: what it shows and what it watches
+
+
+def last_scene(played, titles: dict[str, str]) -> dict | None:
+    """What was decided in the scene just left, by whom and how, by label."""
+    compiled = played.compiled
+    decided = [d for d in record.as_read(record.decisions(played.events), played.run.mode == "self_paced")
+               if d.step == played.step - 1]
+    if not decided:
+        return None
+    node = compiled.nodes[decided[0].node]
+    labels = {choice.id: choice.label for choice in node.decision.choices}
+    team = node.decision.mode == "team"
+    timed_out = any(m.timed_out and m.step == played.step - 1 for m in record.timeline(played.events))
+    return {"scene": node.title, "timed_out": timed_out, "lines": [
+        {"who": "The team chose" if d.team else titles[d.role] + (" voted for" if team else " chose"),
+         "choice": labels[d.choice], "made_by": record.MADE_BY[d.by]} for d in decided]}
+
+
+def moved(played, person_id: int, view: str, seen: dict[str, str]) -> bool:
+    """Whether what a page was drawn from (`seen`, as its status area sends it back) has changed."""
+    return any(seen.get(key, "") != value for key, value in watched(played, person_id, view).items() if key != "view")
+
+
+# The status area as each change of a run left it, per view and set of roles: when a change reaches a
+# run's hundred participants, it is rendered once for each role, not once per person. It says nothing
+# that moves with the clock (the browser counts down), so the run's last_seq is all that dates it.
+_RENDERED: OrderedDict[tuple, str] = OrderedDict()
+RENDERED_KEPT = 5000
+
+
+async def rendered(templates, played, user, view: str) -> str:
+    """The status area's content (facilitation/_run_status_body.html) for this person and view."""
+    roles = ",".join(sorted(played.roles_of.get(user.person_id, [])))
+    key = (played.run.id, played.run.created_at, played.last_seq, view, roles)
+    if key not in _RENDERED:
+        template = templates.get_template("facilitation/_run_status_body.html")
+        _RENDERED[key] = template.render(**await status_context(played, user, view))
+        if len(_RENDERED) > RENDERED_KEPT:
+            _RENDERED.popitem(last=False)
+    return _RENDERED[key]
+
+
+# The run as the streams of this process last had it: when a change wakes the hundred streams of a run,
+# the first reads it and the others wait for that read instead of making their own.
+_SHARED: OrderedDict[int, tuple[int, asyncio.Future]] = OrderedDict()
+SHARED_KEPT = 500
+
+
+async def shared_load(run_id: int, seq: int):
+    """The run at `seq` or later, read once for every stream here that asks at the same time."""
+    known = _SHARED.get(run_id)
+    if known is None or known[0] < seq or (known[1].done() and known[1].exception()):
+        known = _SHARED[run_id] = (seq, asyncio.ensure_future(load(run_id)))
+        if len(_SHARED) > SHARED_KEPT:
+            _SHARED.popitem(last=False)
+    played = await asyncio.shield(known[1])
+    if _SHARED.get(run_id) is known:
+        _SHARED[run_id] = (played.last_seq, known[1])  # it may have read more than was asked
+    return played
+
+
+async def status_context(played, user, view: str = "player") -> dict:
+    """What the polled status area shows: the clock, what the scene waits for, team votes, and the
+    messages so far: a player's own and those to everyone, every one on the console, and only those
+    to everyone on the projector (a shared screen)."""
+    compiled, state = played.compiled, played.state
+    titles = {role.id: role.title for role in compiled.scenario.roles}
+    decision = engine.current_decision(compiled, state)
+    labels = {choice.id: choice.label for choice in decision.choices} if decision else {}
+    mine = set(played.roles_of.get(user.person_id, []))
+    injects = {inject.id: inject for inject in (played.node.injects if played.node else [])}
+    delivered = [injects[i] for i in record.released_injects(played.events, played.step) if i in injects]
+    if decision is None or (decision.mode == "team" and state.confirmed is not None):
+        to_decide = ()
+    elif decision.mode == "team":
+        to_decide = engine.deciding_roles(decision, compiled.role_ids)
+    else:
+        to_decide = engine.waiting_on(compiled, state)
+    now = datetime.now(UTC)
+    running = clock(played, now)
+    return {
+        "decides": bool(mine & set(to_decide)),  # this person has a decision (or vote) to make here
+        "ends_ms": int(running.ends_at.timestamp() * 1000) if running.ends_at else None,  # for the browser
+        "since_ms": int(running.started_at.timestamp() * 1000),
+        "played": played, "clock": running, "titles": titles, "view": view,
+        "blocker": blocker(played), "watched": watched(played, user.person_id, view),
+        "team_choice": labels.get(state.confirmed) if decision and decision.mode == "team" else None,
+        "votes": {labels[choice]: [titles[r] for r in roles] for choice, roles in votes(played).items()}
+        if decision and decision.mode == "team" else {},
+        "messages": [i for i in delivered if view == "console" or "all" in i.to
+                     or (view == "player" and mine & set(i.to))],
+    }
+
+
+def watched(played, person_id: int, view: str) -> dict[str, str]:
+    """What a page was drawn from, as its status area's poll sends it back: the scene and the run's
+    status; for a player, the roles they hold (a role given in the lobby brings its briefing) and the
+    team's confirmed choice (the vote form goes); on the console, how many have joined."""
+    now = {"view": view, "step": str(played.step), "status": played.run.status}
+    if view == "player":
+        now["roles"] = ",".join(sorted(played.roles_of.get(person_id, [])))
+        now["team"] = played.state.confirmed or ""
+    if view == "console":
+        now["people"] = str(len(played.roles_of))
+    return now
