@@ -172,16 +172,18 @@ def server_sent(line: str, event: dict[str, str]) -> bool:
     """Read one line of a stream into `event`; True at the blank line that ends an event."""
     if line:
         name, _, value = line.partition(": ")
-        if name in ("event", "data"):
+        if name in ("id", "event"):
             event[name] = value
+        elif name == "data":
+            event["data"] = f"{event['data']}\n{value}" if "data" in event else value
         return False
     return bool(event)
 
 
 async def streaming_participant(client, table: Table, timings: Timings, deadline: float) -> None:
-    """As a browser does with streams: load the page, hold its event stream (the status arrives in it),
-    load the page again when the stream says so. 'scene change' is the time from the facilitator's click
-    on Advance to this stream's event that brought the next scene."""
+    """As a browser does with streams: load the page, hold its event stream (the status and each next scene
+    arrive in it), load the page again when the stream says so. 'scene change' is the time from the
+    facilitator's click on Advance to this stream's event that brought the next scene."""
     await asyncio.sleep(random.random() * POLL_SECONDS)
     while time.monotonic() < deadline:
         run_id = table.run_id
@@ -208,12 +210,17 @@ async def streaming_participant(client, table: Table, timings: Timings, deadline
                             continue
                         if event.get("event") == "status":
                             timings.pushed += 1
-                        elif event.get("event") == "reload":
-                            now = dict(parse_qsl(event["data"], keep_blank_values=True))
-                            if now["status"] == "running" and now["step"] != drawn["step"]:
+                        elif event.get("event") == "scene":  # the page's content anew: the next scene
+                            shows = dict(parse_qsl(event["id"], keep_blank_values=True))
+                            if shows["step"] != drawn["step"] and shows["status"] == "running" and table.advanced_at:
                                 timings.by_kind.setdefault("scene change", []).append(
                                     (time.monotonic() - table.advanced_at) * 1000)
-                            break  # the page reloads
+                            drawn = shows
+                            if not deciding.done():
+                                deciding.cancel()  # the form being filled in is gone: the next one
+                            deciding = asyncio.ensure_future(play_scene(client, run_id, event["data"], timings))
+                        elif event.get("event") == "reload":
+                            break  # the page is drawn again
                         event = {}
                 finally:
                     timings.streams -= 1

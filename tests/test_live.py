@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import uuid
+from urllib.parse import parse_qsl
 from pathlib import Path
 
 import asyncpg
@@ -148,6 +149,10 @@ def a_session_the_officer_is_enrolled_in(database_url: str) -> int:
     return asyncio.run(ask())
 
 
+def seq_of(event: dict[str, str]) -> int:
+    return int(dict(parse_qsl(event["id"]))["seq"])
+
+
 def stream_url(page: str) -> str:
     return html.unescape(re.search(r'sse-connect="([^"]+)"', page).group(1))
 
@@ -179,21 +184,21 @@ async def test_a_facilitator_on_one_server_and_a_player_on_the_other_follow_one_
         on_the_console = await asyncio.wait_for(next_event(console_events), timeout=5)  # decided on B, seen on A
         assert on_the_console["event"] == "status" and "has not decided yet" not in on_the_console["data"]
         mine = await asyncio.wait_for(next_event(player_events), timeout=5)
-        assert mine["event"] == "status" and mine["id"] == on_the_console["id"]
+        assert mine["event"] == "status" and seq_of(mine) == seq_of(on_the_console)
         assert (await player.get("/healthz")).json()["streams"] == 1  # B's one process holds the player's
     # the player's stream is cut here; meanwhile the facilitator on A moves the run on
     for action in ("stand_in", "advance"):
         await facilitator.post(f"{run_url}/console/{action}", data={**form, "step": "0"})
     async with player.stream("GET", stream_url(page), headers={"Last-Event-ID": mine["id"]}) as resumed:
         caught_up = await asyncio.wait_for(next_event(resumed.aiter_lines()), timeout=5)
-    assert caught_up["event"] == "reload" and int(caught_up["id"]) > int(mine["id"])  # a new scene: draw the page
-    assert "Contact team inside" in (await player.get(run_url)).text  # where entering at once leads
+    assert caught_up["event"] == "scene" and seq_of(caught_up) > seq_of(mine)  # the new scene, pushed
+    assert "Contact team inside" in caught_up["data"]  # where entering at once leads
 
-    async with player.stream("GET", stream_url((await player.get(run_url)).text)) as on_b:
+    async with player.stream("GET", stream_url(page), headers={"Last-Event-ID": caught_up["id"]}) as on_b:
         events = on_b.aiter_lines()
         await facilitator.post(f"{run_url}/console/end", data={**form, "confirm": "yes"})
         ended = await asyncio.wait_for(next_event(events), timeout=5)  # the facilitator on A ends it
-    assert ended["event"] == "reload"
+    assert ended["event"] == "reload"  # the page is drawn again, with the debrief
     stranger = await signed_in(server_b, "evaluator")
     assert (await stranger.get(f"{run_url}/stream")).status_code == 403
     for client in (facilitator, player, stranger):

@@ -44,9 +44,10 @@
   document.addEventListener("input", keep);
   document.addEventListener("DOMContentLoaded", restoreKept);
 
-  // A live status area (sse-connect) gets its content from a server-sent events stream ('status'), and
-  // reloads the page when the stream says it is out of date ('reload'). While no stream is open (a proxy
-  // that refuses it, a connection being re-made) it asks every two seconds.
+  // A live page holds a server-sent events stream (sse-connect) that brings its status area ('status') and,
+  // on a player's page, the page's content when the scene moves on ('scene'); 'reload' draws the page
+  // again. While no stream is open (a proxy that refuses it, a connection being re-made) the status area
+  // asks every two seconds.
   document.addEventListener("htmx:sseOpen", function (event) { event.target.dataset.streaming = "yes"; connectionBack(); });
   document.addEventListener("htmx:sseError", function (event) { delete event.target.dataset.streaming; });
   // A page on its way to another (a decision sent, the next page asked for) takes no more orders from
@@ -63,10 +64,16 @@
     if (!leaving) window.location.reload();
   });
 
+  document.addEventListener("htmx:sseMessage", function (event) {
+    if (event.detail.type === "scene") restoreKept();  // a scene pushed anew: what this tab kept is put back
+  });
+
   function poll(all) {
     if (!window.htmx) return;
     document.querySelectorAll("[sse-connect]").forEach(function (area) {
-      if (all || area.dataset.streaming !== "yes") window.htmx.trigger(area, "poll");
+      if (!all && area.dataset.streaming === "yes") return;
+      var asking = area.matches("[hx-trigger=poll]") ? [area] : area.querySelectorAll("[hx-trigger=poll]");
+      asking.forEach(function (status) { window.htmx.trigger(status, "poll"); });
     });
   }
   window.setInterval(poll, 2000);

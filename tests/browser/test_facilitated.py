@@ -94,10 +94,14 @@ def test_three_browsers_play_a_facilitated_exercise(browser: Browser, live_serve
     facilitator.get_by_role("button", name="Set the role of Owen Pryor").click()
     expect(evaluator.get_by_role("heading", name="Your briefing")).to_be_visible(timeout=6000)  # their own
     expect(evaluator.get_by_text("the school resource officer is on leave today")).to_have_count(0)
+    officer.evaluate("window.drawnOnce = true")  # gone if the page were loaded again
     facilitator.get_by_role("button", name="Start the exercise").click()
 
-    # the players' pages and the projector follow within seconds, without anyone reloading them
+    # the players' pages and the projector follow within seconds, without anyone reloading them: the
+    # scene arrives in the page's stream, and the keyboard is at its first choice
     expect(officer.get_by_role("heading", level=1)).to_have_text("The first 911 calls", timeout=6000)
+    assert officer.evaluate("window.drawnOnce === true")
+    expect(officer.locator(".decision input[type=radio]").first).to_be_focused()
     expect(evaluator.get_by_role("heading", level=1)).to_have_text("The first 911 calls", timeout=6000)
     expect(projector.get_by_role("heading", level=2, name="The first 911 calls")).to_be_visible(timeout=6000)
     expect(officer.get_by_text("Unit 14 is two minutes out, alone.")).to_be_visible()  # patrol only
@@ -117,6 +121,7 @@ def test_three_browsers_play_a_facilitated_exercise(browser: Browser, live_serve
     officer.wait_for_timeout(1500)  # the draft is saved 0.8 s after the last key
     let_time_pass(live_database, 30)  # past the two minutes
     expect(officer.get_by_text("Time ran out on “The first 911 calls”")).to_be_visible(timeout=6000)
+    assert officer.evaluate("window.drawnOnce === true")  # the next scene came in the stream too
     expect(officer.locator(".alert")).to_contain_text("What you had typed is kept with it: “Stop the killing”")
     expect(officer.locator(".last-scene")).to_contain_text("Patrol sergeant, Riverton PD chose Hold the channel")
     expect(officer.locator(".last-scene")).to_contain_text("(default on time-out)")

@@ -253,34 +253,61 @@ def server_sent(text: str) -> list[dict[str, str]]:
     return events
 
 
-async def test_a_page_stream_brings_the_status_and_says_when_the_page_is_out_of_date(live_run, signed_in_client):
+async def test_a_page_stream_brings_the_status_and_the_next_scene(live_run, signed_in_client):
     run, patrol, facilitator = live_run.run, live_run.patrol, live_run.facilitator
     page = await patrol.get(f"/runs/{run.id}")
     drawn_at = (await load(run.id)).last_seq
-    stream = html.unescape(re.search(r'sse-connect="([^"]+)"', page.text).group(1))
+    stream = html.unescape(re.search(r'<div id="play"[^>]* sse-connect="([^"]+)"', page.text).group(1))
     assert stream == f"/runs/{run.id}/stream?view=player&step=0&status=running&roles=patrol&team=&seen={drawn_at}"
-    assert 'sse-swap="status,reload"' in page.text and 'hx-trigger="poll"' in page.text  # asks only without a stream
+    assert 'sse-swap="scene,reload"' in page.text and 'sse-swap="status"' in page.text
+    assert 'hx-trigger="poll"' in page.text  # the status area asks only while no stream is open (drillhub.js)
     quiet = await patrol.get(stream)  # nothing since the page was drawn: nothing told (tests hold streams 0 s)
     assert quiet.headers["content-type"].startswith("text/event-stream") and server_sent(quiet.text) == []
 
     await post_form(patrol, f"/runs/{run.id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
     decided_at = (await load(run.id)).last_seq
     [told] = server_sent((await patrol.get(stream)).text)  # the page's stream as it reconnects
-    asked = await patrol.get(stream.replace("/stream", "/pulse"))
-    assert told == {"id": str(decided_at), "event": "status", "data": asked.text}  # the status itself, no request
+    asked = await patrol.get(f"/runs/{run.id}/pulse?view=player&step=0&status=running&roles=patrol&team=")
+    assert told["event"] == "status" and told["data"] == asked.text  # the status itself: no request for it
     assert "waiting: nobody plays Fire battalion chief" in told["data"]
-    assert server_sent((await patrol.get(stream, headers={"Last-Event-ID": str(decided_at)})).text) == []
+    shows = "step=0&status=running&roles=patrol&people=&team="
+    assert told["id"] == f"seq={decided_at}&{shows}"  # the last seq, and what the page shows after it
+    assert server_sent((await patrol.get(stream, headers={"Last-Event-ID": told["id"]})).text) == []
 
     await post_form(facilitator, f"/runs/{run.id}/console/stand_in", {"step": "0"})
     await post_form(facilitator, f"/runs/{run.id}/console/advance", {"step": "0"})
-    [moved] = server_sent((await patrol.get(stream, headers={"Last-Event-ID": str(decided_at)})).text)
-    assert moved == {"id": str((await load(run.id)).last_seq), "event": "reload",  # a new scene
-                     "data": "view=player&step=1&status=running&roles=patrol&team="}
+    [scene] = server_sent((await patrol.get(stream, headers={"Last-Event-ID": told["id"]})).text)
+    now = (await load(run.id)).last_seq
+    assert scene["event"] == "scene" and scene["id"] == f"seq={now}&step=1&status=running&roles=patrol&people=&team="
+    drawn = (await patrol.get(f"/runs/{run.id}")).text
+    content = drawn.split('sse-swap="scene,reload" hx-swap="innerHTML">', 1)[1].rsplit("</div>", 1)[0]
+    csrf = re.search(r'<input type="hidden" name="_csrf_token" value="[^"]+" />', content).group(0)
+    assert scene["data"].strip() == content.replace(csrf, "").strip()  # the page's content, but the token
+    assert "<h1 id=\"scene-title\" tabindex=\"-1\">Unified command</h1>" in scene["data"] and 'name="step" value="1"' in scene["data"]
+    assert server_sent((await patrol.get(stream, headers={"Last-Event-ID": scene["id"]})).text) == []
 
+    await post_form(facilitator, f"/runs/{run.id}/console/end", {"confirm": "yes"})
+    [ended] = server_sent((await patrol.get(stream, headers={"Last-Event-ID": scene["id"]})).text)
+    assert ended["event"] == "reload" and "status=ended" in ended["data"]  # the whole page changes
     console = await facilitator.get(f"/runs/{run.id}/console")
-    assert f"/runs/{run.id}/stream?view=console&amp;step=1&amp;status=running&amp;people=1&amp;seen=" in console.text
+    assert 'sse-swap="status,reload"' not in console.text  # an ended run's console holds no stream
     stranger = await signed_in_client("officer")
     assert (await stranger.get(f"/runs/{run.id}/stream")).status_code == 403
+
+
+async def test_a_console_stream_says_to_reload_when_the_scene_moves_on(live_run):
+    run, facilitator = live_run.run, live_run.facilitator
+    await post_form(live_run.patrol, f"/runs/{run.id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
+    console = await facilitator.get(f"/runs/{run.id}/console")
+    stream = html.unescape(re.search(r'sse-connect="([^"]+)"', console.text).group(1))
+    assert stream.startswith(f"/runs/{run.id}/stream?view=console&step=0&status=running&people=1&seen=")
+    assert 'sse-swap="status,reload"' in console.text
+    await post_form(facilitator, f"/runs/{run.id}/console/stand_in", {"step": "0"})
+    [told] = server_sent((await facilitator.get(stream)).text)
+    assert told["event"] == "status"
+    await post_form(facilitator, f"/runs/{run.id}/console/advance", {"step": "0"})
+    [moved] = server_sent((await facilitator.get(stream, headers={"Last-Event-ID": told["id"]})).text)
+    assert moved["event"] == "reload" and moved["data"] == "view=console&step=1&status=running&people=1"
 
 
 async def test_the_status_is_rendered_once_per_change_for_each_role(live_run, monkeypatch):

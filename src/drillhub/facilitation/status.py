@@ -1,5 +1,6 @@
 """The live status area of a running exercise (player page, console, projector): what it shows, rendered once
-per change of the run for each view and set of roles, and when the page under it must be drawn again."""
+per change of the run for each view and set of roles (and the player's page likewise, for its stream), and
+when the page under it must be drawn again."""
 
 import asyncio
 from collections import OrderedDict
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 
 from drillhub.exercises import record
 from drillhub.exercises.clock import clock
+from drillhub.exercises.scene import scene
 from drillhub.exercises.service import load
 from drillhub.facilitation.service import blocker, votes
 from drillhub.scenarios import engine
@@ -14,44 +16,43 @@ from drillhub.scenarios import engine
 VIEWS = ("player", "console", "projector")  # who a status area is for: what it shows and what it watches
 
 
-def last_scene(played, titles: dict[str, str]) -> dict | None:
-    """What was decided in the scene just left, by whom and how, by label."""
-    compiled = played.compiled
-    decided = [d for d in record.as_read(record.decisions(played.events), played.run.mode == "self_paced")
-               if d.step == played.step - 1]
-    if not decided:
-        return None
-    node = compiled.nodes[decided[0].node]
-    labels = {choice.id: choice.label for choice in node.decision.choices}
-    team = node.decision.mode == "team"
-    timed_out = any(m.timed_out and m.step == played.step - 1 for m in record.timeline(played.events))
-    return {"scene": node.title, "timed_out": timed_out, "lines": [
-        {"who": "The team chose" if d.team else titles[d.role] + (" voted for" if team else " chose"),
-         "choice": labels[d.choice], "made_by": record.MADE_BY[d.by]} for d in decided]}
-
-
 def moved(played, person_id: int, view: str, seen: dict[str, str]) -> bool:
     """Whether what a page was drawn from (`seen`, as its status area sends it back) has changed."""
     return any(seen.get(key, "") != value for key, value in watched(played, person_id, view).items() if key != "view")
 
 
-# The status area as each change of a run left it, per view and set of roles: when a change reaches a
-# run's hundred participants, it is rendered once for each role, not once per person. It says nothing
-# that moves with the clock (the browser counts down), so the run's last_seq is all that dates it.
+# The status area and the player's page as each change of a run left them, per view and set of roles:
+# when a change reaches a run's hundred participants, each is rendered once for each role, not once per
+# person. Neither says anything that moves with the clock (the browser counts down), so the run's last_seq
+# is all that dates them.
 _RENDERED: OrderedDict[tuple, str] = OrderedDict()
 RENDERED_KEPT = 5000
 
 
-async def rendered(templates, played, user, view: str) -> str:
-    """The status area's content (facilitation/_run_status_body.html) for this person and view."""
+async def _rendered_once(templates, name: str, played, user, view: str, context) -> str:
     roles = ",".join(sorted(played.roles_of.get(user.person_id, [])))
     key = (played.run.id, played.run.created_at, played.last_seq, view, roles)
     if key not in _RENDERED:
-        template = templates.get_template("facilitation/_run_status_body.html")
-        _RENDERED[key] = template.render(**await status_context(played, user, view))
+        _RENDERED[key] = templates.get_template(name).render(**await context())
         if len(_RENDERED) > RENDERED_KEPT:
             _RENDERED.popitem(last=False)
     return _RENDERED[key]
+
+
+async def rendered(templates, played, user, view: str) -> str:
+    """The status area's content (facilitation/_run_status_body.html) for this person and view."""
+    return await _rendered_once(templates, "facilitation/_run_status_body.html", played, user, view,
+                                lambda: status_context(played, user, view))
+
+
+async def rendered_scene(templates, request, played, user) -> str:
+    """The player's page content (exercises/_play.html) for this person, as the stream pushes it when the
+    scene moves on. Their forms send the CSRF token as htmx's header; nothing typed is lost, as a new scene
+    has no drafts yet and the tab keeps what was typed (static/js/drillhub.js)."""
+    async def context() -> dict:
+        return (scene(played, user.person_id) | await status_context(played, user, "player")
+                | {"drafts": {}, "csrf_input": "", "request": request})
+    return await _rendered_once(templates, "exercises/_play.html", played, user, "scene", context)
 
 
 # The run as the streams of this process last had it: when a change wakes the hundred streams of a run,

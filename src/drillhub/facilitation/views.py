@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery
@@ -11,6 +11,7 @@ from litestar.response.sse import ServerSentEventMessage
 from drillhub import live, parse, permissions, web
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.exercises import record
+from drillhub.exercises.scene import last_scene
 from drillhub.exercises.service import load
 from drillhub.exercises.ticker import tick
 from drillhub.facilitation import status
@@ -40,9 +41,25 @@ class ConsoleInput:
     confirm: str = ""  # end: "yes" once the facilitator has confirmed ending now
 
 
+SHOWN = ("step", "status", "roles", "people", "team")  # what a live page shows, of status.watched
+
+
 def _drawn_from(request: HTMXRequest) -> dict[str, str]:
     """What a live page was drawn from, as its status area's requests send it back (status.watched)."""
-    return {key: request.query_params.get(key, "") for key in ("step", "status", "roles", "people", "team")}
+    return {key: request.query_params.get(key, "") for key in SHOWN}
+
+
+def _event_id(played, shows: dict[str, str]) -> str:
+    return urlencode({"seq": played.last_seq} | {key: shows.get(key, "") for key in SHOWN})
+
+
+def _resumed_from(request: HTMXRequest, seen: str, current: int) -> tuple[int, dict[str, str]]:
+    """The seq a stream has seen and what its page shows: from the last event the browser had
+    (Last-Event-ID), else from the page's own URL."""
+    last = dict(parse_qsl(request.headers.get("last-event-id", ""), keep_blank_values=True))
+    if since := parse.whole_number(last.get("seq", "")):
+        return since, {key: last.get(key, "") for key in SHOWN}
+    return parse.whole_number(seen) or current, _drawn_from(request)
 
 
 def _join_url(request: HTMXRequest, run) -> str:
@@ -112,7 +129,7 @@ class FacilitationController(Controller):
                     for inject, times in record.released_injects(played.events, played.step).items()}  # seconds into the scene
         titles = {role.id: role.title for role in played.compiled.scenario.roles}
         return await web.page(request, "facilitation/console.html", people=await participants(run_id),
-                              join_url=join_url, released=released, last_scene=status.last_scene(played, titles),
+                              join_url=join_url, released=released, last_scene=last_scene(played, titles),
                               **await status.status_context(played, web.current_user(request), "console"))
 
     async def _viewed(self, request: HTMXRequest, run_id: int, view: str):
@@ -142,21 +159,28 @@ class FacilitationController(Controller):
     async def stream(self, request: HTMXRequest, run_id: web.RecordId, view: FromQuery[str] = "player",
                      seen: FromQuery[str] = "") -> ServerSentEvent:
         """Each time the run changes, for stream_seconds (then the browser reconnects, perhaps to another
-        worker): a 'status' event carrying the status area, or 'reload' when the page itself is out of date
-        (then the stream ends; its data says what the page will show: scene, status, roles). Each event's id is the run's last seq. A page names the seq it was drawn
-        at; a browser reconnecting names the last event it had (Last-Event-ID): anything since is told at
-        once, so nothing is missed."""
+        worker): 'status' carrying the status area; on a player's page whose scene (or status, or roles)
+        has moved on, 'scene' carrying the page's content; 'reload' when the whole page must be drawn again
+        (a console's or projector's, or the run has ended; the stream ends then). Each event's id is the
+        run's last seq and what the page shows after it (status.watched); a page names what it was drawn
+        from, a browser reconnecting the last event it had (Last-Event-ID): anything since is told at once,
+        so nothing is missed."""
         played, view = await self._viewed(request, run_id, view)
-        user, drawn_from, templates = web.current_user(request), _drawn_from(request), request.app.template_engine
+        user, templates = web.current_user(request), request.app.template_engine
         current = played.run.last_seq
-        since = parse.whole_number(request.headers.get("last-event-id", "")) or parse.whole_number(seen) or current
+        since, shows = _resumed_from(request, seen, current)
 
         async def told(played) -> ServerSentEventMessage:
-            if status.moved(played, user.person_id, view, drawn_from):  # what the page will be drawn from now
-                return ServerSentEventMessage(event="reload", id=played.last_seq,
-                                              data=urlencode(status.watched(played, user.person_id, view)))
-            return ServerSentEventMessage(event="status", id=played.last_seq,
-                                          data=await status.rendered(templates, played, user, view))
+            nonlocal shows
+            now = status.watched(played, user.person_id, view)
+            if not status.moved(played, user.person_id, view, shows):
+                return ServerSentEventMessage(event="status", id=_event_id(played, shows),
+                                              data=await status.rendered(templates, played, user, view))
+            if view == "player" and played.run.status != "ended":
+                shows = now
+                return ServerSentEventMessage(event="scene", id=_event_id(played, shows),
+                                              data=await status.rendered_scene(templates, request, played, user))
+            return ServerSentEventMessage(event="reload", id=_event_id(played, now), data=urlencode(now))
 
         async def events():
             if since < current:
