@@ -70,6 +70,20 @@ def cpu_seconds(pid: int) -> float:
     return own + sum(cpu_seconds(int(child)) for child in children)
 
 
+def cpu_seconds_of(name: str) -> float:
+    """CPU time used so far by every process of that name (PostgreSQL's, on this machine)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if text[text.index("(") + 1:text.rindex(")")] == name:
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def processes(pid: int) -> list[int]:
     """A process and its descendants (uvicorn's workers)."""
     try:

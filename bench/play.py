@@ -31,8 +31,8 @@ from urllib.parse import parse_qsl, urlsplit
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from harness import (BIN, DEMO_PASSWORD, ROOT, cpu_seconds, csrf_token_in, demo_database, engine_label, free_port,
-                     resident_kib, start, stop)
+from harness import (BIN, DEMO_PASSWORD, ROOT, cpu_seconds, cpu_seconds_of, csrf_token_in, demo_database, engine_label,
+                     free_port, resident_kib, start, stop)
 
 POLL_SECONDS, FACILITATE_SECONDS = 2, 5
 JOIN_SECONDS, CLICK_SECONDS = 10, 0.5  # between runs: people join within 10 s; the facilitator clicks
@@ -108,6 +108,8 @@ class Timings:
         self.pushed = 0  # status events received
         self.held_by_process: dict[int, int] = {}  # server process -> the most streams it held at once
         self.per_stream_kib = 0.0
+        self.client_busy = 0.0  # the share of a core this client used while driving
+        self.database_busy = 0.0  # and PostgreSQL's processes, when it runs on this machine
         self.by_kind: dict[str, list[float]] = {}
         self.errors: dict[str, int] = {}
         self.samples: list[str] = []  # a few failed requests, to say what went wrong
@@ -335,7 +337,8 @@ async def drive(base: str, server_pid: int, tables: list[Table], seconds: int, m
     coordinator = await signed_in(base, "coordinator@demo.drillhub.test")
     if mode == "stream":
         timings.per_stream_kib = await memory_per_stream(server_pid, tables, players)
-    deadline, used = time.monotonic() + seconds, cpu_seconds(server_pid)
+    deadline, used, client_used = time.monotonic() + seconds, cpu_seconds(server_pid), time.process_time()
+    database_used = cpu_seconds_of("postgres")
     playing = streaming_participant if mode == "stream" else participant
     await asyncio.gather(*(playing(client, table, timings, deadline)
                            for table in tables for client in players[table.session_id]),
@@ -343,6 +346,8 @@ async def drive(base: str, server_pid: int, tables: list[Table], seconds: int, m
                                        polls=mode == "poll") for table in tables),
                          held_per_process(base, timings, deadline))
     busy = (cpu_seconds(server_pid) - used) / seconds
+    timings.client_busy = (time.process_time() - client_used) / seconds
+    timings.database_busy = (cpu_seconds_of("postgres") - database_used) / seconds
     for client in (coordinator, *(client for clients in players.values() for client in clients)):
         await client.aclose()
     return timings, busy
@@ -404,7 +409,8 @@ def main() -> None:
     engine = engine_label(database_url)
     bare_p99 = percentile(base_line.by_kind["poll"], 0.99)
     print(f"{engine}; {args.workers} worker(s); {args.players} participants ({args.mode}) in {args.runs} runs for {args.seconds} s; "
-          f"client on {'the other core' if args.workers == 1 else 'the same cores'}; the server used {busy:.0%} of a core while driven\n")
+          f"client on {'the other core' if args.workers == 1 else 'the same cores'}; the server used {busy:.0%} of a core while driven, the client {timings.client_busy:.0%}"
+          f"{f', PostgreSQL {timings.database_busy:.0%}' if timings.database_busy else ''}\n")
     print("| request | count | p50 ms | p99 ms | p99 / bare p99 | errors |")
     print("|---|---:|---:|---:|---:|---:|")
     print(f"| bare Litestar `GET /`, same polling pattern (yardstick) | {len(base_line.by_kind['poll'])} | "

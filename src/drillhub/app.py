@@ -105,7 +105,8 @@ def minutes_seconds(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def _configure_jinja(engine: JinjaTemplateEngine) -> None:
+def _configure_jinja(engine: JinjaTemplateEngine, reload: bool) -> None:
+    engine.engine.auto_reload = reload  # looking at every template file's time on each render costs
     engine.engine.globals["permissions"] = permissions  # templates ask the same rules as the views
     engine.engine.globals["server_now_ms"] = lambda: int(time.time() * 1000)  # countdowns allow for the browser's clock
     engine.engine.filters["kind_label"] = kind_label
@@ -185,7 +186,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(
             directory=PROJECT_ROOT / "templates",
             engine=JinjaTemplateEngine,
-            engine_callback=_configure_jinja,
+            engine_callback=lambda engine: _configure_jinja(engine, reload=settings.env == "development"),
         ),
         exception_handlers={
             DomainError: _domain_error,

@@ -171,9 +171,15 @@ async def _queued_write(engine: "PooledSQLiteEngine"):
             yield transaction
 
 
+async def _keep_session_state(connection) -> None:
+    """A connection given back to the pool keeps its session state: drillhub sets none (no SET, LISTEN,
+    advisory lock or cursor on a pooled connection), and asyncpg's reset query would be one more round
+    trip after every query. An open transaction is still rolled back (asyncpg does that first)."""
+
+
 async def open_database(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=2, max_size=20)
+        await engine.start_connection_pool(min_size=2, max_size=20, reset=_keep_session_state)
 
 
 async def close_database(engine: Engine) -> None:

@@ -71,7 +71,8 @@ coordinators_only = require_roles(*permissions.COORDINATORS)
 admins_only = require_roles(permissions.ADMIN)
 
 
-def signed_in_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def signed_in_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Async, though it awaits nothing: Litestar runs a plain function guard in a worker thread."""
     current_user(connection)
 
 
