@@ -267,7 +267,7 @@ async def facilitator(client, table: Table, players: list, timings: Timings, dea
             await timings.timed("facilitate", client.post(f"/runs/{table.run_id}/console/{action}",
                                                           data={"_csrf_token": client.token}))
         console = await timings.timed("page", client.get(f"/runs/{table.run_id}/console"))
-        ended = console is not None and "The exercise has ended" in console.text
+        ended = console is not None and 'class="badge badge--ended"' in console.text
         for _ in range(FACILITATE_SECONDS // POLL_SECONDS):
             if ended:
                 break

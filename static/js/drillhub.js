@@ -67,6 +67,15 @@
   document.addEventListener("htmx:sseMessage", function (event) {
     if (event.detail.type === "scene") restoreKept();  // a scene pushed anew: what this tab kept is put back
   });
+  // The focus was in the content a new scene replaced: put it on the new scene's heading, as a page
+  // load would start from the top (a first choice marked autofocus takes it instead).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target.id !== "play" || (document.activeElement && document.activeElement !== document.body)) return;
+    var heading = event.target.querySelector("h1");
+    if (!heading) return;
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  });
 
   function poll(all) {
     if (!window.htmx) return;

@@ -122,6 +122,7 @@ def test_three_browsers_play_a_facilitated_exercise(browser: Browser, live_serve
     let_time_pass(live_database, 30)  # past the two minutes
     expect(officer.get_by_text("Time ran out on “The first 911 calls”")).to_be_visible(timeout=6000)
     assert officer.evaluate("window.drawnOnce === true")  # the next scene came in the stream too
+    assert officer.evaluate("document.activeElement !== document.body")  # the keyboard is in the new scene
     expect(officer.locator(".alert")).to_contain_text("What you had typed is kept with it: “Stop the killing”")
     expect(officer.locator(".last-scene")).to_contain_text("Patrol sergeant, Riverton PD chose Hold the channel")
     expect(officer.locator(".last-scene")).to_contain_text("(default on time-out)")
