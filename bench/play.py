@@ -194,8 +194,9 @@ async def streaming_participant(client, table: Table, timings: Timings, deadline
             await asyncio.sleep(POLL_SECONDS)
             continue
         stream_url = stream_url_in(page.text)
-        if stream_url is None:  # an ended run: wait for the facilitator's next one
-            await asyncio.sleep(POLL_SECONDS)
+        if stream_url is None:  # an ended run's page asks nothing more: the person joins the next run
+            while run_id == table.run_id and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
             continue
         drawn = dict(parse_qsl(urlsplit(stream_url).query, keep_blank_values=True))
         deciding = asyncio.ensure_future(play_scene(client, run_id, page.text, timings))  # while the page listens
