@@ -1,8 +1,8 @@
 """create_app(settings) -> Litestar: the controllers, plugins, templates, static files and error pages."""
 
 import asyncio
-import time
 import logging
+import time
 from urllib.parse import urlencode
 
 from litestar import Litestar, Request, Response

@@ -56,7 +56,7 @@
   window.addEventListener("beforeunload", function () { leaving = true; });
   window.addEventListener("pageshow", function () { leaving = false; });
   document.addEventListener("htmx:beforeOnLoad", function (event) {
-    if (leaving && event.target.matches("[sse-connect]")) event.preventDefault();
+    if (leaving && event.target.matches("[hx-trigger=poll]")) event.preventDefault();
   });
   document.addEventListener("htmx:sseBeforeMessage", function (event) {
     if (event.detail.type !== "reload") return;

@@ -295,6 +295,28 @@ async def test_a_page_stream_brings_the_status_and_the_next_scene(live_run, sign
     assert (await stranger.get(f"/runs/{run.id}/stream")).status_code == 403
 
 
+async def test_a_stream_given_nonsense_still_tells_the_page_what_it_missed(live_run):
+    run, patrol = live_run.run, live_run.patrol
+    await post_form(patrol, f"/runs/{run.id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
+    shows = "step=0&status=running&roles=patrol&team="
+    player = (await patrol.get(f"/runs/{run.id}/pulse?view=player&{shows}")).text
+    told = []
+    for headers, query in [({"Last-Event-ID": "seq=abc&step=%0Aevent: scene"}, f"seen=1&{shows}"),
+                           ({"Last-Event-ID": "\u00e9t\u00e9".encode()}, f"seen=1&view=console&{shows}"),
+                           ({}, f"seen=-5&view=<script>&{shows}"),
+                           ({}, f"seen=99999999999999999999&{shows}")]:
+        answer = await patrol.get(f"/runs/{run.id}/stream?{query}", headers=headers)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/event-stream")
+        told.append(server_sent(answer.text))
+    # an unreadable last event id counts as none: the page's own seq says what it missed; the id written
+    # back carries no line break of the header's
+    [first] = told[0]
+    assert first["event"] == "status" and first["data"] == player and first["id"].startswith("seq=")
+    [second] = told[1]  # a player asking for the console's view gets their own
+    assert second["event"] == "status" and second["data"] == player
+    assert told[2] == told[3] == []  # no seq, or one beyond the run's: the page is taken to be up to date
+
+
 async def test_a_console_stream_says_to_reload_when_the_scene_moves_on(live_run):
     run, facilitator = live_run.run, live_run.facilitator
     await post_form(live_run.patrol, f"/runs/{run.id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})

@@ -5,9 +5,9 @@ and when the next of these comes (the run's due_at). No database here: exercises
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from drillhub.exercises.record import released_injects
-from typing import TYPE_CHECKING
 from drillhub.exercises.tables import Run, RunEvent
 from drillhub.scenarios import engine
 from drillhub.scenarios.model import clock_seconds

@@ -16,9 +16,10 @@ from drillhub.scenarios import engine
 VIEWS = ("player", "console", "projector")  # who a status area is for: what it shows and what it watches
 
 
-def moved(played, person_id: int, view: str, seen: dict[str, str]) -> bool:
-    """Whether what a page was drawn from (`seen`, as its status area sends it back) has changed."""
-    return any(seen.get(key, "") != value for key, value in watched(played, person_id, view).items() if key != "view")
+def moved(now: dict[str, str], seen: dict[str, str]) -> bool:
+    """Whether what a page shows (`seen`, as its requests send it back) differs from what it would show
+    `now` (watched())."""
+    return any(seen.get(key, "") != value for key, value in now.items() if key != "view")
 
 
 # The status area and the player's page as each change of a run left them, per view and set of roles:

@@ -151,7 +151,7 @@ class FacilitationController(Controller):
         played, view = await self._viewed(request, run_id, view)
         played = await tick(played)
         user = web.current_user(request)
-        stale = status.moved(played, user.person_id, view, _drawn_from(request))
+        stale = status.moved(status.watched(played, user.person_id, view), _drawn_from(request))
         return Response(await status.rendered(request.app.template_engine, played, user, view),
                         media_type=MediaType.HTML, headers={"HX-Refresh": "true"} if stale else {})
 
@@ -173,7 +173,7 @@ class FacilitationController(Controller):
         async def told(played) -> ServerSentEventMessage:
             nonlocal shows
             now = status.watched(played, user.person_id, view)
-            if not status.moved(played, user.person_id, view, shows):
+            if not status.moved(now, shows):
                 return ServerSentEventMessage(event="status", id=_event_id(played, shows),
                                               data=await status.rendered(templates, played, user, view))
             if view == "player" and played.run.status != "ended":
