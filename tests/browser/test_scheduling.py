@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from icalendar import Calendar
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.test_sign_in import sign_in
 
@@ -39,6 +39,8 @@ def test_coordinator_schedules_sees_a_conflict_live_enrols_two_agencies_and_down
     for agency in ("Riverton Police Department", "Harlan County Sheriff's Office"):
         page.get_by_role("link", name="Enrol people").click()
         page.get_by_label("Agency").select_option(label=agency)
+        page.get_by_role("link", name="Tick everyone listed").click()  # nobody is ticked until asked
+        expect(page.get_by_role("checkbox").first).to_be_checked()
         page.get_by_role("button", name="Enrol the people ticked").click()
         expect(page.get_by_role("status").first).to_contain_text("enrolled")
     roster = page.locator("table").last
@@ -54,3 +56,37 @@ def test_coordinator_schedules_sees_a_conflict_live_enrols_two_agencies_and_down
     [event] = calendar.walk("VEVENT")
     assert calendar["METHOD"] == "REQUEST" and len(event["ATTENDEE"]) >= 6
     assert event.decoded("DTSTART").hour == 10
+
+
+def test_an_officer_declines_and_the_first_on_the_waitlist_gets_the_seat_and_is_told(browser: Browser, live_server):
+    coordinator = browser.new_context().new_page()
+    sign_in(coordinator, live_server, "coordinator")
+    coordinator.goto(f"{live_server}/sessions/new")
+    fill_session(coordinator, date.today() + timedelta(days=60), "10:00", "12:00")
+    coordinator.get_by_label("Seats", exact=True).fill("1")
+    coordinator.get_by_role("button", name="Save and publish").click()
+    session_url = coordinator.url
+    for name in ("Jamie Chen", "Avery Abbott"):  # the officer takes the one seat; Avery waits
+        coordinator.get_by_role("link", name="Enrol people").click()
+        coordinator.get_by_label("Agency").select_option(label="Riverton Police Department")
+        coordinator.get_by_label(name).check()
+        coordinator.get_by_role("button", name="Enrol the people ticked").click()
+    roster = coordinator.locator("table").last
+    expect(roster.get_by_role("row", name="Avery Abbott")).to_contain_text("waitlisted (no. 1)")
+
+    officer = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+    sign_in(officer, live_server, "officer")
+    officer.goto(session_url)
+    officer.get_by_text("Decline or withdraw").click()  # the consequence is read before the button
+    expect(officer.get_by_text("Either gives up your seat")).to_be_visible()
+    officer.get_by_role("button", name="Decline the invitation").click()
+    expect(officer.get_by_role("status").first).to_contain_text(
+        "You declined and gave up your seat. The seat went to the next person on the waitlist.")
+
+    coordinator.reload()
+    expect(roster.get_by_role("row", name="Avery Abbott")).to_contain_text("enrolled")
+    expect(roster.get_by_role("row", name="Jamie Chen")).to_contain_text("declined")
+    admin = browser.new_context().new_page()
+    sign_in(admin, live_server, "admin")
+    admin.goto(f"{live_server}/admin/outbox")
+    expect(admin.locator("main")).to_contain_text("A seat is yours: Active threat response")

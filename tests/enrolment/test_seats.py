@@ -50,3 +50,10 @@ def test_waitlist_is_first_come_first_served_within_what_each_may_take():
     assert promotions(picture, waitlist) == [103]  # only the first RPD entry has a seat
     released = seats(10, [Reservation(RPD, 2, EARLIER)], rpd=1, hcso=8)
     assert promotions(released, waitlist) == [101]  # the freed seat goes to whoever asked first
+
+
+def test_people_beyond_their_agencys_reservation_sit_in_open_seats():
+    picture = seats(10, [Reservation(RPD, 2, LATER)], rpd=3, hcso=1)
+    assert picture.use_of(RPD) == (2, 1)  # "2 of 2 reserved seats used, and 1 open seat taken", never "3 of 2"
+    assert picture.use_of(HCSO) == (0, 1) and seats(10, [Reservation(RPD, 4, LATER)], rpd=1).use_of(RPD) == (1, 0)
+    assert picture.open == 10 - 3 - 1

@@ -4,7 +4,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from drillhub.audit.service import Actor
+from drillhub.audit.tables import AuditEvent
 from drillhub.enrolment.service import (
+    decline,
     enrol_people,
     mark_attendance,
     promote_waitlist,
@@ -14,6 +16,7 @@ from drillhub.enrolment.service import (
     roster,
     withdraw,
 )
+from drillhub.enrolment.clashes import clashes_of
 from drillhub.enrolment.tables import Enrollment
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.ical.service import invitation
@@ -117,9 +120,81 @@ async def test_a_reply_in_drillhub_shows_in_the_invitation(make_session, make_pe
     assert b"PARTSTAT=ACCEPTED" in calendar and person.email.encode() in calendar
     with pytest.raises(Invalid):
         await reply(session.id, person.id, "MAYBE")
+    with pytest.raises(Invalid):
+        await reply(session.id, person.id, "DECLINED")  # declining gives up the seat: decline()
     stranger = await make_person()
     with pytest.raises(NotFound):
-        await reply(session.id, stranger.id, "DECLINED")
+        await reply(session.id, stranger.id, "TENTATIVE")
+
+
+async def test_declining_frees_the_seat_for_the_first_waiting_and_tells_both(make_session, make_person):
+    session = await make_session(capacity=1)
+    holder, first, second = [await make_person() for _ in range(3)]
+    for person in (holder, first, second):
+        await enrol_people(session.id, [person.id], COORDINATOR)
+    assert [(row["person"], row.get("position")) for row in await roster(session.id)] == [
+        (holder.id, None), (first.id, 1), (second.id, 2)]
+    with pytest.raises(NotFound):
+        await decline(session.id, first.id, me(first))  # only a seat held can be declined
+    assert await decline(session.id, holder.id, me(holder)) == [first.name]
+    rows = {row["person"]: row for row in await roster(session.id)}
+    assert (rows[holder.id]["status"], rows[holder.id]["reply"]) == ("withdrawn", "DECLINED")
+    assert rows[first.id]["status"] == "enrolled" and (rows[second.id]["status"], rows[second.id]["position"]) == (
+        "waitlisted", 1)
+    told = await OutboxMessage.select().where(OutboxMessage.kind.is_in(["declined", "promotion"])).order_by(
+        OutboxMessage.id)
+    assert [(m["kind"], m["recipient"]) for m in told] == [("declined", holder.id), ("promotion", first.id)]
+    assert "METHOD:CANCEL" in told[0]["calendar"] and "PARTSTAT=DECLINED" in told[0]["calendar"]
+    assert await AuditEvent.count().where(AuditEvent.action == "enrolment.decline") == 1
+    with pytest.raises(NotFound):
+        await decline(session.id, holder.id, me(holder))  # once
+
+
+async def test_people_busy_at_that_time_are_enrolled_only_with_a_reason(make_session, make_person, make_course):
+    session = await make_session(capacity=5)
+    same_time = await make_session(course=await make_course(title="Swiftwater rescue"), starts_at=session.starts_at,
+                                   ends_at=session.ends_at)
+    cancelled_same_time = await make_session(starts_at=session.starts_at, ends_at=session.ends_at, status="cancelled")
+    later = await make_session(starts_at=session.ends_at, ends_at=session.ends_at + timedelta(hours=2))
+    enrolled_elsewhere, staff, waiting_elsewhere, free = [await make_person() for _ in range(4)]
+    for other, person, status in ((same_time, enrolled_elsewhere, "enrolled"), (same_time, waiting_elsewhere, "waitlisted"),
+                                  (cancelled_same_time, free, "enrolled"), (later, free, "enrolled")):
+        await Enrollment.insert(Enrollment(session=other.id, person=person.id, status=status,
+                                           requested_at=datetime.now(UTC), changed_at=datetime.now(UTC)))
+    from drillhub.scheduling.tables import SessionStaff
+    await SessionStaff.insert(SessionStaff(session=session.id, person=staff.id, role="facilitator"))
+
+    busy = await clashes_of(session.id, [enrolled_elsewhere.id, staff.id, waiting_elsewhere.id, free.id])
+    assert set(busy) == {enrolled_elsewhere.id, staff.id, waiting_elsewhere.id}
+    assert busy[enrolled_elsewhere.id][0].startswith("enrolled in Swiftwater rescue, ")
+    assert "(America/Chicago)" in busy[enrolled_elsewhere.id][0]  # its time, in words
+    assert busy[waiting_elsewhere.id][0].startswith("on the waitlist of Swiftwater rescue")
+    assert busy[staff.id] == ["facilitator of this session"]
+
+    everyone = [enrolled_elsewhere.id, staff.id, free.id]
+    with pytest.raises(Invalid) as refused:
+        await enrol_people(session.id, everyone, COORDINATOR)
+    assert "reason" in refused.value.errors and await Enrollment.count().where(Enrollment.session == session.id) == 0
+    with pytest.raises(Invalid):
+        await enrol_people(session.id, everyone, COORDINATOR, reason="   ")
+    [free_outcome] = await enrol_people(session.id, [free.id], COORDINATOR)  # nobody busy: no reason needed
+    assert free_outcome.status == "enrolled"
+    outcomes = await enrol_people(session.id, everyone, COORDINATOR, reason="Sergeant's orders")
+    assert sorted(o.status for o in outcomes) == ["already enrolled", "enrolled", "enrolled"]
+    audited = await AuditEvent.select(AuditEvent.detail).where(
+        (AuditEvent.action == "enrolment.add") & (AuditEvent.target == f"session {session.id} person {staff.id}")
+    ).output(load_json=True).first()
+    assert audited["detail"]["reason"] == "Sergeant's orders" and audited["detail"]["busy"] == busy[staff.id]
+
+
+async def test_an_officer_busy_then_gets_the_seat_and_is_told_with_what(make_session, make_person, make_course):
+    session = await make_session()
+    other = await make_session(course=await make_course(title="Mass casualty triage"),
+                               starts_at=session.starts_at + timedelta(hours=1), ends_at=session.ends_at + timedelta(hours=1))
+    officer = await make_person()
+    await request_seat(other.id, officer.id, me(officer))
+    outcome = await request_seat(session.id, officer.id, me(officer))
+    assert outcome.status == "enrolled" and outcome.message.startswith("enrolled in Mass casualty triage, ")
 
 
 async def test_attendance_once_the_session_has_started(make_session, make_person):

@@ -2,7 +2,9 @@ from pypdf import PdfReader
 
 from drillhub.audit.service import ANONYMOUS
 from drillhub.enrolment.service import enrol_people
+from drillhub.enrolment.tables import Enrollment
 from drillhub.scheduling.tables import SessionStaff
+from tests.support import post_form
 
 
 async def test_the_sign_in_sheet_lists_everyone_enrolled_on_every_page(signed_in_client, make_session, make_person,
@@ -31,7 +33,6 @@ async def test_only_coordinators_and_the_sessions_staff_print_it(signed_in_clien
     assert (await facilitator.get(f"/sessions/{session.id}/sign-in-sheet.pdf")).status_code == 200
 
 
-
 async def test_what_people_type_prints_as_typed_on_the_sign_in_sheet(signed_in_client, make_session, make_person,
                                                                      make_agency, make_venue, make_course):
     from drillhub.accounts.tables import Person
@@ -57,3 +58,72 @@ async def test_what_people_type_prints_as_typed_on_the_sign_in_sheet(signed_in_c
         assert_printed(response.content, payload, 5)  # title, venue name and address, staff, trainee
         assert_printed(response.content, badge, 5 + 2)  # and the badge and credit category
         assert_printed(response.content, code, 5 + 2 + 1)  # and the agency code
+
+
+async def test_declining_asks_first_then_frees_the_seat_and_says_so(signed_in_client, make_session, make_person):
+    session = await make_session(capacity=1)
+    officer = await signed_in_client("officer")
+    waiting = await make_person(name="Next Inline")
+    await enrol_people(session.id, [officer.person.id], ANONYMOUS)
+    await enrol_people(session.id, [waiting.id], ANONYMOUS)
+    page = (await officer.get(f"/sessions/{session.id}")).text
+    confirm = page[page.index("<summary>Decline or withdraw</summary>"):page.index("</details>", page.index("Decline or withdraw"))]
+    assert "gives up your seat" in confirm and 'name="answer" value="decline"' in confirm  # inside the disclosure
+    declined = await post_form(officer, f"/sessions/{session.id}/reply", {"answer": "decline"}, follow_redirects=True)
+    assert "You declined and gave up your seat. The seat went to the next person on the waitlist." in declined.text
+    assert "Next Inline" not in declined.text  # an officer is not told who: another agency's roster
+    coordinator = await signed_in_client("coordinator")
+    roster = (await coordinator.get(f"/sessions/{session.id}")).text
+    assert "<td>withdrawn</td><td>declined</td>" in roster
+
+
+async def test_a_coordinators_withdrawal_names_who_got_the_seat_and_the_waitlist_shows_places(
+        signed_in_client, make_session, make_person):
+    session = await make_session(capacity=1)
+    holder, first, second = (await make_person(name="Holder"), await make_person(name="First Waiting"),
+                             await make_person(name="Second Waiting"))
+    for person in (holder, first, second):
+        await enrol_people(session.id, [person.id], ANONYMOUS)
+    coordinator = await signed_in_client("coordinator")
+    page = (await coordinator.get(f"/sessions/{session.id}")).text
+    assert "<td>waitlisted (no. 1)</td>" in page and "<td>waitlisted (no. 2)</td>" in page
+    done = await post_form(coordinator, f"/sessions/{session.id}/withdraw", {"person": str(holder.id)},
+                           follow_redirects=True)
+    assert "Withdrawn. The seat went to First Waiting from the waitlist." in done.text
+    assert "<td>waitlisted (no. 1)</td>" in done.text and "(no. 2)" not in done.text
+
+
+async def test_the_enrol_page_ticks_nobody_until_asked_and_asks_a_reason_for_busy_people(
+        signed_in_client, make_session, make_person, make_agency, make_course):
+    agency = await make_agency()
+    session = await make_session()
+    elsewhere = await make_session(course=await make_course(title="Hazmat awareness"), starts_at=session.starts_at,
+                                   ends_at=session.ends_at)
+    busy, free = await make_person(agency=agency, name="Busy Bee"), await make_person(agency=agency, name="Free Bird")
+    await enrol_people(elsewhere.id, [busy.id], ANONYMOUS)
+    coordinator = await signed_in_client("coordinator")
+    page = (await coordinator.get(f"/sessions/{session.id}/enrol?agency={agency.id}")).text
+    assert f'value="{busy.id}">' in page and " checked" not in page
+    assert "Busy then: enrolled in Hazmat awareness, " in page
+    everyone = (await coordinator.get(f"/sessions/{session.id}/enrol?agency={agency.id}&tick=all")).text
+    assert everyone.count(" checked") == 2
+    refused = await post_form(coordinator, f"/sessions/{session.id}/enrol",
+                              {"person": [str(busy.id), str(free.id)], "agency": str(agency.id)})
+    assert refused.status_code == 422
+    assert "give a reason to enrol them anyway" in refused.text and refused.text.count(" checked") == 2
+    assert await Enrollment.count().where(Enrollment.session == session.id) == 0
+    done = await post_form(coordinator, f"/sessions/{session.id}/enrol", {
+        "person": [str(busy.id), str(free.id)], "agency": str(agency.id), "reason": "Relieved from Hazmat"},
+        follow_redirects=True)
+    assert "2 enrolled, 0 on the waitlist." in done.text
+
+
+async def test_the_seats_card_counts_people_beyond_a_reservation_as_open_seats_taken(
+        signed_in_client, make_session, make_person, make_agency):
+    from datetime import UTC, datetime, timedelta
+
+    rpd = await make_agency(name="Riverton PD")
+    session = await make_session(capacity=10, reservations=[(rpd, 2, datetime.now(UTC) + timedelta(days=3))])
+    await enrol_people(session.id, [(await make_person(agency=rpd)).id for _ in range(3)], ANONYMOUS)
+    page = (await (await signed_in_client("coordinator")).get(f"/sessions/{session.id}")).text
+    assert "Riverton PD: 2 of 2 reserved seats used, and 1 open seat taken" in page and "3 of 2" not in page

@@ -54,6 +54,13 @@ class Seats:
         reservation = self.live(agency_id)
         return max(0, reservation.seats - self.enrolled.get(agency_id, 0)) if reservation else 0
 
+    def use_of(self, agency_id: int) -> tuple[int, int]:
+        """(reserved seats used, open seats taken) by an agency with a reservation: its people beyond the
+        reservation sit in open seats."""
+        reserved = next((r.seats for r in self.reservations if r.agency_id == agency_id), 0)
+        enrolled = self.enrolled.get(agency_id, 0)
+        return min(enrolled, reserved), max(0, enrolled - reserved)
+
     def can_take(self, agency_id: int) -> bool:
         if self.taken >= self.capacity:
             return False

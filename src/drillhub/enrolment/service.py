@@ -12,6 +12,7 @@ from drillhub import db
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.certificates.service import issue_for_session
+from drillhub.enrolment.clashes import clashes_of
 from drillhub.enrolment.seats import Reservation, Seats, promotions
 from drillhub.enrolment.tables import Enrollment
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
@@ -19,6 +20,7 @@ from drillhub.ical import service as ical
 from drillhub.ical.ics import Attendee, render
 from drillhub.mail.service import queue_message
 from drillhub.scheduling.tables import SeatReservation, Session
+from drillhub.scheduling.when import describe_when
 from drillhub.settings import load_settings
 
 OPEN_FOR_ENROLMENT = (Session.Status.draft, Session.Status.published)
@@ -45,18 +47,9 @@ async def seats_of(session_id: int, now: datetime | None = None) -> Seats:
                  enrolled, now or datetime.now(UTC))
 
 
-def describe_when(row: dict) -> str:
-    """'Monday 07 December 2026, 13:00 to 19:00 (America/Chicago)', for e-mails and printouts."""
-    zone = ZoneInfo(row["time_zone"])
-    start, end = row["starts_at"].astimezone(zone), row["ends_at"].astimezone(zone)
-    same_day = start.date() == end.date()
-    return (f"{start:%A %d %B %Y, %H:%M} to {end:%H:%M} ({row['time_zone']})" if same_day
-            else f"{start:%A %d %B %Y %H:%M} to {end:%A %d %B %Y %H:%M} ({row['time_zone']})")
-
-
 async def _tell(session_id: int, person_id: int, kind: str) -> None:
     """Queue the message for one person: invitation, update, promotion (with the invitation attached),
-    withdrawal or cancellation (with a CANCEL), waitlisted (text only)."""
+    withdrawal, declined or cancellation (with a CANCEL), waitlisted (text only)."""
     settings = load_settings()
     row = await ical.session_row(session_id)
     person = await Person.select(Person.email, Person.name).where(Person.id == person_id).first()
@@ -66,6 +59,7 @@ async def _tell(session_id: int, person_id: int, kind: str) -> None:
         "invitation": f"Invitation: {row['title']}", "update": f"Changed: {row['title']}",
         "promotion": f"A seat is yours: {row['title']}", "waitlisted": f"Waitlist: {row['title']}",
         "withdrawal": f"Withdrawn: {row['title']}", "cancellation": f"Cancelled: {row['title']}",
+        "declined": f"Declined: {row['title']}",
     }
     openings = {
         "invitation": "You are enrolled in this training.", "update": "The time or place of this training changed.",
@@ -73,6 +67,7 @@ async def _tell(session_id: int, person_id: int, kind: str) -> None:
         "waitlisted": "The training is full; you are on the waitlist and will be told if a seat opens.",
         "withdrawal": "You are no longer enrolled in this training.",
         "cancellation": "This training is cancelled.",
+        "declined": "You declined this training and gave up your seat; it goes to the next person waiting.",
     }
     body = f"{person['name']},\n\n{openings[kind]}\n\n{row['title']}\n{describe_when(row)}\n{place}\n\n" \
            f"Details, and to accept or decline: {link}\n"
@@ -81,8 +76,8 @@ async def _tell(session_id: int, person_id: int, kind: str) -> None:
         attendees = await ical.attendees_of(session_id, person_id)
         calendar, method = render([ical.event_for(row, settings.public_url, attendees, settings.mail_from)],
                                   method="REQUEST"), "REQUEST"
-    elif kind in ("withdrawal", "cancellation"):
-        attendee = (Attendee(person["email"], person["name"], "DECLINED" if kind == "withdrawal" else "NEEDS-ACTION"),)
+    elif kind in ("withdrawal", "declined", "cancellation"):
+        attendee = (Attendee(person["email"], person["name"], "NEEDS-ACTION" if kind == "cancellation" else "DECLINED"),)
         event = replace(ical.event_for(row, settings.public_url, attendee, settings.mail_from), cancelled=True)
         calendar, method = render([event], method="CANCEL"), "CANCEL"
     await queue_message(person["email"], subjects[kind], body, kind, recipient_id=person_id,
@@ -107,7 +102,8 @@ async def _locked_session(session_id: int) -> Session:
     return session
 
 
-async def _enrol_one(session: Session, person: dict, actor: Actor, now: datetime) -> Outcome:
+async def _enrol_one(session: Session, person: dict, actor: Actor, now: datetime, busy: list[str],
+                     reason: str = "") -> Outcome:
     existing = await Enrollment.objects().where(
         (Enrollment.session == session.id) & (Enrollment.person == person["id"])).first()
     if existing is not None and existing.status != Enrollment.Status.withdrawn:
@@ -122,16 +118,21 @@ async def _enrol_one(session: Session, person: dict, actor: Actor, now: datetime
     else:
         await Enrollment.update(values).where(Enrollment.id == existing.id)
     await record_event("enrolment.add", actor, target=f"session {session.id} person {person['id']}",
-                       detail={"status": status})
+                       detail={"status": status, **({"busy": busy, "reason": reason} if busy else {})})
     if session.status == Session.Status.published:
         await _tell(session.id, person["id"], "invitation" if status == Enrollment.Status.enrolled else "waitlisted")
-    return Outcome(person["id"], person["name"], status)
+    return Outcome(person["id"], person["name"], status, "; ".join(busy))
 
 
-async def enrol_people(session_id: int, person_ids: list[int], actor: Actor) -> list[Outcome]:
-    """A coordinator enrols people from any agency; whoever finds no seat goes on the waitlist."""
+async def enrol_people(session_id: int, person_ids: list[int], actor: Actor, reason: str = "") -> list[Outcome]:
+    """A coordinator enrols people from any agency; whoever finds no seat goes on the waitlist. People
+    busy at that time (clashes_of) are enrolled only with a reason, which the audit log keeps."""
     people = await Person.select(Person.id, Person.name, Person.agency, Person.active).where(
         Person.id.is_in(person_ids or [0])).order_by(Person.name)
+    busy = await clashes_of(session_id, [p["id"] for p in people if p["active"]])
+    if busy and not reason.strip():
+        raise Invalid({"reason": "Some of the people ticked are busy at that time. Untick them, or give a reason "
+                                 "to enrol them anyway."})
     outcomes = [Outcome(p["id"], p["name"], "refused", "inactive account") for p in people if not p["active"]]
     now = datetime.now(UTC)
     async with db.transaction():
@@ -140,66 +141,87 @@ async def enrol_people(session_id: int, person_ids: list[int], actor: Actor) -> 
             raise Conflict("This session is not open for enrolment.")
         for person in people:
             if person["active"]:
-                outcomes.append(await _enrol_one(session, person, actor, now))
+                outcomes.append(await _enrol_one(session, person, actor, now, busy.get(person["id"], []),
+                                                 reason.strip()))
     return outcomes
 
 
 async def request_seat(session_id: int, person_id: int, actor: Actor) -> Outcome:
-    """An officer asks for a seat for themselves, in a published session that has not started."""
+    """An officer asks for a seat for themselves, in a published session that has not started. Being
+    busy at that time does not stop them; the outcome's message says with what."""
     if actor.person_id != person_id:
         raise Forbidden("You can only ask for a seat for yourself.")
     person = await Person.select(Person.id, Person.name, Person.agency).where(Person.id == person_id).first()
+    busy = (await clashes_of(session_id, [person_id])).get(person_id, [])
     now = datetime.now(UTC)
     async with db.transaction():
         session = await _locked_session(session_id)
         if session.status != Session.Status.published or session.starts_at <= now:
             raise Conflict("Seats can be requested only in published sessions that have not started.")
-        return await _enrol_one(session, person, actor, now)
+        return await _enrol_one(session, person, actor, now, busy)
 
 
-async def promote_waitlist(session_id: int, actor: Actor) -> list[int]:
-    """Give free seats to the waitlist, first come first served. Runs in the caller's transaction
-    (which holds the session lock) or in its own."""
+async def promote_waitlist(session_id: int, actor: Actor) -> list[str]:
+    """Give free seats to the waitlist, first come first served; the names of who got one. Runs in the
+    caller's transaction (which holds the session lock) or in its own."""
     async with db.transaction():
         session = await _locked_session(session_id)
         if session.status not in OPEN_FOR_ENROLMENT:
             return []
-        waiting = await Enrollment.select(Enrollment.id, Enrollment.person, Enrollment.person.agency.as_alias("agency")).where(
+        waiting = await Enrollment.select(Enrollment.id, Enrollment.person, Enrollment.person.name.as_alias("name"),
+                                          Enrollment.person.agency.as_alias("agency")).where(
             (Enrollment.session == session_id) & (Enrollment.status == Enrollment.Status.waitlisted)
         ).order_by(Enrollment.requested_at).order_by(Enrollment.id)
         chosen = promotions(await seats_of(session_id), [(row["id"], row["agency"]) for row in waiting])
         now = datetime.now(UTC)
-        for row in (row for row in waiting if row["id"] in chosen):
+        promoted = [row for row in waiting if row["id"] in chosen]
+        for row in promoted:
             await Enrollment.update({Enrollment.status: Enrollment.Status.enrolled, Enrollment.changed_at: now,
                                      Enrollment.changed_by: actor.person_id}).where(Enrollment.id == row["id"])
             await record_event("enrolment.promote", actor, target=f"session {session_id} person {row['person']}")
             if session.status == Session.Status.published:
                 await _tell(session_id, row["person"], "promotion")
-    return chosen
+    return [row["name"] for row in promoted]
 
 
-async def withdraw(session_id: int, person_id: int, actor: Actor) -> None:
-    """Leave a session (or its waitlist); the seat goes to the waitlist."""
+async def withdraw(session_id: int, person_id: int, actor: Actor) -> list[str]:
+    """Leave a session (or its waitlist); the seat goes to the waitlist. The names of who got a seat."""
+    return await _give_up(session_id, person_id, actor, "withdrawal")
+
+
+async def decline(session_id: int, person_id: int, actor: Actor) -> list[str]:
+    """The attendee declines the invitation: they give up their seat, which goes to the waitlist, and
+    their answer stays DECLINED. The names of who got a seat."""
+    return await _give_up(session_id, person_id, actor, "declined")
+
+
+async def _give_up(session_id: int, person_id: int, actor: Actor, kind: str) -> list[str]:
     async with db.transaction():
         session = await _locked_session(session_id)
         entry = await Enrollment.objects().where(
             (Enrollment.session == session_id) & (Enrollment.person == person_id)).first()
         if entry is None or entry.status == Enrollment.Status.withdrawn:
             raise NotFound("There is no enrolment to withdraw.")
+        if kind == "declined" and entry.status != Enrollment.Status.enrolled:
+            raise NotFound("You are not enrolled in this session.")
         was = entry.status
-        await Enrollment.update({Enrollment.status: Enrollment.Status.withdrawn, Enrollment.changed_at: datetime.now(UTC),
-                                 Enrollment.changed_by: actor.person_id}).where(Enrollment.id == entry.id)
-        await record_event("enrolment.withdraw", actor, target=f"session {session_id} person {person_id}",
-                           detail={"was": was})
+        values = {Enrollment.status: Enrollment.Status.withdrawn, Enrollment.changed_at: datetime.now(UTC),
+                  Enrollment.changed_by: actor.person_id}
+        if kind == "declined":
+            values[Enrollment.reply] = Enrollment.Reply.declined
+        await Enrollment.update(values).where(Enrollment.id == entry.id)
+        await record_event("enrolment.decline" if kind == "declined" else "enrolment.withdraw", actor,
+                           target=f"session {session_id} person {person_id}", detail={"was": was})
         if was == Enrollment.Status.enrolled and session.status == Session.Status.published:
-            await _tell(session_id, person_id, "withdrawal")
-        await promote_waitlist(session_id, actor)
+            await _tell(session_id, person_id, kind)
+        return await promote_waitlist(session_id, actor)
 
 
 async def reply(session_id: int, person_id: int, answer: str) -> None:
-    """The attendee's answer to the invitation, given in drillhub (shown as PARTSTAT from then on)."""
-    if answer not in (Enrollment.Reply.accepted, Enrollment.Reply.declined, Enrollment.Reply.tentative):
-        raise Invalid({"answer": "Answer accept, decline or tentative."})
+    """The attendee's answer to the invitation, given in drillhub (shown as PARTSTAT from then on).
+    Declining gives the seat up: decline()."""
+    if answer not in (Enrollment.Reply.accepted, Enrollment.Reply.tentative):
+        raise Invalid({"answer": "Answer accept or tentative (or decline, which gives up your seat)."})
     updated = await Enrollment.update({Enrollment.reply: answer, Enrollment.changed_at: datetime.now(UTC)}).where(
         (Enrollment.session == session_id) & (Enrollment.person == person_id)
         & (Enrollment.status == Enrollment.Status.enrolled)).returning(Enrollment.id)
@@ -230,12 +252,18 @@ async def mark_attendance(session_id: int, marks: dict[int, str], actor: Actor) 
 
 
 async def roster(session_id: int) -> list[dict]:
-    return await Enrollment.select(
+    """Everyone who asked, in the order they asked; a waitlisted row has its place in the queue
+    (`position`, from 1)."""
+    rows = await Enrollment.select(
         Enrollment.id, Enrollment.person, Enrollment.status, Enrollment.reply, Enrollment.attendance,
         Enrollment.requested_at, Enrollment.person.name.as_alias("name"), Enrollment.person.title.as_alias("title"),
         Enrollment.person.badge_number.as_alias("badge_number"), Enrollment.person.agency.as_alias("agency"),
         Enrollment.person.agency.code.as_alias("agency_code"), Enrollment.person.agency.name.as_alias("agency_name"),
     ).where(Enrollment.session == session_id).order_by(Enrollment.requested_at).order_by(Enrollment.id)
+    waiting = [row for row in rows if row["status"] == Enrollment.Status.waitlisted]
+    for position, row in enumerate(waiting, start=1):
+        row["position"] = position
+    return rows
 
 
 async def release_due_seats(actor: Actor) -> int:

@@ -11,9 +11,10 @@ from litestar.response import Redirect, Template
 from drillhub import parse, permissions, web
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
+from drillhub.enrolment.clashes import clashes_of
 from drillhub.enrolment.pdf import SheetRow, SignInSheet, render_sign_in_sheet
 from drillhub.enrolment.service import (
-    describe_when,
+    decline,
     enrol_people,
     mark_attendance,
     my_trainings,
@@ -26,12 +27,27 @@ from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
 from drillhub.ical import service as ical
 from drillhub.scheduling.service import get_session, staff_of
 from drillhub.scheduling.tables import Course
-
+from drillhub.scheduling.when import describe_when
 
 
 @dataclass(frozen=True)
 class PeoplePicked:
     person: tuple[str, ...] = ()  # ids of the people ticked
+    agency: str = ""  # the agency listed, to show the same list again
+    reason: str = ""  # why people busy at that time are enrolled anyway
+
+
+async def _picker(session_id: int, agency: str, ticked, reason: str = "", errors: dict | None = None) -> dict:
+    """The enrol page's context: `ticked` is the ids ticked, or "all"."""
+    session = await get_session(session_id)
+    people = (await list_people(PeopleFilter(agency=agency), 1, per_page=500)).items if parse.record_id(agency) else []
+    taken = {row["person"] for row in await roster(session_id) if row["status"] != "withdrawn"}
+    people = [p for p in people if p["id"] not in taken]
+    return {"session": session, "people": people, "agencies": await list_active_agencies(), "agency": agency,
+            "ticked": {p["id"] for p in people} if ticked == "all" else set(ticked),
+            "busy": await clashes_of(session_id, [p["id"] for p in people]), "reason": reason, "errors": errors or {}}
+
+
 REPLIES = {"accept": "ACCEPTED", "decline": "DECLINED", "tentative": "TENTATIVE"}
 
 
@@ -39,30 +55,41 @@ def _back(request: HTMXRequest, session_id: int) -> Redirect | ClientRedirect:
     return web.go_to(request, "sessions:detail", session_id=session_id)
 
 
+def _seat_went_to(user, promoted: list[str]) -> str:
+    """Who got the seat given up: named to coordinators (who see the whole roster), not to an officer."""
+    if not promoted:
+        return ""
+    if permissions.coordinates(user):
+        return f"The seat went to {', '.join(promoted)} from the waitlist."
+    return "The seat went to the next person on the waitlist."
+
+
 class EnrolmentController(Controller):
     path = "/sessions/{session_id:int}"
     guards = [web.signed_in_guard]
 
     @get("/enrol", name="enrolment:pick", guards=[web.coordinators_only])
-    async def pick(self, request: HTMXRequest, session_id: web.RecordId, agency: FromQuery[str] = "") -> Template:
-        """Enrol by agency: everyone active in the chosen agency, ticked; untick who should not come."""
-        session = await get_session(session_id)
-        people = (await list_people(PeopleFilter(agency=agency), 1, per_page=500)).items if parse.record_id(agency) else []
-        taken = {row["person"] for row in await roster(session_id) if row["status"] != "withdrawn"}
-        context = {"session": session, "people": [p for p in people if p["id"] not in taken],
-                   "agencies": await list_active_agencies(), "agency": agency}
+    async def pick(self, request: HTMXRequest, session_id: web.RecordId, agency: FromQuery[str] = "",
+                   tick: FromQuery[str] = "") -> Template:
+        """Enrol by agency: the agency's active people not yet enrolled, none ticked (or, asked, all), each
+        busy one with what they are busy with."""
+        context = await _picker(session_id, agency, ticked="all" if tick == "all" else ())
         if request.htmx:
             return web.partial("enrolment/_people_picker.html", **context)
         return await web.page(request, "enrolment/enrol.html", **context)
 
     @post("/enrol", name="enrolment:enrol", guards=[web.coordinators_only])
-    async def enrol(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
-        ids = parse.record_ids((await web.read_form(request, PeoplePicked)).person)
+    async def enrol(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
+        picked = await web.read_form(request, PeoplePicked)
+        ids = parse.record_ids(picked.person)
         try:
-            outcomes = await enrol_people(session_id, ids, web.actor(request))
+            outcomes = await enrol_people(session_id, ids, web.actor(request), picked.reason)
         except Conflict as refused:
             await web.flash(request, refused.message, "error")
             return _back(request, session_id)
+        except Invalid as invalid:  # busy people and no reason: the same ticks again, with the warnings
+            context = await _picker(session_id, picked.agency, ticked=ids, reason=picked.reason, errors=invalid.errors)
+            return await web.page(request, "enrolment/enrol.html", status_code=422, **context)
         counts = {status: sum(o.status == status for o in outcomes) for status in ("enrolled", "waitlisted")}
         others = [f"{o.name} ({o.status}{': ' + o.message if o.message else ''})" for o in outcomes
                   if o.status not in counts]
@@ -81,6 +108,8 @@ class EnrolmentController(Controller):
             await web.flash(request, {"enrolled": "You have a seat. An invitation is on its way.",
                                       "waitlisted": "The session is full: you are on the waitlist."}.get(
                 outcome.status, f"You are {outcome.status}."))
+            if outcome.message:
+                await web.flash(request, f"Note: at that time you are {outcome.message}.", "warning")
         return _back(request, session_id)
 
     @post("/withdraw", name="enrolment:withdraw")
@@ -93,19 +122,25 @@ class EnrolmentController(Controller):
             raise NotFound("No such person.")
         if person_id != user.person_id and not permissions.coordinates(user):
             raise Forbidden("You can only withdraw yourself.")
-        await withdraw(session_id, person_id, web.actor(request))
-        await web.flash(request, "Withdrawn; the seat went to the waitlist if anyone was waiting.")
+        promoted = await withdraw(session_id, person_id, web.actor(request))
+        await web.flash(request, f"Withdrawn. {_seat_went_to(user, promoted)}".strip())
         return _back(request, session_id)
 
     @post("/reply", name="enrolment:reply")
     async def reply(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
+        """Accept or tentative; decline (confirmed on the page) gives up the seat."""
+        user = web.current_user(request)
         answer = REPLIES.get(await web.form_field(request, "answer"), "")
         try:
-            await reply(session_id, web.current_user(request).person_id, answer)
+            if answer == "DECLINED":
+                promoted = await decline(session_id, user.person_id, web.actor(request))
+            else:
+                await reply(session_id, user.person_id, answer)
         except Invalid as invalid:
             await web.flash(request, invalid.errors["answer"], "error")
         else:
-            await web.flash(request, "Your answer is recorded.")
+            await web.flash(request, f"You declined and gave up your seat. {_seat_went_to(user, promoted)}".strip()
+                            if answer == "DECLINED" else "Your answer is recorded.")
         return _back(request, session_id)
 
     @post("/attendance", name="enrolment:attendance")
