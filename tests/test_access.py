@@ -22,6 +22,7 @@ ACCESS = {
     "auth:sign_in": PUBLIC,
     "auth:sign_out": SIGNED_IN,
     "dashboard:home": SIGNED_IN,
+    "dashboard:people": {"admin", "coordinator", "supervisor"},  # supervisors: their agencies
     "account:password_form": SIGNED_IN,
     "account:change_password": SIGNED_IN,
     "agencies:list": ADMIN,

@@ -28,7 +28,7 @@ from drillhub.auth.passwords import use_low_cost_hashing
 from drillhub.auth.views import SignInController, session_middleware
 from drillhub.background import run_forever
 from drillhub.exercises.ticker import run_ticker
-from drillhub.dashboard.views import home
+from drillhub.dashboard.views import home, people
 from drillhub.enrolment.views import EnrolmentController, MyTrainingsController
 from drillhub.errors import DomainError
 from drillhub.exercises.views import ExerciseController
@@ -149,6 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             home,
+            people,
             healthz,
             SignInController,
             AccountController,

@@ -1,14 +1,16 @@
 """Scan-equivalent: the QR code on an officer's certificate opens the public verification page, which
-turns to revoked when a coordinator revokes the certificate."""
+turns to revoked when a coordinator revokes the certificate; a supervisor reaches an officer's transcript
+from the app."""
 
 import shutil
 import subprocess
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from drillhub.demo import DEMO_SIGN_INS
 from tests.browser.test_afteraction import signed_in
 from tests.browser.test_facilitated import person
+from tests.browser.test_sign_in import sign_in
 from tests.conftest import skip_unless_ci
 
 
@@ -42,3 +44,15 @@ def test_scan_verify_revoke_verify(browser: Browser, live_server, tmp_path):
 
     anyone.reload()
     expect(anyone.locator(".verdict")).to_contain_text("Revoked on")
+
+
+def test_a_supervisor_finds_an_officers_transcript_from_the_people_page(page: Page, live_server):
+    page.set_viewport_size({"width": 360, "height": 800})
+    sign_in(page, live_server, "supervisor")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Training records").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("People and training records")
+    row = page.get_by_role("row", name="Jamie Chen")
+    expect(row).to_be_visible()
+    row.get_by_role("link", name="Jamie Chen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Training transcript")
+    expect(page.get_by_text("Jamie Chen, Riverton Police Department")).to_be_visible()

@@ -102,3 +102,31 @@ async def test_the_hours_csv_opens_in_a_spreadsheet_as_text(client, make_session
     rows = cells(response.text)[1:]
     assert sorted(rows) == sorted([f"'{formula[:40]}", f"'{formula}", f"'{formula}", "2025-03-01", "4",
                                    f"'{formula[:40]}", f"DH-{n}"] for n, formula in enumerate(FORMULAS))
+
+
+async def test_hours_agree_on_the_dashboard_the_transcript_and_the_csv(client, make_session, make_person):
+    """The dashboard once said 107.5 h where the year's CSV summed to 100.0: it counted a revoked
+    certificate. Every place now counts through records.counted_certificates."""
+    import csv
+    from io import StringIO
+
+    from drillhub.certificates.records import agency_hours
+    from tests.support import sign_in
+
+    await make_session()
+    officer = await make_person()
+    colleague = await make_person(agency=type("A", (), {"id": officer.agency})())
+    year = date.today().year
+    await certificate(officer, date(year, 2, 1), "92.5", "LE", serial="DH-1")
+    await certificate(officer, date(year, 3, 1), "7.5", "LE", revoked=True, serial="DH-2")  # re-issued below
+    await certificate(officer, date(year, 3, 1), "7.5", "LE", serial="DH-3")
+    await certificate(colleague, date(year, 4, 1), "7.5", "LE", revoked=True, serial="DH-4")
+    await certificate(colleague, date(year - 1, 4, 1), "40", "LE", serial="DH-5")  # last year
+    assert await agency_hours([officer.agency], year) == {officer.agency: Decimal("100")}
+    assert (await transcript(officer.id, date(year, 12, 1))).totals[(year, "LE")] == Decimal("100")
+    rows = list(csv.DictReader(StringIO(await agency_hours_csv(officer.agency, year))))
+    assert sum(Decimal(row["hours"]) for row in rows) == Decimal("100") and len(rows) == 2
+    supervisor = await make_person(roles=("supervisor",), supervised=[type("A", (), {"id": officer.agency})])
+    await sign_in(client, supervisor.email)
+    page = (await client.get("/")).text
+    assert f"Training hours {year}" in page and "<td>100.0</td>" in page and "107.5" not in page

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from drillhub.afteraction.tables import CorrectiveAction, Feedback, Report
 from drillhub.agencies.tables import Agency
+from drillhub.certificates.records import agency_hours
 from drillhub.enrolment.tables import Enrollment
 from drillhub.exercises.tables import Run, RunParticipant
 from drillhub.scheduling.tables import Session, SessionStaff
@@ -65,13 +66,13 @@ async def runs_of(session_id: int) -> list[dict]:
 
 async def agency_overview(agency_ids: list[int], today) -> dict:
     """For a supervisor's agencies: per agency the exercises taken part in, the people who took part and
-    their training hours (credit hours of sessions attended); the exercises newest first, each with its
-    latest final AAR; and the open and overdue corrective actions."""
+    their training hours this year (records.agency_hours, as the transcript and the CSV count them); the
+    exercises newest first, each with its latest final AAR; and the open and overdue corrective actions."""
     ids = agency_ids or [0]
     attended = await Enrollment.select(
         Enrollment.session, Enrollment.person, Enrollment.person.agency.as_alias("agency"),
-        Enrollment.session.course.credit_hours.as_alias("hours"),
     ).where((Enrollment.attendance == Enrollment.Attendance.attended) & Enrollment.person.agency.is_in(ids))
+    hours = await agency_hours(ids, today.year)
     played = await RunParticipant.select(
         RunParticipant.run.session.as_alias("session"), RunParticipant.person, RunParticipant.agency,
     ).where(RunParticipant.agency.is_in(ids) & RunParticipant.run.session.is_not_null())
@@ -81,7 +82,7 @@ async def agency_overview(agency_ids: list[int], today) -> dict:
         mine = [r for r in [*attended, *played] if r["agency"] == agency_id]
         agencies.append({"name": name, "exercises": len({r["session"] for r in mine}),
                          "people": len({r["person"] for r in mine}),
-                         "hours": sum(float(r["hours"]) for r in attended if r["agency"] == agency_id)})
+                         "hours": hours[agency_id]})
     session_ids = list({r["session"] for r in [*attended, *played]}) or [0]
     exercises = await Session.select(Session.id, Session.starts_at, Session.course.title.as_alias("title")).where(
         Session.id.is_in(session_ids)).order_by(Session.starts_at, ascending=False).limit(10)

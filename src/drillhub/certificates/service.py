@@ -198,10 +198,11 @@ class Verification:
     revoked_on: date | None
 
 
-def status_of(certificate, today: date) -> str:
-    if certificate.revoked_at is not None:
+def status_of(revoked_at: datetime | None, expires_on: date | None, today: date) -> str:
+    """A certificate's status: revoked, expired or valid."""
+    if revoked_at is not None:
         return "revoked"
-    if certificate.expires_on is not None and certificate.expires_on < today:
+    if expires_on is not None and expires_on < today:
         return "expired"
     return "valid"
 
@@ -233,7 +234,7 @@ async def verify(code: str, today: date | None = None) -> Verification:
         ends_on=certificate.ends_on, hours=f"{certificate.credit_hours.normalize():f}",
         category=certificate.credit_category, issuer=certificate.issuer_agency,
         issued_on=certificate.issued_at.date(), expires_on=certificate.expires_on,
-        status=status_of(certificate, today or datetime.now(UTC).date()),
+        status=status_of(certificate.revoked_at, certificate.expires_on, today or datetime.now(UTC).date()),
         revoked_on=certificate.revoked_at.date() if certificate.revoked_at else None,
     )
 

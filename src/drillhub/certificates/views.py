@@ -134,7 +134,7 @@ async def visible_certificate(request: HTMXRequest, certificate_id: int):
 async def detail_page(request: HTMXRequest, certificate, status_code: int = 200, errors: dict | None = None,
                       reason: str = "") -> Template:
     return await web.page(request, "certificates/detail.html", status_code=status_code, certificate=certificate,
-                          status=status_of(certificate, datetime.now(UTC).date()),
+                          status=status_of(certificate.revoked_at, certificate.expires_on, datetime.now(UTC).date()),
                           coordinator=permissions.coordinates(web.current_user(request)), errors=errors or {},
                           reason=reason)
 

@@ -1,12 +1,16 @@
-from litestar import Request, get
-from litestar.response import Template
-
 from datetime import UTC, datetime
 
-from drillhub import permissions, web
+from litestar import Request, get
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from drillhub import parse, permissions, web
 from drillhub.afteraction.service import agency_overview
-from drillhub.certificates.records import expiring_soon
+from drillhub.agencies.service import list_active_agencies
 from drillhub.agencies.tables import Agency
+from drillhub.certificates.records import expiring_soon
+from drillhub.dashboard.people import people_records
+from drillhub.errors import Forbidden
 
 
 @get("/", name="dashboard:home", guards=[web.signed_in_guard])
@@ -19,3 +23,22 @@ async def home(request: Request) -> Template:
     expiring = await expiring_soon(agency_ids, today) if agency_ids else []
     return await web.page(request, "dashboard/home.html", supervised=supervised, overview=overview,
                           expiring=expiring, year=today.year)
+
+
+@get("/people", name="dashboard:people", guards=[web.signed_in_guard])
+async def people(request: Request, agency: FromQuery[str] = "") -> Template:
+    """Supervisors: the people of the agencies they supervise (one of them, if chosen); coordinators:
+    the people of the agency they choose."""
+    user = web.current_user(request)
+    coordinator = permissions.coordinates(user)
+    if not coordinator and not permissions.supervised_agencies(user):
+        raise Forbidden("Only supervisors and coordinators see people's training records.")
+    agencies = [a for a in await list_active_agencies() if permissions.may_see_agency_records(user, a["id"])]
+    chosen = parse.record_id(agency)
+    if chosen is not None and chosen not in {a["id"] for a in agencies}:
+        raise Forbidden("You do not supervise that agency.")
+    shown = [chosen] if chosen else ([] if coordinator else [a["id"] for a in agencies])
+    today = datetime.now(UTC).date()
+    return await web.page(request, "dashboard/people.html", agencies=agencies, agency=agency,
+                          people=await people_records(shown, today) if shown else [], year=today.year,
+                          chosen=bool(shown))

@@ -368,12 +368,18 @@ async def assign_scenario(slug: str, person_ids: list[int], due_on: str, note: s
 
 
 async def my_assignments(person_id: int) -> list[dict]:
-    """Assignments with whether each is done (a finished self-paced run since it was assigned)."""
-    rows = await Assignment.select().where(Assignment.person == person_id).order_by(Assignment.due_on)
-    finished = await Run.select(Run.scenario.slug.as_alias("slug"), Run.updated_at).where(
-        (Run.owner == person_id) & (Run.status == Run.Status.ended) & (Run.mode == Run.Mode.self_paced))
+    return await assignments_of([person_id])
+
+
+async def assignments_of(person_ids: list[int]) -> list[dict]:
+    """The people's assignments, soonest due first, each with whether it is done (a finished self-paced
+    run of the scenario since it was assigned) and whether it is overdue."""
+    rows = await Assignment.select().where(Assignment.person.is_in(person_ids or [0])).order_by(Assignment.due_on)
+    finished = await Run.select(Run.owner, Run.scenario.slug.as_alias("slug"), Run.updated_at).where(
+        Run.owner.is_in(person_ids or [0]) & (Run.status == Run.Status.ended) & (Run.mode == Run.Mode.self_paced))
     today = datetime.now(UTC).date()
     for row in rows:
-        row["done"] = any(run["slug"] == row["scenario"] and run["updated_at"] >= row["assigned_at"] for run in finished)
+        row["done"] = any(run["owner"] == row["person"] and run["slug"] == row["scenario"]
+                          and run["updated_at"] >= row["assigned_at"] for run in finished)
         row["overdue"] = not row["done"] and row["due_on"] < today
     return rows
