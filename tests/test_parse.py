@@ -40,6 +40,16 @@ def test_local_datetime_is_read_in_its_zone_and_returned_in_utc():
     assert parse.local_datetime("2026-07-01 09:00:15", chicago) == datetime(2026, 7, 1, 14, 0, 15, tzinfo=UTC)
 
 
+def test_a_time_the_clocks_skip_is_refused_and_one_they_repeat_is_read_as_asked():
+    chicago = ZoneInfo("America/Chicago")  # 2027: forward at 02:00 on 14 March, back at 02:00 on 7 November
+    assert parse.clock_change("2027-03-14T02:30", chicago) == "gap"
+    assert parse.local_datetime("2027-03-14T02:30", chicago) is None  # never saved as 03:30
+    assert parse.clock_change("2027-11-07T01:30", chicago) == "fold"
+    assert parse.local_datetime("2027-11-07T01:30", chicago) == datetime(2027, 11, 7, 6, 30, tzinfo=UTC)  # CDT
+    assert parse.local_datetime("2027-11-07T01:30", chicago, fold=1) == datetime(2027, 11, 7, 7, 30, tzinfo=UTC)  # CST
+    assert parse.clock_change("2027-11-07T02:30", chicago) is None and parse.clock_change("nonsense", chicago) is None
+
+
 @pytest.mark.parametrize("raw", ["9999-12-31T23:59", "0001-01-01T00:00", "2026-13-45T25:61", "2026-11-30",
                                  "2026-11-30T10:00+05:00", "2026-11-30T10:00Z", ""])
 def test_local_datetime_refuses_what_a_datetime_input_never_sends(raw):

@@ -53,8 +53,8 @@ def day(raw: str) -> date | None:
     return value if FIRST_YEAR <= value.year <= LAST_YEAR else None
 
 
-def local_datetime(raw: str, zone: ZoneInfo) -> datetime | None:
-    """A wall-clock time in `zone` (YYYY-MM-DDTHH:MM, as datetime-local inputs send it) as UTC."""
+def wall_clock(raw: str) -> datetime | None:
+    """A wall-clock time as datetime-local inputs send it (YYYY-MM-DDTHH:MM), without a zone."""
     text = raw.strip()
     if not _LOCAL_TIME.fullmatch(text):
         return None
@@ -62,9 +62,28 @@ def local_datetime(raw: str, zone: ZoneInfo) -> datetime | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         return None
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+    return value if FIRST_YEAR <= value.year <= LAST_YEAR else None
+
+
+def clock_change(raw: str, zone: ZoneInfo) -> str | None:
+    """"gap" when that wall-clock time never happens in `zone` (the clocks go forward over it), "fold"
+    when it happens twice (the clocks go back), else None."""
+    value = wall_clock(raw)
+    if value is None:
         return None
-    return value.replace(tzinfo=zone).astimezone(UTC)
+    first, second = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    return "gap" if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value else "fold"
+
+
+def local_datetime(raw: str, zone: ZoneInfo, fold: int = 0) -> datetime | None:
+    """A wall-clock time in `zone` as UTC; None for one that never happens there. Of a time that happens
+    twice, `fold` 0 is the first, 1 the second."""
+    value = wall_clock(raw)
+    if value is None or clock_change(raw, zone) == "gap":
+        return None
+    return value.replace(tzinfo=zone, fold=fold).astimezone(UTC)
 
 
 @cache

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -25,7 +26,9 @@ from drillhub.scheduling.service import (
     save_venue,
     update_session,
 )
+from drillhub.scheduling.service import session_input as service_session_input
 from drillhub.scheduling.tables import SeatReservation, Session, SessionStaff
+from drillhub.scheduling.when import describe_when
 
 COORDINATOR = Actor(person_id=None, label="coordinator@test.example", client="127.0.0.1")
 DAY = (datetime.now(UTC) + timedelta(days=14)).date().isoformat()
@@ -94,8 +97,10 @@ async def test_clashes_venue_staff_capacity_and_hours(make_course, make_venue, m
     await SessionStaff.insert(SessionStaff(session=elsewhere.id, person=facilitator.id, role="facilitator"))
     clashes = await find_clashes(plan)
     kinds = {clash.kind: clash for clash in clashes}
-    assert kinds["venue"].blocking and f"session {other.id}" in kinds["venue"].message
-    assert not kinds["staff"].blocking and facilitator.name in kinds["staff"].message
+    when = describe_when({"starts_at": other.starts_at, "ends_at": other.ends_at, "time_zone": other.time_zone})
+    assert kinds["venue"].blocking and kinds["venue"].message == f"{venue.name} is booked for {course.title}, {when}."
+    assert not kinds["staff"].blocking and kinds["staff"].message.startswith(
+        f"{facilitator.name} is on the staff of {course.title}, ")  # the other session's time, never its number
     assert kinds["capacity"].blocking and "holds 10" in kinds["capacity"].message
     assert "hours" not in kinds
     await Session.update({Session.status: "cancelled"}).where(Session.id == other.id)
@@ -218,3 +223,23 @@ async def test_a_course_can_require_a_finished_exercise_for_its_certificate(app)
     assert course.requires_exercise is True
     plain = await save_course(None, CourseInput(title="Rifle", credit_hours="4"), COORDINATOR)
     assert plain.requires_exercise is False
+
+
+async def test_a_session_at_a_time_the_clocks_skip_or_repeat(make_course, make_venue, make_session):
+    course, venue = await make_course(), await make_venue(time_zone="America/Chicago")
+    with pytest.raises(Invalid) as skipped:
+        await plan_session(session_input(course, venue, starts_at="2027-03-14T02:30", ends_at="2027-03-14T05:00"))
+    assert skipped.value.errors == {
+        "starts_at": "02:30 on 14 March 2027 does not happen in America/Chicago: the clocks go forward then. "
+                     "Choose another start time."}
+    twice = session_input(course, venue, starts_at="2027-11-07T01:30", ends_at="2027-11-07T04:00")
+    with pytest.raises(Invalid) as which:
+        await plan_session(twice)
+    assert which.value.errors == {"starts_at_fold": "01:30 on 07 November 2027 happens twice in America/Chicago, as "
+                                                    "the clocks go back: choose which one."}
+    second = await plan_session(replace(twice, starts_at_fold="second"))
+    assert second.starts_at == datetime(2027, 11, 7, 7, 30, tzinfo=UTC)
+    assert (await plan_session(replace(twice, starts_at_fold="first"))).starts_at == datetime(2027, 11, 7, 6, 30, tzinfo=UTC)
+    stored = await make_session(venue=venue, starts_at=second.starts_at, ends_at=second.ends_at)
+    shown = service_session_input(stored, [], [])
+    assert (shown.starts_at, shown.starts_at_fold, shown.ends_at_fold) == ("2027-11-07T01:30", "second", "")

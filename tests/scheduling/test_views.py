@@ -32,7 +32,11 @@ async def test_the_live_conflict_panel_and_the_form_keeping_input(signed_in_clie
     assert check.text.lstrip().startswith('<section id="session-conflicts"') and "holds 8" in check.text
     await post_form(coordinator, "/sessions/", form(course, venue, capacity="8"))
     clash = await post_htmx(coordinator, "/sessions/check", form(course, venue, capacity="8"))
-    assert "is booked for" in clash.text
+    assert "is booked for Active threat TTX, " in clash.text and "(America/Chicago)" in clash.text  # its time, not a number
+    unfinished = await post_htmx(coordinator, "/sessions/check", form(course, venue, capacity="", facilitators="x"))
+    assert "is booked for" in unfinished.text  # course, time and place are enough to look
+    no_place = await post_htmx(coordinator, "/sessions/check", {**form(course, venue), "venue": "", "capacity": ""})
+    assert "is booked for" not in no_place.text and "once the course, time and place are filled in" in no_place.text
     refused = await post_form(coordinator, "/sessions/", form(course, venue, capacity="8", notes="keep me"))
     assert refused.status_code == 422 and "give a reason to book it anyway" in refused.text
     assert "keep me" in refused.text and "is booked for" in refused.text
@@ -103,7 +107,10 @@ async def test_enrol_by_agency_and_attendance(signed_in_client, make_session, ma
     coordinator = await signed_in_client("coordinator")
     session = await make_session(capacity=2)
     picker = await coordinator.get(f"/sessions/{session.id}/enrol?agency={agency.id}", headers={"HX-Request": "true"})
-    assert picker.text.lstrip().startswith('<section id="people-picker"') and picker.text.count('checked') == 3
+    assert picker.text.lstrip().startswith('<section id="people-picker"') and picker.text.count('checked') == 0
+    everyone = await coordinator.get(f"/sessions/{session.id}/enrol?agency={agency.id}&tick=all",
+                                     headers={"HX-Request": "true"})
+    assert everyone.text.count('checked') == 3
     done = await post_form(coordinator, f"/sessions/{session.id}/enrol", {"person": [str(p.id) for p in people]},
                            follow_redirects=True)
     assert "2 enrolled, 1 on the waitlist." in done.text
@@ -139,3 +146,22 @@ async def test_course_and_venue_forms(signed_in_client, make_agency):
                                                       "time_zone": "America/Chicago", "capacity": "16"})
     assert venue.status_code == 303
     assert "Range" in (await coordinator.get("/venues/")).text and "Range day" in (await coordinator.get("/courses/")).text
+
+
+async def test_the_form_asks_which_of_a_time_that_happens_twice_and_refuses_one_that_never_does(
+        signed_in_client, make_course, make_venue):
+    coordinator = await signed_in_client("coordinator")
+    course, venue = await make_course(), await make_venue(time_zone="America/Chicago")
+    skipped = await post_htmx(coordinator, "/sessions/check", form(course, venue, starts_at="2027-03-14T02:30",
+                                                                    ends_at="2027-03-14T05:00"))
+    assert "02:30 on 14 March 2027 does not happen in America/Chicago" in skipped.text
+    twice = form(course, venue, starts_at="2027-11-07T01:30", ends_at="2027-11-07T04:00")
+    asked = await post_form(coordinator, "/sessions/", twice)
+    assert asked.status_code == 422 and "happens twice in America/Chicago" in asked.text
+    assert 'name="starts_at_fold"' in asked.text and "The second one, after the clocks go back" in asked.text
+    saved = await post_form(coordinator, "/sessions/", {**twice, "starts_at_fold": "second"})
+    assert saved.status_code == 303
+    session = await Session.objects().first()
+    assert session.starts_at == datetime(2027, 11, 7, 7, 30, tzinfo=UTC)
+    edit = await coordinator.get(f"/sessions/{session.id}/edit")
+    assert '<option value="second" selected>' in edit.text

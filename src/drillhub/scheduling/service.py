@@ -1,7 +1,7 @@
 """Courses, venues and sessions, with the conflict checks a coordinator sees while editing."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from drillhub.reference import core_capabilities
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.tables import ScenarioVersion
 from drillhub.scheduling.tables import Course, SeatReservation, Session, SessionStaff, Venue
+from drillhub.scheduling.when import describe_when
 
 SENSIBLE_HOURS = (time(6, 0), time(22, 0))
 TIME_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
@@ -176,6 +177,8 @@ class SessionInput:
     meeting_url: str = ""
     starts_at: str = ""  # local date and time, as an <input type="datetime-local"> sends it
     ends_at: str = ""
+    starts_at_fold: str = ""  # of a time that happens twice (the clocks go back): first or second
+    ends_at_fold: str = ""
     time_zone: str = ""  # empty: the venue's
     capacity: str = ""
     facilitators: tuple[str, ...] = ()
@@ -242,14 +245,11 @@ async def plan_session(data: SessionInput) -> SessionPlan:
     if zone is None:
         errors["time_zone"] = "Choose the time zone the times are in."
         zone = ZoneInfo("UTC")
-    starts_at, ends_at = parse.local_datetime(data.starts_at, zone), parse.local_datetime(data.ends_at, zone)
-    if starts_at is None:
-        errors["starts_at"] = "Enter the start date and time."
-    if ends_at is None:
-        errors["ends_at"] = "Enter the end date and time."
-    elif starts_at is not None and ends_at <= starts_at:
+    starts_at = _wall_clock(data.starts_at, data.starts_at_fold, zone, "starts_at", "start", errors)
+    ends_at = _wall_clock(data.ends_at, data.ends_at_fold, zone, "ends_at", "end", errors)
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
         errors["ends_at"] = "The session must end after it starts."
-    elif starts_at is not None and ends_at - starts_at > timedelta(days=MAX_SESSION_DAYS):
+    elif starts_at is not None and ends_at is not None and ends_at - starts_at > timedelta(days=MAX_SESSION_DAYS):
         errors["ends_at"] = f"A session lasts at most {MAX_SESSION_DAYS} days."
     capacity = parse.whole_number(data.capacity, 1, 10_000)
     if capacity is None:
@@ -289,6 +289,27 @@ async def plan_session(data: SessionInput) -> SessionPlan:
     )
 
 
+FOLDS = {"first": 0, "second": 1}  # of a time that happens twice, as the form's choice names them
+
+
+def _wall_clock(raw: str, fold: str, zone: ZoneInfo, field: str, what: str, errors: dict) -> datetime | None:
+    """The form's local time as UTC; a time the clocks skip is refused, and of one that happens twice
+    (the clocks go back) the form must say which."""
+    change = parse.clock_change(raw, zone)
+    if change == "gap":
+        errors[field] = (f"{parse.wall_clock(raw):%H:%M on %d %B %Y} does not happen in {zone}: the clocks go "
+                         f"forward then. Choose another {what} time.")
+        return None
+    if change == "fold" and fold not in FOLDS:
+        errors[f"{field}_fold"] = (f"{parse.wall_clock(raw):%H:%M on %d %B %Y} happens twice in {zone}, as the "
+                                   f"clocks go back: choose which one.")
+        return None
+    moment = parse.local_datetime(raw, zone, FOLDS.get(fold, 0))
+    if moment is None:
+        errors[field] = f"Enter the {what} date and time."
+    return moment
+
+
 def _lead_evaluator(chosen: str, evaluators: tuple[int, ...]) -> int | None:
     """The evaluator who reconciles the ratings: the one chosen, or the only evaluator."""
     if chosen:
@@ -309,27 +330,52 @@ async def find_clashes(plan: SessionPlan, session_id: int | None = None) -> list
     overlapping = _overlapping(plan.starts_at, plan.ends_at, session_id)
     if plan.venue is not None:
         venue = await get_venue(plan.venue)
-        booked = await Session.select(Session.id, Session.course.title.as_alias("title"), Session.starts_at).where(
-            overlapping & (Session.venue == plan.venue))
+        booked = await Session.select(Session.course.title.as_alias("title"), Session.starts_at, Session.ends_at,
+                                      Session.time_zone).where(overlapping & (Session.venue == plan.venue))
         for other in booked:
-            clashes.append(Clash("venue", True, f"{venue.name} is booked for {other['title']} (session {other['id']}) "
-                                                f"at the same time."))
+            clashes.append(Clash("venue", True, f"{venue.name} is booked for {other['title']}, {describe_when(other)}."))
         if plan.capacity > venue.capacity:
             clashes.append(Clash("capacity", True, f"{plan.capacity} seats, but {venue.name} holds {venue.capacity}."))
     staff = (*plan.facilitators, *plan.evaluators)
     if staff:
         busy = await SessionStaff.select(
-            SessionStaff.person.name.as_alias("name"), SessionStaff.session.id.as_alias("session"),
+            SessionStaff.person.name.as_alias("name"), SessionStaff.session.course.title.as_alias("title"),
+            SessionStaff.session.starts_at.as_alias("starts_at"), SessionStaff.session.ends_at.as_alias("ends_at"),
+            SessionStaff.session.time_zone.as_alias("time_zone"),
         ).where(SessionStaff.person.is_in(list(staff)) & SessionStaff.session.is_in(
             Session.select(Session.id).where(overlapping)))
         for row in busy:
-            clashes.append(Clash("staff", False, f"{row['name']} is on the staff of session {row['session']} "
-                                                 f"at the same time."))
+            clashes.append(Clash("staff", False, f"{row['name']} is on the staff of {row['title']}, "
+                                                 f"{describe_when(row)}."))
     zone = ZoneInfo(plan.time_zone)
     first, last = plan.starts_at.astimezone(zone).time(), plan.ends_at.astimezone(zone).time()
     if first < SENSIBLE_HOURS[0] or last > SENSIBLE_HOURS[1] or (last == time(0) and plan.ends_at > plan.starts_at):
         clashes.append(Clash("hours", False, "The session starts before 06:00 or ends after 22:00 local time."))
     return clashes
+
+
+# What the live conflict panel needs before it can look: the rest of the form may still be unfinished.
+WHEN_AND_WHERE = ("course", "venue", "meeting_url", "starts_at", "ends_at", "starts_at_fold", "ends_at_fold",
+                  "time_zone")
+
+
+async def clashes_as_typed(data: SessionInput, session_id: int | None) -> tuple[list[Clash], dict[str, str]]:
+    """For the live conflict panel: the clashes of the form as typed once its course, time and place are
+    valid, whatever else is still missing or wrong (that waits for saving); or, until then, the problems
+    with those fields."""
+    try:
+        return await find_clashes(await plan_session(data), session_id), {}
+    except Invalid as invalid:
+        if any(field in invalid.errors for field in WHEN_AND_WHERE):
+            return [], invalid.errors
+        errors = invalid.errors
+    unfinished = replace(
+        data, capacity="1" if "capacity" in errors else data.capacity,
+        facilitators=() if "facilitators" in errors else data.facilitators,
+        evaluators=() if "evaluators" in errors or "lead_evaluator" in errors else data.evaluators,
+        lead_evaluator="" if "evaluators" in errors or "lead_evaluator" in errors else data.lead_evaluator,
+        reserve_agency=(), reserve_seats=(), reserve_until=())
+    return await find_clashes(await plan_session(unfinished), session_id), {}
 
 
 def refusal(clashes: list[Clash], override_reason: str) -> dict[str, str]:
@@ -506,9 +552,12 @@ def session_input(session: Session, staff: list[dict], reservations: list[dict])
     """A stored session as its form shows it (times in the session's zone)."""
     zone = ZoneInfo(session.time_zone)
     local = lambda moment: moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    fold = lambda moment: ("second" if moment.astimezone(zone).fold else "first") if parse.clock_change(  # noqa: E731
+        local(moment), zone) == "fold" else ""
     return SessionInput(
         course=str(session.course), venue=str(session.venue or ""), meeting_url=session.meeting_url,
         starts_at=local(session.starts_at), ends_at=local(session.ends_at), time_zone=session.time_zone,
+        starts_at_fold=fold(session.starts_at), ends_at_fold=fold(session.ends_at),
         capacity=str(session.capacity),
         facilitators=tuple(str(row["person"]) for row in staff if row["role"] == "facilitator"),
         evaluators=tuple(str(row["person"]) for row in staff if row["role"] == "evaluator"),

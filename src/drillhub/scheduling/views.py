@@ -22,14 +22,13 @@ from drillhub.scheduling.service import (
     SessionFilter,
     SessionInput,
     cancel_session,
+    clashes_as_typed,
     complete_session,
     copy_session,
     create_session,
-    find_clashes,
     get_session,
     list_courses,
     list_venues,
-    plan_session,
     publish_session,
     session_input,
     sessions_between,
@@ -130,11 +129,11 @@ class SessionController(Controller):
         """The live conflict panel: what the form as typed would clash with, before saving."""
         data = await web.read_form(request, SessionInput)
         session_id = parse.record_id(await web.form_field(request, "session_id"))
-        try:
-            plan = await plan_session(data)
-        except Invalid as invalid:
-            return web.partial("scheduling/_conflicts.html", clashes=[], problems=invalid.errors)
-        return web.partial("scheduling/_conflicts.html", clashes=await find_clashes(plan, session_id), problems={})
+        clashes, problems = await clashes_as_typed(data, session_id)
+        typed = {"starts_at": data.starts_at, "ends_at": data.ends_at}
+        time_problems = [message for field, message in problems.items()  # not "enter the time" before it is typed
+                         if field.removesuffix("_fold") in typed and typed[field.removesuffix("_fold")].strip()]
+        return web.partial("scheduling/_conflicts.html", clashes=clashes, problems=problems, time_problems=time_problems)
 
     @post("/", name="sessions:create", guards=[web.coordinators_only])
     async def create(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
@@ -167,11 +166,7 @@ class SessionController(Controller):
 
     async def _form_with_errors(self, request: HTMXRequest, data: SessionInput, invalid: Invalid,
                                 session_id: int | None) -> Template:
-        clashes = []
-        try:
-            clashes = await find_clashes(await plan_session(data), session_id)
-        except Invalid:
-            pass
+        clashes, _ = await clashes_as_typed(data, session_id)
         context = await form_context(asdict(data), invalid.errors, session_id, clashes)
         return await web.form_with_errors(request, "scheduling/session_form.html", "scheduling/_session_form.html",
                                           context)
