@@ -3,6 +3,7 @@ import subprocess
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -18,7 +19,7 @@ from tests.test_pdftext import LONG_WORD, MARKUP_PAYLOADS, STORABLE_PAYLOADS, as
 async def test_the_certificate_pdf_carries_the_facts_and_a_qr_code_of_its_verification_url(attended, tmp_path):
     _, _, people = attended
     certificate = await Certificate.objects().where(Certificate.person == people[0].id).output(load_json=True).first()
-    facts = facts_of(certificate, "https://drillhub.example.gov")
+    facts = facts_of(certificate, "https://drillhub.example.gov", ZoneInfo("America/Chicago"))
     pdf = render_certificates([facts])
     reader = PdfReader(BytesIO(pdf))
     text = " ".join(reader.pages[0].extract_text().split())
@@ -44,6 +45,26 @@ async def test_the_holder_downloads_the_pdf_and_others_may_not(client, attended)
     assert response.status_code == 200 and response.content[:5] == b"%PDF-"
     await sign_in(client, people[1].email)
     assert (await client.get(f"/certificates/{certificate.id}/pdf")).status_code == 403
+
+
+async def test_a_revoked_certificate_prints_revoked_and_its_old_verification_points_to_the_new(
+        client, attended, signed_in_client):
+    from drillhub.audit.service import ANONYMOUS
+    from drillhub.certificates.service import reissue
+
+    _, _, people = attended
+    old = await Certificate.objects().where(Certificate.person == people[0].id).first()
+    new = await reissue(old.id, "Name misspelt", ANONYMOUS)
+    await sign_in(client, people[0].email)
+    printed = await client.get(f"/certificates/{old.id}/pdf")
+    text = " ".join(PdfReader(BytesIO(printed.content)).pages[0].extract_text().split())
+    assert "REVOKED on " in text and f"replaced by {new.serial}" in text and "Reason: Re-issued: Name misspelt" in text
+    standing = await client.get(f"/certificates/{new.id}/pdf")
+    assert "REVOKED" not in PdfReader(BytesIO(standing.content)).pages[0].extract_text()
+    page = await client.get(f"/verify/{old.code}")
+    assert f"It was replaced by certificate {new.serial}" in page.text and f'href="/verify/{new.code}"' in page.text
+    detail = await client.get(f"/certificates/{old.id}")
+    assert f'<a href="/certificates/{new.id}">{new.serial}</a>' in detail.text
 
 
 async def test_a_session_s_certificates_in_one_zip(attended, signed_in_client):

@@ -1,4 +1,5 @@
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -10,6 +11,7 @@ from drillhub.certificates.service import (
     allow_verification,
     eligible_people,
     issue_for_session,
+    printed_facts,
     reissue,
     revoke,
     verify,
@@ -114,7 +116,7 @@ async def test_verification_shows_valid_expired_and_revoked(attended):
         await revoke(certificate.id, " ", COORDINATOR)
     await revoke(certificate.id, "Attendance recorded in error", COORDINATOR)
     revoked = await verify(certificate.code)
-    assert revoked.status == "revoked" and revoked.revoked_on == datetime.now(UTC).date()
+    assert revoked.status == "revoked" and revoked.revoked_on == datetime.now(ZoneInfo(session.time_zone)).date()
     notice = (await _mail_to(people[0]))[-1]
     assert notice["subject"].startswith("Certificate revoked") and "Attendance recorded in error" in notice["body"]
     with pytest.raises(Conflict):
@@ -138,6 +140,8 @@ async def test_reissue_revokes_the_old_and_links_the_new(attended):
     new = await reissue(old.id, "Name corrected", COORDINATOR)
     assert new.replaces == old.id and new.code != old.code and new.serial != old.serial
     assert (await verify(old.code)).status == "revoked" and (await verify(new.code)).status == "valid"
+    assert ((await verify(old.code)).replaced_by, (await verify(old.code)).replaced_by_code) == (new.serial, new.code)
+    assert (await verify(new.code)).replaced_by is None
     first, second = await _mail_to(people[0])  # issued, and issued again: no separate revocation notice
     assert "replaces your earlier one" in second["body"] and new.serial in second["body"]
 
@@ -147,3 +151,15 @@ async def test_verification_is_rate_limited_per_client(app):
         assert await allow_verification("203.0.113.9")
     assert not await allow_verification("203.0.113.9")
     assert await allow_verification("198.51.100.7")
+
+
+async def test_dates_are_the_day_where_the_training_was_not_in_utc(attended):
+    """Issued at 21:00 in Chicago on the 29th is 03:00 UTC on the 30th: the certificate says the 29th."""
+    session, _, people = attended
+    certificate = await Certificate.objects().where(Certificate.person == people[0].id).first()
+    late_evening = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+    await Certificate.update({Certificate.issued_at: late_evening}).where(Certificate.id == certificate.id)
+    certificate = await Certificate.objects().where(Certificate.id == certificate.id).first()
+    assert session.time_zone == "America/Chicago"
+    assert (await verify(certificate.code)).issued_on == date(2026, 11, 29)
+    assert (await printed_facts(certificate, "https://drillhub.example")).issued_on == date(2026, 11, 29)

@@ -21,6 +21,7 @@ from drillhub.fonts import fonts
 from drillhub.pdftext import markup, table
 
 NAVY, GOLD, INK = colors.HexColor("#0b2f6b"), colors.HexColor("#a67c1a"), colors.HexColor("#1b2430")
+REVOKED_RED = colors.HexColor("#b3261e")
 QR_SIZE = 1.25 * inch
 USABLE = landscape(LETTER)[0] - 2.4 * inch  # the width of the centred lines
 SIGNATURE = 3.2 * inch  # the signature line, and the coordinator's name and the issuer under it
@@ -43,6 +44,7 @@ class CertificateFacts:
     issued_on: date
     expires_on: date | None
     verify_url: str
+    revoked: str = ""  # for a revoked certificate: when, why and what replaced it, stamped across the page
 
 
 def dates_text(starts_on: date, ends_on: date) -> str:
@@ -131,6 +133,23 @@ def draw_certificate(canvas: Canvas, facts: CertificateFacts) -> None:
     canvas.setFont(regular, 7)
     canvas.drawRightString(width - 1.2 * inch, 0.85 * inch, facts.verify_url)
     canvas.drawRightString(width - 1.2 * inch, 2.35 * inch, "Verify this certificate:")
+    if facts.revoked:
+        draw_revoked(canvas, facts.revoked)
+
+
+def draw_revoked(canvas: Canvas, revoked: str) -> None:
+    """A revoked certificate cannot pass for a standing one: REVOKED across the page, and why under the title."""
+    regular, bold = fonts()
+    width, height = landscape(LETTER)
+    canvas.saveState()
+    canvas.setFillColor(REVOKED_RED)
+    canvas.setFillAlpha(0.25)
+    canvas.setFont(bold, 110)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(24)
+    canvas.drawCentredString(0, -40, "REVOKED")
+    canvas.restoreState()
+    _centred(canvas, revoked, height - 2.15 * inch, bold, 11, 0.3 * inch, REVOKED_RED)
 
 
 def render_certificates(certificates: list[CertificateFacts]) -> bytes:

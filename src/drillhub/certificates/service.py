@@ -167,7 +167,7 @@ async def revoke(certificate_id: int, reason: str, actor: Actor, tell_holder: bo
             await queue_message(
                 holder["email"], f"Certificate revoked: {certificate.course_title}",
                 f"{certificate.holder_name},\n\nYour certificate {certificate.serial} for {certificate.course_title} "
-                f"was revoked on {now:%d %B %Y}.\nReason: {reason}\n\nYour training coordinator can tell you more.\n",
+                f"was revoked on {now.astimezone(await zone_of(certificate.session)):%d %B %Y}.\nReason: {reason}\n\nYour training coordinator can tell you more.\n",
                 "certificate", recipient_id=certificate.person)
 
 
@@ -196,6 +196,8 @@ class Verification:
     expires_on: date | None
     status: str  # valid, expired, revoked
     revoked_on: date | None
+    replaced_by: str | None = None  # the serial of the certificate re-issued in its place
+    replaced_by_code: str | None = None
 
 
 def status_of(revoked_at: datetime | None, expires_on: date | None, today: date) -> str:
@@ -228,14 +230,18 @@ async def verify(code: str, today: date | None = None) -> Verification:
         if 20 <= len(code) <= 32 else None
     if certificate is None:
         raise NotFound("No certificate has this verification code.")
+    zone = await zone_of(certificate.session)
+    replacement = await replacement_of(certificate.id) if certificate.revoked_at else None
     return Verification(
         serial=certificate.serial, holder=certificate.holder_name, agency=certificate.agency_name,
         course=certificate.course_title, exercise_type=certificate.exercise_type, starts_on=certificate.starts_on,
         ends_on=certificate.ends_on, hours=f"{certificate.credit_hours.normalize():f}",
         category=certificate.credit_category, issuer=certificate.issuer_agency,
-        issued_on=certificate.issued_at.date(), expires_on=certificate.expires_on,
-        status=status_of(certificate.revoked_at, certificate.expires_on, today or datetime.now(UTC).date()),
-        revoked_on=certificate.revoked_at.date() if certificate.revoked_at else None,
+        issued_on=certificate.issued_at.astimezone(zone).date(), expires_on=certificate.expires_on,
+        status=status_of(certificate.revoked_at, certificate.expires_on, today or datetime.now(zone).date()),
+        revoked_on=certificate.revoked_at.astimezone(zone).date() if certificate.revoked_at else None,
+        replaced_by=replacement["serial"] if replacement else None,
+        replaced_by_code=replacement["code"] if replacement else None,
     )
 
 
@@ -247,13 +253,37 @@ async def list_session_certificates(session_id: int, person_id: int | None = Non
     return await (query.where(Certificate.person == person_id) if person_id else query)
 
 
-def facts_of(certificate: Certificate, public_url: str) -> CertificateFacts:
+async def zone_of(session_id: int) -> ZoneInfo:
+    """The time zone of the session a certificate is for: its dates are that day where the training was."""
+    row = await Session.select(Session.time_zone).where(Session.id == session_id).first()
+    return ZoneInfo(row["time_zone"]) if row else ZoneInfo("UTC")
+
+
+async def replacement_of(certificate_id: int) -> dict | None:
+    """The certificate issued in place of this one (re-issued), if any: its id, serial and code."""
+    return await Certificate.select(Certificate.id, Certificate.serial, Certificate.code).where(
+        Certificate.replaces == certificate_id).first()
+
+
+async def printed_facts(certificate: Certificate, public_url: str) -> CertificateFacts:
+    """What a certificate's PDF prints; a revoked one says when, why and what replaced it."""
+    zone = await zone_of(certificate.session)
+    revoked = ""
+    if certificate.revoked_at is not None:
+        replacement = await replacement_of(certificate.id)
+        revoked = (f"REVOKED on {certificate.revoked_at.astimezone(zone):%d %B %Y}"
+                   + (f", replaced by {replacement['serial']}" if replacement else "")
+                   + f". Reason: {certificate.revoke_reason}")
+    return facts_of(certificate, public_url, zone, revoked)
+
+
+def facts_of(certificate: Certificate, public_url: str, zone: ZoneInfo, revoked: str = "") -> CertificateFacts:
     return CertificateFacts(
         serial=certificate.serial, holder=certificate.holder_name, agency=certificate.agency_name,
         course=certificate.course_title, exercise_type=certificate.exercise_type,
         core_capabilities=tuple(certificate.core_capabilities), starts_on=certificate.starts_on,
         ends_on=certificate.ends_on, hours=f"{certificate.credit_hours.normalize():f}",
         category=certificate.credit_category, issuer=certificate.issuer_agency,
-        coordinator=certificate.coordinator_name, issued_on=certificate.issued_at.date(),
-        expires_on=certificate.expires_on, verify_url=f"{public_url}/verify/{certificate.code}",
+        coordinator=certificate.coordinator_name, issued_on=certificate.issued_at.astimezone(zone).date(),
+        expires_on=certificate.expires_on, verify_url=f"{public_url}/verify/{certificate.code}", revoked=revoked,
     )

@@ -18,10 +18,13 @@ from drillhub.certificates.service import (
     facts_of,
     get_certificate,
     issue_for_session,
+    printed_facts,
     reissue,
+    replacement_of,
     revoke,
     status_of,
     verify,
+    zone_of,
 )
 from drillhub.errors import Forbidden, Invalid, NotFound
 from drillhub.offload import in_background_process
@@ -79,7 +82,8 @@ class CertificateController(Controller):
     async def zip(self, request: HTMXRequest, session_id: web.RecordId) -> Response:
         """Every standing certificate of the session: seconds of work, in a background process."""
         public_url = load_settings().public_url
-        certificates = [facts_of(c, public_url) for c in await Certificate.objects().where(
+        zone = await zone_of(session_id)
+        certificates = [facts_of(c, public_url, zone) for c in await Certificate.objects().where(
             (Certificate.session == session_id) & Certificate.revoked_at.is_null()).output(load_json=True)]
         if not certificates:
             raise NotFound("This session has no certificates yet.")
@@ -96,7 +100,7 @@ class CertificateController(Controller):
     @get("/certificates/{certificate_id:int}/pdf", name="certificates:pdf")
     async def pdf(self, request: HTMXRequest, certificate_id: web.RecordId) -> Response:
         certificate = await visible_certificate(request, certificate_id)
-        facts = facts_of(certificate, load_settings().public_url)
+        facts = await printed_facts(certificate, load_settings().public_url)
         body = await anyio.to_thread.run_sync(render_certificates, [facts])  # fonts and QR: keep the loop free
         return Response(body, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="certificate-{certificate.serial}.pdf"'})
@@ -133,8 +137,10 @@ async def visible_certificate(request: HTMXRequest, certificate_id: int):
 
 async def detail_page(request: HTMXRequest, certificate, status_code: int = 200, errors: dict | None = None,
                       reason: str = "") -> Template:
+    zone = await zone_of(certificate.session)
     return await web.page(request, "certificates/detail.html", status_code=status_code, certificate=certificate,
-                          status=status_of(certificate.revoked_at, certificate.expires_on, datetime.now(UTC).date()),
+                          status=status_of(certificate.revoked_at, certificate.expires_on, datetime.now(zone).date()),
+                          zone=zone, replacement=await replacement_of(certificate.id),
                           coordinator=permissions.coordinates(web.current_user(request)), errors=errors or {},
                           reason=reason)
 
