@@ -86,6 +86,11 @@ def local_datetime(raw: str, zone: ZoneInfo, fold: int = 0) -> datetime | None:
     return value.replace(tzinfo=zone, fold=fold).astimezone(UTC)
 
 
+# The zones forms offer (a venue's, a session's, an agency's); time_zone() reads any the system knows.
+TIME_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+              "America/Anchorage", "Pacific/Honolulu", "UTC"]
+
+
 @cache
 def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones())

@@ -2,7 +2,9 @@
 
 import dataclasses
 import typing
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -41,6 +43,12 @@ def current_user(connection: ASGIConnection) -> SignedInUser:
     if user is None:
         raise NotAuthorizedException()
     return user
+
+
+def today(connection: ASGIConnection) -> date:
+    """Today where the signed-in person's agency is (in UTC for anyone else)."""
+    user = signed_in(connection)
+    return datetime.now(ZoneInfo(user.time_zone) if user else UTC).date()
 
 
 def actor(connection: ASGIConnection) -> Actor:

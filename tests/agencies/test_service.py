@@ -26,8 +26,8 @@ async def test_create_agency_normalises_and_audits(app):
 
 async def test_every_broken_rule_is_reported_at_once(app):
     with pytest.raises(Invalid) as invalid:
-        await create_agency(AgencyInput(code="x", kind="navy", contact_email="not-an-email"), ADMIN)
-    assert set(invalid.value.errors) == {"name", "code", "kind", "jurisdiction", "contact_email"}
+        await create_agency(AgencyInput(code="x", kind="navy", contact_email="not-an-email", time_zone="Mars/Base"), ADMIN)
+    assert set(invalid.value.errors) == {"name", "code", "kind", "jurisdiction", "contact_email", "time_zone"}
     assert await Agency.count() == 0
 
 
@@ -65,3 +65,10 @@ async def test_search_and_paging(make_agency):
     everything = await list_agencies("", number=2)
     assert (everything.total, everything.pages, len(everything.items)) == (30, 2, 5)
     assert (await list_agencies("", number=99)).number == 2  # past the end: the last page
+
+
+async def test_an_agency_keeps_its_time_zone(app):
+    agency = await create_agency(AgencyInput(**{**VALID.__dict__, "time_zone": "America/Denver"}), ADMIN)
+    assert agency.time_zone == "America/Denver"
+    assert (await create_agency(AgencyInput(**{**VALID.__dict__, "name": "Other", "code": "OTH"}), ADMIN)).time_zone \
+        == "America/Chicago"

@@ -5,6 +5,7 @@ async def test_admin_adds_an_agency_and_sees_it_listed(signed_in_client):
     admin = await signed_in_client("admin")
     response = await post_form(admin, "/admin/agencies/", {
         "name": "Pine County Sheriff", "code": "PCSO", "kind": "sheriff", "jurisdiction": "Pine County",
+        "time_zone": "America/Denver",
     })
     assert response.status_code == 303
     listing = await admin.get("/admin/agencies/?q=pine")
@@ -33,7 +34,7 @@ async def test_htmx_form_errors_return_only_the_form_partial(signed_in_client):
 async def test_htmx_success_redirects_the_browser(signed_in_client):
     admin = await signed_in_client("admin")
     response = await post_htmx(admin, "/admin/agencies/", {
-        "name": "Pine Fire", "code": "PFD", "kind": "fire", "jurisdiction": "Pine",
+        "name": "Pine Fire", "code": "PFD", "kind": "fire", "jurisdiction": "Pine", "time_zone": "America/Chicago",
     })
     assert response.headers["HX-Redirect"].endswith("/admin/agencies")
 

@@ -165,3 +165,14 @@ async def test_the_form_asks_which_of_a_time_that_happens_twice_and_refuses_one_
     assert session.starts_at == datetime(2027, 11, 7, 7, 30, tzinfo=UTC)
     edit = await coordinator.get(f"/sessions/{session.id}/edit")
     assert '<option value="second" selected>' in edit.text
+
+
+async def test_the_calendar_marks_today_where_the_persons_agency_is(signed_in_client, make_agency):
+    import re
+    from zoneinfo import ZoneInfo
+
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):  # UTC+14 and UTC-11: never the same date
+        person = await signed_in_client("coordinator", agency=await make_agency(time_zone=zone))
+        page = (await person.get("/sessions/?view=month")).text
+        marked = re.search(r'<td class="[^"]*today">\s*<span class="day-number">(\d+)</span>', page)
+        assert int(marked.group(1)) == datetime.now(ZoneInfo(zone)).day

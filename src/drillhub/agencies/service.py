@@ -24,6 +24,7 @@ class AgencyInput:
     contact_name: str = ""
     contact_email: str = ""
     contact_phone: str = ""
+    time_zone: str = "America/Chicago"
 
 
 async def get_agency(agency_id: int) -> Agency:
@@ -73,6 +74,8 @@ async def _validated(data: AgencyInput, agency_id: int | None) -> dict:
         errors["contact_email"] = "Enter an e-mail address like name@agency.gov."
     if len(values["contact_name"]) > 200 or len(values["contact_phone"]) > 40:
         errors["contact_name"] = "Contact details are too long."
+    if parse.time_zone(values["time_zone"]) is None:
+        errors["time_zone"] = "Choose the agency's time zone."
 
     def taken(condition):
         query = Agency.exists().where(condition)

@@ -25,6 +25,7 @@ class Agency(Table):
     contact_name = Varchar(length=200)
     contact_email = Varchar(length=254)
     contact_phone = Varchar(length=40)
+    time_zone = Varchar(length=60, default="America/Chicago")  # its people's dates and "today"
     active = Boolean(default=True, index=True)
 
 

@@ -5,7 +5,7 @@ from litestar import Controller, get, post
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import parse, web
 from drillhub.agencies.service import (
     AgencyInput,
     create_agency,
@@ -26,7 +26,8 @@ async def agency_list_context(q: str, page: str) -> dict:
 
 
 def form_context(values: dict, errors: dict, agency_id: int | None) -> dict:
-    return {"values": values, "errors": errors, "agency_id": agency_id, "kinds": KIND_CHOICES}
+    return {"values": values, "errors": errors, "agency_id": agency_id, "kinds": KIND_CHOICES,
+            "zones": [(zone, zone) for zone in parse.TIME_ZONES]}
 
 
 class AgencyController(Controller):

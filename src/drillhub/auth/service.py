@@ -84,6 +84,7 @@ class SignedInUser:
     roles: frozenset[str]
     supervised_agency_ids: frozenset[int]
     flashes: tuple[tuple[str, str], ...] = ()
+    time_zone: str = "UTC"  # their agency's: the dates they are shown, and their "today"
 
     def has_role(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)
@@ -213,7 +214,7 @@ async def end_sessions(person_id: int, keep_session_id: int | None = None) -> No
 _SESSION_QUERY = """
 SELECT login_session.id, login_session.created_at, login_session.last_seen_at, login_session.flashes,
        person.id AS person_id, person.name, person.email, person.active, person.roles,
-       agency.id AS agency_id, agency.name AS agency_name
+       agency.id AS agency_id, agency.name AS agency_name, agency.time_zone
 FROM login_session JOIN person ON person.id = login_session.person LEFT JOIN agency ON agency.id = person.agency
 WHERE login_session.token_hash = {}"""
 
@@ -246,6 +247,7 @@ async def signed_in_user(token: str, idle_limit: timedelta, age_limit: timedelta
         roles=roles,
         supervised_agency_ids=supervised,
         flashes=tuple((category, message) for category, message in json.loads(row["flashes"] or "[]")),
+        time_zone=row["time_zone"] or "UTC",
     )
 
 

@@ -1,5 +1,5 @@
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 
 import anyio.to_thread
 from litestar import Controller, Response, get, post
@@ -160,13 +160,13 @@ class RecordsController(Controller):
     @get("/transcripts/{person_id:int}", name="records:transcript")
     async def transcript(self, request: HTMXRequest, person_id: web.RecordId) -> Template:
         await self._check(request, person_id)
-        record = await transcript(person_id, datetime.now(UTC).date())
+        record = await transcript(person_id, web.today(request))
         return await web.page(request, "certificates/transcript.html", record=record, person_id=person_id)
 
     @get("/transcripts/{person_id:int}/pdf", name="records:transcript_pdf")
     async def transcript_pdf(self, request: HTMXRequest, person_id: web.RecordId) -> Response:
         await self._check(request, person_id)
-        today = datetime.now(UTC).date()
+        today = web.today(request)
         record = await transcript(person_id, today)
         body = await anyio.to_thread.run_sync(render_transcript, record.name, record.agency, record.rows, record.totals,
                                               record.total, today)
@@ -178,7 +178,7 @@ class RecordsController(Controller):
         user = web.current_user(request)
         if not permissions.may_see_agency_records(user, agency_id):
             raise Forbidden("Only the agency's supervisors and coordinators export its training hours.")
-        chosen = parse.whole_number(year) if year else datetime.now(UTC).year
+        chosen = parse.whole_number(year) if year else web.today(request).year
         body = await agency_hours_csv(agency_id, chosen or 0)  # the service refuses a year it cannot use
         await record_event("records.export", web.actor(request), target=f"agency {agency_id}", detail={"year": chosen})
         return Response(body, media_type="text/csv; charset=utf-8", headers={

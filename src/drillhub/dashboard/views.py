@@ -1,5 +1,3 @@
-from datetime import UTC, datetime
-
 from litestar import Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
@@ -18,7 +16,7 @@ async def home(request: Request) -> Template:
     agency_ids = permissions.supervised_agencies(web.current_user(request))
     supervised = await Agency.select(Agency.id, Agency.name).where(
         Agency.id.is_in(agency_ids)).order_by(Agency.name) if agency_ids else []
-    today = datetime.now(UTC).date()
+    today = web.today(request)
     overview = await agency_overview(agency_ids, today) if agency_ids else None
     expiring = await expiring_soon(agency_ids, today) if agency_ids else []
     return await web.page(request, "dashboard/home.html", supervised=supervised, overview=overview,
@@ -38,7 +36,7 @@ async def people(request: Request, agency: FromQuery[str] = "") -> Template:
     if chosen is not None and chosen not in {a["id"] for a in agencies}:
         raise Forbidden("You do not supervise that agency.")
     shown = [chosen] if chosen else ([] if coordinator else [a["id"] for a in agencies])
-    today = datetime.now(UTC).date()
+    today = web.today(request)
     return await web.page(request, "dashboard/people.html", agencies=agencies, agency=agency,
                           people=await people_records(shown, today) if shown else [], year=today.year,
                           chosen=bool(shown))

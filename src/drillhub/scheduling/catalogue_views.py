@@ -6,14 +6,13 @@ from litestar import Controller, get, post
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import parse, web
 from drillhub.agencies.service import list_active_agencies
 from drillhub.errors import Invalid
 from drillhub.reference import core_capabilities
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.service import LibraryFilter, list_library
 from drillhub.scheduling.service import (
-    TIME_ZONES,
     CourseInput,
     VenueInput,
     get_course,
@@ -88,7 +87,7 @@ class CourseController(Controller):
 def venue_form_context(values: dict, errors: dict, venue_id: int | None, agencies: list[dict]) -> dict:
     return {"values": values, "errors": errors, "venue_id": venue_id,
             "agency_choices": [(row["id"], row["name"]) for row in agencies],
-            "zone_choices": [(zone, zone) for zone in TIME_ZONES]}
+            "zone_choices": [(zone, zone) for zone in parse.TIME_ZONES]}
 
 
 class VenueController(Controller):

@@ -22,8 +22,6 @@ from drillhub.scheduling.tables import Course, SeatReservation, Session, Session
 from drillhub.scheduling.when import describe_when
 
 SENSIBLE_HOURS = (time(6, 0), time(22, 0))
-TIME_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
-              "America/Anchorage", "Pacific/Honolulu", "UTC"]
 MAX_SESSION_DAYS = 14
 
 

@@ -18,7 +18,6 @@ from drillhub.enrolment.service import roster, seats_of
 from drillhub.errors import Forbidden, Invalid
 from drillhub.facilitation.service import runs_of_session
 from drillhub.scheduling.service import (
-    TIME_ZONES,
     SessionFilter,
     SessionInput,
     cancel_session,
@@ -41,8 +40,6 @@ VIEWS = ("month", "week", "list")
 LIST_DAYS = 60
 
 
-def _anchor(raw: str) -> date:
-    return parse.day(raw) or datetime.now(UTC).date()
 
 
 def _window(view: str, anchor: date) -> tuple[date, date, date, date]:
@@ -59,7 +56,7 @@ def _window(view: str, anchor: date) -> tuple[date, date, date, date]:
     return anchor, anchor + timedelta(days=LIST_DAYS - 1), anchor - timedelta(days=LIST_DAYS), anchor + timedelta(days=LIST_DAYS)
 
 
-async def calendar_context(user, view: str, anchor: date, filters: SessionFilter) -> dict:
+async def calendar_context(user, view: str, anchor: date, filters: SessionFilter, today: date) -> dict:
     view = view if view in VIEWS else "month"
     start, end, previous, following = _window(view, anchor)
     # a day's edges differ by time zone; fetch a day either side and place by each session's own date
@@ -75,7 +72,7 @@ async def calendar_context(user, view: str, anchor: date, filters: SessionFilter
         "view": view, "anchor": anchor, "start": start, "end": end, "previous": previous, "following": following,
         "weeks": [days[i:i + 7] for i in range(0, len(days), 7)], "days": days, "by_day": by_day,
         "listed": [row for day in sorted(by_day) for row in by_day[day]], "filters": filters,
-        "month_name": anchor.strftime("%B %Y"), "today": datetime.now(UTC).date(),
+        "month_name": anchor.strftime("%B %Y"), "today": today,
         "agencies": await list_active_agencies(), "courses": await list_courses(), "venues": await list_venues(),
         "statuses": ["draft", "published", "cancelled", "completed"] if permissions.coordinates(user) else
                     ["published", "cancelled", "completed"],
@@ -93,7 +90,7 @@ async def form_context(values: dict, errors: dict, session_id: int | None, clash
         "course_choices": [(row["id"], row["title"]) for row in await list_courses()],
         "venue_choices": [(row["id"], f"{row['name']} ({row['capacity']} seats, {row['time_zone']})")
                           for row in await list_venues()],
-        "zone_choices": [(zone, zone) for zone in TIME_ZONES],
+        "zone_choices": [(zone, zone) for zone in parse.TIME_ZONES],
         "facilitator_choices": [(row["id"], row["name"], row["agency_code"]) for row in staff],
         "evaluator_choices": [(row["id"], row["name"], row["agency_code"]) for row in evaluators],
         "lead_evaluator_choices": [(row["id"], row["name"]) for row in evaluators],
@@ -112,7 +109,8 @@ class SessionController(Controller):
         status: FromQuery[str] = "",
     ) -> Template:
         filters = SessionFilter(agency=agency, course=course, venue=venue, status=status)
-        context = await calendar_context(web.current_user(request), view, _anchor(on), filters)
+        today = web.today(request)  # where the person is: a day's edges differ by time zone
+        context = await calendar_context(web.current_user(request), view, parse.day(on) or today, filters, today)
         if request.htmx:
             return web.partial("scheduling/_calendar.html", **context)
         return await web.page(request, "scheduling/calendar.html", **context)
