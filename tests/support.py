@@ -54,14 +54,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(env: dict, base_url: str):
-    """Start `drillhub serve` and wait until /healthz answers; the caller stops the process."""
+def serve(env: dict, base_url: str, *options: str):
+    """Start `drillhub serve` (with `options`) and wait until /healthz answers; the caller stops the process."""
     import subprocess
     import sys
     import time
     from pathlib import Path
 
-    server = subprocess.Popen([str(Path(sys.executable).parent / "drillhub"), "serve"], env=env,
+    server = subprocess.Popen([str(Path(sys.executable).parent / "drillhub"), "serve", *options], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -4,7 +4,7 @@ import sqlite3
 import httpx
 import pytest
 
-from tests.support import free_port, serve
+from tests.support import free_port, serve, token_in as csrf_token_in
 from tests.test_migrations import run_cli
 
 
@@ -82,3 +82,35 @@ def test_a_wildcard_trusted_proxy_is_refused_plainly(tmp_path):
     result = run_cli(f"sqlite:///{tmp_path / 'x.sqlite3'}", "check", DRILLHUB_TRUSTED_PROXIES="*")
     assert result.returncode == 1 and "DRILLHUB_TRUSTED_PROXIES may not be *" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_links_follow_the_port_served_on_when_no_public_url_is_set(tmp_path):
+    port, url = free_port(), f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    env = {**os.environ, "DRILLHUB_ENV": "test", "DRILLHUB_DATABASE_URL": url}
+    for name in ("PICCOLO_CONF", "DRILLHUB_PORT", "DRILLHUB_PUBLIC_URL"):
+        env.pop(name, None)
+    assert run_cli(url, "migrate").returncode == 0 and run_cli(url, "demo").returncode == 0
+    server = serve(env, f"http://127.0.0.1:{port}", "--port", str(port))
+    try:
+        from drillhub.demo import DEMO_PASSWORD, DEMO_SIGN_INS
+
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            token = csrf_token_in(client.get("/sign-in").text)
+            client.post("/sign-in", data={"email": DEMO_SIGN_INS["coordinator"], "password": DEMO_PASSWORD,
+                                          "_csrf_token": token})
+            invite = client.get("/sessions/1/invite.ics")
+        assert invite.status_code == 200 and f"URL:http://127.0.0.1:{port}/sessions/1" in invite.text
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_check_warns_when_production_has_no_public_url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'prod.sqlite3'}"
+    assert run_cli(url, "migrate").returncode == 0
+    production = {"DRILLHUB_ENV": "production", "DRILLHUB_SECRET_KEY": "p" * 40}
+    unset = run_cli(url, "check", **production)
+    assert unset.returncode == 0 and "DRILLHUB_PUBLIC_URL is not set" in unset.stderr
+    given = run_cli(url, "check", DRILLHUB_PUBLIC_URL="https://drill.example.gov", **production)
+    assert "public URL    https://drill.example.gov" in given.stdout and "not set" not in given.stderr

@@ -29,3 +29,34 @@ def test_a_bad_trusted_proxy_is_refused_with_what_is_wrong(value, message):
     with pytest.raises(SettingsError) as error:
         trusted_proxies(value)
     assert "DRILLHUB_TRUSTED_PROXIES" in str(error.value) and message in str(error.value)
+
+
+def test_the_public_url_follows_where_the_server_listens_unless_given():
+    assert load_settings({**KEY, "DRILLHUB_PORT": "8077"}).public_url == "http://127.0.0.1:8077"
+    assert load_settings({**KEY, "DRILLHUB_HOST": "::1", "DRILLHUB_PORT": "9000"}).public_url == "http://[::1]:9000"
+    given = load_settings({**KEY, "DRILLHUB_PORT": "8077", "DRILLHUB_PUBLIC_URL": "https://drill.example.gov/"})
+    assert (given.public_url, given.public_url_given) == ("https://drill.example.gov", True)
+    assert not load_settings(KEY).public_url_given
+
+
+async def test_create_app_puts_its_settings_in_use(make_app, tmp_path):
+    from drillhub.settings import Settings, settings_in_use
+
+    settings = Settings(env="test", database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}", secret_key="s" * 40,
+                        public_url="https://given-to-create-app.example")
+    make_app(settings)
+    assert settings_in_use() is settings
+
+
+async def test_an_e_mail_link_comes_from_the_apps_settings_not_the_environment(app, make_session, make_person,
+                                                                               monkeypatch):
+    from drillhub.audit.service import ANONYMOUS
+    from drillhub.enrolment.service import enrol_people
+    from drillhub.mail.tables import OutboxMessage
+
+    monkeypatch.setenv("DRILLHUB_PUBLIC_URL", "http://from-the-environment.example")
+    session = await make_session()
+    await enrol_people(session.id, [(await make_person()).id], ANONYMOUS)
+    invitation = await OutboxMessage.select(OutboxMessage.body).first()
+    assert f"http://127.0.0.1:8000/sessions/{session.id}" in invitation["body"]  # the app's Settings
+    assert "from-the-environment" not in invitation["body"]

@@ -43,7 +43,7 @@ from drillhub.scenarios.service import sync_directory
 from drillhub.scenarios.views import ScenarioController
 from drillhub.scheduling.catalogue_views import CourseController, VenueController
 from drillhub.scheduling.views import SessionController
-from drillhub.settings import PROJECT_ROOT, Settings, load_settings
+from drillhub.settings import PROJECT_ROOT, Settings, load_settings, use_settings
 
 log = logging.getLogger("drillhub")
 
@@ -115,7 +115,7 @@ def _configure_jinja(engine: JinjaTemplateEngine, reload: bool) -> None:
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
-    settings = settings or load_settings()
+    settings = use_settings(settings or load_settings())
     escape_log_records()
     if settings.env == "test":
         use_low_cost_hashing()

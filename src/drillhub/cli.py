@@ -2,6 +2,7 @@
 
 import asyncio
 import getpass
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -10,14 +11,14 @@ import click
 
 from drillhub import db
 from drillhub.scenarios.cli import scenarios
-from drillhub.settings import Settings, SettingsError, load_settings
+from drillhub.settings import Settings, SettingsError, load_settings, use_settings
 
 T = TypeVar("T")
 
 
 def _settings() -> Settings:
     try:
-        return load_settings()
+        return use_settings(load_settings())
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
 
@@ -55,6 +56,11 @@ def serve(host: str | None, port: int | None, workers: int | None, reload: bool)
     """Serve the web app with uvicorn."""
     import uvicorn
 
+    # The workers read their settings from the environment: what was asked for here is what they see, so
+    # the public URL (when DRILLHUB_PUBLIC_URL is unset) follows the address and port served on.
+    for name, value in (("DRILLHUB_HOST", host), ("DRILLHUB_PORT", port), ("DRILLHUB_WORKERS", workers)):
+        if value is not None:
+            os.environ[name] = str(value)
     settings = _settings()
     pending = _run(settings, _pending_migrations)
     if pending:
@@ -62,9 +68,9 @@ def serve(host: str | None, port: int | None, workers: int | None, reload: bool)
     uvicorn.run(
         "drillhub.app:create_app_from_environment",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=None if reload else (workers or settings.workers),
+        host=settings.host,
+        port=settings.port,
+        workers=None if reload else settings.workers,
         reload=reload,
         # The app reads X-Forwarded-For itself (web.client_address) and must see the real peer for it.
         proxy_headers=False,
@@ -211,6 +217,10 @@ def check() -> None:
     click.echo(f"database      {'SQLite' if settings.is_sqlite else 'PostgreSQL'}")
     click.echo(f"workers       {settings.workers}")
     click.echo(f"cookies       {'Secure' if settings.secure_cookies else 'not Secure (development)'}")
+    click.echo(f"public URL    {settings.public_url}{'' if settings.public_url_given else ' (where it listens)'}")
+    if settings.production and not settings.public_url_given:
+        click.echo("warning       DRILLHUB_PUBLIC_URL is not set: QR codes, calendar feeds and e-mail links say "
+                   f"{settings.public_url}. Set it to the address people reach drillhub at.", err=True)
 
     async def run() -> list[str]:
         if not await db.database_ok(db.current_engine()):

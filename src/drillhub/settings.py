@@ -3,6 +3,7 @@
 import ipaddress
 import os
 import secrets
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,8 @@ class Settings:
     session_max_hours: int = 12
     trusted_proxies: tuple[Network, ...] = (ipaddress.ip_network("127.0.0.1"),)
     scenarios_dir: str = str(PROJECT_ROOT / "scenarios")
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = "http://127.0.0.1:8000"  # unset: where this server listens (public_url_for)
+    public_url_given: bool = False  # DRILLHUB_PUBLIC_URL was set (`drillhub check` warns in production if not)
     mail_from: str = "drillhub@localhost"
     smtp_host: str = ""  # empty: e-mail is not sent; admins read the outbox in the app
     smtp_port: int = 587
@@ -99,6 +101,32 @@ def _networks(environ: Mapping[str, str], name: str, default: tuple[Network, ...
     return tuple(networks)
 
 
+def public_url_for(host: str, port: int) -> str:
+    """Where this server is reached when DRILLHUB_PUBLIC_URL is unset: the address and port it listens
+    on, or the machine's name when it listens on every address."""
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.getfqdn()
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+_in_use: Settings | None = None
+
+
+def use_settings(settings: Settings) -> Settings:
+    """The settings services read from now on in this process: create_app's, or the command line's."""
+    global _in_use
+    _in_use = settings
+    return settings
+
+
+def settings_in_use() -> Settings:
+    """The settings this process's app (or command) was made with; services never read the environment
+    themselves, so the Settings given to create_app are the ones that count."""
+    if _in_use is None:
+        raise RuntimeError("No settings in use yet: create_app() or the drillhub command sets them.")
+    return _in_use
+
+
 def _development_secret() -> str:
     """A per-checkout secret kept in var/, so every local worker process signs alike."""
     path = PROJECT_ROOT / "var" / "secret-key"
@@ -125,19 +153,22 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         secret_key = _development_secret()
     if len(secret_key) < 32:
         raise SettingsError("DRILLHUB_SECRET_KEY must be at least 32 characters")
+    host, port = environ.get("DRILLHUB_HOST") or Settings.host, _int(environ, "DRILLHUB_PORT", Settings.port)
+    public_url = environ.get("DRILLHUB_PUBLIC_URL", "").strip().rstrip("/")
     return Settings(
         env=env,
         database_url=database_url,
         secret_key=secret_key,
-        host=environ.get("DRILLHUB_HOST", Settings.host),
-        port=_int(environ, "DRILLHUB_PORT", Settings.port),
+        host=host,
+        port=port,
         workers=_int(environ, "DRILLHUB_WORKERS", Settings.workers),
         stream_seconds=_int(environ, "DRILLHUB_STREAM_SECONDS", Settings.stream_seconds),
         session_idle_minutes=_int(environ, "DRILLHUB_SESSION_IDLE_MINUTES", 30),
         session_max_hours=_int(environ, "DRILLHUB_SESSION_MAX_HOURS", 12),
         trusted_proxies=_networks(environ, "DRILLHUB_TRUSTED_PROXIES", Settings.trusted_proxies),
         scenarios_dir=environ.get("DRILLHUB_SCENARIOS_DIR", Settings.scenarios_dir),
-        public_url=environ.get("DRILLHUB_PUBLIC_URL", Settings.public_url).rstrip("/"),
+        public_url=public_url or public_url_for(host, port),
+        public_url_given=bool(public_url),
         mail_from=environ.get("DRILLHUB_MAIL_FROM", Settings.mail_from),
         smtp_host=environ.get("DRILLHUB_SMTP_HOST", ""),
         smtp_port=_int(environ, "DRILLHUB_SMTP_PORT", 587),

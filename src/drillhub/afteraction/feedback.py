@@ -10,7 +10,7 @@ from drillhub.afteraction.service import Participant, find_participant, particip
 from drillhub.afteraction.tables import Feedback
 from drillhub.errors import Conflict, Forbidden, Invalid
 from drillhub.mail.service import queue_message
-from drillhub.settings import load_settings
+from drillhub.settings import settings_in_use
 from drillhub.scheduling.tables import Session
 
 # HSEEP's Participant Feedback Form statements, each answered 1 (strongly disagree) to 5 (strongly agree).
@@ -145,7 +145,7 @@ async def offer_feedback(session_id: int, title: str) -> int:
     yet sent the form to fill it in. Returns how many were asked."""
     sent = {row["person"] for row in await Feedback.select(Feedback.person).where(Feedback.session == session_id)}
     wanted = [p.person for p in await participants(session_id) if p.person not in sent]
-    link = f"{load_settings().public_url}/sessions/{session_id}/feedback/"
+    link = f"{settings_in_use().public_url}/sessions/{session_id}/feedback/"
     people = await Person.select(Person.id, Person.name, Person.email).where(
         Person.id.is_in(wanted or [0]) & Person.active.eq(True))
     for person in people:

@@ -16,7 +16,7 @@ from drillhub.exercises.tables import Run, RunEvent, RunParticipant
 from drillhub.mail.service import outbox_message, queue_message, queue_messages
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scheduling.tables import Course, Session, Venue
-from drillhub.settings import load_settings
+from drillhub.settings import settings_in_use
 
 CODE_BYTES = 16  # 128 bits: guessing one of a million live codes takes about 2^108 tries
 VERIFICATIONS_PER_MINUTE = 30  # per client address
@@ -96,7 +96,7 @@ async def _issue(facts: dict, person_ids: list[int], actor: Actor, replaces: int
     await record_events("certificate.issue", actor, [
         (f"certificate {serials[row['id']]}", {"person": row["person"], "session": facts["session"], "replaces": replaces})
         for row in rows])
-    public_url = load_settings().public_url
+    public_url = settings_in_use().public_url
     await queue_messages([_issued_message(people[row["person"]], facts, row["id"], serials[row["id"]], row["code"],
                                           replaces is not None, public_url) for row in rows])
     return await Certificate.objects().where(Certificate.id.is_in(list(serials))).order_by(Certificate.id)

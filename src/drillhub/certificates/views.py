@@ -28,7 +28,6 @@ from drillhub.certificates.service import (
 )
 from drillhub.errors import Forbidden, Invalid, NotFound
 from drillhub.offload import in_background_process
-from drillhub.settings import load_settings
 
 TOO_MANY = "Too many verifications from your address; wait a minute and try again."
 
@@ -81,7 +80,7 @@ class CertificateController(Controller):
          guards=[web.coordinators_only])
     async def zip(self, request: HTMXRequest, session_id: web.RecordId) -> Response:
         """Every standing certificate of the session: seconds of work, in a background process."""
-        public_url = load_settings().public_url
+        public_url = request.app.state.settings.public_url
         zone = await zone_of(session_id)
         certificates = [facts_of(c, public_url, zone) for c in await Certificate.objects().where(
             (Certificate.session == session_id) & Certificate.revoked_at.is_null()).output(load_json=True)]
@@ -100,7 +99,7 @@ class CertificateController(Controller):
     @get("/certificates/{certificate_id:int}/pdf", name="certificates:pdf")
     async def pdf(self, request: HTMXRequest, certificate_id: web.RecordId) -> Response:
         certificate = await visible_certificate(request, certificate_id)
-        facts = await printed_facts(certificate, load_settings().public_url)
+        facts = await printed_facts(certificate, request.app.state.settings.public_url)
         body = await anyio.to_thread.run_sync(render_certificates, [facts])  # fonts and QR: keep the loop free
         return Response(body, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="certificate-{certificate.serial}.pdf"'})

@@ -21,7 +21,7 @@ from drillhub.ical.ics import Attendee, render
 from drillhub.mail.service import queue_message
 from drillhub.scheduling.tables import SeatReservation, Session
 from drillhub.scheduling.when import describe_when
-from drillhub.settings import load_settings
+from drillhub.settings import settings_in_use
 
 OPEN_FOR_ENROLMENT = (Session.Status.draft, Session.Status.published)
 
@@ -50,7 +50,7 @@ async def seats_of(session_id: int, now: datetime | None = None) -> Seats:
 async def _tell(session_id: int, person_id: int, kind: str) -> None:
     """Queue the message for one person: invitation, update, promotion (with the invitation attached),
     withdrawal, declined or cancellation (with a CANCEL), waitlisted (text only)."""
-    settings = load_settings()
+    settings = settings_in_use()
     row = await ical.session_row(session_id)
     person = await Person.select(Person.email, Person.name).where(Person.id == person_id).first()
     place = f"{row['venue_name']}, {row['venue_address']}" if row["venue_name"] else f"online: {row['meeting_url']}"
