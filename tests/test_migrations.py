@@ -68,3 +68,24 @@ async def test_postgres_migrates_from_empty(empty_postgres_url):
             assert {row["column_name"] for row in rows} == columns, table
     finally:
         await connection.close()
+
+
+def test_a_corrective_actions_note_becomes_the_first_entry_of_its_history(tmp_path):
+    """The Improvement Plan's notes moved from one overwritten field to a history (issue 16): a note
+    written before keeps its text, status and time."""
+    path = tmp_path / "old.sqlite3"
+    env = {**os.environ, "DRILLHUB_ENV": "test", "DRILLHUB_DATABASE_URL": f"sqlite:///{path}",
+           "PICCOLO_CONF": "drillhub.piccolo_conf"}
+    before = subprocess.run([str(Path(DRILLHUB).parent / "piccolo"), "migrations", "forwards", "drillhub",
+                             "2026-11-30T10:25:27:440304"], env=env, capture_output=True, text=True, timeout=120)
+    assert before.returncode == 0, before.stderr
+    with sqlite3.connect(path) as connection:
+        connection.execute("INSERT INTO corrective_action (session, agency, status, notes, updated_at) VALUES "
+                           "(1, 1, 'in_progress', 'Radios ordered', '2026-11-01 10:00:00+00:00')")
+        connection.execute("INSERT INTO corrective_action (session, agency, status, notes, updated_at) VALUES "
+                           "(1, 1, 'open', '', '2026-11-02 10:00:00+00:00')")
+    assert run_cli(f"sqlite:///{path}", "migrate").returncode == 0
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT action, status, text FROM action_note").fetchall() == [
+            (1, "in_progress", "Radios ordered")]
+        assert "notes" not in {row[1] for row in connection.execute("PRAGMA table_info(corrective_action)")}

@@ -2,7 +2,7 @@
 
 import dataclasses
 import typing
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -45,10 +45,15 @@ def current_user(connection: ASGIConnection) -> SignedInUser:
     return user
 
 
-def today(connection: ASGIConnection) -> date:
-    """Today where the signed-in person's agency is (in UTC for anyone else)."""
+def zone(connection: ASGIConnection) -> ZoneInfo:
+    """The signed-in person's agency's time zone (UTC for anyone else): the dates and times they are shown."""
     user = signed_in(connection)
-    return datetime.now(ZoneInfo(user.time_zone) if user else UTC).date()
+    return ZoneInfo(user.time_zone if user else "UTC")
+
+
+def today(connection: ASGIConnection) -> date:
+    """Today where the signed-in person's agency is."""
+    return datetime.now(zone(connection)).date()
 
 
 def actor(connection: ASGIConnection) -> Actor:

@@ -42,7 +42,7 @@ async def test_the_responsible_agency_tracks_its_actions_and_overdue_ones_stand_
     await track_action(late, "completed", "Drill held 3 Feb", theirs, actor(supervisor))
     assert (await list_actions(theirs, today=date(2026, 11, 21)))[0]["id"] == later  # done: no longer overdue
     row = await CorrectiveAction.select().where(CorrectiveAction.id == late).first()
-    assert (row["status"], row["notes"], row["updated_by"]) == ("completed", "Drill held 3 Feb", supervisor.id)
+    assert (row["status"], row["updated_by"]) == ("completed", supervisor.id)
     fire_action = next(r for r in await list_actions(user(supervisor, "admin")) if r["agency"] == fire_agency)
     with pytest.raises(Forbidden):
         await track_action(fire_action["id"], "completed", "", theirs, actor(supervisor))
@@ -57,3 +57,24 @@ async def test_one_click_proposes_a_follow_up_session_of_the_same_course(exercis
     session = await Session.objects().where(Session.id == follow_up).first()
     assert session.status == "draft" and session.course == exercise.session.course
     assert (await CorrectiveAction.select().where(CorrectiveAction.id == action).first())["follow_up"] == follow_up
+
+
+async def test_each_update_is_kept_in_the_actions_history(exercise, make_person):
+    agency = exercise.players["dispatch"].agency
+    action = await add_action(exercise.session.id, action_input(agency), [RESCUE], actor(exercise.lead_evaluator))
+    supervisor = await make_person(roles=("supervisor",), name="Sgt. Ames")
+    theirs = user(supervisor, "supervisor", supervised=[agency])
+    await track_action(action, "in_progress", "Radios ordered", theirs, actor(supervisor))
+    await track_action(action, "in_progress", "Radios delivered", theirs, actor(supervisor))
+    await track_action(action, "completed", "", theirs, actor(supervisor))
+    with pytest.raises(Invalid) as nothing:
+        await track_action(action, "completed", "  ", theirs, actor(supervisor))
+    assert nothing.value.errors == {"notes": "Write a note, or change the status."}
+    with pytest.raises(Invalid) as too_long:
+        await track_action(action, "completed", "x" * 4001, theirs, actor(supervisor))  # refused, never cut short
+    assert "4001" in too_long.value.errors["notes"]
+    [row] = await list_actions(theirs)
+    assert [(h["status"], h["text"], h["author_name"]) for h in row["history"]] == [
+        ("completed", "", "Sgt. Ames"), ("in_progress", "Radios delivered", "Sgt. Ames"),
+        ("in_progress", "Radios ordered", "Sgt. Ames")]
+    assert row["status"] == "completed"

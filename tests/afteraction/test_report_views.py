@@ -76,7 +76,16 @@ async def test_corrective_actions_from_the_report_to_the_supervisor(client, play
     page = await client.get("/improvement/")
     assert page.status_code == 200 and "Call-taker drill" in page.text and "overdue" in page.text
     assert "Propose a follow-up session" not in page.text
+    from drillhub.afteraction.tables import CorrectiveAction
 
+    action = (await CorrectiveAction.select(CorrectiveAction.id).first())["id"]
+    refused = await post_form(client, f"/improvement/{action}", {"status": "open", "notes": "x" * 4001})
+    assert refused.status_code == 422 and "Keep a note to 4000 characters" in refused.text and "x" * 4001 in refused.text
+    for note in ("Radios ordered", "Radios delivered"):
+        assert (await post_form(client, f"/improvement/{action}", {"status": "in_progress", "notes": note})
+                ).status_code == 303
+    page = (await client.get("/improvement/")).text
+    assert "History (2)" in page and page.index("Radios delivered") < page.index("Radios ordered")  # newest first
 
 
 async def type_into_every_field(ex, payload: str) -> list[str]:
@@ -112,7 +121,7 @@ async def type_into_every_field(ex, payload: str) -> list[str]:
     now = datetime.now(UTC)
     await CorrectiveAction(session=ex.session.id, capability=RESCUE, issue=payload, action=payload, element="training",
                            agency=fire.agency, contact=payload, start_on=date(2026, 3, 1), due_on=date(2026, 6, 1),
-                           notes="", created_at=now, updated_at=now).save()
+                           created_at=now, updated_at=now).save()
     return ["course title", "venue", "agency", "host agency", "player's name", "evaluator's name", "player's title",
             "evaluator's title", "target", "critical task", "observation", "strength", "improvement", "comment",
             "recommended action", "its owner", "handling", "points of contact", "executive summary",

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 from drillhub import db, parse, permissions
 from drillhub.agencies.tables import Agency
-from drillhub.afteraction.tables import CorrectiveAction
+from drillhub.afteraction.tables import ActionNote, CorrectiveAction
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Forbidden, Invalid, NotFound
 from drillhub.scheduling.service import copy_session
@@ -62,8 +62,7 @@ async def add_action(session_id: int, data: ActionInput, capabilities: list[str]
     async with db.transaction():
         row = CorrectiveAction(session=session_id, capability=data.capability, issue=data.issue.strip()[:LONG],
                                action=data.action.strip()[:LONG], element=data.element, agency=agency,
-                               contact=data.contact.strip()[:200], start_on=start_on, due_on=due_on, notes="",
-                               created_at=now, updated_at=now, updated_by=actor.person_id)
+                               contact=data.contact.strip()[:200], start_on=start_on, due_on=due_on, created_at=now, updated_at=now, updated_by=actor.person_id)
         await row.save()
         await record_event("ip.add", actor, target=f"corrective action {row.id}", detail={"session": session_id})
     return row.id
@@ -76,15 +75,25 @@ async def get_action(action_id: int) -> dict:
     return row
 
 
-async def track_action(action_id: int, status: str, notes: str, user, actor: Actor) -> None:
+async def track_action(action_id: int, status: str, note: str, user, actor: Actor) -> None:
+    """A new status and/or note, added to the action's history (nothing said before is overwritten)."""
     row = await get_action(action_id)
     if not permissions.may_see_agency_records(user, row["agency"]):
         raise Forbidden("Only the responsible agency's supervisors and coordinators update this action.")
+    errors = {}
     if status not in CorrectiveAction.Status.__members__:
-        raise Invalid({"status": "Choose open, in progress, completed or cancelled."})
+        errors["status"] = "Choose open, in progress, completed or cancelled."
+    if len(note.strip()) > LONG:
+        errors["notes"] = f"Keep a note to {LONG} characters; this one has {len(note.strip())}."
+    elif not note.strip() and status == row["status"]:
+        errors["notes"] = "Write a note, or change the status."
+    if errors:
+        raise Invalid(errors)
+    now = datetime.now(UTC)
     async with db.transaction():
-        await CorrectiveAction.update({CorrectiveAction.status: status, CorrectiveAction.notes: notes.strip()[:LONG],
-                                       CorrectiveAction.updated_at: datetime.now(UTC),
+        await ActionNote.insert(ActionNote(action=action_id, at=now, author=actor.person_id, author_name=user.name,
+                                           status=status, text=note.strip()))
+        await CorrectiveAction.update({CorrectiveAction.status: status, CorrectiveAction.updated_at: now,
                                        CorrectiveAction.updated_by: actor.person_id}).where(CorrectiveAction.id == action_id)
         await record_event("ip.update", actor, target=f"corrective action {action_id}", detail={"status": status})
 
@@ -107,6 +116,9 @@ async def list_actions(user, today: date | None = None) -> list[dict]:
     if not permissions.coordinates(user):
         query = query.where(CorrectiveAction.agency.is_in(permissions.supervised_agencies(user) or [0]))
     rows = await query
+    history = await ActionNote.select().where(ActionNote.action.is_in([row["id"] for row in rows] or [0])).order_by(
+        ActionNote.at, ascending=False).order_by(ActionNote.id, ascending=False)
     for row in rows:
         row["overdue"] = row["status"] in OPEN_STATUSES and row["due_on"] < today
+        row["history"] = [note for note in history if note["action"] == row["id"]]  # newest first
     return sorted(rows, key=lambda row: (not row["overdue"], row["status"] not in OPEN_STATUSES, row["due_on"]))

@@ -150,17 +150,25 @@ class ImprovementController(Controller):
 
     @get("/", name="improvement:list")
     async def list(self, request: HTMXRequest) -> Template:
-        user = web.current_user(request)
-        return await web.page(request, "afteraction/improvement.html", actions=await list_actions(user),
-                              statuses=[s.value for s in CorrectiveAction.Status],
-                              coordinator=permissions.coordinates(user))
+        return await self._page(request)
 
     @post("/{action_id:int}", name="improvement:update")
-    async def update(self, request: HTMXRequest, action_id: web.RecordId) -> Redirect | ClientRedirect:
-        await track_action(action_id, await web.form_field(request, "status"), await web.form_field(request, "notes"),
-                           web.current_user(request), web.actor(request))
+    async def update(self, request: HTMXRequest, action_id: web.RecordId) -> Template | Redirect | ClientRedirect:
+        status, note = await web.form_field(request, "status"), await web.form_field(request, "notes")
+        try:
+            await track_action(action_id, status, note, web.current_user(request), web.actor(request))
+        except Invalid as invalid:  # the page again, with what was typed and what is wrong beside that action
+            return await self._page(request, 422, {"id": action_id, "status": status, "notes": note,
+                                                   "errors": invalid.errors})
         await web.flash(request, "The corrective action is updated.")
         return web.go_to(request, "improvement:list")
+
+    async def _page(self, request: HTMXRequest, status_code: int = 200, typed: dict | None = None) -> Template:
+        user = web.current_user(request)
+        return await web.page(request, "afteraction/improvement.html", status_code=status_code,
+                              actions=await list_actions(user, web.today(request)),
+                              statuses=[s.value for s in CorrectiveAction.Status],
+                              coordinator=permissions.coordinates(user), typed=typed or {}, zone=web.zone(request))
 
     @post("/{action_id:int}/follow-up", name="improvement:follow_up",
           guards=[web.coordinators_only])

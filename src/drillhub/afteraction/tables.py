@@ -133,9 +133,21 @@ class CorrectiveAction(Table):
     contact = Varchar(length=200)  # the organisation's point of contact
     start_on = Date()
     due_on = Date()
-    status = Varchar(length=12, choices=Status, default=Status.open, index=True)
-    notes = Text()
+    status = Varchar(length=12, choices=Status, default=Status.open, index=True)  # as its last ActionNote says
     follow_up = ForeignKey(references=Session, null=True, on_delete=OnDelete.set_null)  # verifies the fix
     created_at = Timestamptz()
     updated_at = Timestamptz()
     updated_by = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
+
+
+class ActionNote(Table):
+    """One update of a corrective action, kept: the status from then on and what was said, by whom and
+    when (the action's history; nothing is overwritten)."""
+
+    action = ForeignKey(references=CorrectiveAction, null=False, on_delete=OnDelete.cascade, index=True)
+    at = Timestamptz()
+    author = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
+    author_name = Varchar(length=200)  # as they were named then
+    status = Varchar(length=12, choices=CorrectiveAction.Status)
+    text = Text()
+

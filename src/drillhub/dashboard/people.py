@@ -1,13 +1,17 @@
-"""A supervisor's people: each officer of their agencies with the year's training hours, certificates
-by status and overdue assignments, the way into each one's transcript."""
+"""People's training records at a glance: a supervisor's officers (the year's hours, certificates by
+standing, overdue assignments, the way into each transcript), and each person's own on their dashboard."""
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
 from drillhub.accounts.tables import Person
 from drillhub.certificates.records import EXPIRY_NOTICE_DAYS, counted_certificates, hours_of
 from drillhub.certificates.service import status_of
+from drillhub.enrolment.service import my_trainings
 from drillhub.exercises.service import assignments_of
+from drillhub.scenarios.tables import ScenarioVersion
+
+NEXT_TRAININGS_SHOWN = 3
 
 
 def certificate_standing(certificate: dict, today: date) -> str:
@@ -32,3 +36,19 @@ async def people_records(agency_ids: list[int], today: date) -> list[dict]:
         person["certificates"] = Counter(certificate_standing(c, today) for c in theirs)
         person["overdue"] = overdue[person["id"]]
     return people
+
+
+async def own_record(person_id: int, now: datetime, today: date) -> dict:
+    """What a person's dashboard shows of their own training: the next trainings, the assignments still
+    open (soonest due first, with the scenario's title), and their certificates by standing."""
+    upcoming = [t for t in await my_trainings(person_id) if t["ends_at"] > now and t["session_status"] != "cancelled"]
+    open_assignments = [a for a in await assignments_of([person_id]) if not a["done"]]
+    titles = {row["slug"]: row["title"] for row in await ScenarioVersion.select(
+        ScenarioVersion.slug, ScenarioVersion.title).where(
+        ScenarioVersion.slug.is_in([a["scenario"] for a in open_assignments] or [""]))}
+    for assignment in open_assignments:
+        assignment["title"] = titles.get(assignment["scenario"], assignment["scenario"])
+    certificates = await counted_certificates(person_id=person_id)
+    return {"next": upcoming[:NEXT_TRAININGS_SHOWN], "more": max(0, len(upcoming) - NEXT_TRAININGS_SHOWN),
+            "assignments": open_assignments, "certificates": Counter(certificate_standing(c, today) for c in certificates),
+            "hours": hours_of([c for c in certificates if c["ends_on"].year == today.year])}

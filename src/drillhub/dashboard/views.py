@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from litestar import Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
@@ -7,7 +9,7 @@ from drillhub.afteraction.service import agency_overview
 from drillhub.agencies.service import list_active_agencies
 from drillhub.agencies.tables import Agency
 from drillhub.certificates.records import expiring_soon
-from drillhub.dashboard.people import people_records
+from drillhub.dashboard.people import own_record, people_records
 from drillhub.errors import Forbidden
 
 
@@ -19,8 +21,9 @@ async def home(request: Request) -> Template:
     today = web.today(request)
     overview = await agency_overview(agency_ids, today) if agency_ids else None
     expiring = await expiring_soon(agency_ids, today) if agency_ids else []
+    own = await own_record(web.current_user(request).person_id, datetime.now(UTC), today)
     return await web.page(request, "dashboard/home.html", supervised=supervised, overview=overview,
-                          expiring=expiring, year=today.year)
+                          expiring=expiring, year=today.year, own=own)
 
 
 @get("/people", name="dashboard:people", guards=[web.signed_in_guard])

@@ -280,14 +280,15 @@ async def release_due_seats(actor: Actor) -> int:
 
 
 async def my_trainings(person_id: int) -> list[dict]:
-    """A person's enrolments (not withdrawn), newest session first, with the session's details."""
+    """A person's enrolments (not withdrawn) in sessions they can see (never a draft), soonest first,
+    with the session's details."""
     rows = await Enrollment.select(
         Enrollment.session, Enrollment.status, Enrollment.reply, Enrollment.attendance,
         Enrollment.session.starts_at.as_alias("starts_at"), Enrollment.session.ends_at.as_alias("ends_at"),
         Enrollment.session.time_zone.as_alias("time_zone"), Enrollment.session.status.as_alias("session_status"),
         Enrollment.session.course.title.as_alias("title"), Enrollment.session.venue.name.as_alias("venue_name"),
-    ).where((Enrollment.person == person_id) & (Enrollment.status != Enrollment.Status.withdrawn)).order_by(
-        Enrollment.session.starts_at, ascending=False)
+    ).where((Enrollment.person == person_id) & (Enrollment.status != Enrollment.Status.withdrawn)
+            & (Enrollment.session.status != Session.Status.draft)).order_by(Enrollment.session.starts_at)
     for row in rows:
         row["local_start"] = row["starts_at"].astimezone(ZoneInfo(row["time_zone"]))
     return rows

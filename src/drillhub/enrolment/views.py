@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import anyio.to_thread
@@ -191,5 +191,8 @@ class MyTrainingsController(Controller):
     @get("/trainings", name="enrolment:mine")
     async def mine(self, request: HTMXRequest) -> Template:
         user = web.current_user(request)
-        return await web.page(request, "enrolment/mine.html", trainings=await my_trainings(user.person_id))
+        trainings, now = await my_trainings(user.person_id), datetime.now(UTC)
+        return await web.page(request, "enrolment/mine.html",
+                              upcoming=[t for t in trainings if t["ends_at"] > now],  # soonest first
+                              past=[t for t in reversed(trainings) if t["ends_at"] <= now])  # latest first
 
