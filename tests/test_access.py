@@ -57,6 +57,7 @@ ACCESS = {
     "enrolment:attendance": COORDINATORS,  # and the session's own staff (none in this matrix)
     "enrolment:request": SIGNED_IN, "enrolment:withdraw": SIGNED_IN, "enrolment:reply": SIGNED_IN,
     "enrolment:mine": SIGNED_IN,
+    "enrolment:approve": SIGNED_IN, "enrolment:refuse": SIGNED_IN,  # checked on the request: its agency's supervisors
     "enrolment:sign_in_sheet": COORDINATORS,  # and the session's own staff
     "ical:session": SIGNED_IN, "ical:feed": PUBLIC,
     "feeds:list": SIGNED_IN, "feeds:create": SIGNED_IN,

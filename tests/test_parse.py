@@ -73,3 +73,9 @@ def test_text_drops_control_characters_but_keeps_tabs_and_line_breaks():
 def test_search_text_is_one_short_line():
     assert parse.search_text("  fire\r\nERROR\x00  ") == "fire  ERROR"
     assert len(parse.search_text("%_" * 30_000)) == parse.SEARCH_LENGTH
+
+
+def test_too_long_names_each_field_over_its_limit():
+    assert parse.too_long({"a": ("x" * 10, 10), "b": (" y " * 1, 1), "c": ("z" * 11, 10)}) == {
+        "c": "Use at most 10 characters; this has 11."}
+    assert parse.too_long({"a": ("x" * 4_001, 4_000)})["a"] == "Use at most 4,000 characters; this has 4,001."

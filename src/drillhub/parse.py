@@ -108,6 +108,13 @@ def text(raw: str) -> str:
     return _CONTROL.sub("", raw)
 
 
+def too_long(typed: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """Field -> what is wrong, for each text (stripped) longer than its limit: `typed` maps a field to
+    (text, limit). Text is refused, never cut short."""
+    return {field: f"Use at most {limit:,} characters; this has {len(value.strip()):,}."
+            for field, (value, limit) in typed.items() if len(value.strip()) > limit}
+
+
 def has_control(raw: str) -> bool:
     """Any control character at all (line ends included): nothing a path or a one-line value has."""
     return bool(_ANY_CONTROL.search(raw))

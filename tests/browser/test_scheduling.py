@@ -90,3 +90,21 @@ def test_an_officer_declines_and_the_first_on_the_waitlist_gets_the_seat_and_is_
     sign_in(admin, live_server, "admin")
     admin.goto(f"{live_server}/admin/outbox")
     expect(admin.locator("main")).to_contain_text("A seat is yours: Active threat response")
+
+
+def test_at_360_px_the_roster_actions_and_every_day_of_the_month_are_on_screen(browser: Browser, live_server):
+    coordinator = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+    sign_in(coordinator, live_server, "coordinator")
+    coordinator.goto(f"{live_server}/sessions/?view=month")
+    events = coordinator.locator("table.month .event")
+    assert events.count() > 0
+    for n in range(events.count()):  # Friday to Sunday too: nothing off to the side
+        box = events.nth(n).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, events.nth(n).inner_text()
+    coordinator.locator("table.month .event").first.click()
+    roster = coordinator.locator("table.stacks")
+    withdraw = roster.get_by_role("button", name="Withdraw").first
+    withdraw.scroll_into_view_if_needed()
+    box = withdraw.bounding_box()
+    assert box["x"] + box["width"] <= 360
+    assert coordinator.evaluate("document.documentElement.scrollWidth") <= 360

@@ -14,6 +14,7 @@ from drillhub.enrolment.service import (
     reply,
     request_seat,
     roster,
+    seats_of,
     withdraw,
 )
 from drillhub.enrolment.clashes import clashes_of
@@ -221,3 +222,49 @@ async def test_fifty_simultaneous_requests_for_ten_seats_enrol_exactly_ten(make_
     counts = await statuses(session.id)
     assert list(counts.values()).count("enrolled") == 10 and list(counts.values()).count("waitlisted") == 40
     assert await promote_waitlist(session.id, COORDINATOR) == []  # nothing left to give
+
+
+async def test_a_request_on_a_course_that_needs_approval_holds_a_seat_until_a_supervisor_answers(
+        make_session, make_person, make_agency, make_course):
+    from drillhub.auth.service import SignedInUser
+    from drillhub.enrolment.service import approve_request, refuse_request
+
+    def signed_in(person, *roles, supervised=()):
+        return SignedInUser(session_id=0, person_id=person.id, name=person.name, email=person.email,
+                            agency_id=person.agency, agency_name="", roles=frozenset(roles),
+                            supervised_agency_ids=frozenset(supervised))
+
+    rpd, hcso = await make_agency(), await make_agency()
+    session = await make_session(capacity=1, course=await make_course(requires_approval=True))
+    officer, second, deputy = await make_person(agency=rpd), await make_person(agency=rpd), await make_person(agency=hcso)
+    sergeant = await make_person(roles=("supervisor",), agency=rpd, supervised=[rpd])
+    other_sergeant = await make_person(roles=("supervisor",), agency=hcso, supervised=[hcso])
+    asked = await request_seat(session.id, officer.id, me(officer))
+    assert asked.status == "requested"  # the one seat is held for it
+    assert (await request_seat(session.id, second.id, me(second))).status == "waitlisted"
+    mail = {(m["kind"], m["recipient"]) for m in await OutboxMessage.select(OutboxMessage.kind, OutboxMessage.recipient)}
+    assert ("requested", officer.id) in mail and ("approval", sergeant.id) in mail
+    assert ("approval", other_sergeant.id) not in mail  # only the officer's own agency's supervisors are asked
+    with pytest.raises(Forbidden):
+        await approve_request(session.id, officer.id, signed_in(other_sergeant, "supervisor", supervised=[hcso.id]),
+                              me(other_sergeant))
+    with pytest.raises(Invalid):
+        await refuse_request(session.id, officer.id, " ", signed_in(sergeant, "supervisor", supervised=[rpd.id]),
+                             me(sergeant))
+    promoted = await refuse_request(session.id, officer.id, "Minimum staffing that week",
+                                    signed_in(sergeant, "supervisor", supervised=[rpd.id]), me(sergeant))
+    assert promoted == [second.name]
+    assert (await statuses(session.id))[second.id] == "requested"  # their own request: it waits for approval too
+    refused = await OutboxMessage.select().where((OutboxMessage.kind == "refused")
+                                                 & (OutboxMessage.recipient == officer.id)).first()
+    assert "Minimum staffing that week" in refused["body"]
+    await approve_request(session.id, second.id, signed_in(sergeant, "supervisor", supervised=[rpd.id]), me(sergeant))
+    assert (await statuses(session.id))[second.id] == "enrolled"
+    approved = await OutboxMessage.select().where((OutboxMessage.kind == "approved")
+                                                  & (OutboxMessage.recipient == second.id)).first()
+    assert "METHOD:REQUEST" in approved["calendar"]
+    actions = [row["action"] for row in await AuditEvent.select(AuditEvent.action).where(
+        AuditEvent.action.is_in(["enrolment.approve", "enrolment.refuse"])).order_by(AuditEvent.id)]
+    assert actions == ["enrolment.refuse", "enrolment.approve"]
+    [enrolled] = await enrol_people(session.id, [deputy.id], COORDINATOR)  # a coordinator's enrolment needs none
+    assert enrolled.status == "waitlisted" and (await seats_of(session.id)).taken == 1

@@ -74,7 +74,7 @@ async def test_declining_asks_first_then_frees_the_seat_and_says_so(signed_in_cl
     assert "Next Inline" not in declined.text  # an officer is not told who: another agency's roster
     coordinator = await signed_in_client("coordinator")
     roster = (await coordinator.get(f"/sessions/{session.id}")).text
-    assert "<td>withdrawn</td><td>declined</td>" in roster
+    assert '<td data-label="Status">withdrawn</td><td data-label="Answer">declined</td>' in roster
 
 
 async def test_a_coordinators_withdrawal_names_who_got_the_seat_and_the_waitlist_shows_places(
@@ -86,11 +86,11 @@ async def test_a_coordinators_withdrawal_names_who_got_the_seat_and_the_waitlist
         await enrol_people(session.id, [person.id], ANONYMOUS)
     coordinator = await signed_in_client("coordinator")
     page = (await coordinator.get(f"/sessions/{session.id}")).text
-    assert "<td>waitlisted (no. 1)</td>" in page and "<td>waitlisted (no. 2)</td>" in page
+    assert '<td data-label="Status">waitlisted (no. 1)</td>' in page and '<td data-label="Status">waitlisted (no. 2)</td>' in page
     done = await post_form(coordinator, f"/sessions/{session.id}/withdraw", {"person": str(holder.id)},
                            follow_redirects=True)
     assert "Withdrawn. The seat went to First Waiting from the waitlist." in done.text
-    assert "<td>waitlisted (no. 1)</td>" in done.text and "(no. 2)" not in done.text
+    assert '<td data-label="Status">waitlisted (no. 1)</td>' in done.text and "(no. 2)" not in done.text
 
 
 async def test_the_enrol_page_ticks_nobody_until_asked_and_asks_a_reason_for_busy_people(
@@ -127,3 +127,25 @@ async def test_the_seats_card_counts_people_beyond_a_reservation_as_open_seats_t
     await enrol_people(session.id, [(await make_person(agency=rpd)).id for _ in range(3)], ANONYMOUS)
     page = (await (await signed_in_client("coordinator")).get(f"/sessions/{session.id}")).text
     assert "Riverton PD: 2 of 2 reserved seats used, and 1 open seat taken" in page and "3 of 2" not in page
+
+
+async def test_an_officers_request_is_answered_by_their_agencys_supervisor_from_the_pages(
+        signed_in_client, make_session, make_agency, make_course):
+    agency = await make_agency()
+    session = await make_session(course=await make_course(title="Tactical medicine", requires_approval=True))
+    officer = await signed_in_client("officer", agency=agency, name="Ola Officer")
+    asked = await post_form(officer, f"/sessions/{session.id}/request", follow_redirects=True)
+    assert "Your seat is held until a supervisor of your agency approves the request" in asked.text
+    assert "Withdraw my request" in asked.text
+    supervisor = await signed_in_client("supervisor", supervised=[agency])
+    dashboard = (await supervisor.get("/")).text
+    assert "Seat requests waiting for your approval" in dashboard and "Ola Officer: Tactical medicine" in dashboard
+    page = (await supervisor.get(f"/sessions/{session.id}")).text
+    assert "Answer Ola Officer's request" in page
+    stranger = await signed_in_client("supervisor", supervised=[await make_agency()])
+    assert (await post_form(stranger, f"/sessions/{session.id}/approve", {"person": str(officer.person.id)})
+            ).status_code == 403
+    done = await post_form(supervisor, f"/sessions/{session.id}/approve", {"person": str(officer.person.id)},
+                           follow_redirects=True)
+    assert "Approved: the seat is theirs" in done.text
+    assert "You are <strong>enrolled</strong>" in (await officer.get(f"/sessions/{session.id}")).text

@@ -36,6 +36,21 @@ async def test_play_alone_through_the_pages_to_the_debrief(bridge, signed_in_cli
     assert "see the debrief" in home.text
 
 
+async def test_a_reason_over_the_limit_is_refused_not_cut_short(bridge, signed_in_client):
+    officer = await signed_in_client("officer")
+    run_id = await start(officer, role="patrol")
+    page = await officer.get(f"/runs/{run_id}")
+    assert "up to 4,000 characters" in page.text and 'maxlength="4000"' not in page.text  # said, not cut by the browser
+    form = {"step": "0", "role": "patrol", "choice": "wait"}
+    refused = await post_form(officer, f"/runs/{run_id}/decide", {**form, "rationale": "r" * 4_001}, follow_redirects=True)
+    assert "Not recorded: your reason is too long. Use at most 4,000 characters; this has 4,001." in refused.text
+    assert (await load(run_id)).state.choices == {}
+    await post_form(officer, f"/runs/{run_id}/decide", {**form, "rationale": "r" * 4_000})
+    decision = await RunEvent.select(RunEvent.rationale).where((RunEvent.run == run_id) & (RunEvent.kind == "decision")
+                                                               & (RunEvent.role == "patrol")).first()
+    assert decision["rationale"] == "r" * 4_000
+
+
 async def test_a_repeated_or_stale_form_is_refused_with_a_message_and_nothing_recorded(bridge, signed_in_client):
     officer = await signed_in_client("officer")
     run_id = await start(officer)

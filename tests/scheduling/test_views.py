@@ -174,5 +174,18 @@ async def test_the_calendar_marks_today_where_the_persons_agency_is(signed_in_cl
     for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):  # UTC+14 and UTC-11: never the same date
         person = await signed_in_client("coordinator", agency=await make_agency(time_zone=zone))
         page = (await person.get("/sessions/?view=month")).text
-        marked = re.search(r'<td class="[^"]*today">\s*<span class="day-number">(\d+)</span>', page)
+        marked = re.search(r'<td class="[^"]*today[^"]*">\s*<span class="day-number"><span class="day-name">\w+ </span>(\d+)<',
+                           page)
         assert int(marked.group(1)) == datetime.now(ZoneInfo(zone)).day
+
+
+async def test_a_cancellation_refused_keeps_its_reason_and_says_the_limit(signed_in_client, make_session):
+    coordinator = await signed_in_client("coordinator")
+    session = await make_session()
+    page = await coordinator.get(f"/sessions/{session.id}")
+    assert "Up to 2,000 characters." in page.text
+    typed = "Snow " * 401  # 2,005 characters
+    refused = await post_form(coordinator, f"/sessions/{session.id}/cancel", {"reason": typed})
+    assert refused.status_code == 422 and "Use at most 2,000 characters; this has 2,004." in refused.text
+    assert typed.strip() in refused.text and '<details class="danger-zone" open>' in refused.text
+    assert (await Session.select(Session.status).where(Session.id == session.id).first())["status"] == "published"

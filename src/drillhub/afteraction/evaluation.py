@@ -22,6 +22,7 @@ RATING_MEANINGS = {
 }
 MAX_TASKS = 20
 LONG = 4000
+TASK_LENGTH = 500  # one critical task
 
 
 async def _open(session_id: int) -> None:
@@ -54,18 +55,20 @@ async def get_target(session_id: int, target_id: int) -> dict:
 
 
 def _checked_target(data: TargetInput) -> dict:
-    errors = {}
+    errors = parse.too_long({"objective": (data.objective, LONG), "target": (data.target, LONG),
+                             **{"critical_tasks": (line, TASK_LENGTH) for line in data.critical_tasks.splitlines()
+                                if len(line.strip()) > TASK_LENGTH}})
     if data.capability not in core_capabilities().by_name:
         errors["capability"] = "Choose a core capability."
     if not data.target.strip():
         errors["target"] = "Describe the capability target: what should be achieved, by when."
-    tasks = [line.strip()[:500] for line in data.critical_tasks.splitlines() if line.strip()]
+    tasks = [line.strip() for line in data.critical_tasks.splitlines() if line.strip()]
     if len(tasks) > MAX_TASKS:
         errors["critical_tasks"] = f"At most {MAX_TASKS} critical tasks per target."
     if errors:
         raise Invalid(errors)
-    return {"objective": data.objective.strip()[:LONG], "capability": data.capability,
-            "target": data.target.strip()[:LONG], "critical_tasks": tasks}
+    return {"objective": data.objective.strip(), "capability": data.capability,
+            "target": data.target.strip(), "critical_tasks": tasks}
 
 
 async def save_target(session_id: int, target_id: int | None, data: TargetInput) -> int:
@@ -179,11 +182,12 @@ async def record_observation(session_id: int, evaluator_id: int, data: Observati
         errors["observed_at"] = "The time observed cannot be in the future."
     if not data.note.strip():
         errors["note"] = "Write what you observed."
+    errors |= parse.too_long({"note": (data.note, LONG)})
     if errors:
         raise Invalid(errors)
     observation = Observation(session=session_id, evaluator=evaluator_id, target=target["id"] if target else None,
                               task=task, run=run_id, event_seq=seq, observed_at=observed_at,
-                              note=data.note.strip()[:LONG], created_at=now)
+                              note=data.note.strip(), created_at=now)
     async with db.transaction():
         await _open(session_id)
         await observation.save()
@@ -212,7 +216,7 @@ async def rate(session_id: int, evaluator_id: int, data: RatingInput, may_reconc
     """An evaluator's rating, replacing their earlier one of the same target or capability."""
     targets = {row["id"]: row for row in await list_targets(session_id)}
     target_id = parse.record_id(data.target)
-    errors = {}
+    errors = parse.too_long({"note": (data.note, LONG)})
     if data.target and target_id not in targets:
         errors["target"] = "Choose a capability target of this exercise."
     elif target_id is not None and targets[target_id]["capability"] != data.capability:
@@ -233,7 +237,7 @@ async def rate(session_id: int, evaluator_id: int, data: RatingInput, may_reconc
         await Rating.delete().where(same if reconciled else same & (Rating.evaluator == evaluator_id))
         await Rating.insert(Rating(session=session_id, evaluator=evaluator_id, capability=data.capability,
                                    target=target_id, value=data.value, reconciled=reconciled,
-                                   note=data.note.strip()[:LONG], rated_at=datetime.now(UTC)))
+                                   note=data.note.strip(), rated_at=datetime.now(UTC)))
         if reconciled:
             await record_event("eeg.reconcile", actor, target=f"session {session_id}",
                                detail={"capability": data.capability, "target": target_id, "rating": data.value})

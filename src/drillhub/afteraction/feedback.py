@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import zip_longest
 
-from drillhub import db
+from drillhub import db, parse
 from drillhub.accounts.tables import Person
 from drillhub.afteraction.service import Participant, find_participant, participants, report_is_final
 from drillhub.afteraction.tables import Feedback
@@ -47,12 +47,20 @@ class FeedbackInput:
 
 
 def _listed(values: tuple[str, ...]) -> list[str]:
-    return [value.strip()[:SHORT] for value in values if value.strip()][:LISTED]
+    return [value.strip() for value in values if value.strip()][:LISTED]
 
 
 def checked_feedback(data: FeedbackInput) -> dict:
-    """The form's values as stored; raise Invalid with every problem."""
-    errors = {}
+    """The form's values as stored; raise Invalid with every problem (text over its limit is refused, never
+    cut short)."""
+    errors = parse.too_long({
+        "title": (data.title, 100), "missed": (data.missed, LONG), "to_review": (data.to_review, LONG),
+        "comments": (data.comments, LONG),
+        **{field: (text, SHORT) for field in ("strengths", "improvements") for text in getattr(data, field)
+           if len(text.strip()) > SHORT},
+        **{"actions": (text, SHORT) for text in data.action if len(text.strip()) > SHORT},
+        **{"actions": (owner, 200) for owner in data.owner if len(owner.strip()) > 200},
+    })
     anonymous = data.anonymous == "yes"
     if not anonymous and data.exercise_role not in Feedback.ExerciseRole.__members__:
         errors["exercise_role"] = "Choose your role in the exercise."
@@ -62,7 +70,7 @@ def checked_feedback(data: FeedbackInput) -> dict:
             continue
         if priority not in PRIORITIES:
             errors["actions"] = "Give each recommended action a priority: high, medium or low."
-        actions.append({"action": action.strip()[:SHORT], "priority": priority, "owner": owner.strip()[:200]})
+        actions.append({"action": action.strip(), "priority": priority, "owner": owner.strip()})
     ratings = {}
     for key, answer in zip(STATEMENTS, data.ratings, strict=False):
         if answer:
@@ -72,11 +80,11 @@ def checked_feedback(data: FeedbackInput) -> dict:
                 ratings[key] = int(answer)
     values = {
         # an anonymous form keeps the agency only: a title or role (one facilitator) could say who wrote it
-        "title": "" if anonymous else data.title.strip()[:100], "exercise_role": "" if anonymous else data.exercise_role,
+        "title": "" if anonymous else data.title.strip(), "exercise_role": "" if anonymous else data.exercise_role,
         "anonymous": anonymous,
         "strengths": _listed(data.strengths), "improvements": _listed(data.improvements),
-        "missed": data.missed.strip()[:LONG], "corrective_actions": actions, "to_review": data.to_review.strip()[:LONG],
-        "ratings": ratings, "comments": data.comments.strip()[:LONG],
+        "missed": data.missed.strip(), "corrective_actions": actions, "to_review": data.to_review.strip(),
+        "ratings": ratings, "comments": data.comments.strip(),
     }
     if not errors and not any(values[key] for key in ("strengths", "improvements", "missed", "corrective_actions",
                                                       "to_review", "ratings", "comments")):

@@ -38,7 +38,7 @@ class ActionInput:
 
 async def add_action(session_id: int, data: ActionInput, capabilities: list[str], actor: Actor) -> int:
     """A row of the exercise's Improvement Plan; `capabilities` are those the exercise evaluated."""
-    errors = {}
+    errors = parse.too_long({"issue": (data.issue, LONG), "action": (data.action, LONG), "contact": (data.contact, 200)})
     if data.capability not in capabilities:
         errors["capability"] = "Choose a core capability of this exercise."
     for field, label in (("issue", "the issue or area for improvement"), ("action", "the corrective action")):
@@ -60,9 +60,9 @@ async def add_action(session_id: int, data: ActionInput, capabilities: list[str]
         raise Invalid(errors)
     now = datetime.now(UTC)
     async with db.transaction():
-        row = CorrectiveAction(session=session_id, capability=data.capability, issue=data.issue.strip()[:LONG],
-                               action=data.action.strip()[:LONG], element=data.element, agency=agency,
-                               contact=data.contact.strip()[:200], start_on=start_on, due_on=due_on, created_at=now, updated_at=now, updated_by=actor.person_id)
+        row = CorrectiveAction(session=session_id, capability=data.capability, issue=data.issue.strip(),
+                               action=data.action.strip(), element=data.element, agency=agency,
+                               contact=data.contact.strip(), start_on=start_on, due_on=due_on, created_at=now, updated_at=now, updated_by=actor.person_id)
         await row.save()
         await record_event("ip.add", actor, target=f"corrective action {row.id}", detail={"session": session_id})
     return row.id

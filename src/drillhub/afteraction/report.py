@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from drillhub import db
+from drillhub import db, parse
 from drillhub.accounts.tables import Person
 from drillhub.afteraction import aggregate
 from drillhub.afteraction.evaluation import list_observations, list_targets, rating_board
@@ -26,6 +26,7 @@ from drillhub.scheduling.tables import Course, Session, Venue
 HANDLING_DEFAULT = "FOR OFFICIAL USE ONLY"
 TIMELINE_KINDS = ["start", "decision", "confirm", "advance", "timeout", "inject", "end"]
 LONG = 20_000
+HANDLING_LENGTH = 100
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -280,22 +281,26 @@ class ReportInput:
 
 
 async def save_report(session_id: int, version: int, data: ReportInput) -> Report:
-    errors = {}
+    errors = parse.too_long({
+        "handling": (data.handling, HANDLING_LENGTH), "points_of_contact": (data.points_of_contact, LONG),
+        "executive_summary": (data.executive_summary, LONG),
+        **{"analysis": (text, LONG) for texts in (data.strengths, data.improvements, data.analysis) for text in texts
+           if len(text.strip()) > LONG}})
     if not data.handling.strip():
         errors["handling"] = "Give the handling instructions printed on every page, e.g. FOR OFFICIAL USE ONLY."
     if not data.executive_summary.strip():
         errors["executive_summary"] = "Write the executive summary."
     if errors:
         raise Invalid(errors)
-    analysis = [{"capability": c, "strengths": s.strip()[:LONG], "improvements": i.strip()[:LONG], "analysis": a.strip()[:LONG]}
+    analysis = [{"capability": c, "strengths": s.strip(), "improvements": i.strip(), "analysis": a.strip()}
                 for c, s, i, a in zip(data.capability, data.strengths, data.improvements, data.analysis, strict=False)]
     async with db.transaction():
         report = await get_report(session_id, version)
         if report.status != Report.Status.draft:
             raise Conflict("This version is final; open a new version to change the report.")
-        await Report.update({Report.handling: data.handling.strip()[:100],
-                             Report.points_of_contact: data.points_of_contact.strip()[:LONG],
-                             Report.executive_summary: data.executive_summary.strip()[:LONG], Report.analysis: analysis,
+        await Report.update({Report.handling: data.handling.strip(),
+                             Report.points_of_contact: data.points_of_contact.strip(),
+                             Report.executive_summary: data.executive_summary.strip(), Report.analysis: analysis,
                              Report.updated_at: datetime.now(UTC)}).where(Report.id == report.id)
     return await get_report(session_id, version)
 

@@ -72,6 +72,8 @@ async def _validated(data: AgencyInput, agency_id: int | None) -> dict:
         errors["jurisdiction"] = "Use at most 200 characters."
     if values["contact_email"] and not EMAIL_PATTERN.match(values["contact_email"]):
         errors["contact_email"] = "Enter an e-mail address like name@agency.gov."
+    elif len(values["contact_email"]) > 254:
+        errors["contact_email"] = "Use at most 254 characters."
     if len(values["contact_name"]) > 200 or len(values["contact_phone"]) > 40:
         errors["contact_name"] = "Contact details are too long."
     if parse.time_zone(values["time_zone"]) is None:

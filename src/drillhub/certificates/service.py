@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from drillhub import db
+from drillhub import db, parse
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event, record_events
 from drillhub.certificates.pdf import CertificateFacts, dates_text
@@ -20,6 +20,7 @@ from drillhub.settings import settings_in_use
 
 CODE_BYTES = 16  # 128 bits: guessing one of a million live codes takes about 2^108 tries
 VERIFICATIONS_PER_MINUTE = 30  # per client address
+REASON_LENGTH = 1000  # why a certificate is revoked
 RUN_ENDED = Actor(person_id=None, label="drillhub (exercise ended)")
 
 
@@ -149,10 +150,16 @@ async def get_certificate(certificate_id: int) -> Certificate:
     return certificate
 
 
-async def revoke(certificate_id: int, reason: str, actor: Actor, tell_holder: bool = True) -> None:
+async def revoke(certificate_id: int, reason: str, actor: Actor, reissued: bool = False) -> None:
+    """Revoke with the reason given (at most REASON_LENGTH characters); the holder is told, unless a
+    certificate re-issued in its place tells them."""
+    errors = parse.too_long({"reason": (reason, REASON_LENGTH)})
     if not reason.strip():
-        raise Invalid({"reason": "Say why the certificate is revoked; the holder is told, and the audit log keeps it."})
-    reason = reason.strip()[:1000]
+        errors["reason"] = "Say why the certificate is revoked; the holder is told, and the audit log keeps it."
+    if errors:
+        raise Invalid(errors)
+    reason = f"Re-issued: {reason.strip()}" if reissued else reason.strip()
+    tell_holder = not reissued
     async with db.transaction():
         certificate = await get_certificate(certificate_id)
         if certificate.revoked_at is not None:
@@ -176,7 +183,7 @@ async def reissue(certificate_id: int, reason: str, actor: Actor) -> Certificate
     old = await get_certificate(certificate_id)
     facts = await _facts(old.session)
     async with db.transaction():  # both or neither
-        await revoke(certificate_id, f"Re-issued: {reason.strip()}" if reason.strip() else "", actor, tell_holder=False)
+        await revoke(certificate_id, reason, actor, reissued=True)
         return (await _issue(facts, [old.person], actor, replaces=certificate_id))[0]
 
 

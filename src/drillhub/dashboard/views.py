@@ -10,6 +10,7 @@ from drillhub.agencies.service import list_active_agencies
 from drillhub.agencies.tables import Agency
 from drillhub.certificates.records import expiring_soon
 from drillhub.dashboard.people import own_record, people_records
+from drillhub.enrolment.service import requests_to_answer
 from drillhub.errors import Forbidden
 
 
@@ -23,7 +24,8 @@ async def home(request: Request) -> Template:
     expiring = await expiring_soon(agency_ids, today) if agency_ids else []
     own = await own_record(web.current_user(request).person_id, datetime.now(UTC), today)
     return await web.page(request, "dashboard/home.html", supervised=supervised, overview=overview,
-                          expiring=expiring, year=today.year, own=own)
+                          expiring=expiring, year=today.year, own=own,
+                          to_answer=await requests_to_answer(agency_ids) if agency_ids else [], zone=web.zone(request))
 
 
 @get("/people", name="dashboard:people", guards=[web.signed_in_guard])

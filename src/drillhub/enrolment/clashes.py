@@ -6,7 +6,9 @@ from drillhub.enrolment.tables import Enrollment
 from drillhub.scheduling.tables import Session, SessionStaff
 from drillhub.scheduling.when import describe_when
 
-BUSY = (Enrollment.Status.enrolled, Enrollment.Status.waitlisted)
+BUSY = (Enrollment.Status.enrolled, Enrollment.Status.requested, Enrollment.Status.waitlisted)
+DOING = {Enrollment.Status.enrolled: "enrolled in", Enrollment.Status.requested: "waiting for approval for",
+         Enrollment.Status.waitlisted: "on the waitlist of"}
 
 
 async def clashes_of(session_id: int, person_ids: list[int]) -> dict[int, list[str]]:
@@ -24,8 +26,7 @@ async def clashes_of(session_id: int, person_ids: list[int]) -> dict[int, list[s
             Enrollment.session.time_zone.as_alias("time_zone")).where(
             Enrollment.person.is_in(person_ids) & Enrollment.status.is_in(list(BUSY))
             & Enrollment.session.is_in(overlapping)).order_by(Enrollment.session.starts_at):
-        doing = "enrolled in" if row["status"] == Enrollment.Status.enrolled else "on the waitlist of"
-        found.setdefault(row["person"], []).append(f"{doing} {row['title']}, {describe_when(row)}")
+        found.setdefault(row["person"], []).append(f"{DOING[row['status']]} {row['title']}, {describe_when(row)}")
     for row in await SessionStaff.select(
             SessionStaff.person, SessionStaff.role, SessionStaff.session.id.as_alias("session"),
             SessionStaff.session.course.title.as_alias("title"),

@@ -4,26 +4,24 @@ Every change locks the session row first (SQLite: the IMMEDIATE transaction), so
 hold however many requests arrive at once; the e-mail it causes is queued in the same transaction.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from drillhub import db
+from drillhub import db, parse, permissions
 from drillhub.accounts.tables import Person
 from drillhub.audit.service import Actor, record_event
 from drillhub.certificates.service import issue_for_session
+from drillhub.enrolment import messages
 from drillhub.enrolment.clashes import clashes_of
 from drillhub.enrolment.seats import Reservation, Seats, promotions
 from drillhub.enrolment.tables import Enrollment
 from drillhub.errors import Conflict, Forbidden, Invalid, NotFound
-from drillhub.ical import service as ical
-from drillhub.ical.ics import Attendee, render
-from drillhub.mail.service import queue_message
-from drillhub.scheduling.tables import SeatReservation, Session
-from drillhub.scheduling.when import describe_when
-from drillhub.settings import settings_in_use
+from drillhub.scheduling.tables import Course, SeatReservation, Session
 
 OPEN_FOR_ENROLMENT = (Session.Status.draft, Session.Status.published)
+HOLDS_SEAT = (Enrollment.Status.enrolled, Enrollment.Status.requested)  # a request waiting for approval holds one
+CLASH_REASON_LENGTH = 500  # why people busy then are enrolled anyway
 
 
 @dataclass(frozen=True)
@@ -39,59 +37,12 @@ async def seats_of(session_id: int, now: datetime | None = None) -> Seats:
     reservations = await SeatReservation.select(SeatReservation.agency, SeatReservation.seats,
                                                 SeatReservation.release_at).where(SeatReservation.session == session_id)
     counts = await Enrollment.select(Enrollment.person.agency.as_alias("agency")).where(
-        (Enrollment.session == session_id) & (Enrollment.status == Enrollment.Status.enrolled))
+        (Enrollment.session == session_id) & Enrollment.status.is_in(list(HOLDS_SEAT)))
     enrolled: dict[int, int] = {}
     for row in counts:
         enrolled[row["agency"]] = enrolled.get(row["agency"], 0) + 1
     return Seats(session["capacity"], tuple(Reservation(r["agency"], r["seats"], r["release_at"]) for r in reservations),
                  enrolled, now or datetime.now(UTC))
-
-
-async def _tell(session_id: int, person_id: int, kind: str) -> None:
-    """Queue the message for one person: invitation, update, promotion (with the invitation attached),
-    withdrawal, declined or cancellation (with a CANCEL), waitlisted (text only)."""
-    settings = settings_in_use()
-    row = await ical.session_row(session_id)
-    person = await Person.select(Person.email, Person.name).where(Person.id == person_id).first()
-    place = f"{row['venue_name']}, {row['venue_address']}" if row["venue_name"] else f"online: {row['meeting_url']}"
-    link = f"{settings.public_url}/sessions/{session_id}"
-    subjects = {
-        "invitation": f"Invitation: {row['title']}", "update": f"Changed: {row['title']}",
-        "promotion": f"A seat is yours: {row['title']}", "waitlisted": f"Waitlist: {row['title']}",
-        "withdrawal": f"Withdrawn: {row['title']}", "cancellation": f"Cancelled: {row['title']}",
-        "declined": f"Declined: {row['title']}",
-    }
-    openings = {
-        "invitation": "You are enrolled in this training.", "update": "The time or place of this training changed.",
-        "promotion": "A seat opened and you are now enrolled.",
-        "waitlisted": "The training is full; you are on the waitlist and will be told if a seat opens.",
-        "withdrawal": "You are no longer enrolled in this training.",
-        "cancellation": "This training is cancelled.",
-        "declined": "You declined this training and gave up your seat; it goes to the next person waiting.",
-    }
-    body = f"{person['name']},\n\n{openings[kind]}\n\n{row['title']}\n{describe_when(row)}\n{place}\n\n" \
-           f"Details, and to accept or decline: {link}\n"
-    calendar, method = b"", ""
-    if kind in ("invitation", "update", "promotion"):
-        attendees = await ical.attendees_of(session_id, person_id)
-        calendar, method = render([ical.event_for(row, settings.public_url, attendees, settings.mail_from)],
-                                  method="REQUEST"), "REQUEST"
-    elif kind in ("withdrawal", "declined", "cancellation"):
-        attendee = (Attendee(person["email"], person["name"], "NEEDS-ACTION" if kind == "cancellation" else "DECLINED"),)
-        event = replace(ical.event_for(row, settings.public_url, attendee, settings.mail_from), cancelled=True)
-        calendar, method = render([event], method="CANCEL"), "CANCEL"
-    await queue_message(person["email"], subjects[kind], body, kind, recipient_id=person_id,
-                        calendar=calendar, calendar_method=method)
-
-
-async def notify_everyone(session_id: int, kind: str) -> None:
-    """Inside the caller's transaction: an invitation, update or cancellation to everyone enrolled
-    (a cancellation reaches the waitlist too)."""
-    statuses = [Enrollment.Status.enrolled] + ([Enrollment.Status.waitlisted] if kind == "cancellation" else [])
-    rows = await Enrollment.select(Enrollment.person).where(
-        (Enrollment.session == session_id) & Enrollment.status.is_in(statuses))
-    for row in rows:
-        await _tell(session_id, row["person"], kind)
 
 
 async def _locked_session(session_id: int) -> Session:
@@ -103,15 +54,18 @@ async def _locked_session(session_id: int) -> Session:
 
 
 async def _enrol_one(session: Session, person: dict, actor: Actor, now: datetime, busy: list[str],
-                     reason: str = "") -> Outcome:
+                     reason: str = "", needs_approval: bool = False) -> Outcome:
     existing = await Enrollment.objects().where(
         (Enrollment.session == session.id) & (Enrollment.person == person["id"])).first()
     if existing is not None and existing.status != Enrollment.Status.withdrawn:
         return Outcome(person["id"], person["name"], f"already {existing.status}")
     seats = await seats_of(session.id, now)
-    status = Enrollment.Status.enrolled if seats.can_take(person["agency"]) else Enrollment.Status.waitlisted
+    status = Enrollment.Status.waitlisted
+    if seats.can_take(person["agency"]):
+        status = Enrollment.Status.requested if needs_approval else Enrollment.Status.enrolled
     values = {Enrollment.status: status, Enrollment.reply: Enrollment.Reply.needs_action, Enrollment.attendance: None,
-              Enrollment.requested_at: now, Enrollment.changed_at: now, Enrollment.changed_by: actor.person_id}
+              Enrollment.requested_at: now, Enrollment.changed_at: now, Enrollment.changed_by: actor.person_id,
+              Enrollment.needs_approval: needs_approval}
     if existing is None:
         await Enrollment.insert(Enrollment(session=session.id, person=person["id"],
                                            **{column._meta.name: value for column, value in values.items()}))
@@ -120,7 +74,10 @@ async def _enrol_one(session: Session, person: dict, actor: Actor, now: datetime
     await record_event("enrolment.add", actor, target=f"session {session.id} person {person['id']}",
                        detail={"status": status, **({"busy": busy, "reason": reason} if busy else {})})
     if session.status == Session.Status.published:
-        await _tell(session.id, person["id"], "invitation" if status == Enrollment.Status.enrolled else "waitlisted")
+        await messages.tell(session.id, person["id"], {Enrollment.Status.enrolled: "invitation",
+                                                       Enrollment.Status.requested: "requested"}.get(status, "waitlisted"))
+        if status == Enrollment.Status.requested:
+            await messages.ask_supervisors(session.id, person["id"])
     return Outcome(person["id"], person["name"], status, "; ".join(busy))
 
 
@@ -130,6 +87,8 @@ async def enrol_people(session_id: int, person_ids: list[int], actor: Actor, rea
     people = await Person.select(Person.id, Person.name, Person.agency, Person.active).where(
         Person.id.is_in(person_ids or [0])).order_by(Person.name)
     busy = await clashes_of(session_id, [p["id"] for p in people if p["active"]])
+    if errors := parse.too_long({"reason": (reason, CLASH_REASON_LENGTH)}):
+        raise Invalid(errors)
     if busy and not reason.strip():
         raise Invalid({"reason": "Some of the people ticked are busy at that time. Untick them, or give a reason "
                                  "to enrol them anyway."})
@@ -148,7 +107,8 @@ async def enrol_people(session_id: int, person_ids: list[int], actor: Actor, rea
 
 async def request_seat(session_id: int, person_id: int, actor: Actor) -> Outcome:
     """An officer asks for a seat for themselves, in a published session that has not started. Being
-    busy at that time does not stop them; the outcome's message says with what."""
+    busy at that time does not stop them; the outcome's message says with what. On a course that requires
+    approval, the seat is held (requested) until a supervisor of their agency approves or refuses."""
     if actor.person_id != person_id:
         raise Forbidden("You can only ask for a seat for yourself.")
     person = await Person.select(Person.id, Person.name, Person.agency).where(Person.id == person_id).first()
@@ -158,7 +118,8 @@ async def request_seat(session_id: int, person_id: int, actor: Actor) -> Outcome
         session = await _locked_session(session_id)
         if session.status != Session.Status.published or session.starts_at <= now:
             raise Conflict("Seats can be requested only in published sessions that have not started.")
-        return await _enrol_one(session, person, actor, now, busy)
+        approval = await Course.select(Course.requires_approval).where(Course.id == session.course).first()
+        return await _enrol_one(session, person, actor, now, busy, needs_approval=approval["requires_approval"])
 
 
 async def promote_waitlist(session_id: int, actor: Actor) -> list[str]:
@@ -169,18 +130,22 @@ async def promote_waitlist(session_id: int, actor: Actor) -> list[str]:
         if session.status not in OPEN_FOR_ENROLMENT:
             return []
         waiting = await Enrollment.select(Enrollment.id, Enrollment.person, Enrollment.person.name.as_alias("name"),
-                                          Enrollment.person.agency.as_alias("agency")).where(
+                                          Enrollment.person.agency.as_alias("agency"), Enrollment.needs_approval).where(
             (Enrollment.session == session_id) & (Enrollment.status == Enrollment.Status.waitlisted)
         ).order_by(Enrollment.requested_at).order_by(Enrollment.id)
         chosen = promotions(await seats_of(session_id), [(row["id"], row["agency"]) for row in waiting])
         now = datetime.now(UTC)
         promoted = [row for row in waiting if row["id"] in chosen]
-        for row in promoted:
-            await Enrollment.update({Enrollment.status: Enrollment.Status.enrolled, Enrollment.changed_at: now,
+        for row in promoted:  # a request that needs approval gets the seat held, and waits for it
+            status = Enrollment.Status.requested if row["needs_approval"] else Enrollment.Status.enrolled
+            await Enrollment.update({Enrollment.status: status, Enrollment.changed_at: now,
                                      Enrollment.changed_by: actor.person_id}).where(Enrollment.id == row["id"])
-            await record_event("enrolment.promote", actor, target=f"session {session_id} person {row['person']}")
+            await record_event("enrolment.promote", actor, target=f"session {session_id} person {row['person']}",
+                               detail={"status": status})
             if session.status == Session.Status.published:
-                await _tell(session_id, row["person"], "promotion")
+                await messages.tell(session_id, row["person"], "requested" if row["needs_approval"] else "promotion")
+                if row["needs_approval"]:
+                    await messages.ask_supervisors(session_id, row["person"])
     return [row["name"] for row in promoted]
 
 
@@ -195,7 +160,45 @@ async def decline(session_id: int, person_id: int, actor: Actor) -> list[str]:
     return await _give_up(session_id, person_id, actor, "declined")
 
 
-async def _give_up(session_id: int, person_id: int, actor: Actor, kind: str) -> list[str]:
+async def approve_request(session_id: int, person_id: int, user, actor: Actor) -> None:
+    """A supervisor of the officer's agency (or a coordinator) approves their request: the held seat is
+    theirs, and the invitation goes out."""
+    async with db.transaction():
+        await _locked_session(session_id)
+        entry = await _requested(session_id, person_id, user)
+        await Enrollment.update({Enrollment.status: Enrollment.Status.enrolled, Enrollment.changed_at: datetime.now(UTC),
+                                 Enrollment.changed_by: actor.person_id}).where(Enrollment.id == entry["id"])
+        await record_event("enrolment.approve", actor, target=f"session {session_id} person {person_id}")
+        await messages.tell(session_id, person_id, "approved")
+
+
+async def refuse_request(session_id: int, person_id: int, reason: str, user, actor: Actor) -> list[str]:
+    """The request is not approved, with the reason the officer is told; the held seat goes to the
+    waitlist. The names of who got a seat."""
+    errors = parse.too_long({"reason": (reason, CLASH_REASON_LENGTH)})
+    if not reason.strip():
+        errors["reason"] = "Say why; the officer is told."
+    if errors:
+        raise Invalid(errors)
+    async with db.transaction():
+        await _locked_session(session_id)
+        await _requested(session_id, person_id, user)
+        return await _give_up(session_id, person_id, actor, "refused", reason.strip())
+
+
+async def _requested(session_id: int, person_id: int, user) -> dict:
+    """The request waiting for approval, when this user may answer it."""
+    entry = await Enrollment.select(Enrollment.id, Enrollment.status, Enrollment.person.agency.as_alias("agency")).where(
+        (Enrollment.session == session_id) & (Enrollment.person == person_id)).first()
+    if entry is None or entry["status"] != Enrollment.Status.requested:
+        raise NotFound("There is no request waiting for approval.")
+    if not (permissions.coordinates(user) or permissions.supervises(user, entry["agency"])):
+        raise Forbidden("Only a supervisor of the officer's agency, or a coordinator, answers this request.")
+    return entry
+
+
+async def _give_up(session_id: int, person_id: int, actor: Actor, kind: str, reason: str = "") -> list[str]:
+    """Withdrawal, declined or refused: the place is let go and its seat goes to the waitlist."""
     async with db.transaction():
         session = await _locked_session(session_id)
         entry = await Enrollment.objects().where(
@@ -210,10 +213,11 @@ async def _give_up(session_id: int, person_id: int, actor: Actor, kind: str) -> 
         if kind == "declined":
             values[Enrollment.reply] = Enrollment.Reply.declined
         await Enrollment.update(values).where(Enrollment.id == entry.id)
-        await record_event("enrolment.decline" if kind == "declined" else "enrolment.withdraw", actor,
-                           target=f"session {session_id} person {person_id}", detail={"was": was})
-        if was == Enrollment.Status.enrolled and session.status == Session.Status.published:
-            await _tell(session_id, person_id, kind)
+        action = {"declined": "enrolment.decline", "refused": "enrolment.refuse"}.get(kind, "enrolment.withdraw")
+        await record_event(action, actor, target=f"session {session_id} person {person_id}",
+                           detail={"was": was, **({"reason": reason} if reason else {})})
+        if session.status == Session.Status.published and (was == Enrollment.Status.enrolled or kind == "refused"):
+            await messages.tell(session_id, person_id, kind, reason)
         return await promote_waitlist(session_id, actor)
 
 
@@ -264,6 +268,15 @@ async def roster(session_id: int) -> list[dict]:
     for position, row in enumerate(waiting, start=1):
         row["position"] = position
     return rows
+
+
+async def requests_to_answer(agency_ids: list[int]) -> list[dict]:
+    """Requests for a seat waiting for approval from people of these agencies, oldest first."""
+    return await Enrollment.select(
+        Enrollment.session, Enrollment.person.name.as_alias("name"), Enrollment.requested_at,
+        Enrollment.session.course.title.as_alias("title"), Enrollment.session.starts_at.as_alias("starts_at"),
+    ).where(Enrollment.person.agency.is_in(agency_ids or [0]) & (Enrollment.status == Enrollment.Status.requested)
+            ).order_by(Enrollment.requested_at)
 
 
 async def release_due_seats(actor: Actor) -> int:

@@ -1,6 +1,6 @@
 from enum import Enum
 
-from piccolo.columns import ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, OnDelete, Timestamptz, Varchar
 from piccolo.table import Table
 
 from drillhub.accounts.tables import Person
@@ -9,6 +9,7 @@ from drillhub.scheduling.tables import Session
 
 class Enrollment(Table):
     class Status(str, Enum):
+        requested = "requested"  # asked for themselves; holds a seat until a supervisor approves or refuses
         enrolled = "enrolled"
         waitlisted = "waitlisted"
         withdrawn = "withdrawn"
@@ -29,6 +30,7 @@ class Enrollment(Table):
     reply = Varchar(length=12, choices=Reply, default=Reply.needs_action)
     attendance = Varchar(length=10, choices=Attendance, null=True, default=None)
     requested_at = Timestamptz()  # waitlist order: first come, first served
+    needs_approval = Boolean(default=False)  # their own request on a course that requires approval
     changed_at = Timestamptz()
     changed_by = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
 

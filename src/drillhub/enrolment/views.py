@@ -14,10 +14,12 @@ from drillhub.agencies.service import list_active_agencies
 from drillhub.enrolment.clashes import clashes_of
 from drillhub.enrolment.pdf import SheetRow, SignInSheet, render_sign_in_sheet
 from drillhub.enrolment.service import (
+    approve_request,
     decline,
     enrol_people,
     mark_attendance,
     my_trainings,
+    refuse_request,
     reply,
     request_seat,
     roster,
@@ -106,6 +108,8 @@ class EnrolmentController(Controller):
             await web.flash(request, refused.message, "error")
         else:
             await web.flash(request, {"enrolled": "You have a seat. An invitation is on its way.",
+                                      "requested": "Your seat is held until a supervisor of your agency approves "
+                                                   "the request; you will be told.",
                                       "waitlisted": "The session is full: you are on the waitlist."}.get(
                 outcome.status, f"You are {outcome.status}."))
             if outcome.message:
@@ -141,6 +145,31 @@ class EnrolmentController(Controller):
         else:
             await web.flash(request, f"You declined and gave up your seat. {_seat_went_to(user, promoted)}".strip()
                             if answer == "DECLINED" else "Your answer is recorded.")
+        return _back(request, session_id)
+
+    @post("/approve", name="enrolment:approve")
+    async def approve(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
+        """A supervisor of the officer's agency (or a coordinator) approves a request for a seat."""
+        person_id = parse.record_id(await web.form_field(request, "person"))
+        if person_id is None:
+            raise NotFound("No such person.")
+        await approve_request(session_id, person_id, web.current_user(request), web.actor(request))
+        await web.flash(request, "Approved: the seat is theirs and their invitation is on its way.")
+        return _back(request, session_id)
+
+    @post("/refuse", name="enrolment:refuse")
+    async def refuse(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
+        person_id = parse.record_id(await web.form_field(request, "person"))
+        if person_id is None:
+            raise NotFound("No such person.")
+        user = web.current_user(request)
+        try:
+            promoted = await refuse_request(session_id, person_id, await web.form_field(request, "reason"), user,
+                                            web.actor(request))
+        except Invalid as invalid:
+            await web.flash(request, f"Not refused: {invalid.errors['reason']}", "error")
+        else:
+            await web.flash(request, f"Refused; they are told why. {_seat_went_to(user, promoted)}".strip())
         return _back(request, session_id)
 
     @post("/attendance", name="enrolment:attendance")

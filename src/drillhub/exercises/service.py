@@ -56,6 +56,8 @@ class Played:
 # transactions, so it never holds an event that might yet be rolled back.
 _REBUILT: OrderedDict[int, Played] = OrderedDict()
 REBUILT_RUNS_KEPT = 500
+RATIONALE_LENGTH = 4000  # a player's reason for a decision
+ASSIGNMENT_NOTE_LENGTH = 500
 PARTICIPANT_KINDS = (RunEvent.Kind.start, RunEvent.Kind.join, RunEvent.Kind.assign)  # events that change roles
 
 
@@ -234,6 +236,8 @@ def stand_in_choice(played: Played, role: str) -> engine.Choice | None:
 async def decide(run_id: int, step: int | None, role: str, choice_id: str, rationale: str, person_id: int,
                  actor: Actor) -> None:
     """Record one role's decision; in self-paced play also the roles nobody plays, then move on."""
+    if errors := parse.too_long({"rationale": (rationale, RATIONALE_LENGTH)}):
+        raise Invalid(errors)
     async with db.transaction():
         played = await _checked(run_id, person_id, step)
         if role not in played.roles_of.get(person_id, []):
@@ -246,7 +250,7 @@ async def decide(run_id: int, step: int | None, role: str, choice_id: str, ratio
         record = RunRecord(played)
         choice = next(c for c in decision.choices if c.id == choice_id)
         await record.add(RunEvent.Kind.decision, person=person_id, agency=played.agency_of[person_id], role=role,
-                         choice=choice_id, rationale=rationale.strip()[:4000], shown_at=played.node_started_at,
+                         choice=choice_id, rationale=rationale.strip(), shown_at=played.node_started_at,
                          expected=choice.expected)
         played.state = after
         await DecisionDraft.delete().where((DecisionDraft.run == run_id) & (DecisionDraft.person == person_id)
@@ -267,11 +271,13 @@ async def save_draft(run_id: int, step: int | None, role: str, rationale: str, p
         raise Forbidden("You are not taking part in this exercise.")
     if step != played.step or role not in played.roles_of.get(person_id, []) or played.run.status == Run.Status.ended:
         return
+    if len(rationale.strip()) > RATIONALE_LENGTH:
+        return  # the tab keeps what was typed; the decision itself is refused with a message (decide)
     async with db.transaction():
         await DecisionDraft.delete().where((DecisionDraft.run == run_id) & (DecisionDraft.person == person_id)
                                            & (DecisionDraft.role == role))
         await DecisionDraft.insert(DecisionDraft(run=run_id, person=person_id, role=role, step=step,
-                                                 rationale=rationale.strip()[:4000], updated_at=datetime.now(UTC)))
+                                                 rationale=rationale.strip(), updated_at=datetime.now(UTC)))
 
 
 async def list_drafts(run_id: int, person_id: int, step: int) -> dict[str, str]:
@@ -350,17 +356,20 @@ async def assign_scenario(slug: str, person_ids: list[int], due_on: str, note: s
     """Ask people to play a scenario alone by a date; returns how many were asked."""
     await get_current(slug)
     due = parse.day(due_on)
+    errors = parse.too_long({"note": (note, ASSIGNMENT_NOTE_LENGTH)})
     if due is None:
-        raise Invalid({"due_on": "Enter the date it is due."})
-    if due < datetime.now(UTC).date():
-        raise Invalid({"due_on": "The due date has passed."})
+        errors["due_on"] = "Enter the date it is due."
+    elif due < datetime.now(UTC).date():
+        errors["due_on"] = "The due date has passed."
     people = [row["id"] for row in await Person.select(Person.id).where(
         Person.id.is_in(person_ids or [0]) & Person.active.eq(True))]
     if not people:
-        raise Invalid({"people": "Choose who should play it."})
+        errors["people"] = "Choose who should play it."
+    if errors:
+        raise Invalid(errors)
     now = datetime.now(UTC)
     async with db.transaction():
-        await Assignment.insert(*(Assignment(scenario=slug, person=person, due_on=due, note=note.strip()[:500],
+        await Assignment.insert(*(Assignment(scenario=slug, person=person, due_on=due, note=note.strip(),
                                              assigned_by=actor.person_id, assigned_at=now) for person in people))
         await record_event("scenario.assign", actor, target=f"scenario {slug}",
                            detail={"people": people, "due_on": due.isoformat()})

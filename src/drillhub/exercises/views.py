@@ -98,6 +98,8 @@ class ExerciseController(Controller):
                          web.actor(request))
         except Conflict as refused:
             await web.flash(request, f"Not recorded: {refused.message}", "error")
+        except Invalid as refused:  # the reason is too long: the page keeps what was typed (drillhub.js)
+            await web.flash(request, f"Not recorded: your reason is too long. {refused.errors['rationale']}", "error")
         return web.go_to(request, "exercises:play", run_id=run_id)
 
     @post("/runs/{run_id:int}/draft", name="exercises:draft", status_code=204)

@@ -41,6 +41,7 @@ def course_values(course) -> dict:
         "credit_hours": f"{course.credit_hours.normalize():f}", "credit_category": course.credit_category,
         "default_capacity": str(course.default_capacity), "validity_months": str(course.validity_months or ""),
         "scenarios": tuple(course.scenarios), "requires_exercise": "yes" if course.requires_exercise else "",
+        "requires_approval": "yes" if course.requires_approval else "",
     }
 
 

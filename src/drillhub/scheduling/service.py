@@ -12,6 +12,7 @@ from drillhub import db, parse
 from drillhub.accounts.tables import Person
 from drillhub.agencies.tables import Agency
 from drillhub.audit.service import Actor, record_event
+from drillhub.enrolment import messages
 from drillhub.enrolment import service as enrolment
 from drillhub.errors import Conflict, Invalid, NotFound
 from drillhub.afteraction.feedback import offer_feedback
@@ -23,6 +24,7 @@ from drillhub.scheduling.when import describe_when
 
 SENSIBLE_HOURS = (time(6, 0), time(22, 0))
 MAX_SESSION_DAYS = 14
+CANCEL_REASON_LENGTH = 2000
 
 
 # Courses -------------------------------------------------------------------------------------------
@@ -40,6 +42,7 @@ class CourseInput:
     validity_months: str = ""
     scenarios: tuple[str, ...] = ()
     requires_exercise: str = ""  # "yes": a certificate also needs a finished exercise of the session
+    requires_approval: str = ""  # "yes": an officer's own request waits for a supervisor of their agency
 
 
 async def _course_values(data: CourseInput) -> dict:
@@ -78,7 +81,7 @@ async def _course_values(data: CourseInput) -> dict:
         "core_capabilities": sorted(set(data.core_capabilities)), "credit_hours": hours,
         "credit_category": data.credit_category.strip(), "default_capacity": capacity,
         "validity_months": validity, "scenarios": sorted(set(data.scenarios)),
-        "requires_exercise": data.requires_exercise == "yes",
+        "requires_exercise": data.requires_exercise == "yes", "requires_approval": data.requires_approval == "yes",
     }
 
 
@@ -477,7 +480,7 @@ async def update_session(session_id: int, data: SessionInput, actor: Actor) -> S
         await _audit_override(session_id, clashes, plan, actor)
         await record_event("session.update", actor, target=f"session {session_id}", detail={"moved": moved})
         if moved and session.status == Session.Status.published:
-            await enrolment.notify_everyone(session_id, "update")
+            await messages.notify_everyone(session_id, "update")
         await enrolment.promote_waitlist(session_id, actor)
     return await get_session(session_id)
 
@@ -515,7 +518,7 @@ async def publish_session(session_id: int, actor: Actor) -> Session:
     async with db.transaction():
         await Session.update({Session.status: Session.Status.published}).where(Session.id == session_id)
         await record_event("session.publish", actor, target=f"session {session_id}")
-        await enrolment.notify_everyone(session_id, "invitation")
+        await messages.notify_everyone(session_id, "invitation")
     return await get_session(session_id)
 
 
@@ -525,12 +528,14 @@ async def cancel_session(session_id: int, reason: str, actor: Actor) -> Session:
         raise Conflict(f"The session is already {session.status}.")
     if not reason.strip():
         raise Invalid({"reason": "Say why the session is cancelled; everyone enrolled is told."})
+    if errors := parse.too_long({"reason": (reason, CANCEL_REASON_LENGTH)}):
+        raise Invalid(errors)
     async with db.transaction():
         await db.lock_row(Session, session_id)
-        await Session.update({Session.status: Session.Status.cancelled, Session.cancel_reason: reason.strip()[:2000],
+        await Session.update({Session.status: Session.Status.cancelled, Session.cancel_reason: reason.strip(),
                               Session.sequence: session.sequence + 1}).where(Session.id == session_id)
         await record_event("session.cancel", actor, target=f"session {session_id}", detail={"reason": reason.strip()})
-        await enrolment.notify_everyone(session_id, "cancellation")
+        await messages.notify_everyone(session_id, "cancellation")
     return await get_session(session_id)
 
 
@@ -610,7 +615,8 @@ async def sessions_between(start: datetime, end: datetime, filters: SessionFilte
     ).where(conditions).order_by(Session.starts_at)
     if rows:
         enrolled = await Enrollment.select(Enrollment.session, Count()).where(
-            Enrollment.session.is_in([row["id"] for row in rows]) & (Enrollment.status == Enrollment.Status.enrolled)
+            Enrollment.session.is_in([row["id"] for row in rows])
+            & Enrollment.status.is_in([Enrollment.Status.enrolled, Enrollment.Status.requested])  # seats held
         ).group_by(Enrollment.session)
         counts = {entry["session"]: entry["count"] for entry in enrolled}
         for row in rows:

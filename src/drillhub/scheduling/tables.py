@@ -29,6 +29,7 @@ class Course(Table):
     validity_months = Integer(null=True, default=None)  # recertification period, if any
     scenarios = JSON(default=[])  # slugs of linked library scenarios
     requires_exercise = Boolean(default=False)  # certificates only after finishing a run of the session
+    requires_approval = Boolean(default=False)  # an officer's own request waits for a supervisor of their agency
     active = Boolean(default=True)
 
 

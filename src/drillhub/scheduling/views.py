@@ -171,6 +171,11 @@ class SessionController(Controller):
 
     @get("/{session_id:int}", name="sessions:detail")
     async def detail(self, request: HTMXRequest, session_id: web.RecordId) -> Template:
+        return await self._detail_page(request, session_id)
+
+    async def _detail_page(self, request: HTMXRequest, session_id: int, status_code: int = 200,
+                           cancelling: dict | None = None) -> Template:
+        """The session's page; `cancelling` is a refused cancellation's typed reason and error."""
         user = web.current_user(request)
         session = await get_session(session_id)
         if not await permissions.may_view_session(user, session):
@@ -189,7 +194,8 @@ class SessionController(Controller):
         zone = ZoneInfo(session.time_zone)
         started = session.starts_at <= datetime.now(UTC)
         return await web.page(
-            request, "scheduling/session.html", session=session, course=course, venue=venue, staff=staff,
+            request, "scheduling/session.html", status_code=status_code, cancelling=cancelling or {},
+            session=session, course=course, venue=venue, staff=staff,
             roster=visible_roster, mine=next((row for row in entries if row["person"] == user.person_id), None),
             seats=await seats_of(session_id), reservations=reservations, manager=manager, is_staff=is_staff,
             notes_for={row["agency"] for row in reservations if permissions.may_see_agency_records(user, row["agency"])},
@@ -219,9 +225,8 @@ class SessionController(Controller):
         try:
             await cancel_session(session_id, reason, web.actor(request))
         except Invalid as invalid:
-            await web.flash(request, invalid.errors["reason"], "error")
-        else:
-            await web.flash(request, "The session is cancelled; everyone enrolled was told.")
+            return await self._detail_page(request, session_id, 422, {"reason": reason, "error": invalid.errors["reason"]})
+        await web.flash(request, "The session is cancelled; everyone enrolled was told.")
         return web.go_to(request, "sessions:detail", session_id=session_id)
 
     @post("/{session_id:int}/complete", name="sessions:complete", guards=[web.coordinators_only])
