@@ -23,6 +23,7 @@ ACCESS = {
     "auth:sign_out": SIGNED_IN,
     "dashboard:home": SIGNED_IN,
     "dashboard:people": {"admin", "coordinator", "supervisor"},  # supervisors: their agencies
+    "roster:form": COORDINATORS, "roster:preview": COORDINATORS, "roster:confirm": COORDINATORS,
     "account:password_form": SIGNED_IN,
     "account:change_password": SIGNED_IN,
     "agencies:list": ADMIN,

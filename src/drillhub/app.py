@@ -15,7 +15,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from drillhub import db, live, permissions
-from drillhub.accounts.views import AccountController, PeopleController
+from drillhub.accounts.views import AccountController, PeopleController, RosterController
 from drillhub.agencies.service import kind_label
 from drillhub.afteraction.report_views import ImprovementController, ReportController
 from drillhub.afteraction.views import EvaluationController, FeedbackController
@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountController,
             AgencyController,
             PeopleController,
+            RosterController,
             AuditController,
             ScenarioController,
             CourseController,

@@ -4,6 +4,7 @@ import dataclasses
 import typing
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Request
@@ -135,11 +136,11 @@ async def form_with_errors(
     return await page(request, page_template, status_code=422, **context)
 
 
-def go_to(request: HTMXRequest, route: str, **parameters: Any) -> Redirect | ClientRedirect:
-    """After a successful change: a full navigation to the named route, so the flash message shows.
-    The address is a path on this site: an absolute URL would be built from the request's Host
-    header and scheme, which the client (or a proxy in front) chooses."""
-    path = request.app.route_reverse(route, **parameters)
+def go_to(request: HTMXRequest, route: str, query: dict | None = None, **parameters: Any) -> Redirect | ClientRedirect:
+    """After a successful change: a full navigation to the named route (with `query`), so the flash
+    message shows. The address is a path on this site: an absolute URL would be built from the request's
+    Host header and scheme, which the client (or a proxy in front) chooses."""
+    path = request.app.route_reverse(route, **parameters) + (f"?{urlencode(query)}" if query else "")
     if request.htmx:
         return ClientRedirect(path)
     return Redirect(path, status_code=303)

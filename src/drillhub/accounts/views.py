@@ -1,11 +1,12 @@
 from dataclasses import asdict
 
+from litestar.datastructures import UploadFile
 from litestar.params import FromQuery
 from litestar import Controller, get, post
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
-from drillhub import web
+from drillhub import parse, web
 from drillhub.accounts.service import (
     ROLES,
     PeopleFilter,
@@ -17,9 +18,10 @@ from drillhub.accounts.service import (
     set_person_active,
     update_person,
 )
+from drillhub.accounts.roster import COLUMNS, import_roster, preview_roster
 from drillhub.accounts.tables import SupervisedAgency
 from drillhub.agencies.service import list_active_agencies
-from drillhub.errors import Invalid
+from drillhub.errors import Invalid, NotFound
 from drillhub.paging import page_number
 
 ROLE_DESCRIPTIONS = {
@@ -148,3 +150,54 @@ class AccountController(Controller):
             )
         await web.flash(request, "Your password was changed. Other devices were signed out.")
         return web.go_to(request, "dashboard:home")
+
+
+ROSTER_BYTES = 1024 * 1024
+
+
+class RosterController(Controller):
+    """Coordinators bring in an agency's people from a CSV roster: checked first, written when confirmed."""
+
+    path = "/people/import"
+    guards = [web.coordinators_only]
+
+    @get("/", name="roster:form")
+    async def form(self, request: HTMXRequest, agency: FromQuery[str] = "") -> Template:
+        return await self._page(request, agency=agency)
+
+    @post("/", name="roster:preview", request_max_body_size=ROSTER_BYTES + 64 * 1024)
+    async def preview(self, request: HTMXRequest) -> Template:
+        form = await request.form()
+        agency, text, upload = str(form.get("agency", "")), str(form.get("text", "")), form.get("file")
+        if isinstance(upload, UploadFile) and upload.filename:
+            try:
+                text = (await upload.read()).decode("utf-8")
+            except UnicodeDecodeError:
+                return await self._page(request, 422, agency=agency, problem="The file is not UTF-8 text: save it "
+                                        "from the spreadsheet as CSV UTF-8.")
+        agency_id = parse.record_id(agency)
+        if agency_id is None or not text.strip():
+            return await self._page(request, 422, agency=agency, text=text,
+                                    problem="Choose the agency and a CSV file (or paste its text).")
+        return await self._page(request, agency=agency, text=text, roster=await preview_roster(agency_id, text))
+
+    @post("/confirm", name="roster:confirm", request_max_body_size=ROSTER_BYTES + 64 * 1024)
+    async def confirm(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
+        agency, text = await web.form_field(request, "agency"), await web.form_field(request, "text")
+        agency_id = parse.record_id(agency)
+        if agency_id is None:
+            raise NotFound("No such agency.")
+        try:
+            roster = await import_roster(agency_id, text, web.actor(request))
+        except Invalid as refused:
+            return await self._page(request, 422, agency=agency, text=text, problem=refused.errors["roster"],
+                                    roster=await preview_roster(agency_id, text))
+        await web.flash(request, f"{roster.agency_name}: {roster.count('add')} added, {roster.count('update')} updated, "
+                                 f"{roster.count('unchanged')} unchanged.")
+        return web.go_to(request, "dashboard:people", query={"agency": agency_id})
+
+    async def _page(self, request: HTMXRequest, status_code: int = 200, agency: str = "", text: str = "",
+                    problem: str = "", roster=None) -> Template:
+        return await web.page(request, "accounts/roster.html", status_code=status_code, agency=agency, text=text,
+                              problem=problem, roster=roster, agencies=await list_active_agencies(),
+                              columns=list(COLUMNS))
