@@ -3,7 +3,10 @@
 import asyncio
 import logging
 import time
+from datetime import UTC
 from urllib.parse import urlencode
+
+from jinja2 import pass_context
 
 from litestar import Litestar, Request, Response
 from litestar.datastructures import CacheControlHeader, State
@@ -14,7 +17,7 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from drillhub import db, live, permissions
+from drillhub import db, live, permissions, web
 from drillhub.accounts.views import AccountController, PeopleController, RosterController
 from drillhub.agencies.service import kind_label
 from drillhub.afteraction.report_views import ImprovementController, ReportController
@@ -105,6 +108,13 @@ def minutes_seconds(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+@pass_context
+def local_time(context, moment, pattern: str = "%d %b %Y %H:%M") -> str:
+    """A stored time as the clock of the signed-in person's agency shows it."""
+    request = context.get("request")
+    return moment.astimezone(web.zone(request) if request else UTC).strftime(pattern)
+
+
 def _configure_jinja(engine: JinjaTemplateEngine, reload: bool) -> None:
     engine.engine.auto_reload = reload  # looking at every template file's time on each render costs
     engine.engine.globals["permissions"] = permissions  # templates ask the same rules as the views
@@ -112,6 +122,7 @@ def _configure_jinja(engine: JinjaTemplateEngine, reload: bool) -> None:
     engine.engine.filters["kind_label"] = kind_label
     engine.engine.filters["markdown"] = render_markdown
     engine.engine.filters["minutes_seconds"] = minutes_seconds
+    engine.engine.filters["local"] = local_time
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

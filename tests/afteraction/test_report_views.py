@@ -86,6 +86,12 @@ async def test_corrective_actions_from_the_report_to_the_supervisor(client, play
                 ).status_code == 303
     page = (await client.get("/improvement/")).text
     assert "History (2)" in page and page.index("Radios delivered") < page.index("Radios ordered")  # newest first
+    from datetime import UTC, datetime
+
+    from drillhub.afteraction.tables import ActionNote
+
+    await ActionNote.update({ActionNote.at: datetime(2026, 11, 30, 3, 30, tzinfo=UTC)}, force=True)
+    assert "29 Nov 2026 21:30" in (await client.get("/improvement/")).text  # the supervisor's agency's clock (Chicago)
 
 
 async def type_into_every_field(ex, payload: str) -> list[str]:

@@ -168,7 +168,7 @@ class ImprovementController(Controller):
         return await web.page(request, "afteraction/improvement.html", status_code=status_code,
                               actions=await list_actions(user, web.today(request)),
                               statuses=[s.value for s in CorrectiveAction.Status],
-                              coordinator=permissions.coordinates(user), typed=typed or {}, zone=web.zone(request))
+                              coordinator=permissions.coordinates(user), typed=typed or {})
 
     @post("/{action_id:int}/follow-up", name="improvement:follow_up",
           guards=[web.coordinators_only])
