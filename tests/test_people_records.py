@@ -44,3 +44,18 @@ async def test_supervisors_see_their_agencies_and_reach_each_transcript(client, 
     await sign_in(client, officer_only.email)
     assert (await client.get("/people")).status_code == 403
     assert 'href="/people"' not in (await client.get("/")).text
+
+
+def test_an_expired_certificate_a_later_one_renewed_is_not_counted_as_expired():
+    from drillhub.dashboard.people import standings
+
+    today = date(2026, 11, 30)
+
+    def cert(course, ends_on, expires_on):
+        return {"course_title": course, "ends_on": ends_on, "expires_on": expires_on, "revoked_at": None}
+
+    rifle_2024 = cert("Patrol rifle", date(2024, 11, 1), date(2025, 11, 1))
+    rifle_2025 = cert("Patrol rifle", date(2025, 10, 20), date(2026, 10, 20))  # expired too: still the latest
+    cpr = cert("CPR", date(2026, 1, 10), date(2026, 12, 20))
+    assert standings([rifle_2024, rifle_2025, cpr], today) == {"expired": 1, "expiring": 1}
+    assert standings([rifle_2024], today) == {"expired": 1}

@@ -80,7 +80,7 @@ async def test_corrective_actions_from_the_report_to_the_supervisor(client, play
 
     action = (await CorrectiveAction.select(CorrectiveAction.id).first())["id"]
     refused = await post_form(client, f"/improvement/{action}", {"status": "open", "notes": "x" * 4001})
-    assert refused.status_code == 422 and "Keep a note to 4000 characters" in refused.text and "x" * 4001 in refused.text
+    assert refused.status_code == 422 and "Use at most 4,000 characters" in refused.text and "x" * 4001 in refused.text
     for note in ("Radios ordered", "Radios delivered"):
         assert (await post_form(client, f"/improvement/{action}", {"status": "in_progress", "notes": note})
                 ).status_code == 303

@@ -196,6 +196,12 @@ async def test_an_officer_busy_then_gets_the_seat_and_is_told_with_what(make_ses
     await request_seat(other.id, officer.id, me(officer))
     outcome = await request_seat(session.id, officer.id, me(officer))
     assert outcome.status == "enrolled" and outcome.message.startswith("enrolled in Mass casualty triage, ")
+    secret = await make_session(course=await make_course(title="Unannounced raid drill"), status="draft",
+                                starts_at=session.starts_at, ends_at=session.ends_at)
+    await enrol_people(secret.id, [officer.id], COORDINATOR, reason="planned")
+    later = await make_session(starts_at=session.starts_at, ends_at=session.ends_at)
+    told = await request_seat(later.id, officer.id, me(officer))
+    assert "Unannounced raid drill" not in told.message  # an officer is never told of a draft session
 
 
 async def test_attendance_once_the_session_has_started(make_session, make_person):
@@ -268,3 +274,50 @@ async def test_a_request_on_a_course_that_needs_approval_holds_a_seat_until_a_su
     assert actions == ["enrolment.refuse", "enrolment.approve"]
     [enrolled] = await enrol_people(session.id, [deputy.id], COORDINATOR)  # a coordinator's enrolment needs none
     assert enrolled.status == "waitlisted" and (await seats_of(session.id)).taken == 1
+
+
+async def test_a_supervisor_never_answers_their_own_request_nor_one_in_a_closed_session(
+        make_session, make_person, make_agency, make_course):
+    from drillhub.auth.service import SignedInUser
+    from drillhub.enrolment.service import approve_request, requests_to_answer
+    from drillhub.scheduling.tables import Session
+
+    rpd = await make_agency()
+    session = await make_session(course=await make_course(requires_approval=True))
+    sergeant = await make_person(roles=("supervisor", "officer"), agency=rpd, supervised=[rpd])
+    lieutenant = await make_person(roles=("supervisor",), agency=rpd, supervised=[rpd])
+    as_user = {person.id: SignedInUser(session_id=0, person_id=person.id, name=person.name, email=person.email,
+                                       agency_id=rpd.id, agency_name="", roles=frozenset(("supervisor",)),
+                                       supervised_agency_ids=frozenset((rpd.id,))) for person in (sergeant, lieutenant)}
+    await request_seat(session.id, sergeant.id, me(sergeant))
+    asked = [row["recipient"] for row in await OutboxMessage.select(OutboxMessage.recipient).where(
+        OutboxMessage.kind == "approval")]
+    assert asked == [lieutenant.id]  # never the one who asked
+    assert await requests_to_answer(as_user[sergeant.id]) == [] and len(await requests_to_answer(as_user[lieutenant.id])) == 1
+    with pytest.raises(Forbidden):
+        await approve_request(session.id, sergeant.id, as_user[sergeant.id], me(sergeant))
+    with pytest.raises(Forbidden):  # who may answer is checked before whether there is anything to answer
+        await approve_request(session.id, (await make_person()).id, as_user[sergeant.id], me(sergeant))
+    await Session.update({Session.status: "cancelled"}).where(Session.id == session.id)
+    with pytest.raises(Conflict):
+        await approve_request(session.id, sergeant.id, as_user[lieutenant.id], me(lieutenant))
+    assert await requests_to_answer(as_user[lieutenant.id]) == []
+
+
+async def test_once_a_session_has_begun_nobody_gives_up_their_own_place_and_no_seat_is_handed_out(
+        make_session, make_person):
+    from datetime import UTC, datetime, timedelta
+
+    from drillhub.scheduling.tables import Session
+
+    session = await make_session(capacity=1)
+    holder, waiting = await make_person(), await make_person()
+    await enrol_people(session.id, [holder.id], COORDINATOR)
+    await enrol_people(session.id, [waiting.id], COORDINATOR)
+    await Session.update({Session.starts_at: datetime.now(UTC) - timedelta(minutes=5)}).where(Session.id == session.id)
+    with pytest.raises(Conflict):
+        await decline(session.id, holder.id, me(holder))
+    with pytest.raises(Conflict):
+        await withdraw(session.id, holder.id, me(holder))
+    assert await withdraw(session.id, holder.id, COORDINATOR) == []  # a coordinator may; the seat stays empty
+    assert (await statuses(session.id))[waiting.id] == "waitlisted"

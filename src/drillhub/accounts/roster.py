@@ -46,7 +46,13 @@ class Roster:
 
 def read_rows(text: str) -> tuple[list[RosterRow], list[str]]:
     """The roster's rows, each with what is wrong with it on its own, and what is wrong with the file."""
-    reader = csv.reader(StringIO(text.lstrip("\ufeff")))
+    try:
+        return _read_rows(csv.reader(StringIO(text.lstrip("\ufeff"))))
+    except csv.Error as error:  # an unclosed quote, say, that runs on past the field size limit
+        return [], [f"The file is not readable as CSV: {error}. Check its quotes."]
+
+
+def _read_rows(reader) -> tuple[list[RosterRow], list[str]]:
     header = [HEADER_NAMES.get(name.strip().lower(), name.strip().lower().replace(" ", "_")) for name in next(reader, [])]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
@@ -123,6 +129,7 @@ async def _write(agency_id: int, roster: Roster, password_hash: str, actor: Acto
                                            password_hash=password_hash, **values))
             elif row.action == "update":
                 await Person.update(values).where(Person.email == row.values["email"])
-        await record_event("people.import", actor, target=f"agency {agency_id}",
-                           detail={"added": roster.count("add"), "updated": roster.count("update"),
-                                   "unchanged": roster.count("unchanged")})
+        await record_event("people.import", actor, target=f"agency {agency_id}", detail={
+            "added": [row.values["email"] for row in roster.rows if row.action == "add"],
+            "updated": [row.values["email"] for row in roster.rows if row.action == "update"],
+            "unchanged": roster.count("unchanged")})

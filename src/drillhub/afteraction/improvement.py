@@ -80,12 +80,10 @@ async def track_action(action_id: int, status: str, note: str, user, actor: Acto
     row = await get_action(action_id)
     if not permissions.may_see_agency_records(user, row["agency"]):
         raise Forbidden("Only the responsible agency's supervisors and coordinators update this action.")
-    errors = {}
+    errors = parse.too_long({"notes": (note, LONG)})
     if status not in CorrectiveAction.Status.__members__:
         errors["status"] = "Choose open, in progress, completed or cancelled."
-    if len(note.strip()) > LONG:
-        errors["notes"] = f"Keep a note to {LONG} characters; this one has {len(note.strip())}."
-    elif not note.strip() and status == row["status"]:
+    if not note.strip() and status == row["status"]:
         errors["notes"] = "Write a note, or change the status."
     if errors:
         raise Invalid(errors)

@@ -22,6 +22,21 @@ def certificate_standing(certificate: dict, today: date) -> str:
     return status
 
 
+def standings(certificates: list[dict], today: date) -> Counter:
+    """A person's certificates by standing; an expired one that a later certificate of the same course
+    renewed does not count as expired."""
+    latest: dict[str, date] = {}
+    for certificate in certificates:
+        latest[certificate["course_title"]] = max(latest.get(certificate["course_title"], date.min),
+                                                  certificate["ends_on"])
+    found = Counter()
+    for certificate in certificates:
+        standing = certificate_standing(certificate, today)
+        if not (standing == "expired" and latest[certificate["course_title"]] > certificate["ends_on"]):
+            found[standing] += 1
+    return found
+
+
 async def people_records(agency_ids: list[int], today: date) -> list[dict]:
     """The active people of these agencies, by name, each with `hours` (this year), `certificates`
     (standing -> count) and `overdue` (assignments past their date)."""
@@ -33,7 +48,7 @@ async def people_records(agency_ids: list[int], today: date) -> list[dict]:
     for person in people:
         theirs = [c for c in certificates if c["person"] == person["id"]]
         person["hours"] = hours_of([c for c in theirs if c["ends_on"].year == today.year])
-        person["certificates"] = Counter(certificate_standing(c, today) for c in theirs)
+        person["certificates"] = standings(theirs, today)
         person["overdue"] = overdue[person["id"]]
     return people
 
@@ -50,5 +65,5 @@ async def own_record(person_id: int, now: datetime, today: date) -> dict:
         assignment["title"] = titles.get(assignment["scenario"], assignment["scenario"])
     certificates = await counted_certificates(person_id=person_id)
     return {"next": upcoming[:NEXT_TRAININGS_SHOWN], "more": max(0, len(upcoming) - NEXT_TRAININGS_SHOWN),
-            "assignments": open_assignments, "certificates": Counter(certificate_standing(c, today) for c in certificates),
+            "assignments": open_assignments, "certificates": standings(certificates, today),
             "hours": hours_of([c for c in certificates if c["ends_on"].year == today.year])}

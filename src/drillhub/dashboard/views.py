@@ -25,7 +25,7 @@ async def home(request: Request) -> Template:
     own = await own_record(web.current_user(request).person_id, datetime.now(UTC), today)
     return await web.page(request, "dashboard/home.html", supervised=supervised, overview=overview,
                           expiring=expiring, year=today.year, own=own,
-                          to_answer=await requests_to_answer(agency_ids) if agency_ids else [])
+                          to_answer=await requests_to_answer(web.current_user(request)))
 
 
 @get("/people", name="dashboard:people", guards=[web.signed_in_guard])

@@ -11,14 +11,16 @@ DOING = {Enrollment.Status.enrolled: "enrolled in", Enrollment.Status.requested:
          Enrollment.Status.waitlisted: "on the waitlist of"}
 
 
-async def clashes_of(session_id: int, person_ids: list[int]) -> dict[int, list[str]]:
-    """Person id -> what they are doing at the time of this session, for those who are busy."""
+async def clashes_of(session_id: int, person_ids: list[int], drafts: bool = True) -> dict[int, list[str]]:
+    """Person id -> what they are doing at the time of this session, for those who are busy; draft
+    sessions count only with `drafts` (an officer told of their own clashes never sees a draft)."""
     session = await Session.select(Session.starts_at, Session.ends_at).where(Session.id == session_id).first()
     if session is None or not person_ids:
         return {}
     overlapping = Session.select(Session.id).where(
         (Session.starts_at < session["ends_at"]) & (Session.ends_at > session["starts_at"])
-        & (Session.status != Session.Status.cancelled) & (Session.id != session_id))
+        & Session.status.not_in([Session.Status.cancelled] + ([] if drafts else [Session.Status.draft]))
+        & (Session.id != session_id))
     found: dict[int, list[str]] = {}
     for row in await Enrollment.select(
             Enrollment.person, Enrollment.status, Enrollment.session.course.title.as_alias("title"),

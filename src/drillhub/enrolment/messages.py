@@ -11,6 +11,8 @@ from drillhub.mail.service import queue_message
 from drillhub.scheduling.when import describe_when
 from drillhub.settings import settings_in_use
 
+ANSWERED = ("invitation", "approved", "update", "promotion")  # messages whose invitation asks for an answer
+
 
 async def tell(session_id: int, person_id: int, kind: str, reason: str = "") -> None:
     """Queue the message for one person: invitation, approved, update, promotion (with the invitation
@@ -40,8 +42,9 @@ async def tell(session_id: int, person_id: int, kind: str, reason: str = "") -> 
         "approved": "A supervisor of your agency approved your request: you are enrolled in this training.",
         "refused": f"A supervisor of your agency did not approve your request for this training.\nReason: {reason}",
     }
+    answer = ", and to accept or decline" if kind in ANSWERED else ""
     body = f"{person['name']},\n\n{openings[kind]}\n\n{row['title']}\n{describe_when(row)}\n{place}\n\n" \
-           f"Details, and to accept or decline: {link}\n"
+           f"Details{answer}: {link}\n"
     calendar, method = b"", ""
     if kind in ("invitation", "approved", "update", "promotion"):
         attendees = await ical.attendees_of(session_id, person_id)
@@ -72,7 +75,7 @@ async def ask_supervisors(session_id: int, person_id: int) -> None:
         Person.id == person_id).first()
     supervisors = await Person.select(Person.id, Person.email, Person.name).where(
         Person.id.is_in(SupervisedAgency.select(SupervisedAgency.person).where(SupervisedAgency.agency == person["agency"]))
-        & Person.active.eq(True) & Person.roles.any("supervisor"))
+        & Person.active.eq(True) & Person.roles.any("supervisor") & (Person.id != person_id))
     row = await ical.session_row(session_id)
     link = f"{settings_in_use().public_url}/sessions/{session_id}"
     for supervisor in supervisors:

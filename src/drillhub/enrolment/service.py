@@ -22,6 +22,7 @@ from drillhub.scheduling.tables import Course, SeatReservation, Session
 OPEN_FOR_ENROLMENT = (Session.Status.draft, Session.Status.published)
 HOLDS_SEAT = (Enrollment.Status.enrolled, Enrollment.Status.requested)  # a request waiting for approval holds one
 CLASH_REASON_LENGTH = 500  # why people busy then are enrolled anyway
+REFUSAL_REASON_LENGTH = 500  # why a request for a seat is not approved
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ async def request_seat(session_id: int, person_id: int, actor: Actor) -> Outcome
     if actor.person_id != person_id:
         raise Forbidden("You can only ask for a seat for yourself.")
     person = await Person.select(Person.id, Person.name, Person.agency).where(Person.id == person_id).first()
-    busy = (await clashes_of(session_id, [person_id])).get(person_id, [])
+    busy = (await clashes_of(session_id, [person_id], drafts=False)).get(person_id, [])
     now = datetime.now(UTC)
     async with db.transaction():
         session = await _locked_session(session_id)
@@ -127,8 +128,8 @@ async def promote_waitlist(session_id: int, actor: Actor) -> list[str]:
     caller's transaction (which holds the session lock) or in its own."""
     async with db.transaction():
         session = await _locked_session(session_id)
-        if session.status not in OPEN_FOR_ENROLMENT:
-            return []
+        if session.status not in OPEN_FOR_ENROLMENT or session.starts_at <= datetime.now(UTC):
+            return []  # a seat that frees once the session has begun goes to nobody
         waiting = await Enrollment.select(Enrollment.id, Enrollment.person, Enrollment.person.name.as_alias("name"),
                                           Enrollment.person.agency.as_alias("agency"), Enrollment.needs_approval).where(
             (Enrollment.session == session_id) & (Enrollment.status == Enrollment.Status.waitlisted)
@@ -164,8 +165,7 @@ async def approve_request(session_id: int, person_id: int, user, actor: Actor) -
     """A supervisor of the officer's agency (or a coordinator) approves their request: the held seat is
     theirs, and the invitation goes out."""
     async with db.transaction():
-        await _locked_session(session_id)
-        entry = await _requested(session_id, person_id, user)
+        entry = await _requested(await _locked_session(session_id), person_id, user)
         await Enrollment.update({Enrollment.status: Enrollment.Status.enrolled, Enrollment.changed_at: datetime.now(UTC),
                                  Enrollment.changed_by: actor.person_id}).where(Enrollment.id == entry["id"])
         await record_event("enrolment.approve", actor, target=f"session {session_id} person {person_id}")
@@ -175,25 +175,32 @@ async def approve_request(session_id: int, person_id: int, user, actor: Actor) -
 async def refuse_request(session_id: int, person_id: int, reason: str, user, actor: Actor) -> list[str]:
     """The request is not approved, with the reason the officer is told; the held seat goes to the
     waitlist. The names of who got a seat."""
-    errors = parse.too_long({"reason": (reason, CLASH_REASON_LENGTH)})
+    errors = parse.too_long({"reason": (reason, REFUSAL_REASON_LENGTH)})
     if not reason.strip():
         errors["reason"] = "Say why; the officer is told."
     if errors:
         raise Invalid(errors)
     async with db.transaction():
-        await _locked_session(session_id)
-        await _requested(session_id, person_id, user)
+        await _requested(await _locked_session(session_id), person_id, user)
         return await _give_up(session_id, person_id, actor, "refused", reason.strip())
 
 
-async def _requested(session_id: int, person_id: int, user) -> dict:
-    """The request waiting for approval, when this user may answer it."""
-    entry = await Enrollment.select(Enrollment.id, Enrollment.status, Enrollment.person.agency.as_alias("agency")).where(
-        (Enrollment.session == session_id) & (Enrollment.person == person_id)).first()
+async def _requested(session: Session, person_id: int, user) -> dict:
+    """The request waiting for approval, when this user may answer it: a supervisor of the officer's
+    agency other than the officer, or a coordinator; while the session is published and has not started.
+    Who may answer is checked before whether there is a request, so nobody learns who asked for what."""
+    person = await Person.select(Person.agency).where(Person.id == person_id).first()
+    may_answer = permissions.coordinates(user) or (
+        person is not None and permissions.supervises(user, person["agency"]) and user.person_id != person_id)
+    if not may_answer:
+        raise Forbidden("Only a supervisor of the officer's agency (not the officer), or a coordinator, answers "
+                        "this request.")
+    entry = await Enrollment.select(Enrollment.id, Enrollment.status).where(
+        (Enrollment.session == session.id) & (Enrollment.person == person_id)).first()
     if entry is None or entry["status"] != Enrollment.Status.requested:
-        raise NotFound("There is no request waiting for approval.")
-    if not (permissions.coordinates(user) or permissions.supervises(user, entry["agency"])):
-        raise Forbidden("Only a supervisor of the officer's agency, or a coordinator, answers this request.")
+        raise NotFound("There is no request waiting for approval: it may have been answered already.")
+    if session.status != Session.Status.published or session.starts_at <= datetime.now(UTC):
+        raise Conflict("The session is no longer open: the request can no longer be answered.")
     return entry
 
 
@@ -207,6 +214,8 @@ async def _give_up(session_id: int, person_id: int, actor: Actor, kind: str, rea
             raise NotFound("There is no enrolment to withdraw.")
         if kind == "declined" and entry.status != Enrollment.Status.enrolled:
             raise NotFound("You are not enrolled in this session.")
+        if actor.person_id == person_id and session.starts_at <= datetime.now(UTC):
+            raise Conflict("The session has begun: your place can no longer be given up. Tell the coordinator.")
         was = entry.status
         values = {Enrollment.status: Enrollment.Status.withdrawn, Enrollment.changed_at: datetime.now(UTC),
                   Enrollment.changed_by: actor.person_id}
@@ -270,13 +279,18 @@ async def roster(session_id: int) -> list[dict]:
     return rows
 
 
-async def requests_to_answer(agency_ids: list[int]) -> list[dict]:
-    """Requests for a seat waiting for approval from people of these agencies, oldest first."""
+async def requests_to_answer(user) -> list[dict]:
+    """Requests for a seat this user may answer (coordinators: all; a supervisor: their agencies' people but
+    themselves), in published sessions that have not started, oldest first."""
+    condition = (Enrollment.status == Enrollment.Status.requested) & (
+        Enrollment.session.status == Session.Status.published) & (Enrollment.session.starts_at > datetime.now(UTC))
+    if not permissions.coordinates(user):
+        condition &= Enrollment.person.agency.is_in(permissions.supervised_agencies(user) or [0]) & (
+            Enrollment.person != user.person_id)
     return await Enrollment.select(
         Enrollment.session, Enrollment.person.name.as_alias("name"), Enrollment.requested_at,
         Enrollment.session.course.title.as_alias("title"), Enrollment.session.starts_at.as_alias("starts_at"),
-    ).where(Enrollment.person.agency.is_in(agency_ids or [0]) & (Enrollment.status == Enrollment.Status.requested)
-            ).order_by(Enrollment.requested_at)
+    ).where(condition).order_by(Enrollment.requested_at)
 
 
 async def release_due_seats(actor: Actor) -> int:

@@ -126,8 +126,12 @@ class EnrolmentController(Controller):
             raise NotFound("No such person.")
         if person_id != user.person_id and not permissions.coordinates(user):
             raise Forbidden("You can only withdraw yourself.")
-        promoted = await withdraw(session_id, person_id, web.actor(request))
-        await web.flash(request, f"Withdrawn. {_seat_went_to(user, promoted)}".strip())
+        try:
+            promoted = await withdraw(session_id, person_id, web.actor(request))
+        except Conflict as refused:
+            await web.flash(request, refused.message, "error")
+        else:
+            await web.flash(request, f"Withdrawn. {_seat_went_to(user, promoted)}".strip())
         return _back(request, session_id)
 
     @post("/reply", name="enrolment:reply")
@@ -142,6 +146,8 @@ class EnrolmentController(Controller):
                 await reply(session_id, user.person_id, answer)
         except Invalid as invalid:
             await web.flash(request, invalid.errors["answer"], "error")
+        except (Conflict, NotFound) as refused:  # not (or no longer) enrolled, or the session has begun
+            await web.flash(request, refused.message, "error")
         else:
             await web.flash(request, f"You declined and gave up your seat. {_seat_went_to(user, promoted)}".strip()
                             if answer == "DECLINED" else "Your answer is recorded.")
@@ -153,8 +159,12 @@ class EnrolmentController(Controller):
         person_id = parse.record_id(await web.form_field(request, "person"))
         if person_id is None:
             raise NotFound("No such person.")
-        await approve_request(session_id, person_id, web.current_user(request), web.actor(request))
-        await web.flash(request, "Approved: the seat is theirs and their invitation is on its way.")
+        try:
+            await approve_request(session_id, person_id, web.current_user(request), web.actor(request))
+        except (Conflict, NotFound) as refused:  # answered already (a second click), or the session closed
+            await web.flash(request, refused.message, "error")
+        else:
+            await web.flash(request, "Approved: the seat is theirs and their invitation is on its way.")
         return _back(request, session_id)
 
     @post("/refuse", name="enrolment:refuse")
@@ -168,6 +178,8 @@ class EnrolmentController(Controller):
                                             web.actor(request))
         except Invalid as invalid:
             await web.flash(request, f"Not refused: {invalid.errors['reason']}", "error")
+        except (Conflict, NotFound) as refused:
+            await web.flash(request, refused.message, "error")
         else:
             await web.flash(request, f"Refused; they are told why. {_seat_went_to(user, promoted)}".strip())
         return _back(request, session_id)

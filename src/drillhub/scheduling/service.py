@@ -615,8 +615,7 @@ async def sessions_between(start: datetime, end: datetime, filters: SessionFilte
     ).where(conditions).order_by(Session.starts_at)
     if rows:
         enrolled = await Enrollment.select(Enrollment.session, Count()).where(
-            Enrollment.session.is_in([row["id"] for row in rows])
-            & Enrollment.status.is_in([Enrollment.Status.enrolled, Enrollment.Status.requested])  # seats held
+            Enrollment.session.is_in([row["id"] for row in rows]) & Enrollment.status.is_in(list(enrolment.HOLDS_SEAT))
         ).group_by(Enrollment.session)
         counts = {entry["session"]: entry["count"] for entry in enrolled}
         for row in rows:

@@ -40,8 +40,6 @@ VIEWS = ("month", "week", "list")
 LIST_DAYS = 60
 
 
-
-
 def _window(view: str, anchor: date) -> tuple[date, date, date, date]:
     """First and last day shown, and the anchors of the previous and next pages."""
     if view == "month":
