@@ -237,7 +237,8 @@ async def load_demo_afteraction() -> None:
              "Dispatch kept a single talk group for police, fire and EMS."]
     for n, (target, rating) in enumerate(zip(targets, "PMSPSS", strict=False)):
         await evaluation.record_observation(session_id, lead["id"], evaluation.ObservationInput(
-            concerns=str(target["id"]), note=notes[n % len(notes)]), DEMO_ZONE)
+            concerns=str(target["id"]), note=notes[n % len(notes)], kind="strength" if rating in "PS" else "improvement"),
+            DEMO_ZONE)
         for target_id in (str(target["id"]), ""):
             await evaluation.rate(session_id, lead["id"], evaluation.RatingInput(
                 capability=target["capability"], target=target_id, value=rating, reconciled="yes"), True, actor)

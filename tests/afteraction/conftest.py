@@ -77,7 +77,8 @@ async def played(exercise):
         exercise_role="player", comments="More radio training", ratings=("4", "", "", "", "", "", "", "4")))
     await seed_targets(ex.session.id)
     await record_observation(ex.session.id, ex.evaluator.id, ObservationInput(
-        concerns="2:Dispatch fire and EMS", note="Dispatch held the call for two minutes."), "America/Chicago")
+        concerns="2:Dispatch fire and EMS", note="Dispatch held the call for two minutes.", kind="improvement"),
+        "America/Chicago")
     await rate(ex.session.id, ex.lead_evaluator.id, RatingInput(capability=RESCUE, target="2", value="M",
                                                                 reconciled="yes"), True, actor(ex.lead_evaluator))
     await rate(ex.session.id, ex.lead_evaluator.id, RatingInput(capability=RESCUE, value="S", reconciled="yes"),

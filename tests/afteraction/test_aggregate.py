@@ -48,6 +48,23 @@ def test_themes_are_words_that_come_back_across_comments():
     assert aggregate.themes(["one comment only"]) == []
 
 
+def test_two_words_that_come_back_together_are_one_theme():
+    texts = ["Warm zone not announced", "the warm zone was unclear to EMS", "radio traffic in the warm zone",
+             "EMS staged too far"]
+    assert aggregate.themes(texts) == [("warm zone", 3), ("EMS", 2)]  # never "warm (3), zone (3)"
+
+
 def test_the_same_answer_is_counted_once_with_how_often_it_was_given():
     assert aggregate.tally(["Radio discipline", "radio  discipline ", "Fast staging", "", "Radio Discipline"]) == [
         ("Radio discipline", 3), ("Fast staging", 1)]
+
+
+def test_decisions_and_times_are_said_in_plain_words_even_when_there_are_none():
+    decisions_said, times_said = aggregate.decisions_said, aggregate.times_said
+    assert decisions_said(0, 0, None) == "No decision was recorded"  # never "0 decisions ...; - were expected"
+    assert decisions_said(1, 1, 1.0) == "1 decision was recorded; 100% of the players' own were the expected action"
+    assert decisions_said(12, 10, 0.6) == ("12 decisions were recorded (2 not a player's own: defaults on time-out "
+                                           "or stand-ins); 60% of the players' own were the expected action")
+    assert times_said({"count": 0, "median": None, "mean": None, "max": None}) == ""
+    assert times_said({"count": 3, "median": 65, "mean": 90, "max": 220}) == (
+        "Median time to decide 1:05, slowest 3:40 (minutes:seconds).")

@@ -61,11 +61,11 @@ async def test_observations_tie_to_a_task_and_an_inject_or_decision(exercise):
     choices = await linkable_events(exercise.session.id)
     inject_link = next(value for value, label in choices if "phone from Caller" in label)
     observation = await record_observation(exercise.session.id, exercise.evaluator.id, ObservationInput(
-        concerns=f"{rescue['id']}:Dispatch fire and EMS", link=inject_link, note="Dispatch sent both at once."),
+        concerns=f"{rescue['id']}:Dispatch fire and EMS", link=inject_link, note="Dispatch sent both at once.", kind="strength"),
         "America/Chicago")
     assert (observation.run, observation.task) == (exercise.run.id, "Dispatch fire and EMS")
     earlier = await record_observation(exercise.session.id, exercise.lead_evaluator.id, ObservationInput(
-        observed_at="2020-01-01T10:00", note="Briefing started late."),
+        observed_at="2020-01-01T10:00", note="Briefing started late.", kind="improvement"),
         "America/Chicago")
     assert earlier.observed_at == datetime(2020, 1, 1, 16, 0, tzinfo=UTC)
     listed = await list_observations(exercise.session.id)
@@ -81,6 +81,8 @@ async def test_observations_tie_to_a_task_and_an_inject_or_decision(exercise):
     (ObservationInput(link="1:999", note="x"), "link"),
     (ObservationInput(observed_at="2999-01-01T10:00", note="x"), "observed_at"),
     (ObservationInput(observed_at="noon", note="x"), "observed_at"),
+    (ObservationInput(note="x"), "kind"),  # the evaluator says what it shows
+    (ObservationInput(note="x", kind="verdict"), "kind"),
 ])
 async def test_bad_observations_are_refused(exercise, data, field):
     await seed_targets(exercise.session.id)  # target 1 is the first
@@ -106,7 +108,7 @@ async def test_each_evaluator_rates_and_the_lead_reconciles(exercise):
     board = {(line.capability, line.target["id"] if line.target else None): line
              for line in await rating_board(exercise.session.id)}
     target_line = board[(COORDINATION, command["id"])]
-    assert sorted(target_line.by_evaluator.values()) == ["M", "S"] and target_line.reconciled == ""
+    assert sorted(value for value, _ in target_line.by_evaluator.values()) == ["M", "S"] and target_line.reconciled == ""
     assert board[(COORDINATION, None)].reconciled == "S"
     assert await Rating.count() == 3
     assert await AuditEvent.exists().where(AuditEvent.action == "eeg.reconcile")
@@ -129,7 +131,7 @@ async def test_the_evaluation_is_closed_once_the_report_is_final(exercise):
     await Report.insert(Report(session=exercise.session.id, version=1, status="final", handling="FOUO",
                                points_of_contact="", executive_summary="", created_at=now, updated_at=now))
     with pytest.raises(Conflict):
-        await record_observation(exercise.session.id, exercise.evaluator.id, ObservationInput(note="late"),
+        await record_observation(exercise.session.id, exercise.evaluator.id, ObservationInput(note="late", kind="note"),
                                  "America/Chicago")
     with pytest.raises(Conflict):
         await seed_targets(exercise.session.id)

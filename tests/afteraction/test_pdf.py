@@ -36,6 +36,9 @@ async def test_the_aar_pdf_has_every_section_the_marking_on_every_page_and_the_n
     assert "Push the crowd back from the bank (expected)" in everything  # the chart marks expected actions
     assert "Ending: Everyone out of the water" in everything
     assert played.players["dispatch"].name in pages[-1] and "DRAFT" not in everything
+    assert "When (America/Chicago)" in everything and "Times are on the exercise's clock (America/Chicago)" in everything
+    assert "UTC" not in everything
+    assert "Median time to decide" in everything and "(m:ss)" not in everything
 
 
 async def test_a_draft_says_so_on_every_page(played):

@@ -1,6 +1,13 @@
 import pytest
 
-from drillhub.afteraction.report import ReportInput, finalize_report, open_report, report_data, save_report
+from drillhub.afteraction.report import (
+    ReportInput,
+    drafted_analysis,
+    finalize_report,
+    open_report,
+    report_data,
+    save_report,
+)
 from drillhub.afteraction.tables import Report
 from drillhub.errors import Conflict, Invalid
 from tests.afteraction.conftest import RESCUE, actor
@@ -39,6 +46,7 @@ def _agency(data, played, role) -> str:
 async def test_versions_draft_final_and_a_new_version(played):
     first = await open_report(played.session.id, actor(played.lead_evaluator))
     assert first.version == 1 and first.status == "draft" and "5 decisions were recorded; 67% of the players' own were the expected action" in first.executive_summary
+    assert " was a tabletop exercise (TTX) held from " in first.executive_summary  # HSEEP's spelling, not "(ttx)"
     rescue = next(a for a in first.analysis if a["capability"] == RESCUE)
     assert rescue["improvements"] == "Dispatch held the call for two minutes."  # its target was rated M
     with pytest.raises(Conflict):
@@ -99,3 +107,16 @@ async def test_defaults_on_time_out_and_the_facilitators_choice_are_decisions_ma
     assert "default on time-out" in dispatch and "False" in dispatch
     assert any("911 shift supervisor chose Wait for more information (default on time-out)" in label
                for _, label in await linkable_events(ex.session.id))
+
+
+def test_the_draft_files_each_observation_where_its_evaluator_said_it_belongs():
+    def observed(note, kind):
+        return {"note": note, "kind": kind}
+
+    data = {"capabilities": [{"capability": RESCUE, "targets": [{"rating": "S", "observations": [
+        observed("Radio dead spots on the east bank", "improvement"),  # rated S, yet an area for improvement
+        observed("Perimeter set in four minutes", "strength"), observed("Sunny day", "note"),
+        observed("Made before kinds were kept", "")]}]}]}
+    [drafted] = drafted_analysis(data)
+    assert drafted["improvements"] == "Radio dead spots on the east bank"
+    assert drafted["strengths"] == "Perimeter set in four minutes\nMade before kinds were kept"  # the old way: by rating

@@ -60,6 +60,24 @@ async def test_exports_for_analysts(client, played):
     assert (await client.get(f"{base}/secrets.csv")).status_code == 404
 
 
+async def test_every_export_names_its_columns_even_with_no_row_yet(client, exercise):
+    from drillhub.afteraction.exports import COLUMNS
+
+    await sign_in(client, exercise.lead_evaluator.email)
+    base = f"/sessions/{exercise.session.id}/report/data"
+    for kind, columns in COLUMNS.items():  # nothing played, observed or said yet
+        assert (await client.get(f"{base}/{kind}.csv")).text.splitlines() == [",".join(columns)], kind
+
+
+async def test_the_columns_named_are_the_columns_each_export_has(played):
+    from drillhub.afteraction.exports import COLUMNS, export_rows
+
+    for kind, columns in COLUMNS.items():
+        rows = await export_rows(played.session.id, kind)
+        assert all(list(row) == columns for row in rows), kind
+        assert rows or kind == "injects", kind  # the bridge as played releases no inject
+
+
 async def test_corrective_actions_from_the_report_to_the_supervisor(client, played, make_person):
     await sign_in(client, played.lead_evaluator.email)
     url = f"/sessions/{played.session.id}/report/actions"

@@ -46,12 +46,21 @@ async def test_an_evaluator_observes_and_rates_on_the_eeg_page(client, exercise)
                           {"concerns": "2:Dispatch fire and EMS", "note": " ", "observed_at": "2020-01-01T09:30"})
     assert bad.status_code == 422 and "Write what you observed" in bad.text and "2020-01-01T09:30" in bad.text
     good = await post_htmx(client, f"/sessions/{exercise.session.id}/evaluation/observations",
-                           {"concerns": "2:Dispatch fire and EMS", "note": "Both <units> sent"})
+                           {"concerns": "2:Dispatch fire and EMS", "note": "Both <units> sent", "kind": "strength"})
     assert good.status_code == 200 and 'id="observations"' in good.text and "Both &lt;units&gt; sent" in good.text
     assert (await list_observations(exercise.session.id))[0]["task"] == "Dispatch fire and EMS"
+    earlier = await post_htmx(client, f"/sessions/{exercise.session.id}/evaluation/observations",
+                              {"note": "Briefing late", "kind": "improvement", "observed_at": "2020-01-01T09:30"})
+    assert "01 Jan 2020 09:30</time>" in earlier.text and "area for improvement" in earlier.text  # the session's clock
+    assert '<option value="">Choose a rating…</option>' in page.text  # nothing is rated P unless chosen
+    assert "Not rated by any evaluator yet." in page.text and "<strong>not rated yet</strong>" in page.text
+    unchosen = await post_htmx(client, f"/sessions/{exercise.session.id}/evaluation/ratings",
+                               {"capability": "Mass Search and Rescue Operations", "target": "2", "value": ""})
+    assert unchosen.status_code == 422 and "Choose P, S, M or U." in unchosen.text
     rated = await post_htmx(client, f"/sessions/{exercise.session.id}/evaluation/ratings",
-                            {"capability": "Mass Search and Rescue Operations", "target": "2", "value": "S"})
-    assert rated.status_code == 200 and "<strong>S</strong>" in rated.text
+                            {"capability": "Mass Search and Rescue Operations", "target": "2", "value": "S",
+                             "note": "Boats launched late"})
+    assert rated.status_code == 200 and "<strong>S</strong>, because Boats launched late" in rated.text
     refused = await post_htmx(client, f"/sessions/{exercise.session.id}/evaluation/ratings",
                               {"capability": "Mass Search and Rescue Operations", "value": "P", "reconciled": "yes"})
     assert refused.status_code == 422 and "Only the lead evaluator" in refused.text

@@ -31,11 +31,22 @@ def expected_rate_by_agency(decisions: list[dict]) -> dict[str, float]:
 
 def decisions_said(count: int, own: int | None, rate: float | None) -> str:
     """'12 decisions were recorded (2 not a player's own: ...); 60% of the players' own were the expected
-    action', for the whole exercise or one decision point. `own` is None in reports made before it was kept."""
+    action', for the whole exercise or one decision point; 'No decision was recorded' when there was none.
+    `own` is None in reports made before it was kept."""
+    if count == 0:
+        return "No decision was recorded"
     others = count - own if own is not None else 0
-    said = f"{count} decisions were recorded" + (
+    said = (f"{count} decisions were recorded" if count > 1 else "1 decision was recorded") + (
         f" ({others} not a player's own: defaults on time-out or stand-ins)" if others else "")
     return said + (f"; {rate:.0%} of the players' own were the expected action" if rate is not None else "")
+
+
+def times_said(times: dict) -> str:
+    """'Median time to decide 1:05, slowest 3:40 (minutes:seconds).', or nothing when nobody was timed."""
+    if times["median"] is None:
+        return ""
+    clock = lambda value: f"{value // 60}:{value % 60:02d}"  # noqa: E731
+    return f"Median time to decide {clock(times['median'])}, slowest {clock(times['max'])} (minutes:seconds)."
 
 
 def choice_distribution(decisions: list[dict]) -> dict[str, dict[str, int]]:
@@ -81,10 +92,23 @@ def tally(texts: list[str]) -> list[tuple[str, int]]:
 
 
 def themes(texts: list[str], shown: int = THEMES_SHOWN) -> list[tuple[str, int]]:
-    """The words that come back most across comments (each counted once per comment), if any comes
-    back at all: a first pointer for the analyst, not a verdict."""
-    counts: Counter = Counter()
+    """The phrases that come back most across comments (each counted once per comment), if any comes back
+    at all: two words that come back together are one theme ("warm zone (2)", not "warm (2), zone (2)"),
+    then single words. A first pointer for the analyst, not a verdict."""
+    pairs: Counter = Counter()
+    words: Counter = Counter()
+    spelling: dict[str, str] = {}  # as first written: "EMS" stays EMS
     for text in texts:
-        words = {w for w in re.findall(r"[a-z][a-z'-]{2,}", text.lower()) if w not in STOPWORDS}
-        counts.update(words)
-    return [(word, n) for word, n in counts.most_common(shown) if n > 1]
+        tokens = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+        keys = [token.lower() for token in tokens]
+        kept = [len(key) > 2 and key not in STOPWORDS for key in keys]
+        for token, key, keep in zip(tokens, keys, kept, strict=True):
+            if keep:
+                spelling.setdefault(key, token if token.isupper() else key)
+        words.update({key for key, keep in zip(keys, kept, strict=True) if keep})
+        pairs.update({f"{keys[i]} {keys[i + 1]}" for i in range(len(keys) - 1) if kept[i] and kept[i + 1]})
+    found = [(pair, n) for pair, n in pairs.items() if n > 1]
+    in_pairs = Counter(word for pair, n in found for word in pair.split() for _ in range(n))
+    found += [(word, n) for word, n in words.items() if n > 1 and n > in_pairs[word]]
+    said = [(" ".join(spelling[word] for word in theme.split()), n) for theme, n in found]
+    return sorted(said, key=lambda theme: (-theme[1], theme[0].lower()))[:shown]

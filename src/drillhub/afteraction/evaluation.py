@@ -132,11 +132,13 @@ class ObservationInput:
     link: str = ""  # "run:seq" of an inject or decision, or empty
     observed_at: str = ""  # local time, as an <input type="datetime-local"> sends it; empty: now
     note: str = ""
+    kind: str = ""  # strength, improvement or note (Observation.Kind)
 
 
 async def linkable_events(session_id: int) -> list[tuple[str, str]]:
     """The injects and decisions of the exercise's runs, newest first, as (value, label) choices."""
     choices = []
+    zone = ZoneInfo((await Session.select(Session.time_zone).where(Session.id == session_id).first())["time_zone"])
     for run in await runs_of(session_id):
         scenario = (await compiled_version(run["scenario"])).scenario
         roles = {role.id: role.title for role in scenario.roles}
@@ -152,7 +154,7 @@ async def linkable_events(session_id: int) -> list[tuple[str, str]]:
                     if event["kind"] == RunEvent.Kind.inject
                     else f"{roles.get(event['role'], event['role'])} chose {choice_labels.get(event['choice'], event['choice'])}"
                     + ("" if how == record.BY_PLAYER else f" ({record.MADE_BY[how]})"))
-            choices.append((f"{run['id']}:{event['seq']}", f"Run {run['id']}, {event['at']:%H:%M} UTC, {what}"))
+            choices.append((f"{run['id']}:{event['seq']}", f"Run {run['id']}, {event['at'].astimezone(zone):%H:%M}, {what}"))
     return choices
 
 
@@ -183,11 +185,13 @@ async def record_observation(session_id: int, evaluator_id: int, data: Observati
     if not data.note.strip():
         errors["note"] = "Write what you observed."
     errors |= parse.too_long({"note": (data.note, LONG)})
+    if data.kind not in Observation.Kind.__members__:
+        errors["kind"] = "Say what it shows: a strength, an area for improvement, or neither."
     if errors:
         raise Invalid(errors)
     observation = Observation(session=session_id, evaluator=evaluator_id, target=target["id"] if target else None,
                               task=task, run=run_id, event_seq=seq, observed_at=observed_at,
-                              note=data.note.strip(), created_at=now)
+                              note=data.note.strip(), kind=data.kind, created_at=now)
     async with db.transaction():
         await _open(session_id)
         await observation.save()
@@ -247,8 +251,9 @@ async def rate(session_id: int, evaluator_id: int, data: RatingInput, may_reconc
 class RatingLine:
     capability: str
     target: dict | None  # None: the capability as a whole
-    by_evaluator: dict[str, str]  # evaluator name -> rating
-    reconciled: str  # the lead evaluator's rating, or ""
+    by_evaluator: dict[str, tuple[str, str]]  # evaluator name -> (rating, their reason)
+    reconciled: str  # the lead evaluator's rating, or "": never a default
+    reconciled_note: str = ""
 
 
 async def rating_board(session_id: int) -> list[RatingLine]:
@@ -261,7 +266,9 @@ async def rating_board(session_id: int) -> list[RatingLine]:
         for target in [*(row for row in targets if row["capability"] == capability), None]:
             mine = [r for r in ratings if r["capability"] == capability
                     and r["target"] == (target["id"] if target else None)]
+            final = next((r for r in mine if r["reconciled"]), None)
             lines.append(RatingLine(
-                capability, target, {r["evaluator_name"] or "former evaluator": r["value"] for r in mine if not r["reconciled"]},
-                next((r["value"] for r in mine if r["reconciled"]), "")))
+                capability, target,
+                {r["evaluator_name"] or "former evaluator": (r["value"], r["note"]) for r in mine if not r["reconciled"]},
+                final["value"] if final else "", final["note"] if final else ""))
     return lines

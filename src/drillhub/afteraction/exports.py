@@ -9,8 +9,18 @@ from drillhub.afteraction.tables import Feedback
 from drillhub.csvfile import csv_text
 from drillhub.errors import NotFound
 
-KINDS = ("decisions", "injects", "observations", "feedback")
 FORMATS = ("csv", "json")
+# Each export's columns, in order: the header of its CSV, even when there is no row yet.
+COLUMNS = {
+    "decisions": ["run", "at", "scene", "role", "agency", "person", "choice", "choice_label", "expected", "rationale",
+                  "seconds", "made_by", "own"],
+    "injects": ["run", "at", "inject"],
+    "observations": ["observed_at", "evaluator", "capability", "target", "task", "run", "event_seq", "note"],
+    "feedback": ["name", "agency", "title", "exercise_role", "strengths", "improvements", "missed",
+                 "recommended_actions", "to_review", *(f"rating_{key}" for key in STATEMENTS), "comments",
+                 "submitted_at"],
+}
+KINDS = tuple(COLUMNS)
 
 
 async def export_rows(session_id: int, kind: str) -> list[dict]:
@@ -47,11 +57,8 @@ async def feedback_rows(session_id: int) -> list[dict]:
     return sorted(rows, key=lambda row: (row["agency"], *(str(value) for value in row.values())))
 
 
-def as_csv(rows: list[dict]) -> str:
-    if not rows:
-        return ""
-    header = list(rows[0])
-    return csv_text(header, ([row[name] for name in header] for row in rows))
+def as_csv(kind: str, rows: list[dict]) -> str:
+    return csv_text(COLUMNS[kind], ([row[name] for name in COLUMNS[kind]] for row in rows))
 
 
 async def export(session_id: int, name: str) -> tuple[str, str]:
@@ -62,4 +69,4 @@ async def export(session_id: int, name: str) -> tuple[str, str]:
     rows = await export_rows(session_id, kind)
     if form == "json":
         return json.dumps(rows, indent=1, default=str), "application/json"
-    return as_csv(rows), "text/csv; charset=utf-8"
+    return as_csv(kind, rows), "text/csv; charset=utf-8"

@@ -1,8 +1,10 @@
 """The After-Action Report / Improvement Plan as a PDF: HSEEP's sections, the handling marking on every
 page, page numbers and a table of contents. Pure: report data in, bytes out."""
 
+from datetime import datetime
 from functools import cache
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -241,12 +243,18 @@ def choice_table(point: dict) -> Table:
     return grid([header, *rows, totals], [first, *[(WIDTH - first - 0.6 * inch) / len(choices)] * len(choices), 0.6 * inch])
 
 
-def scene_rows(timeline: list[dict]) -> list[list[str]]:
-    """One row per scene of a run: when it began, its title, and the injects and team decisions in it."""
+def local(moment: str, zone: str, pattern: str) -> str:
+    """A time the report keeps (ISO, UTC) on the exercise's clock."""
+    return datetime.fromisoformat(moment).astimezone(ZoneInfo(zone)).strftime(pattern)
+
+
+def scene_rows(timeline: list[dict], zone: str) -> list[list[str]]:
+    """One row per scene of a run: when it began (on the exercise's clock), its title, and the injects and
+    team decisions in it."""
     rows: list[list[str]] = []
     for row in timeline:
         if row["kind"] == "scene" or not rows:
-            rows.append([row["at"][11:19], row["text"] if row["kind"] == "scene" else "", ""])
+            rows.append([local(row["at"], zone, "%H:%M:%S"), row["text"] if row["kind"] == "scene" else "", ""])
         if row["kind"] != "scene":
             rows[-1][2] += ("\n" if rows[-1][2] else "") + f"{row['kind'].capitalize()}: {row['text']}"
     return rows
@@ -260,10 +268,6 @@ def answers(title: str, tallied: list) -> list:
 
 def percent(rate) -> str:
     return "–" if rate is None else f"{rate:.0%}"
-
-
-def seconds(value) -> str:
-    return "–" if value is None else f"{value // 60}:{value % 60:02d}"
 
 
 def cover(data: dict, report: dict) -> KeepInFrame:
@@ -314,33 +318,37 @@ def render_aar(data: dict, report: dict) -> bytes:
         story.append(para(f"{capability['capability']} – rating: {capability['rating'] or 'not rated'}", "h2"))
         if capability["targets"]:
             story.append(grid([["Capability target", "Critical tasks", "Rating"], *(
-                [t["target"], "\n".join(t["tasks"]) or "–", t["rating"] or "–"] for t in capability["targets"])],
+                [t["target"], "\n".join(t["tasks"]) or "–", t["rating"] or "not rated"] for t in capability["targets"])],
                 [WIDTH * 0.45, WIDTH * 0.43, WIDTH * 0.12]))
         for label, key in (("Strengths", "strengths"), ("Areas for improvement", "improvements"), ("Analysis", "analysis")):
             story += [para(label, "h3"), para(written.get(key) or "None recorded.")]
         notes = [o for t in capability["targets"] for o in t["observations"]]
         if notes:
             story.append(para("Evaluator observations", "h3"))
-            story.append(grid([["When (UTC)", "Evaluator", "Observation"], *(
-                [o["at"][:16].replace("T", " "), o["by"], (f"{o['task']}: " if o["task"] else "") + o["note"]] for o in notes)],
+            story.append(grid([[f"When ({data['time_zone']})", "Evaluator", "Observation"], *(
+                [local(o["at"], data["time_zone"], "%Y-%m-%d %H:%M"), o["by"],
+                 (f"{o['task']}: " if o["task"] else "") + o["note"]] for o in notes)],
                 [1.2 * inch, 1.3 * inch, WIDTH - 2.5 * inch]))
     story += [
         para("Decisions", "h1"),
         para(f"{aggregate.decisions_said(data['decision_count'], data.get('own_count'), data['expected_rate'])}. "
-             f"Median time to decide: {seconds(data['times']['median'])} (m:ss)."),
-        grid([["Organisation", "Expected action"], *([agency, percent(rate)] for agency, rate in data["expected_by_agency"].items())],
-             [WIDTH - 1.5 * inch, 1.5 * inch]),
+             f"{aggregate.times_said(data['times'])}"),
     ]
+    if data["expected_by_agency"]:  # no table of nothing when no decision was recorded
+        story.append(grid([["Organisation", "Expected action"],
+                           *([agency, percent(rate)] for agency, rate in data["expected_by_agency"].items())],
+                          [WIDTH - 1.5 * inch, 1.5 * inch]))
     for point in data["decision_points"]:
         header = [para(f"{point['scenario']}: {point['title']}", "h2"),
-                  para(f"{point['prompt']} – {aggregate.decisions_said(point['count'], point.get('own_count'), point['expected_rate'])}; "
-                       f"median {seconds(point['times']['median'])}, slowest {seconds(point['times']['max'])}.", "small")]
+                  para(f"{point['prompt']} – {aggregate.decisions_said(point['count'], point.get('own_count'), point['expected_rate'])}. "
+                       f"{aggregate.times_said(point['times'])}", "small")]
         story.append(KeepTogether([*header, ChoiceBars(point)]))
         story.append(choice_table(point))
-    story.append(para("Decision timeline", "h1"))
+    story += [para("Decision timeline", "h1"), para(f"Times are on the exercise's clock ({data['time_zone']}).")]
     for run in dict.fromkeys(row["run"] for row in data["timeline"]):
-        story += [para(f"Run {run}", "h3"), grid([["Time (UTC)", "Scene", "Injects and team decisions"],
-                                                  *scene_rows([r for r in data["timeline"] if r["run"] == run])],
+        story += [para(f"Run {run}", "h3"), grid([["Time", "Scene", "Injects and team decisions"],
+                                                  *scene_rows([r for r in data["timeline"] if r["run"] == run],
+                                                              data["time_zone"])],
                                                  [0.9 * inch, 2.2 * inch, WIDTH - 3.1 * inch])]
     if not data["timeline"]:
         story.append(para("No exercise was played in this session."))

@@ -169,7 +169,8 @@ async def report_data(session_id: int) -> dict:
             "targets": [{"target": t["target"], "objective": t["objective"], "tasks": t["critical_tasks"],
                          "rating": next((line.reconciled for line in board if line.target and line.target["id"] == t["id"]), ""),
                          "observations": [{"at": _iso(o["observed_at"]), "by": o["evaluator_name"] or "", "task": o["task"],
-                                           "note": o["note"]} for o in observations if o["target"] == t["id"]]}
+                                           "note": o["note"], "kind": o["kind"]}
+                                          for o in observations if o["target"] == t["id"]]}
                         for t in targets if t["capability"] == capability],
         })
     feedback = await Feedback.select(Feedback.strengths, Feedback.improvements, Feedback.ratings, Feedback.comments,
@@ -224,14 +225,16 @@ async def get_report(session_id: int, version: int) -> Report:
 
 
 def drafted_analysis(data: dict) -> list[dict]:
-    """A first analysis per capability from the observations: those under targets performed without
-    or with some challenges read as strengths, the others as areas for improvement."""
+    """A first analysis per capability from the observations, each where its evaluator said it belongs:
+    strengths, areas for improvement, or neither. An observation made before evaluators said so goes by
+    its target's rating (performed without or with some challenges: a strength)."""
     drafted = []
     for capability in data["capabilities"]:
         strengths, improvements = [], []
         for target in capability["targets"]:
-            notes = [o["note"] for o in target["observations"]]
-            (strengths if target["rating"] in ("P", "S") else improvements).extend(notes)
+            for observation in target["observations"]:
+                kind = observation.get("kind") or ("strength" if target["rating"] in ("P", "S") else "improvement")
+                {"strength": strengths, "improvement": improvements}.get(kind, []).append(observation["note"])
         drafted.append({"capability": capability["capability"], "strengths": "\n".join(strengths),
                         "improvements": "\n".join(improvements), "analysis": ""})
     return drafted
@@ -240,7 +243,8 @@ def drafted_analysis(data: dict) -> list[dict]:
 def drafted_summary(data: dict) -> str:
     players = sum(a["count"] for a in data["agencies"])
     rated = [f"{c['capability']} ({c['rating']})" for c in data["capabilities"] if c["rating"]]
-    return (f"{data['title']} was a {data['exercise_type'].lower()} held from {data['starts']} to {data['ends']} "
+    kind = data["exercise_type"][:1].lower() + data["exercise_type"][1:]  # "tabletop exercise (TTX)", as HSEEP spells it
+    return (f"{data['title']} was a {kind} held from {data['starts']} to {data['ends']} "
             f"({data['time_zone']}) with {players} players from {len(data['agencies'])} organisations. "
             + aggregate.decisions_said(data["decision_count"], data.get("own_count"), data["expected_rate"]) + ". "
             + (f"Capabilities rated: {', '.join(rated)}. " if rated else "")

@@ -52,7 +52,13 @@ class CapabilityTarget(Table):
 
 class Observation(Table):
     """An evaluator's time-stamped note, tied to a target (and task) and, when relevant, to an inject or
-    a decision in a run's record."""
+    a decision in a run's record; the evaluator says whether it shows a strength or an area for
+    improvement (or neither), and the AAR's draft files it so."""
+
+    class Kind(str, Enum):
+        strength = "strength"
+        improvement = "improvement"  # an area for improvement
+        note = "note"  # neither
 
     session = ForeignKey(references=Session, null=False, on_delete=OnDelete.cascade, index=True)
     evaluator = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
@@ -62,6 +68,7 @@ class Observation(Table):
     event_seq = Integer(null=True, default=None)  # the inject or decision in that run's record
     observed_at = Timestamptz()
     note = Text()
+    kind = Varchar(length=12, default="")  # a Kind; "" in observations made before kinds were kept
     created_at = Timestamptz()
 
 

@@ -1,4 +1,5 @@
 from dataclasses import asdict, replace
+from zoneinfo import ZoneInfo
 
 from litestar import Controller, get, post
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
@@ -95,7 +96,7 @@ async def evaluation_context(request: HTMXRequest, session_id: int, observation_
         "session": session, "title": await session_title(session), "targets": targets,
         "locked": await report_is_final(session_id), "may_evaluate": await permissions.evaluates(user, session_id),
         "may_reconcile": await permissions.leads_evaluation(user, session_id), "observations": await list_observations(session_id),
-        "board": board, "meanings": RATING_MEANINGS,
+        "board": board, "meanings": RATING_MEANINGS, "zone": ZoneInfo(session.time_zone),
         "concern_choices": targets, "link_choices": await linkable_events(session_id),
         "values": observation_values or {}, "errors": observation_errors or {}, "rating_errors": rating_errors or {},
         "capability_choices": [(name, name) for name in core_capabilities().names],
