@@ -5,7 +5,7 @@ from pypdf import PdfReader
 
 from drillhub.afteraction.pdf import render_aar
 from drillhub.afteraction.report import finalize_report, open_report, report_data
-from tests.afteraction.conftest import actor
+from tests.afteraction.conftest import RESCUE, actor
 from tests.test_pdftext import LONG_WORD, MARKUP_PAYLOADS, assert_printed
 
 SECTIONS = ["Contents", "Executive summary", "Exercise overview", "Participating organisations", "Scenario summary",
@@ -39,6 +39,9 @@ async def test_the_aar_pdf_has_every_section_the_marking_on_every_page_and_the_n
     assert "When (America/Chicago)" in everything and "Times are on the exercise's clock (America/Chicago)" in everything
     assert "UTC" not in everything
     assert "Median time to decide" in everything and "(m:ss)" not in everything
+    assert f"Lead evaluator: {played.lead_evaluator.name}" in everything and "Not given" not in everything
+    blank = render_aar(final.snapshot, {**final.to_dict(), "points_of_contact": ""})  # a report that names none
+    assert f"Lead evaluator: {played.lead_evaluator.name}" in " ".join(pages_of(blank))
 
 
 async def test_a_draft_says_so_on_every_page(played):
@@ -116,3 +119,26 @@ def test_markup_typed_in_every_field_prints_as_typed(payload):
 def test_a_5000_letter_word_in_any_field_prints_whole(field):
     pdf = render_aar(*typed_report(lambda name: LONG_WORD if name == field else f"Typed {name}"))
     assert_printed(pdf, LONG_WORD, 1)
+
+
+async def test_the_improvement_plan_has_hseeps_columns_and_breaks_no_word_or_date(played):
+    from drillhub.afteraction.improvement import ActionInput, add_action
+
+    await add_action(played.session.id, ActionInput(
+        capability=RESCUE, issue="Dispatch held the call", action="Interoperability drill for call-takers",
+        element="organization", agency=str(played.players["dispatch"].agency), contact="Lieutenant Commander Okonkwo",
+        start_on="2026-12-01", due_on="2027-03-15"), [RESCUE], actor(played.lead_evaluator))
+    report = await open_report(played.session.id, actor(played.lead_evaluator))
+    final = await finalize_report(played.session.id, report.version, actor(played.lead_evaluator))
+    pdf = render_aar(final.snapshot, final.to_dict())
+    wide = [n for n, page in enumerate(PdfReader(BytesIO(pdf)).pages) if page.mediabox.width > page.mediabox.height]
+    assert len(wide) == 1  # the matrix on a landscape page of its own
+    plan = pages_of(pdf)[wide[0]]
+    assert "Appendix A: Improvement Plan" in plan and "Appendix B" not in plan
+    for header in ("Objective", "Core capability", "Issue / area for improvement", "Corrective action",
+                   "Capability element", "Primary responsible organisation", "Point of contact", "Start", "Completion"):
+        assert header in plan, header
+    for word in ("2026-12-01", "2027-03-15", "Interoperability", "Okonkwo", "organization", "Commander"):
+        assert word in plan, word  # whole, never "2026-12 -01" or "Capabilit y"
+    objective = final.snapshot["actions"][0]["objective"]
+    assert objective and objective.split()[0] in plan  # the objective its capability's targets serve

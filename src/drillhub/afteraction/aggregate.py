@@ -49,6 +49,12 @@ def times_said(times: dict) -> str:
     return f"Median time to decide {clock(times['median'])}, slowest {clock(times['max'])} (minutes:seconds)."
 
 
+def contacts_said(contacts: list[dict]) -> str:
+    """'Lead evaluator: Owen Pryor, Captain, Riverton Fire Department, evaluator@...' one per line."""
+    return "\n".join(f"{c['role']}: " + ", ".join(part for part in (c["name"], c["title"], c["agency"], c["email"]) if part)
+                     for c in contacts)
+
+
 def choice_distribution(decisions: list[dict]) -> dict[str, dict[str, int]]:
     """choice id -> agency name -> how many chose it."""
     found: dict[str, Counter] = {}

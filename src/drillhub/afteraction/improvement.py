@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 from drillhub import db, parse, permissions
 from drillhub.agencies.tables import Agency
-from drillhub.afteraction.tables import ActionNote, CorrectiveAction
+from drillhub.afteraction.tables import ActionNote, CapabilityTarget, CorrectiveAction
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Forbidden, Invalid, NotFound
 from drillhub.scheduling.service import copy_session
@@ -21,7 +21,13 @@ async def plan_rows(session_id: int) -> list[dict]:
         CorrectiveAction.agency.name.as_alias("agency"), CorrectiveAction.contact, CorrectiveAction.start_on,
         CorrectiveAction.due_on, CorrectiveAction.status,
     ).where(CorrectiveAction.session == session_id).order_by(CorrectiveAction.capability).order_by(CorrectiveAction.id)
-    return [{**row, "start_on": row["start_on"].isoformat(), "due_on": row["due_on"].isoformat()} for row in rows]
+    objectives: dict[str, list[str]] = {}  # capability -> the objectives its targets serve in this exercise
+    for target in await CapabilityTarget.select(CapabilityTarget.capability, CapabilityTarget.objective).where(
+            CapabilityTarget.session == session_id).order_by(CapabilityTarget.position):
+        if target["objective"] and target["objective"] not in objectives.setdefault(target["capability"], []):
+            objectives[target["capability"]].append(target["objective"])
+    return [{**row, "objective": "; ".join(objectives.get(row["capability"], [])),
+             "start_on": row["start_on"].isoformat(), "due_on": row["due_on"].isoformat()} for row in rows]
 
 
 @dataclass(frozen=True)

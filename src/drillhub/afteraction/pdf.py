@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.pagesizes import LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
@@ -19,6 +19,7 @@ from reportlab.platypus import (
     Frame,
     KeepInFrame,
     KeepTogether,
+    NextPageTemplate,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -119,11 +120,11 @@ def numbered_canvas(handling: str, footer: str, draft: bool, chapters: list):
 
         def mark(self, total: int) -> None:
             regular, bold = fonts()
-            width, height = LETTER
+            width, height = self._pagesize  # a landscape page (the Improvement Plan) has its marks placed to fit
             self.saveState()
             self.setFont(bold, 9)
             self.setFillColor(colors.HexColor("#8b0000"))
-            marking = clipped(handling, bold, 9, WIDTH)
+            marking = clipped(handling, bold, 9, width - 2 * MARGIN)
             self.drawCentredString(width / 2, height - 0.45 * inch, marking)
             self.drawCentredString(width / 2, 0.35 * inch, marking)
             self.setFont(regular, 8)
@@ -163,6 +164,31 @@ def grid(rows: list[list], widths: list[float], header: bool = True) -> Table:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), WASH))
     grid_table.setStyle(TableStyle(commands))
     return grid_table
+
+
+def fitted_widths(rows: list[list[str]], total: float = WIDTH) -> list[float]:
+    """Column widths within `total` for a table of text: each column at least as wide as its longest word
+    (so no word, and no date, breaks across lines: never "Capabilit y" or "2026-12 -01"), and what is left
+    shared out by how much more each column's longest cell would take."""
+    regular = fonts()[0]
+    padding = 8 + 1  # grid's padding, and a point to spare for rounding
+
+    def width(text: str) -> float:
+        return pdfmetrics.stringWidth(text, regular, 8) + padding
+
+    columns = list(zip(*rows, strict=True))
+    least = [max(width(word) for cell in column for word in (str(cell).split() or [""])) for column in columns]
+    more = [max(width(str(cell)) for cell in column) - floor for column, floor in zip(columns, least, strict=True)]
+    spare = total - sum(least)
+    if spare <= 0:  # some word is too long for any page: the others keep their room, the widest share the rest
+        used = 0.0
+        for n, floor in enumerate(sorted(least)):
+            if floor * (len(least) - n) > total - used:
+                cap = (total - used) / (len(least) - n)
+                return [min(other, cap) for other in least]
+            used += floor
+        return least
+    return [floor + spare * extra / (sum(more) or 1) for floor, extra in zip(least, more, strict=True)]
 
 
 def wrapped_height(row: list, widths: list[float], padding: float) -> float:
@@ -266,6 +292,21 @@ def answers(title: str, tallied: list) -> list:
     return [para(title, "h3"), grid([["Answer", "Forms"], *rows], [WIDTH - 0.8 * inch, 0.8 * inch]) if rows else para("None.")]
 
 
+def improvement_plan(actions: list[dict], width: float) -> Table:
+    """HSEEP's Improvement Plan matrix, one row per corrective action, on a landscape page `width` wide."""
+    rows = [["Objective", "Core capability", "Issue / area for improvement", "Corrective action", "Capability element",
+             "Primary responsible organisation", "Point of contact", "Start", "Completion", "Status"], *(
+        [a.get("objective") or "–", a["capability"], a["issue"], a["action"], a["element"], a["agency"],
+         a["contact"] or "–", a["start_on"], a["due_on"], a["status"].replace("_", " ")] for a in actions)]
+    return grid(rows, fitted_widths(rows, width))
+
+
+def points_of_contact(report: dict, data: dict) -> str:
+    """As the report says them; if it says none, the exercise's lead evaluator and coordinator."""
+    return (report["points_of_contact"] or aggregate.contacts_said(data.get("contacts", []))
+            or "None named: the exercise had no lead evaluator, and its coordinator's account is gone.")
+
+
 def percent(rate) -> str:
     return "–" if rate is None else f"{rate:.0%}"
 
@@ -285,14 +326,18 @@ def render_aar(data: dict, report: dict) -> bytes:
     buffer = BytesIO()
     document = Document(buffer, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=0.8 * inch,
                         bottomMargin=0.9 * inch, title=f"After-Action Report: {data['title']}", author="drillhub")
-    document.addPageTemplates([PageTemplate(id="page", frames=[
-        Frame(MARGIN, 0.9 * inch, WIDTH, LETTER[1] - 1.7 * inch, id="body")])])
+    wide, tall = landscape(LETTER)
+    document.addPageTemplates([
+        PageTemplate(id="page", frames=[Frame(MARGIN, 0.9 * inch, WIDTH, LETTER[1] - 1.7 * inch, id="body")]),
+        PageTemplate(id="wide", pagesize=(wide, tall),  # the Improvement Plan's ten columns, as HSEEP lays it out
+                     frames=[Frame(MARGIN, 0.9 * inch, wide - 2 * MARGIN, tall - 1.7 * inch, id="wide-body")]),
+    ])
     analysis = {row["capability"]: row for row in report["analysis"]}
     story = [
         cover(data, report), PageBreak(),
         Spacer(1, 1), PageBreak(),  # the contents page: the canvas writes it once every chapter is placed
         para("Handling instructions", "h1"), para(report["handling"]),
-        para("Points of contact", "h2"), para(report["points_of_contact"] or "Not given."),
+        para("Points of contact", "h2"), para(points_of_contact(report, data)),
         para("Executive summary", "h1"), para(report["executive_summary"]),
         para("Exercise overview", "h1"),
         facts([
@@ -303,7 +348,7 @@ def render_aar(data: dict, report: dict) -> bytes:
             ("Objectives", "\n".join([*data["course_objectives"], *(o for sc in data["scenarios"] for o in sc["objectives"])]) or "–"),
             ("Threat or hazard", "; ".join(sc["threat_hazard"] for sc in data["scenarios"]) or "–"),
             ("Scenario", "; ".join(sc["title"] for sc in data["scenarios"]) or "–"),
-            ("Sponsor", data["sponsor"] or "–"), ("Point of contact", report["points_of_contact"] or "–"),
+            ("Sponsor", data["sponsor"] or "–"), ("Point of contact", points_of_contact(report, data)),
         ]),
         para("Participating organisations", "h2"),
         grid([["Organisation", "Players"], *([a["name"], str(a["count"])] for a in data["agencies"])],
@@ -367,14 +412,10 @@ def render_aar(data: dict, report: dict) -> bytes:
         *answers("Areas for improvement named", feedback["improvements"]),
         *answers("Recommended corrective actions", feedback["recommended"]),
         *answers("Comments", feedback["comments"]),
-        PageBreak(),
+        NextPageTemplate("wide"), PageBreak(),
         para("Appendix A: Improvement Plan", "h1"),
-        grid([["Core capability", "Issue / area for improvement", "Corrective action", "Capability element",
-               "Primary responsible organisation", "Point of contact", "Start", "Completion", "Status"], *(
-            [a["capability"], a["issue"], a["action"], a["element"], a["agency"], a["contact"], a["start_on"],
-             a["due_on"], a["status"].replace("_", " ")] for a in data.get("actions", []))],
-            [0.85 * inch, 1.05 * inch, 1.1 * inch, 0.62 * inch, 0.8 * inch, 0.7 * inch, 0.6 * inch, 0.6 * inch,
-             0.48 * inch]),
+        improvement_plan(data.get("actions", []), wide - 2 * MARGIN),
+        NextPageTemplate("page"), PageBreak(),
         para("Appendix B: Participants", "h1"),
         grid([["Name", "Title", "Organisation", "Exercise role"], *(
             [p["name"], p["title"], p["agency"], p["role"]] for p in data["participants"])],

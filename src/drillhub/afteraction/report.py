@@ -21,7 +21,7 @@ from drillhub.exercises import record
 from drillhub.exercises.tables import RunEvent
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.service import compiled_version, get_current
-from drillhub.scheduling.tables import Course, Session, Venue
+from drillhub.scheduling.tables import Course, Session, SessionStaff, Venue
 
 HANDLING_DEFAULT = "FOR OFFICIAL USE ONLY"
 TIMELINE_KINDS = ["start", "decision", "confirm", "advance", "timeout", "inject", "end"]
@@ -125,6 +125,19 @@ def decision_point_summaries(points: list[dict], decisions: list[dict]) -> list[
     return summaries
 
 
+async def _contacts(session: Session) -> list[dict]:
+    """Who to ask about the exercise: its lead evaluator and the coordinator who scheduled it."""
+    lead = await SessionStaff.select(SessionStaff.person).where(
+        (SessionStaff.session == session.id) & SessionStaff.lead.eq(True)).first()
+    wanted = [("Lead evaluator", lead["person"] if lead else None), ("Exercise coordinator", session.created_by)]
+    people = {row["id"]: row for row in await Person.select(
+        Person.id, Person.name, Person.email, Person.title, Person.agency.name.as_alias("agency")).where(
+        Person.id.is_in([person for _, person in wanted if person] or [0]))}
+    return [{"role": role, "name": people[person]["name"], "title": people[person]["title"],
+             "agency": people[person]["agency"] or "", "email": people[person]["email"]}
+            for role, person in wanted if person in people]
+
+
 async def _scenario_versions(session_id: int, course_scenarios: list[str]) -> list[int]:
     """The scenario versions the exercise's runs played; without runs, the course's linked scenarios."""
     played = list(dict.fromkeys(run["scenario"] for run in await runs_of(session_id)))
@@ -186,6 +199,7 @@ async def report_data(session_id: int) -> dict:
         "starts": session.starts_at.astimezone(zone).strftime("%d %B %Y %H:%M"),
         "ends": session.ends_at.astimezone(zone).strftime("%d %B %Y %H:%M"), "time_zone": session.time_zone,
         "venue": venue["name"] if venue else "Online", "sponsor": venue["owner"] if venue else "",
+        "contacts": await _contacts(session),
         "course_objectives": list(course.objectives), "scenarios": scenarios,
         "mission_areas": sorted({area for s in scenarios for area in s["mission_areas"]}),
         "core_capabilities": [c["capability"] for c in capabilities],
@@ -264,7 +278,7 @@ async def open_report(session_id: int, actor: Actor) -> Report:
         report = Report(
             session=session_id, version=latest.version + 1 if latest else 1, status=Report.Status.draft,
             handling=latest.handling if latest else HANDLING_DEFAULT,
-            points_of_contact=latest.points_of_contact if latest else "",
+            points_of_contact=latest.points_of_contact if latest else aggregate.contacts_said(data["contacts"]),
             executive_summary=latest.executive_summary if latest else drafted_summary(data),
             analysis=latest.analysis if latest else drafted_analysis(data), created_at=now, created_by=actor.person_id,
             updated_at=now)
