@@ -8,9 +8,10 @@ from drillhub.afteraction.report import finalize_report, open_report, report_dat
 from tests.afteraction.conftest import RESCUE, actor
 from tests.test_pdftext import LONG_WORD, MARKUP_PAYLOADS, assert_printed
 
-SECTIONS = ["Contents", "Executive summary", "Exercise overview", "Participating organisations", "Scenario summary",
+SECTIONS = ["Contents", "Executive summary", "Summary of core capability performance", "Exercise overview",
+            "Participating organisations", "Scenario summary",
             "Analysis of core capabilities", "Decisions", "Decision timeline", "Participant feedback (hot wash)",
-            "Appendix A: Improvement Plan", "Appendix B: Participants"]
+            "Appendix A: Improvement Plan", "Appendix B: Participants", "Appendix C: Acronyms"]
 
 
 def pages_of(pdf: bytes) -> list[str]:
@@ -39,6 +40,9 @@ async def test_the_aar_pdf_has_every_section_the_marking_on_every_page_and_the_n
     assert "When (America/Chicago)" in everything and "Times are on the exercise's clock (America/Chicago)" in everything
     assert "UTC" not in everything
     assert "Median time to decide" in everything and "(m:ss)" not in everything
+    assert "Mass Search and Rescue Operations S: Performed with some challenges" in everything  # the summary table
+    assert "EMS Emergency Medical Services" in everything and "AAR After-Action Report" in everything  # acronyms used
+    assert "ICS Incident Command System" not in everything  # only those the report uses
     assert f"Lead evaluator: {played.lead_evaluator.name}" in everything and "Not given" not in everything
     blank = render_aar(final.snapshot, {**final.to_dict(), "points_of_contact": ""})  # a report that names none
     assert f"Lead evaluator: {played.lead_evaluator.name}" in " ".join(pages_of(blank))

@@ -47,6 +47,8 @@ async def test_versions_draft_final_and_a_new_version(played):
     first = await open_report(played.session.id, actor(played.lead_evaluator))
     assert first.version == 1 and first.status == "draft" and "5 decisions were recorded; 67% of the players' own were the expected action" in first.executive_summary
     assert " was a tabletop exercise (TTX) held from " in first.executive_summary  # HSEEP's spelling, not "(ttx)"
+    assert "Major strengths: Mass Search and Rescue Operations (S)." in first.executive_summary
+    assert "Primary areas for improvement: Dispatch held the call for two minutes." in first.executive_summary
     lead = played.lead_evaluator
     assert first.points_of_contact.startswith(f"Lead evaluator: {lead.name}, ") and lead.email in first.points_of_contact
     rescue = next(a for a in first.analysis if a["capability"] == RESCUE)

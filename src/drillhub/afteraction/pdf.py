@@ -29,6 +29,7 @@ from reportlab.platypus import (
 )
 
 from drillhub.afteraction import aggregate
+from drillhub.afteraction.acronyms import acronyms_used
 from drillhub.afteraction.evaluation import RATING_MEANINGS
 from drillhub.fonts import fonts
 from drillhub.pdftext import clipped, markup, table
@@ -292,6 +293,28 @@ def answers(title: str, tallied: list) -> list:
     return [para(title, "h3"), grid([["Answer", "Forms"], *rows], [WIDTH - 0.8 * inch, 0.8 * inch]) if rows else para("None.")]
 
 
+def capability_summary(capabilities: list[dict]) -> Table:
+    """HSEEP's summary of core capability performance: each capability with the objectives its targets
+    serve and its rating (an unrated one says so)."""
+    return grid([["Objective", "Core capability", "Rating"], *(
+        ["\n".join(dict.fromkeys(t["objective"] for t in c["targets"] if t["objective"])) or "–", c["capability"],
+         f"{c['rating']}: {RATING_MEANINGS[c['rating']]}" if c["rating"] in RATING_MEANINGS else "Not rated"]
+        for c in capabilities)],
+        [WIDTH * 0.45, WIDTH * 0.3, WIDTH * 0.25])
+
+
+def report_texts(data: dict, report: dict) -> list[str]:
+    """Everything the report says in words, to find the acronyms it uses."""
+    return [data["title"], report["executive_summary"], report["points_of_contact"],
+            *(s["summary"] for s in data["scenarios"]), *(o for s in data["scenarios"] for o in s["objectives"]),
+            *(text for row in report["analysis"] for text in (row["strengths"], row["improvements"], row["analysis"])),
+            *(c["capability"] for c in data["capabilities"]),
+            *(text for c in data["capabilities"] for t in c["targets"] for text in (t["target"], t["objective"] or "",
+                                                                                      *t["tasks"])),
+            *(o["note"] for c in data["capabilities"] for t in c["targets"] for o in t["observations"]),
+            *(text for a in data.get("actions", []) for text in (a["issue"], a["action"]))]
+
+
 def improvement_plan(actions: list[dict], width: float) -> Table:
     """HSEEP's Improvement Plan matrix, one row per corrective action, on a landscape page `width` wide."""
     rows = [["Objective", "Core capability", "Issue / area for improvement", "Corrective action", "Capability element",
@@ -303,8 +326,11 @@ def improvement_plan(actions: list[dict], width: float) -> Table:
 
 def points_of_contact(report: dict, data: dict) -> str:
     """As the report says them; if it says none, the exercise's lead evaluator and coordinator."""
-    return (report["points_of_contact"] or aggregate.contacts_said(data.get("contacts", []))
-            or "None named: the exercise had no lead evaluator, and its coordinator's account is gone.")
+    if report["points_of_contact"]:
+        return report["points_of_contact"]
+    if "contacts" not in data:  # a version made before the report kept them
+        return "Not recorded in this version of the report."
+    return aggregate.contacts_said(data["contacts"]) or "No lead evaluator or coordinator is recorded for this exercise."
 
 
 def percent(rate) -> str:
@@ -339,6 +365,7 @@ def render_aar(data: dict, report: dict) -> bytes:
         para("Handling instructions", "h1"), para(report["handling"]),
         para("Points of contact", "h2"), para(points_of_contact(report, data)),
         para("Executive summary", "h1"), para(report["executive_summary"]),
+        para("Summary of core capability performance", "h2"), capability_summary(data["capabilities"]),
         para("Exercise overview", "h1"),
         facts([
             ("Exercise name", data["title"]), ("Dates", f"{data['starts']} – {data['ends']} ({data['time_zone']})"),
@@ -420,6 +447,9 @@ def render_aar(data: dict, report: dict) -> bytes:
         grid([["Name", "Title", "Organisation", "Exercise role"], *(
             [p["name"], p["title"], p["agency"], p["role"]] for p in data["participants"])],
             [WIDTH * 0.3, WIDTH * 0.2, WIDTH * 0.32, WIDTH * 0.18]),
+        para("Appendix C: Acronyms", "h1"),
+        grid([["Acronym", "Meaning"], *(list(pair) for pair in acronyms_used(report_texts(data, report)))],
+             [WIDTH * 0.2, WIDTH * 0.8]),
     ]
     title = clipped(data["title"], fonts()[0], 8, 4 * inch)
     footer = f"AAR/IP · {title} · version {report['version']} ({report['status']})"

@@ -256,13 +256,29 @@ def drafted_analysis(data: dict) -> list[dict]:
 
 def drafted_summary(data: dict) -> str:
     players = sum(a["count"] for a in data["agencies"])
-    rated = [f"{c['capability']} ({c['rating']})" for c in data["capabilities"] if c["rating"]]
     kind = data["exercise_type"][:1].lower() + data["exercise_type"][1:]  # "tabletop exercise (TTX)", as HSEEP spells it
     return (f"{data['title']} was a {kind} held from {data['starts']} to {data['ends']} "
             f"({data['time_zone']}) with {players} players from {len(data['agencies'])} organisations. "
             + aggregate.decisions_said(data["decision_count"], data.get("own_count"), data["expected_rate"]) + ". "
-            + (f"Capabilities rated: {', '.join(rated)}. " if rated else "")
-            + f"{data['feedback']['count']} participants returned the feedback form.")
+            + findings_said(data["capabilities"])
+            + f" {data['feedback']['count']} participants returned the feedback form.")
+
+
+def findings_said(capabilities: list[dict]) -> str:
+    """The major strengths and the primary areas for improvement: the capabilities rated P or S, and M or U,
+    and what evaluators observed as such."""
+    def observed(kind: str) -> list[str]:
+        return [o["note"].rstrip(".") for c in capabilities for t in c["targets"] for o in t["observations"]
+                if o.get("kind") == kind][:3]
+
+    strengths = [f"{c['capability']} ({c['rating']})" for c in capabilities if c["rating"] in ("P", "S")]
+    improvements = [f"{c['capability']} ({c['rating']})" for c in capabilities if c["rating"] in ("M", "U")]
+    said = []
+    if strengths or observed("strength"):
+        said.append("Major strengths: " + "; ".join([*strengths, *observed("strength")]) + ".")
+    if improvements or observed("improvement"):
+        said.append("Primary areas for improvement: " + "; ".join([*improvements, *observed("improvement")]) + ".")
+    return " ".join(said) or "No capability has been rated and no strength or area for improvement observed yet."
 
 
 async def open_report(session_id: int, actor: Actor) -> Report:

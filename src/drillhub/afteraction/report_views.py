@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from drillhub import permissions, web
 from drillhub.afteraction import aggregate
+from drillhub.afteraction.evaluation import RATING_MEANINGS
 from drillhub.afteraction.exports import KINDS, export
 from drillhub.afteraction.improvement import (
     ActionInput,
@@ -56,7 +57,7 @@ async def report_context(request: HTMXRequest, session_id: int, version: int | N
         "data": data, "editor": await permissions.leads_evaluation(user, session_id), "values": values, "errors": errors or {},
         "analysis": {row["capability"]: row for row in report.analysis} if report else {}, "kinds": KINDS,
         "action_values": action_values or {}, "action_errors": action_errors or {},
-        "decisions_said": aggregate.decisions_said, "times_said": aggregate.times_said,
+        "decisions_said": aggregate.decisions_said, "times_said": aggregate.times_said, "meanings": RATING_MEANINGS,
         "capability_choices": [(c["capability"], c["capability"]) for c in data["capabilities"]],
         "element_choices": [(e.value, e.value.capitalize()) for e in CorrectiveAction.Element],
         "agency_choices": [(a["id"], a["name"]) for a in await list_active_agencies()],
