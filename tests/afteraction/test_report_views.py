@@ -238,3 +238,26 @@ async def test_anonymous_feedback_keeps_the_agency_only_in_the_exports_and_the_r
     hot_wash = pdf[pdf.rindex("Participant feedback (hot wash)"):pdf.rindex("Appendix A")]
     assert "radio failed" in hot_wash and "Dispatch supervisor" not in page and "Dispatch supervisor" not in pdf
     assert dispatch.name not in hot_wash and colleague.name not in hot_wash
+
+
+async def test_a_final_report_keeps_its_exports_and_a_new_draft_reads_what_was_recorded_since(client, played):
+    from drillhub.afteraction.report import finalize_report, open_report
+    from drillhub.exercises.service import decide
+    from drillhub.facilitation.service import assign, join, open_run, start
+    from tests.afteraction.conftest import actor
+
+    lead, dispatcher = played.lead_evaluator, played.players["dispatch"]
+    report = await open_report(played.session.id, actor(lead))
+    await finalize_report(played.session.id, report.version, actor(lead))
+    await sign_in(client, lead.email)
+    decisions_csv = f"/sessions/{played.session.id}/report/data/decisions.csv"
+    kept = (await client.get(decisions_csv)).text
+    assert len(kept.splitlines()) == 1 + 5
+    again = await open_run(played.session.id, "bridge-collapse", actor(played.facilitator))  # played after the report
+    await join(again.join_code, dispatcher.id)
+    await assign(again.id, dispatcher.id, "dispatch", actor(played.facilitator))
+    await start(again.id, actor(played.facilitator))
+    await decide(again.id, 0, "dispatch", "tone-out", "", dispatcher.id, actor(dispatcher))
+    assert (await client.get(decisions_csv)).text == kept  # the final version's own
+    await open_report(played.session.id, actor(lead))  # a new draft reports what was recorded since
+    assert len((await client.get(decisions_csv)).text.splitlines()) == 1 + 5 + 1

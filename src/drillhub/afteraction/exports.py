@@ -4,8 +4,8 @@ import json
 
 from drillhub.afteraction.evaluation import list_observations
 from drillhub.afteraction.feedback import STATEMENTS
-from drillhub.afteraction.report import recorded_events
-from drillhub.afteraction.tables import Feedback
+from drillhub.afteraction.events import recorded_events
+from drillhub.afteraction.tables import Feedback, Report, ReportExport
 from drillhub.csvfile import csv_text
 from drillhub.errors import NotFound
 
@@ -62,11 +62,17 @@ def as_csv(kind: str, rows: list[dict]) -> str:
 
 
 async def export(session_id: int, name: str) -> tuple[str, str]:
-    """('decisions.csv' etc.) -> (body, media type)."""
+    """('decisions.csv' etc.) -> (body, media type): as kept by the final report, when the latest version
+    is final (later runs do not change what it reported); else as recorded now."""
     kind, _, form = name.partition(".")
     if kind not in KINDS or form not in FORMATS:
         raise NotFound("No such export.")
-    rows = await export_rows(session_id, kind)
+    latest = await Report.select(Report.id, Report.status).where(Report.session == session_id).order_by(
+        Report.version, ascending=False).first()
+    kept = await ReportExport.select(ReportExport.rows).where(
+        (ReportExport.report == latest["id"]) & (ReportExport.kind == kind)).output(load_json=True).first() \
+        if latest and latest["status"] == Report.Status.final else None
+    rows = kept["rows"] if kept else await export_rows(session_id, kind)
     if form == "json":
         return json.dumps(rows, indent=1, default=str), "application/json"
     return as_csv(kind, rows), "text/csv; charset=utf-8"

@@ -3,7 +3,6 @@ and its versions (a draft is edited; a final version is locked with the data as 
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from drillhub import db, parse
@@ -12,103 +11,19 @@ from drillhub.afteraction import aggregate
 from drillhub.afteraction.evaluation import list_observations, list_targets, rating_board
 from drillhub.afteraction.feedback import STATEMENTS
 from drillhub.afteraction.service import participants, runs_of
+from drillhub.afteraction.events import iso, recorded_events
+from drillhub.afteraction.exports import KINDS, export_rows
 from drillhub.afteraction.improvement import plan_rows
-from drillhub.afteraction.tables import Feedback, Report
-from drillhub.agencies.tables import Agency
+from drillhub.afteraction.tables import Feedback, Report, ReportExport
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Invalid, NotFound
-from drillhub.exercises import record
-from drillhub.exercises.tables import RunEvent
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.service import compiled_version, get_current
 from drillhub.scheduling.tables import Course, Session, SessionStaff, Venue
 
 HANDLING_DEFAULT = "FOR OFFICIAL USE ONLY"
-TIMELINE_KINDS = ["start", "decision", "confirm", "advance", "timeout", "inject", "end"]
 LONG = 20_000
 HANDLING_LENGTH = 100
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-@dataclass(frozen=True)
-class _Labels:
-    """What a scenario calls its roles, scenes, choices and endings."""
-
-    title: str
-    roles: dict
-    nodes: dict
-    endings: dict
-    choices: dict  # node id -> choice id -> label
-    judged: set  # nodes with an expected action: elsewhere a decision is neither right nor wrong
-    injects: dict
-
-    @classmethod
-    def of(cls, scenario) -> "_Labels":
-        return cls(
-            scenario.title, {role.id: role.title for role in scenario.roles}, {node.id: node for node in scenario.nodes},
-            {ending.id: ending.title for ending in scenario.endings},
-            {node.id: {c.id: c.label for c in node.decision.choices} for node in scenario.nodes if node.decision},
-            {node.id for node in scenario.nodes if node.decision and any(c.expected for c in node.decision.choices)},
-            {i.id: i for node in scenario.nodes for i in node.injects})
-
-
-async def recorded_events(session_id: int) -> tuple[list[dict], list[dict], list[dict]]:
-    """Every role's decision in the exercise's runs (votes in team decisions included), each marked how
-    it was made (a player's own, a default on time-out, a stand-in); the decision points with their
-    choices; and the timeline of scenes, injects and team decisions per run. Read through
-    exercises.record, like the debrief."""
-    runs = await runs_of(session_id)
-    labels_of = {version: _Labels.of((await compiled_version(version)).scenario)
-                 for version in {run["scenario"] for run in runs}}
-    version_of = {run["id"]: run["scenario"] for run in runs}
-    events = await RunEvent.select(RunEvent.run, *record.COLUMNS).where(
-        RunEvent.run.is_in(list(version_of) or [0]) & RunEvent.kind.is_in(TIMELINE_KINDS)
-    ).order_by(RunEvent.run).order_by(RunEvent.seq).output(load_json=True)
-    people = {row["id"]: row["name"] for row in await Person.select(Person.id, Person.name).where(
-        Person.id.is_in(list({e["person"] for e in events if e["person"]}) or [0]))}
-    agencies = {row["id"]: row["name"] for row in await Agency.select(Agency.id, Agency.name)}
-    decisions, points, timeline = [], {}, []
-    for run, run_events in groupby(events, key=lambda event: event["run"]):
-        run_events = list(run_events)
-        labels = labels_of[version_of[run]]
-        for d in record.decisions(run_events):
-            if d.team:
-                continue  # a team's choice is in the timeline; its members' votes are decisions here
-            node = labels.nodes[d.node]
-            key = f"{labels.title}/{d.node}"
-            if key not in points:
-                points[key] = {"key": key, "scenario": labels.title, "title": node.title, "prompt": node.decision.prompt,
-                               "choices": [{"id": c.id, "label": c.label, "expected": c.expected}
-                                           for c in node.decision.choices]}
-            decisions.append({
-                "point": key, "run": run, "at": _iso(d.at), "scene": node.title,
-                "role": labels.roles.get(d.role, d.role), "agency": agencies.get(d.agency, "No agency"),
-                "person": people.get(d.person, ""), "choice": d.choice,
-                "choice_label": labels.choices[d.node].get(d.choice, d.choice),
-                "expected": d.expected if d.node in labels.judged else None, "rationale": d.rationale,
-                "seconds": d.seconds, "made_by": record.MADE_BY[d.by], "own": d.own,
-            })
-        for moment in record.timeline(run_events):
-            timeline.append({"run": run, "at": _iso(moment.at), "kind": moment.kind, "text": _moment_text(labels, moment)})
-    return decisions, list(points.values()), timeline
-
-
-def _moment_text(labels: _Labels, moment: record.Moment) -> str:
-    if moment.kind == "scene":
-        what = f"Ending: {labels.endings[moment.node]}" if moment.node in labels.endings else \
-            labels.nodes[moment.node].title if moment.node in labels.nodes else moment.node
-        return f"{'Time ran out; ' if moment.timed_out else ''}{what}"
-    if moment.kind == "inject":
-        inject = labels.injects.get(moment.what)
-        text = f"{inject.method.replace('_', ' ')} from {inject.from_}: {inject.message}" if inject else moment.what
-        return f"{text} (released again)" if moment.repeat else text
-    node = labels.nodes.get(moment.node)
-    chosen = labels.choices.get(moment.node, {}).get(moment.what, moment.what)
-    made = "" if moment.how == record.BY_PLAYER else f" ({record.MADE_BY.get(moment.how, moment.how)})"
-    return f"{node.title if node else ''}: {chosen}{made}"
 
 
 def decision_point_summaries(points: list[dict], decisions: list[dict]) -> list[dict]:
@@ -181,7 +96,7 @@ async def report_data(session_id: int) -> dict:
             "capability": capability, "rating": whole.reconciled if whole else "",
             "targets": [{"target": t["target"], "objective": t["objective"], "tasks": t["critical_tasks"],
                          "rating": next((line.reconciled for line in board if line.target and line.target["id"] == t["id"]), ""),
-                         "observations": [{"at": _iso(o["observed_at"]), "by": o["evaluator_name"] or "", "task": o["task"],
+                         "observations": [{"at": iso(o["observed_at"]), "by": o["evaluator_name"] or "", "task": o["task"],
                                            "note": o["note"], "kind": o["kind"]}
                                           for o in observations if o["target"] == t["id"]]}
                         for t in targets if t["capability"] == capability],
@@ -340,8 +255,10 @@ async def save_report(session_id: int, version: int, data: ReportInput) -> Repor
 
 
 async def finalize_report(session_id: int, version: int, actor: Actor) -> Report:
-    """Lock the version with the data as it is now; feedback and evaluation close with it."""
+    """Lock the version with the data as it is now, its exports included; feedback and evaluation close
+    with it."""
     data = {**await report_data(session_id), "actions": await plan_rows(session_id)}
+    exports = {kind: await export_rows(session_id, kind) for kind in KINDS}
     now = datetime.now(UTC)
     async with db.transaction():
         report = await get_report(session_id, version)
@@ -349,5 +266,6 @@ async def finalize_report(session_id: int, version: int, actor: Actor) -> Report
             raise Conflict("This version is already final.")
         await Report.update({Report.status: Report.Status.final, Report.snapshot: data, Report.finalized_at: now,
                              Report.finalized_by: actor.person_id, Report.updated_at: now}).where(Report.id == report.id)
+        await ReportExport.insert(*(ReportExport(report=report.id, kind=kind, rows=rows) for kind, rows in exports.items()))
         await record_event("aar.finalize", actor, target=f"session {session_id}", detail={"version": version})
     return await get_report(session_id, version)

@@ -115,6 +115,15 @@ class Report(Table):
     finalized_by = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
 
 
+class ReportExport(Table):
+    """An export of the exercise's data (decisions, injects, observations, feedback) as it was when a
+    version of the report became final: that version's own, which later runs do not change."""
+
+    report = ForeignKey(references=Report, null=False, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=20)
+    rows = JSON(default=[])
+
+
 class CorrectiveAction(Table):
     """A row of the Improvement Plan, tracked to closure by the responsible agency."""
 
