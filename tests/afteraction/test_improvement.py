@@ -2,7 +2,14 @@ from datetime import date
 
 import pytest
 
-from drillhub.afteraction.improvement import ActionInput, add_action, list_actions, propose_follow_up, track_action
+from drillhub.afteraction.improvement import (
+    ActionInput,
+    actions_verified_by,
+    add_action,
+    list_actions,
+    propose_follow_up,
+    track_action,
+)
 from drillhub.afteraction.tables import CorrectiveAction
 from drillhub.auth.service import SignedInUser
 from drillhub.errors import Forbidden, Invalid
@@ -57,6 +64,21 @@ async def test_one_click_proposes_a_follow_up_session_of_the_same_course(exercis
     session = await Session.objects().where(Session.id == follow_up).first()
     assert session.status == "draft" and session.course == exercise.session.course
     assert (await CorrectiveAction.select().where(CorrectiveAction.id == action).first())["follow_up"] == follow_up
+    [verified] = await actions_verified_by(follow_up)
+    assert (verified["id"], verified["action"], verified["session"]) == (action, "Call-taker drill", exercise.session.id)
+
+
+async def test_the_follow_up_sessions_page_names_the_action_it_verifies(client, exercise, make_person):
+    from tests.support import sign_in
+
+    action = await add_action(exercise.session.id, action_input(exercise.players["fire"].agency), [RESCUE],
+                              actor(exercise.lead_evaluator))
+    follow_up = await propose_follow_up(action, actor(exercise.lead_evaluator))
+    coordinator = await make_person(roles=("coordinator",))
+    await sign_in(client, coordinator.email)
+    page = (await client.get(f"/sessions/{follow_up}")).text
+    assert "Verifies corrective actions" in page and "<strong>Call-taker drill</strong>" in page
+    assert f'href="/sessions/{exercise.session.id}/report"' in page
 
 
 async def test_each_update_is_kept_in_the_actions_history(exercise, make_person):

@@ -102,6 +102,15 @@ async def track_action(action_id: int, status: str, note: str, user, actor: Acto
         await record_event("ip.update", actor, target=f"corrective action {action_id}", detail={"status": status})
 
 
+async def actions_verified_by(session_id: int) -> list[dict]:
+    """The corrective actions this session was proposed to verify, with the exercise each came from."""
+    return await CorrectiveAction.select(
+        CorrectiveAction.id, CorrectiveAction.session, CorrectiveAction.capability, CorrectiveAction.issue,
+        CorrectiveAction.action, CorrectiveAction.status, CorrectiveAction.agency.name.as_alias("agency"),
+        CorrectiveAction.session.course.title.as_alias("exercise"),
+    ).where(CorrectiveAction.follow_up == session_id).order_by(CorrectiveAction.id)
+
+
 async def propose_follow_up(action_id: int, actor: Actor) -> int:
     """A draft session of the same course (and so the same scenario) to verify the fix; its id."""
     row = await get_action(action_id)

@@ -14,6 +14,7 @@ from drillhub import parse, permissions, web
 from drillhub.certificates.service import list_session_certificates
 from drillhub.accounts.service import PeopleFilter, list_people
 from drillhub.agencies.service import list_active_agencies
+from drillhub.afteraction.improvement import actions_verified_by
 from drillhub.enrolment.service import roster, seats_of
 from drillhub.errors import Forbidden, Invalid
 from drillhub.facilitation.service import runs_of_session
@@ -203,6 +204,7 @@ class SessionController(Controller):
             took_part=started and await permissions.took_part(user, session_id),
             reads_report=started and await permissions.may_read_report(user, session_id),
             certificates=await list_session_certificates(session_id, None if manager else user.person_id),
+            verifies=await actions_verified_by(session_id) if manager or is_staff else [],
         )
 
     @post("/{session_id:int}/copy", name="sessions:copy", guards=[web.coordinators_only])
