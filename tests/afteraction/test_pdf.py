@@ -146,3 +146,16 @@ async def test_the_improvement_plan_has_hseeps_columns_and_breaks_no_word_or_dat
         assert word in plan, word  # whole, never "2026-12 -01" or "Capabilit y"
     objective = final.snapshot["actions"][0]["objective"]
     assert objective and objective.split()[0] in plan  # the objective its capability's targets serve
+
+
+def test_a_final_report_stored_before_todays_code_still_renders():
+    """A final AAR is kept as the data it had; the renderer must read every stored version (issue 17)."""
+    import json
+    from pathlib import Path
+
+    stored = json.loads((Path(__file__).parent / "snapshots" / "final-report-2026-11-30.json").read_text())
+    everything = " ".join(pages_of(render_aar(stored["snapshot"], stored["report"])))
+    for section in SECTIONS:
+        assert section in everything, section
+    assert "Active threat response" in everything and "Not recorded in this version of the report." in everything
+    assert "Warm-zone announcement".lower() in everything.lower()  # its Improvement Plan, as it was

@@ -348,7 +348,8 @@ def cover(data: dict, report: dict) -> KeepInFrame:
 
 def render_aar(data: dict, report: dict) -> bytes:
     """`data` as report.report_data gives it (or a final version's snapshot, with "actions"); `report`
-    the version's fields: version, status, handling, points_of_contact, executive_summary, analysis."""
+    the version's fields: version, status, handling, points_of_contact, executive_summary, analysis.
+    Each chapter is drawn by its own function below, in the order HSEEP's AAR/IP template has them."""
     buffer = BytesIO()
     document = Document(buffer, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=0.8 * inch,
                         bottomMargin=0.9 * inch, title=f"After-Action Report: {data['title']}", author="drillhub")
@@ -358,14 +359,34 @@ def render_aar(data: dict, report: dict) -> bytes:
         PageTemplate(id="wide", pagesize=(wide, tall),  # the Improvement Plan's ten columns, as HSEEP lays it out
                      frames=[Frame(MARGIN, 0.9 * inch, wide - 2 * MARGIN, tall - 1.7 * inch, id="wide-body")]),
     ])
-    analysis = {row["capability"]: row for row in report["analysis"]}
     story = [
         cover(data, report), PageBreak(),
         Spacer(1, 1), PageBreak(),  # the contents page: the canvas writes it once every chapter is placed
-        para("Handling instructions", "h1"), para(report["handling"]),
-        para("Points of contact", "h2"), para(points_of_contact(report, data)),
-        para("Executive summary", "h1"), para(report["executive_summary"]),
-        para("Summary of core capability performance", "h2"), capability_summary(data["capabilities"]),
+        *handling_chapter(data, report), *summary_chapter(data, report), *overview_chapter(data, report),
+        *capabilities_chapter(data, report), *decisions_chapter(data), *timeline_chapter(data),
+        *feedback_chapter(data["feedback"]),
+        NextPageTemplate("wide"), PageBreak(), *improvement_plan_appendix(data, wide - 2 * MARGIN),
+        NextPageTemplate("page"), PageBreak(), *participants_appendix(data), *acronyms_appendix(data, report),
+    ]
+    title = clipped(data["title"], fonts()[0], 8, 4 * inch)
+    footer = f"AAR/IP · {title} · version {report['version']} ({report['status']})"
+    document.build(story, canvasmaker=numbered_canvas(report["handling"], footer, report["status"] != "final",
+                                                      document.chapters))
+    return buffer.getvalue()
+
+
+def handling_chapter(data: dict, report: dict) -> list:
+    return [para("Handling instructions", "h1"), para(report["handling"]),
+            para("Points of contact", "h2"), para(points_of_contact(report, data))]
+
+
+def summary_chapter(data: dict, report: dict) -> list:
+    return [para("Executive summary", "h1"), para(report["executive_summary"]),
+            para("Summary of core capability performance", "h2"), capability_summary(data["capabilities"])]
+
+
+def overview_chapter(data: dict, report: dict) -> list:
+    return [
         para("Exercise overview", "h1"),
         facts([
             ("Exercise name", data["title"]), ("Dates", f"{data['starts']} – {data['ends']} ({data['time_zone']})"),
@@ -382,9 +403,13 @@ def render_aar(data: dict, report: dict) -> bytes:
              [WIDTH - 1.2 * inch, 1.2 * inch]),
         para("Scenario summary", "h2"),
         *([para(f"{sc['title']}: {sc['summary']}") for sc in data["scenarios"]] or [para("No scenario was played.")]),
-        para("Analysis of core capabilities", "h1"),
-        para("Ratings: " + "; ".join(f"{k} – {v.lower()}" for k, v in RATING_MEANINGS.items()) + ".", "small"),
     ]
+
+
+def capabilities_chapter(data: dict, report: dict) -> list:
+    analysis = {row["capability"]: row for row in report["analysis"]}
+    story = [para("Analysis of core capabilities", "h1"),
+             para("Ratings: " + "; ".join(f"{k} – {v.lower()}" for k, v in RATING_MEANINGS.items()) + ".", "small")]
     for capability in data["capabilities"]:
         written = analysis.get(capability["capability"], {})
         story.append(para(f"{capability['capability']} – rating: {capability['rating'] or 'not rated'}", "h2"))
@@ -401,11 +426,13 @@ def render_aar(data: dict, report: dict) -> bytes:
                 [local(o["at"], data["time_zone"], "%Y-%m-%d %H:%M"), o["by"],
                  (f"{o['task']}: " if o["task"] else "") + o["note"]] for o in notes)],
                 [1.2 * inch, 1.3 * inch, WIDTH - 2.5 * inch]))
-    story += [
-        para("Decisions", "h1"),
-        para(f"{aggregate.decisions_said(data['decision_count'], data.get('own_count'), data['expected_rate'])}. "
-             f"{aggregate.times_said(data['times'])}"),
-    ]
+    return story
+
+
+def decisions_chapter(data: dict) -> list:
+    story = [para("Decisions", "h1"),
+             para(f"{aggregate.decisions_said(data['decision_count'], data.get('own_count'), data['expected_rate'])}. "
+                  f"{aggregate.times_said(data['times'])}")]
     if data["expected_by_agency"]:  # no table of nothing when no decision was recorded
         story.append(grid([["Organisation", "Expected action"],
                            *([agency, percent(rate)] for agency, rate in data["expected_by_agency"].items())],
@@ -414,9 +441,12 @@ def render_aar(data: dict, report: dict) -> bytes:
         header = [para(f"{point['scenario']}: {point['title']}", "h2"),
                   para(f"{point['prompt']} – {aggregate.decisions_said(point['count'], point.get('own_count'), point['expected_rate'])}. "
                        f"{aggregate.times_said(point['times'])}", "small")]
-        story.append(KeepTogether([*header, ChoiceBars(point)]))
-        story.append(choice_table(point))
-    story += [para("Decision timeline", "h1"), para(f"Times are on the exercise's clock ({data['time_zone']}).")]
+        story += [KeepTogether([*header, ChoiceBars(point)]), choice_table(point)]
+    return story
+
+
+def timeline_chapter(data: dict) -> list:
+    story = [para("Decision timeline", "h1"), para(f"Times are on the exercise's clock ({data['time_zone']}).")]
     for run in dict.fromkeys(row["run"] for row in data["timeline"]):
         story += [para(f"Run {run}", "h3"), grid([["Time", "Scene", "Injects and team decisions"],
                                                   *scene_rows([r for r in data["timeline"] if r["run"] == run],
@@ -424,8 +454,11 @@ def render_aar(data: dict, report: dict) -> bytes:
                                                  [0.9 * inch, 2.2 * inch, WIDTH - 3.1 * inch])]
     if not data["timeline"]:
         story.append(para("No exercise was played in this session."))
-    feedback = data["feedback"]
-    story += [
+    return story
+
+
+def feedback_chapter(feedback: dict) -> list:
+    return [
         para("Participant feedback (hot wash)", "h1"),
         para(f"{feedback['count']} Participant Feedback Forms were returned. Agreement from 1 (strongly disagree) to 5 "
              f"(strongly agree)."),
@@ -439,22 +472,21 @@ def render_aar(data: dict, report: dict) -> bytes:
         *answers("Areas for improvement named", feedback["improvements"]),
         *answers("Recommended corrective actions", feedback["recommended"]),
         *answers("Comments", feedback["comments"]),
-        NextPageTemplate("wide"), PageBreak(),
-        para("Appendix A: Improvement Plan", "h1"),
-        improvement_plan(data.get("actions", []), wide - 2 * MARGIN),
-        NextPageTemplate("page"), PageBreak(),
-        para("Appendix B: Participants", "h1"),
-        grid([["Name", "Title", "Organisation", "Exercise role"], *(
-            [p["name"], p["title"], p["agency"], p["role"]] for p in data["participants"])],
-            [WIDTH * 0.3, WIDTH * 0.2, WIDTH * 0.32, WIDTH * 0.18]),
-        para("Appendix C: Acronyms", "h1"),
-        grid([["Acronym", "Meaning"], *(list(pair) for pair in acronyms_used(report_texts(data, report)))],
-             [WIDTH * 0.2, WIDTH * 0.8]),
     ]
-    title = clipped(data["title"], fonts()[0], 8, 4 * inch)
-    footer = f"AAR/IP · {title} · version {report['version']} ({report['status']})"
-    document.build(story, canvasmaker=numbered_canvas(report["handling"], footer, report["status"] != "final",
-                                                      document.chapters))
-    return buffer.getvalue()
 
 
+def improvement_plan_appendix(data: dict, width: float) -> list:
+    return [para("Appendix A: Improvement Plan", "h1"), improvement_plan(data.get("actions", []), width)]
+
+
+def participants_appendix(data: dict) -> list:
+    return [para("Appendix B: Participants", "h1"),
+            grid([["Name", "Title", "Organisation", "Exercise role"], *(
+                [p["name"], p["title"], p["agency"], p["role"]] for p in data["participants"])],
+                [WIDTH * 0.3, WIDTH * 0.2, WIDTH * 0.32, WIDTH * 0.18])]
+
+
+def acronyms_appendix(data: dict, report: dict) -> list:
+    return [para("Appendix C: Acronyms", "h1"),
+            grid([["Acronym", "Meaning"], *(list(pair) for pair in acronyms_used(report_texts(data, report)))],
+                 [WIDTH * 0.2, WIDTH * 0.8])]
