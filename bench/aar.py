@@ -111,7 +111,8 @@ async def seed(database_url: str, participants: int, points: int) -> int:
         for target in await evaluation.list_targets(session.id):
             for n in range(10):
                 await evaluation.record_observation(session.id, evaluator, evaluation.ObservationInput(
-                    concerns=str(target["id"]), note=f"Observation {n} on {target['capability']}."), "America/Chicago")
+                    concerns=str(target["id"]), note=f"Observation {n} on {target['capability']}.",
+                    kind=("strength", "improvement", "note")[n % 3]), "America/Chicago")
             await evaluation.rate(session.id, evaluator, evaluation.RatingInput(
                 capability=target["capability"], target=str(target["id"]), value="S", reconciled="yes"), True, actor)
         capabilities = [t["capability"] for t in await evaluation.list_targets(session.id)]
