@@ -145,6 +145,10 @@ async def test_an_officers_request_is_answered_by_their_agencys_supervisor_from_
     stranger = await signed_in_client("supervisor", supervised=[await make_agency()])
     assert (await post_form(stranger, f"/sessions/{session.id}/approve", {"person": str(officer.person.id)})
             ).status_code == 403
+    unexplained = await post_form(supervisor, f"/sessions/{session.id}/refuse", {"person": str(officer.person.id),
+                                                                                "reason": " "}, follow_redirects=True)
+    assert "Not refused: Say why; the officer is told." in unexplained.text
+    assert (await post_form(supervisor, f"/sessions/{session.id}/approve", {"person": "nobody"})).status_code == 404
     done = await post_form(supervisor, f"/sessions/{session.id}/approve", {"person": str(officer.person.id)},
                            follow_redirects=True)
     assert "Approved: the seat is theirs" in done.text

@@ -24,20 +24,27 @@ KINDS = tuple(COLUMNS)
 
 
 async def export_rows(session_id: int, kind: str) -> list[dict]:
-    if kind == "decisions":
-        decisions, _, _ = await recorded_events(session_id)
-        return [{key: value for key, value in d.items() if key != "point"} for d in decisions]
-    if kind == "injects":
-        _, _, timeline = await recorded_events(session_id)
-        return [{"run": row["run"], "at": row["at"], "inject": row["text"]} for row in timeline if row["kind"] == "inject"]
-    if kind == "observations":
-        return [{"observed_at": o["observed_at"].isoformat(), "evaluator": o["evaluator_name"] or "",
-                 "capability": o["capability"] or "", "target": o["target_text"] or "", "task": o["task"],
-                 "run": o["run"], "event_seq": o["event_seq"], "note": o["note"]}
-                for o in reversed(await list_observations(session_id))]
-    if kind == "feedback":
-        return await feedback_rows(session_id)
-    raise NotFound("No such export.")
+    if kind not in KINDS:
+        raise NotFound("No such export.")
+    return (await exports_of(session_id, (kind,)))[kind]
+
+
+async def exports_of(session_id: int, kinds: tuple[str, ...] = KINDS) -> dict[str, list[dict]]:
+    """Kind -> its rows, the runs' record read once for all the kinds that need it."""
+    found: dict[str, list[dict]] = {}
+    if "decisions" in kinds or "injects" in kinds:
+        decisions, _, timeline = await recorded_events(session_id)
+        found["decisions"] = [{key: value for key, value in d.items() if key != "point"} for d in decisions]
+        found["injects"] = [{"run": row["run"], "at": row["at"], "inject": row["text"]}
+                            for row in timeline if row["kind"] == "inject"]
+    if "observations" in kinds:
+        found["observations"] = [{"observed_at": o["observed_at"].isoformat(), "evaluator": o["evaluator_name"] or "",
+                                  "capability": o["capability"] or "", "target": o["target_text"] or "",
+                                  "task": o["task"], "run": o["run"], "event_seq": o["event_seq"], "note": o["note"]}
+                                 for o in reversed(await list_observations(session_id))]
+    if "feedback" in kinds:
+        found["feedback"] = await feedback_rows(session_id)
+    return {kind: found[kind] for kind in kinds}
 
 
 async def feedback_rows(session_id: int) -> list[dict]:

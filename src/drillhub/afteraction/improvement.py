@@ -1,5 +1,6 @@
 """The Improvement Plan: corrective actions from the AAR, tracked to closure by the responsible agency."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -68,7 +69,8 @@ async def add_action(session_id: int, data: ActionInput, capabilities: list[str]
     async with db.transaction():
         row = CorrectiveAction(session=session_id, capability=data.capability, issue=data.issue.strip(),
                                action=data.action.strip(), element=data.element, agency=agency,
-                               contact=data.contact.strip(), start_on=start_on, due_on=due_on, created_at=now, updated_at=now, updated_by=actor.person_id)
+                               contact=data.contact.strip(), start_on=start_on, due_on=due_on, created_at=now,
+                               updated_at=now, updated_by=actor.person_id)
         await row.save()
         await record_event("ip.add", actor, target=f"corrective action {row.id}", detail={"session": session_id})
     return row.id
@@ -129,9 +131,11 @@ async def list_actions(user, today: date | None = None) -> list[dict]:
     if not permissions.coordinates(user):
         query = query.where(CorrectiveAction.agency.is_in(permissions.supervised_agencies(user) or [0]))
     rows = await query
-    history = await ActionNote.select().where(ActionNote.action.is_in([row["id"] for row in rows] or [0])).order_by(
-        ActionNote.at, ascending=False).order_by(ActionNote.id, ascending=False)
+    history: dict[int, list[dict]] = defaultdict(list)  # action -> its notes, newest first
+    for note in await ActionNote.select().where(ActionNote.action.is_in([row["id"] for row in rows] or [0])).order_by(
+            ActionNote.at, ascending=False).order_by(ActionNote.id, ascending=False):
+        history[note["action"]].append(note)
     for row in rows:
         row["overdue"] = row["status"] in OPEN_STATUSES and row["due_on"] < today
-        row["history"] = [note for note in history if note["action"] == row["id"]]  # newest first
+        row["history"] = history[row["id"]]
     return sorted(rows, key=lambda row: (not row["overdue"], row["status"] not in OPEN_STATUSES, row["due_on"]))

@@ -12,7 +12,7 @@ from drillhub.afteraction.evaluation import list_observations, list_targets, rat
 from drillhub.afteraction.feedback import STATEMENTS
 from drillhub.afteraction.service import participants, runs_of
 from drillhub.afteraction.events import iso, recorded_events
-from drillhub.afteraction.exports import KINDS, export_rows
+from drillhub.afteraction.exports import exports_of
 from drillhub.afteraction.improvement import plan_rows
 from drillhub.afteraction.tables import Feedback, Report, ReportExport
 from drillhub.audit.service import Actor, record_event
@@ -258,7 +258,7 @@ async def finalize_report(session_id: int, version: int, actor: Actor) -> Report
     """Lock the version with the data as it is now, its exports included; feedback and evaluation close
     with it."""
     data = {**await report_data(session_id), "actions": await plan_rows(session_id)}
-    exports = {kind: await export_rows(session_id, kind) for kind in KINDS}
+    exports = await exports_of(session_id)
     now = datetime.now(UTC)
     async with db.transaction():
         report = await get_report(session_id, version)

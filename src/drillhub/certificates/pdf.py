@@ -139,7 +139,7 @@ def draw_certificate(canvas: Canvas, facts: CertificateFacts) -> None:
 
 def draw_revoked(canvas: Canvas, revoked: str) -> None:
     """A revoked certificate cannot pass for a standing one: REVOKED across the page, and why under the title."""
-    regular, bold = fonts()
+    bold = fonts()[1]
     width, height = landscape(LETTER)
     canvas.saveState()
     canvas.setFillColor(REVOKED_RED)

@@ -174,7 +174,8 @@ async def revoke(certificate_id: int, reason: str, actor: Actor, reissued: bool 
             await queue_message(
                 holder["email"], f"Certificate revoked: {certificate.course_title}",
                 f"{certificate.holder_name},\n\nYour certificate {certificate.serial} for {certificate.course_title} "
-                f"was revoked on {now.astimezone(await zone_of(certificate.session)):%d %B %Y}.\nReason: {reason}\n\nYour training coordinator can tell you more.\n",
+                f"was revoked on {now.astimezone(await zone_of(certificate.session)):%d %B %Y}.\nReason: {reason}\n\n"
+                "Your training coordinator can tell you more.\n",
                 "certificate", recipient_id=certificate.person)
 
 

@@ -1,7 +1,7 @@
 """People's training records at a glance: a supervisor's officers (the year's hours, certificates by
 standing, overdue assignments, the way into each transcript), and each person's own on their dashboard."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, datetime
 
 from drillhub.accounts.tables import Person
@@ -43,10 +43,12 @@ async def people_records(agency_ids: list[int], today: date) -> list[dict]:
     people = await Person.select(Person.id, Person.name, Person.badge_number, Person.agency.name.as_alias("agency_name")
                                  ).where(Person.agency.is_in(agency_ids or [0]) & Person.active.eq(True)).order_by(
         Person.name)
-    certificates = await counted_certificates(agency_ids=agency_ids)
+    certificates: dict[int, list[dict]] = defaultdict(list)
+    for certificate in await counted_certificates(agency_ids=agency_ids):
+        certificates[certificate["person"]].append(certificate)
     overdue = Counter(row["person"] for row in await assignments_of([p["id"] for p in people]) if row["overdue"])
     for person in people:
-        theirs = [c for c in certificates if c["person"] == person["id"]]
+        theirs = certificates[person["id"]]
         person["hours"] = hours_of([c for c in theirs if c["ends_on"].year == today.year])
         person["certificates"] = standings(theirs, today)
         person["overdue"] = overdue[person["id"]]

@@ -11,7 +11,7 @@ from drillhub.mail.service import queue_message
 from drillhub.scheduling.when import describe_when
 from drillhub.settings import settings_in_use
 
-ANSWERED = ("invitation", "approved", "update", "promotion")  # messages whose invitation asks for an answer
+INVITING = ("invitation", "approved", "update", "promotion")  # these carry the invitation, which asks for an answer
 
 
 async def tell(session_id: int, person_id: int, kind: str, reason: str = "") -> None:
@@ -42,11 +42,11 @@ async def tell(session_id: int, person_id: int, kind: str, reason: str = "") -> 
         "approved": "A supervisor of your agency approved your request: you are enrolled in this training.",
         "refused": f"A supervisor of your agency did not approve your request for this training.\nReason: {reason}",
     }
-    answer = ", and to accept or decline" if kind in ANSWERED else ""
+    answer = ", and to accept or decline" if kind in INVITING else ""
     body = f"{person['name']},\n\n{openings[kind]}\n\n{row['title']}\n{describe_when(row)}\n{place}\n\n" \
            f"Details{answer}: {link}\n"
     calendar, method = b"", ""
-    if kind in ("invitation", "approved", "update", "promotion"):
+    if kind in INVITING:
         attendees = await ical.attendees_of(session_id, person_id)
         calendar, method = render([ical.event_for(row, settings.public_url, attendees, settings.mail_from)],
                                   method="REQUEST"), "REQUEST"

@@ -57,6 +57,14 @@ def _back(request: HTMXRequest, session_id: int) -> Redirect | ClientRedirect:
     return web.go_to(request, "sessions:detail", session_id=session_id)
 
 
+async def _person_named(request: HTMXRequest) -> int:
+    """The person the form names (its `person` field)."""
+    person_id = parse.record_id(await web.form_field(request, "person"))
+    if person_id is None:
+        raise NotFound("No such person.")
+    return person_id
+
+
 def _seat_went_to(user, promoted: list[str]) -> str:
     """Who got the seat given up: named to coordinators (who see the whole roster), not to an officer."""
     if not promoted:
@@ -156,9 +164,7 @@ class EnrolmentController(Controller):
     @post("/approve", name="enrolment:approve")
     async def approve(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
         """A supervisor of the officer's agency (or a coordinator) approves a request for a seat."""
-        person_id = parse.record_id(await web.form_field(request, "person"))
-        if person_id is None:
-            raise NotFound("No such person.")
+        person_id = await _person_named(request)
         try:
             await approve_request(session_id, person_id, web.current_user(request), web.actor(request))
         except (Conflict, NotFound) as refused:  # answered already (a second click), or the session closed
@@ -169,9 +175,7 @@ class EnrolmentController(Controller):
 
     @post("/refuse", name="enrolment:refuse")
     async def refuse(self, request: HTMXRequest, session_id: web.RecordId) -> Redirect | ClientRedirect:
-        person_id = parse.record_id(await web.form_field(request, "person"))
-        if person_id is None:
-            raise NotFound("No such person.")
+        person_id = await _person_named(request)
         user = web.current_user(request)
         try:
             promoted = await refuse_request(session_id, person_id, await web.form_field(request, "reason"), user,
