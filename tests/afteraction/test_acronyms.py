@@ -1,5 +1,6 @@
 from drillhub.afteraction.acronyms import acronyms_used
 from drillhub.afteraction.report import findings_said
+from drillhub.afteraction.reportdata import CapabilityResult
 
 
 def test_the_appendix_spells_out_the_acronyms_the_report_uses_and_its_own():
@@ -11,7 +12,7 @@ def test_the_appendix_spells_out_the_acronyms_the_report_uses_and_its_own():
 
 def test_an_executive_summary_with_nothing_rated_or_observed_says_so():
     assert findings_said([]) == "No capability has been rated and no strength or area for improvement observed yet."
-    rated = [{"capability": "Planning", "rating": "U", "targets": []},
-             {"capability": "Mass Care Services", "rating": "P", "targets": []}]
+    rated = [CapabilityResult(capability="Planning", rating="U", targets=[]),
+             CapabilityResult(capability="Mass Care Services", rating="P", targets=[])]
     assert findings_said(rated) == ("Major strengths: Mass Care Services (P). "
                                     "Primary areas for improvement: Planning (U).")

@@ -1,6 +1,7 @@
 """The report's summaries on small hand-checked fixtures."""
 
 from drillhub.afteraction import aggregate
+from drillhub.afteraction.reportdata import Times
 
 
 def decision(agency, choice, expected, seconds=None):
@@ -65,6 +66,6 @@ def test_decisions_and_times_are_said_in_plain_words_even_when_there_are_none():
     assert decisions_said(1, 1, 1.0) == "1 decision was recorded; 100% of the players' own were the expected action"
     assert decisions_said(12, 10, 0.6) == ("12 decisions were recorded (2 not a player's own: defaults on time-out "
                                            "or stand-ins); 60% of the players' own were the expected action")
-    assert times_said({"count": 0, "median": None, "mean": None, "max": None}) == ""
-    assert times_said({"count": 3, "median": 65, "mean": 90, "max": 220}) == (
+    assert times_said(Times()) == ""
+    assert times_said(Times(count=3, median=65, mean=90, max=220)) == (
         "Median time to decide 1:05, slowest 3:40 (minutes:seconds).")

@@ -1,8 +1,11 @@
+import json
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from drillhub.afteraction import reportdata
 from drillhub.afteraction.pdf import render_aar
 from drillhub.afteraction.report import finalize_report, open_report, report_data
 from tests.afteraction.conftest import RESCUE, actor
@@ -21,7 +24,7 @@ def pages_of(pdf: bytes) -> list[str]:
 async def test_the_aar_pdf_has_every_section_the_marking_on_every_page_and_the_numbers(played):
     report = await open_report(played.session.id, actor(played.lead_evaluator))
     final = await finalize_report(played.session.id, report.version, actor(played.lead_evaluator))
-    pdf = render_aar(final.snapshot, {**final.to_dict(), "handling": "LAW ENFORCEMENT SENSITIVE"})
+    pdf = render_aar(reportdata.read(final.snapshot), {**final.to_dict(), "handling": "LAW ENFORCEMENT SENSITIVE"})
     pages = pages_of(pdf)
     everything = " ".join(pages)
     assert all(page.count("LAW ENFORCEMENT SENSITIVE") >= 2 for page in pages)  # top and bottom of every page
@@ -44,7 +47,7 @@ async def test_the_aar_pdf_has_every_section_the_marking_on_every_page_and_the_n
     assert "EMS Emergency Medical Services" in everything and "AAR After-Action Report" in everything  # acronyms used
     assert "ICS Incident Command System" not in everything  # only those the report uses
     assert f"Lead evaluator: {played.lead_evaluator.name}" in everything and "Not given" not in everything
-    blank = render_aar(final.snapshot, {**final.to_dict(), "points_of_contact": ""})  # a report that names none
+    blank = render_aar(reportdata.read(final.snapshot), {**final.to_dict(), "points_of_contact": ""})  # a report that names none
     assert f"Lead evaluator: {played.lead_evaluator.name}" in " ".join(pages_of(blank))
 
 
@@ -65,7 +68,7 @@ AAR_FIELDS = (
 )
 
 
-def typed_report(typed) -> tuple[dict, dict]:
+def typed_report(typed) -> tuple[reportdata.ReportData, dict]:
     """An AAR's data and version in which every text a person typed, or a scenario's author wrote, is
     typed(field) for a field of AAR_FIELDS."""
     agency = typed("organisation")
@@ -105,7 +108,7 @@ def typed_report(typed) -> tuple[dict, dict]:
               "points_of_contact": typed("points of contact"), "executive_summary": typed("executive summary"),
               "analysis": [{"capability": typed("capability"), "strengths": typed("strengths written"),
                             "improvements": typed("improvements written"), "analysis": typed("analysis written")}]}
-    return data, report
+    return reportdata.read(data), report
 
 
 def test_typed_report_fills_every_field():
@@ -134,7 +137,7 @@ async def test_the_improvement_plan_has_hseeps_columns_and_breaks_no_word_or_dat
         start_on="2026-12-01", due_on="2027-03-15"), [RESCUE], actor(played.lead_evaluator))
     report = await open_report(played.session.id, actor(played.lead_evaluator))
     final = await finalize_report(played.session.id, report.version, actor(played.lead_evaluator))
-    pdf = render_aar(final.snapshot, final.to_dict())
+    pdf = render_aar(reportdata.read(final.snapshot), final.to_dict())
     wide = [n for n, page in enumerate(PdfReader(BytesIO(pdf)).pages) if page.mediabox.width > page.mediabox.height]
     assert len(wide) == 1  # the matrix on a landscape page of its own
     plan = pages_of(pdf)[wide[0]]
@@ -148,14 +151,28 @@ async def test_the_improvement_plan_has_hseeps_columns_and_breaks_no_word_or_dat
     assert objective and objective.split()[0] in plan  # the objective its capability's targets serve
 
 
-def test_a_final_report_stored_before_todays_code_still_renders():
-    """A final AAR is kept as the data it had; the renderer must read every stored version (issue 17)."""
-    import json
-    from pathlib import Path
+SNAPSHOTS = Path(__file__).parent / "snapshots"
 
-    stored = json.loads((Path(__file__).parent / "snapshots" / "final-report-2026-11-30.json").read_text())
-    everything = " ".join(pages_of(render_aar(stored["snapshot"], stored["report"])))
+
+@pytest.mark.parametrize("name", ["final-report-version-1.json", "final-report-version-2.json"])
+def test_a_final_report_stored_by_an_earlier_drillhub_still_renders(name):
+    """A final AAR is kept as the data it had; the renderer reads every stored version (issue 17)."""
+    stored = json.loads((SNAPSHOTS / name).read_text())
+    everything = " ".join(pages_of(render_aar(reportdata.read(stored["snapshot"]), stored["report"])))
     for section in SECTIONS:
         assert section in everything, section
+    assert stored["snapshot"]["title"] in everything
+
+
+def test_a_version_1_report_says_what_it_did_not_keep():
+    stored = json.loads((SNAPSHOTS / "final-report-version-1.json").read_text())
+    everything = " ".join(pages_of(render_aar(reportdata.read(stored["snapshot"]), stored["report"])))
     assert "Active threat response" in everything and "Not recorded in this version of the report." in everything
-    assert "Warm-zone announcement".lower() in everything.lower()  # its Improvement Plan, as it was
+
+
+def test_a_version_2_report_prints_its_decisions_contacts_and_plan():
+    stored = json.loads((SNAPSHOTS / "final-report-version-2.json").read_text())
+    everything = " ".join(pages_of(render_aar(reportdata.read(stored["snapshot"]), stored["report"])))
+    assert "5 decisions were recorded; 67% of the players' own were the expected action" in everything
+    assert "Push the crowd back from the bank (expected)" in everything and "Ending: Everyone out of the water" in everything
+    assert f"Lead evaluator: {stored['snapshot']['contacts'][0]['name']}" in everything

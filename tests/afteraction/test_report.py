@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import pytest
 
 from drillhub.afteraction.report import (
@@ -8,6 +10,7 @@ from drillhub.afteraction.report import (
     report_data,
     save_report,
 )
+from drillhub.afteraction.reportdata import CapabilityResult, ObservationNote, TargetResult
 from drillhub.afteraction.tables import Report
 from drillhub.errors import Conflict, Invalid
 from tests.afteraction.conftest import RESCUE, actor
@@ -15,32 +18,32 @@ from tests.afteraction.conftest import RESCUE, actor
 
 async def test_the_report_data_from_what_was_recorded(played):
     data = await report_data(played.session.id)
-    assert data["decision_count"] == 5 and data["expected_rate"] == 2 / 3  # boats votes: no expected action
-    first, team = data["decision_points"]
-    assert first["title"] == "The bridge gives way" and first["count"] == 3
-    assert first["distribution"] == {
+    assert data.decision_count == 5 and data.expected_rate == 2 / 3  # boats votes: no expected action
+    first, team = data.decision_points
+    assert first.title == "The bridge gives way" and first.count == 3
+    assert first.distribution == {
         "perimeter": {_agency(data, played, "patrol"): 1},
         "throw-lines": {_agency(data, played, "fire"): 1}, "wait": {_agency(data, played, "dispatch"): 1}}
-    assert [c["id"] for c in first["choices"] if c["expected"]] == ["perimeter", "throw-lines", "tone-out"]
-    assert team["distribution"] == {"boats-now": {_agency(data, played, "patrol"): 1, _agency(data, played, "fire"): 1}}
-    assert team["expected_rate"] is None
-    assert sum(a["count"] for a in data["agencies"]) == 4  # the three players and the attendee, not the staff
-    rescue = next(c for c in data["capabilities"] if c["capability"] == RESCUE)
-    assert rescue["rating"] == "S" and rescue["targets"][0]["rating"] == "M"
-    assert rescue["targets"][0]["observations"][0]["note"] == "Dispatch held the call for two minutes."
-    feedback = data["feedback"]
-    assert feedback["count"] == 2 and feedback["themes"] == [("radio", 3)]
-    structured, realistic = feedback["statements"][:2]
-    assert (structured["average"], structured["distribution"]) == (4.5, [0, 0, 0, 1, 1])
-    assert (realistic["answered"], realistic["average"]) == (1, 4.0)
-    kinds = [row["kind"] for row in data["timeline"]]
+    assert [c.id for c in first.choices if c.expected] == ["perimeter", "throw-lines", "tone-out"]
+    assert team.distribution == {"boats-now": {_agency(data, played, "patrol"): 1, _agency(data, played, "fire"): 1}}
+    assert team.expected_rate is None
+    assert sum(a.count for a in data.agencies) == 4  # the three players and the attendee, not the staff
+    rescue = next(c for c in data.capabilities if c.capability == RESCUE)
+    assert rescue.rating == "S" and rescue.targets[0].rating == "M"
+    assert rescue.targets[0].observations[0].note == "Dispatch held the call for two minutes."
+    feedback = data.feedback
+    assert feedback.count == 2 and feedback.themes == [("radio", 3)]
+    structured, realistic = feedback.statements[:2]
+    assert (structured.average, structured.distribution) == (4.5, [0, 0, 0, 1, 1])
+    assert (realistic.answered, realistic.average) == (1, 4.0)
+    kinds = [row.kind for row in data.timeline]
     assert kinds.count("scene") == 3 and "team decision" in kinds
-    assert data["timeline"][-1]["text"] == "Ending: Everyone out of the water"
+    assert data.timeline[-1].text == "Ending: Everyone out of the water"
 
 
 def _agency(data, played, role) -> str:
     person = played.players[role]
-    return next(p["agency"] for p in data["participants"] if p["name"] == person.name)
+    return next(p.agency for p in data.participants if p.name == person.name)
 
 
 async def test_versions_draft_final_and_a_new_version(played):
@@ -76,8 +79,8 @@ async def test_without_runs_the_overview_names_the_course_s_scenario(exercise):
 
     await Run.delete().where(Run.id == exercise.run.id)
     data = await report_data(exercise.session.id)
-    assert [s["title"] for s in data["scenarios"]] == ["Footbridge collapse at the river festival"]
-    assert data["mission_areas"] == ["response"] and data["decision_count"] == 0
+    assert [s.title for s in data.scenarios] == ["Footbridge collapse at the river festival"]
+    assert data.mission_areas == ["response"] and data.decision_count == 0
 
 
 async def test_defaults_on_time_out_and_the_facilitators_choice_are_decisions_marked_so(exercise):
@@ -97,13 +100,13 @@ async def test_defaults_on_time_out_and_the_facilitators_choice_are_decisions_ma
     await facilitator_action(ex.run.id, "confirm", actor(ex.facilitator), choice="boats-staged")
 
     data = await report_data(ex.session.id)
-    assert (data["decision_count"], data["own_count"]) == (3, 2)
+    assert (data.decision_count, data.own_count) == (3, 2)
     assert "3 decisions were recorded (1 not a player's own: defaults on time-out or stand-ins)" in \
         (await open_report(ex.session.id, actor(ex.lead_evaluator))).executive_summary
-    first = data["decision_points"][0]
-    assert (first["count"], first["own_count"], first["expected_rate"]) == (3, 2, 1.0)
-    assert any(row["text"] == "Unified command: Stage the boats and rescue from the bank (facilitator)"
-               for row in data["timeline"])
+    first = data.decision_points[0]
+    assert (first.count, first.own_count, first.expected_rate) == (3, 2, 1.0)
+    assert any(row.text == "Unified command: Stage the boats and rescue from the bank (facilitator)"
+               for row in data.timeline)
     body, _ = await export(ex.session.id, "decisions.csv")
     header, *rows = body.splitlines()
     assert "made_by" in header.split(",")
@@ -115,12 +118,13 @@ async def test_defaults_on_time_out_and_the_facilitators_choice_are_decisions_ma
 
 def test_the_draft_files_each_observation_where_its_evaluator_said_it_belongs():
     def observed(note, kind):
-        return {"note": note, "kind": kind}
+        return ObservationNote(at="2026-11-30T10:00:00+00:00", by="Owen Pryor", task="", note=note, kind=kind)
 
-    data = {"capabilities": [{"capability": RESCUE, "targets": [{"rating": "S", "observations": [
-        observed("Radio dead spots on the east bank", "improvement"),  # rated S, yet an area for improvement
-        observed("Perimeter set in four minutes", "strength"), observed("Sunny day", "note"),
-        observed("Made before kinds were kept", "")]}]}]}
+    data = SimpleNamespace(capabilities=[CapabilityResult(capability=RESCUE, rating="", targets=[TargetResult(
+        target="Lines to the water", objective="", tasks=[], rating="S", observations=[
+            observed("Radio dead spots on the east bank", "improvement"),  # rated S, yet an area for improvement
+            observed("Perimeter set in four minutes", "strength"), observed("Sunny day", "note"),
+            observed("Made before kinds were kept", "")])])])
     [drafted] = drafted_analysis(data)
     assert drafted["improvements"] == "Radio dead spots on the east bank"
     assert drafted["strengths"] == "Perimeter set in four minutes\nMade before kinds were kept"  # the old way: by rating

@@ -202,6 +202,7 @@ async def test_anonymous_feedback_keeps_the_agency_only_in_the_exports_and_the_r
 
     from drillhub.accounts.tables import Person
     from drillhub.afteraction.report import report_data
+    from drillhub.afteraction.reportdata import stored
     from drillhub.agencies.tables import Agency
     from tests.test_pdftext import pdf_text
 
@@ -228,7 +229,7 @@ async def test_anonymous_feedback_keeps_the_agency_only_in_the_exports_and_the_r
         assert [row["agency"] for row in rows] == sorted(row["agency"] for row in rows)
     for text in (csv_text, json_text):
         assert dispatch.name not in text and colleague.name not in text and "Dispatch supervisor" not in text
-    feedback = json.dumps((await report_data(played.session.id))["feedback"])
+    feedback = json.dumps(stored(await report_data(played.session.id))["feedback"])
     assert "radio failed" in feedback
     assert not any(word in feedback for word in (dispatch.name, colleague.name, fire.name, "Dispatch supervisor",
                                                  "Lieutenant", str(played.session.starts_at.year) + "-"))

@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from statistics import mean, median
 
+from drillhub.afteraction.reportdata import Contact, Times
+
 # Words too common to be a theme of the comments.
 STOPWORDS = frozenset("""
 a about above after again all also am an and any are as at be because been before being below between both
@@ -41,17 +43,17 @@ def decisions_said(count: int, own: int | None, rate: float | None) -> str:
     return said + (f"; {rate:.0%} of the players' own were the expected action" if rate is not None else "")
 
 
-def times_said(times: dict) -> str:
+def times_said(times: Times) -> str:
     """'Median time to decide 1:05, slowest 3:40 (minutes:seconds).', or nothing when nobody was timed."""
-    if times["median"] is None:
+    if times.median is None or times.max is None:
         return ""
     clock = lambda value: f"{value // 60}:{value % 60:02d}"  # noqa: E731
-    return f"Median time to decide {clock(times['median'])}, slowest {clock(times['max'])} (minutes:seconds)."
+    return f"Median time to decide {clock(times.median)}, slowest {clock(times.max)} (minutes:seconds)."
 
 
-def contacts_said(contacts: list[dict]) -> str:
+def contacts_said(contacts: list[Contact]) -> str:
     """'Lead evaluator: Owen Pryor, Captain, Riverton Fire Department, evaluator@...' one per line."""
-    return "\n".join(f"{c['role']}: " + ", ".join(part for part in (c["name"], c["title"], c["agency"], c["email"]) if part)
+    return "\n".join(f"{c.role}: " + ", ".join(part for part in (c.name, c.title, c.agency, c.email) if part)
                      for c in contacts)
 
 

@@ -7,13 +7,30 @@ from zoneinfo import ZoneInfo
 
 from drillhub import db, parse
 from drillhub.accounts.tables import Person
-from drillhub.afteraction import aggregate
+from drillhub.afteraction import aggregate, reportdata
 from drillhub.afteraction.evaluation import list_observations, list_targets, rating_board
 from drillhub.afteraction.feedback import STATEMENTS
 from drillhub.afteraction.service import participants, runs_of
 from drillhub.afteraction.events import iso, recorded_events
 from drillhub.afteraction.exports import exports_of
 from drillhub.afteraction.improvement import plan_rows
+from drillhub.afteraction.reportdata import (
+    AgencyCount,
+    CapabilityResult,
+    Choice,
+    Contact,
+    DecisionPoint,
+    FeedbackSummary,
+    ObservationNote,
+    Participant,
+    PlanRow,
+    ReportData,
+    ScenarioPlayed,
+    Statement,
+    TargetResult,
+    TimelineRow,
+    Times,
+)
 from drillhub.afteraction.tables import Feedback, Report, ReportExport
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Invalid, NotFound
@@ -26,7 +43,7 @@ LONG = 20_000
 HANDLING_LENGTH = 100
 
 
-def decision_point_summaries(points: list[dict], decisions: list[dict]) -> list[dict]:
+def decision_point_summaries(points: list[dict], decisions: list[dict]) -> list[DecisionPoint]:
     by_point: dict[str, list[dict]] = {}
     for decision in decisions:
         by_point.setdefault(decision["point"], []).append(decision)
@@ -34,13 +51,15 @@ def decision_point_summaries(points: list[dict], decisions: list[dict]) -> list[
     for point in points:
         mine = by_point.get(point["key"], [])
         own = [d for d in mine if d["own"]]  # choices, rates and times are the players' own
-        summaries.append({**point, "agencies": sorted({d["agency"] for d in own}),
-                          "distribution": aggregate.choice_distribution(own), "count": len(mine), "own_count": len(own),
-                          "expected_rate": aggregate.expected_rate(own), "times": aggregate.decision_seconds(own)})
+        summaries.append(DecisionPoint(
+            key=point["key"], scenario=point["scenario"], title=point["title"], prompt=point["prompt"],
+            choices=[Choice(**choice) for choice in point["choices"]], agencies=sorted({d["agency"] for d in own}),
+            distribution=aggregate.choice_distribution(own), count=len(mine), own_count=len(own),
+            expected_rate=aggregate.expected_rate(own), times=Times(**aggregate.decision_seconds(own))))
     return summaries
 
 
-async def _contacts(session: Session) -> list[dict]:
+async def _contacts(session: Session) -> list[Contact]:
     """Who to ask about the exercise: its lead evaluator and the coordinator who scheduled it."""
     lead = await SessionStaff.select(SessionStaff.person).where(
         (SessionStaff.session == session.id) & SessionStaff.lead.eq(True)).first()
@@ -48,8 +67,8 @@ async def _contacts(session: Session) -> list[dict]:
     people = {row["id"]: row for row in await Person.select(
         Person.id, Person.name, Person.email, Person.title, Person.agency.name.as_alias("agency")).where(
         Person.id.is_in([person for _, person in wanted if person] or [0]))}
-    return [{"role": role, "name": people[person]["name"], "title": people[person]["title"],
-             "agency": people[person]["agency"] or "", "email": people[person]["email"]}
+    return [Contact(role=role, name=people[person]["name"], title=people[person]["title"],
+                    agency=people[person]["agency"] or "", email=people[person]["email"])
             for role, person in wanted if person in people]
 
 
@@ -67,7 +86,7 @@ async def _scenario_versions(session_id: int, course_scenarios: list[str]) -> li
     return linked
 
 
-async def report_data(session_id: int) -> dict:
+async def report_data(session_id: int) -> ReportData:
     """Everything the report shows, as recorded now."""
     session = await Session.objects().where(Session.id == session_id).first()
     if session is None:
@@ -77,30 +96,16 @@ async def report_data(session_id: int) -> dict:
         if session.venue else None
     zone = ZoneInfo(session.time_zone)
     people = await participants(session_id)
-    scenarios = []
+    scenarios: list[ScenarioPlayed] = []
     for version in await _scenario_versions(session_id, course.scenarios):
         scenario = (await compiled_version(version)).scenario
-        if all(s["title"] != scenario.title for s in scenarios):
-            scenarios.append({"title": scenario.title, "summary": scenario.summary, "threat_hazard": scenario.threat_hazard,
-                              "mission_areas": list(scenario.mission_areas),
-                              "objectives": [o.description for o in scenario.objectives]})
+        if all(s.title != scenario.title for s in scenarios):
+            scenarios.append(ScenarioPlayed(
+                title=scenario.title, summary=scenario.summary, threat_hazard=scenario.threat_hazard,
+                mission_areas=list(scenario.mission_areas), objectives=[o.description for o in scenario.objectives]))
     decisions, points, timeline = await recorded_events(session_id)
     own = [d for d in decisions if d["own"]]  # rates and times are the players' own decisions
-    targets = await list_targets(session_id)
-    observations = await list_observations(session_id)
-    board = await rating_board(session_id)
-    capabilities = []
-    for capability in dict.fromkeys([t["capability"] for t in targets] + list(course.core_capabilities)):
-        whole = next((line for line in board if line.capability == capability and line.target is None), None)
-        capabilities.append({
-            "capability": capability, "rating": whole.reconciled if whole else "",
-            "targets": [{"target": t["target"], "objective": t["objective"], "tasks": t["critical_tasks"],
-                         "rating": next((line.reconciled for line in board if line.target and line.target["id"] == t["id"]), ""),
-                         "observations": [{"at": iso(o["observed_at"]), "by": o["evaluator_name"] or "", "task": o["task"],
-                                           "note": o["note"], "kind": o["kind"]}
-                                          for o in observations if o["target"] == t["id"]]}
-                        for t in targets if t["capability"] == capability],
-        })
+    capabilities = await _capability_results(session_id, course.core_capabilities)
     feedback = await Feedback.select(Feedback.strengths, Feedback.improvements, Feedback.ratings, Feedback.comments,
                                      Feedback.missed, Feedback.corrective_actions).where(
         Feedback.session == session_id).output(load_json=True)
@@ -109,33 +114,53 @@ async def report_data(session_id: int) -> dict:
         if person.exercise_role == Feedback.ExerciseRole.player:
             counts[person.agency_name or "No agency"] = counts.get(person.agency_name or "No agency", 0) + 1
     comments = [text for f in feedback for text in [*f["strengths"], *f["improvements"], f["comments"], f["missed"]] if text]
-    return {
-        "title": course.title, "exercise_type": EXERCISE_TYPE_LABELS.get(course.exercise_type, course.exercise_type),
-        "starts": session.starts_at.astimezone(zone).strftime("%d %B %Y %H:%M"),
-        "ends": session.ends_at.astimezone(zone).strftime("%d %B %Y %H:%M"), "time_zone": session.time_zone,
-        "venue": venue["name"] if venue else "Online", "sponsor": venue["owner"] if venue else "",
-        "contacts": await _contacts(session),
-        "course_objectives": list(course.objectives), "scenarios": scenarios,
-        "mission_areas": sorted({area for s in scenarios for area in s["mission_areas"]}),
-        "core_capabilities": [c["capability"] for c in capabilities],
-        "agencies": [{"name": name, "count": n} for name, n in sorted(counts.items())],
-        "participants": [{"name": p.name, "agency": p.agency_name, "role": p.exercise_role, "title": p.title}
-                         for p in people],
-        "capabilities": capabilities,
-        "timeline": sorted(timeline, key=lambda row: (row["run"], row["at"])),
-        "decision_points": decision_point_summaries(points, decisions),
-        "decision_count": len(decisions), "own_count": len(own), "expected_rate": aggregate.expected_rate(own),
-        "expected_by_agency": aggregate.expected_rate_by_agency(own), "times": aggregate.decision_seconds(own),
-        "feedback": {
-            "count": len(feedback), "statements": aggregate.rating_summary([f["ratings"] for f in feedback], STATEMENTS),
-            "strengths": aggregate.tally([s for f in feedback for s in f["strengths"]]),
-            "improvements": aggregate.tally([s for f in feedback for s in f["improvements"]]),
-            "recommended": aggregate.tally([
+    return ReportData(
+        title=course.title, exercise_type=EXERCISE_TYPE_LABELS.get(course.exercise_type, course.exercise_type),
+        starts=session.starts_at.astimezone(zone).strftime("%d %B %Y %H:%M"),
+        ends=session.ends_at.astimezone(zone).strftime("%d %B %Y %H:%M"), time_zone=session.time_zone,
+        venue=venue["name"] if venue else "Online", sponsor=venue["owner"] if venue else "",
+        contacts=await _contacts(session),
+        course_objectives=list(course.objectives), scenarios=scenarios,
+        mission_areas=sorted({area for s in scenarios for area in s.mission_areas}),
+        core_capabilities=[c.capability for c in capabilities],
+        agencies=[AgencyCount(name=name, count=n) for name, n in sorted(counts.items())],
+        participants=[Participant(name=p.name, agency=p.agency_name, role=p.exercise_role, title=p.title)
+                      for p in people],
+        capabilities=capabilities,
+        timeline=[TimelineRow(**row) for row in sorted(timeline, key=lambda row: (row["run"], row["at"]))],
+        decision_points=decision_point_summaries(points, decisions),
+        decision_count=len(decisions), own_count=len(own), expected_rate=aggregate.expected_rate(own),
+        expected_by_agency=aggregate.expected_rate_by_agency(own), times=Times(**aggregate.decision_seconds(own)),
+        feedback=FeedbackSummary(
+            count=len(feedback),
+            statements=[Statement(**line) for line in aggregate.rating_summary([f["ratings"] for f in feedback], STATEMENTS)],
+            strengths=aggregate.tally([s for f in feedback for s in f["strengths"]]),
+            improvements=aggregate.tally([s for f in feedback for s in f["improvements"]]),
+            recommended=aggregate.tally([
                 f"{a['action']} (priority {a['priority']}{', owner ' + a['owner'] if a['owner'] else ''})"
                 for f in feedback for a in f["corrective_actions"]]),
-            "comments": aggregate.tally([f["comments"] for f in feedback]), "themes": aggregate.themes(comments),
-        },
-    }
+            comments=aggregate.tally([f["comments"] for f in feedback]), themes=aggregate.themes(comments)),
+        actions=[PlanRow(**row) for row in await plan_rows(session_id)],
+    )
+
+
+async def _capability_results(session_id: int, course_capabilities: list[str]) -> list[CapabilityResult]:
+    """Each capability evaluated (the EEG's, then the course's), its targets with their reconciled
+    ratings and the observations made of them."""
+    targets = await list_targets(session_id)
+    observations = await list_observations(session_id)
+    board = await rating_board(session_id)
+    reconciled = {(line.capability, line.target["id"] if line.target else None): line.reconciled for line in board}
+    return [CapabilityResult(
+        capability=capability, rating=reconciled.get((capability, None)) or "",
+        targets=[TargetResult(
+            target=t["target"], objective=t["objective"], tasks=list(t["critical_tasks"]),
+            rating=reconciled.get((capability, t["id"])) or "",
+            observations=[ObservationNote(at=iso(o["observed_at"]), by=o["evaluator_name"] or "", task=o["task"],
+                                          note=o["note"], kind=o["kind"])
+                          for o in observations if o["target"] == t["id"]])
+            for t in targets if t["capability"] == capability])
+        for capability in dict.fromkeys([t["capability"] for t in targets] + list(course_capabilities))]
 
 
 # Versions ----------------------------------------------------------------------------------------
@@ -153,41 +178,41 @@ async def get_report(session_id: int, version: int) -> Report:
     return report
 
 
-def drafted_analysis(data: dict) -> list[dict]:
+def drafted_analysis(data: ReportData) -> list[dict]:
     """A first analysis per capability from the observations, each where its evaluator said it belongs:
     strengths, areas for improvement, or neither. An observation made before evaluators said so goes by
     its target's rating (performed without or with some challenges: a strength)."""
     drafted = []
-    for capability in data["capabilities"]:
+    for capability in data.capabilities:
         strengths, improvements = [], []
-        for target in capability["targets"]:
-            for observation in target["observations"]:
-                kind = observation.get("kind") or ("strength" if target["rating"] in ("P", "S") else "improvement")
-                {"strength": strengths, "improvement": improvements}.get(kind, []).append(observation["note"])
-        drafted.append({"capability": capability["capability"], "strengths": "\n".join(strengths),
+        for target in capability.targets:
+            for observation in target.observations:
+                kind = observation.kind or ("strength" if target.rating in ("P", "S") else "improvement")
+                {"strength": strengths, "improvement": improvements}.get(kind, []).append(observation.note)
+        drafted.append({"capability": capability.capability, "strengths": "\n".join(strengths),
                         "improvements": "\n".join(improvements), "analysis": ""})
     return drafted
 
 
-def drafted_summary(data: dict) -> str:
-    players = sum(a["count"] for a in data["agencies"])
-    kind = data["exercise_type"][:1].lower() + data["exercise_type"][1:]  # "tabletop exercise (TTX)", as HSEEP spells it
-    return (f"{data['title']} was a {kind} held from {data['starts']} to {data['ends']} "
-            f"({data['time_zone']}) with {players} players from {len(data['agencies'])} organisations. "
-            + aggregate.decisions_said(data["decision_count"], data.get("own_count"), data["expected_rate"]) + ". "
-            + findings_said(data["capabilities"])
-            + f" {data['feedback']['count']} participants returned the feedback form.")
+def drafted_summary(data: ReportData) -> str:
+    players = sum(a.count for a in data.agencies)
+    kind = data.exercise_type[:1].lower() + data.exercise_type[1:]  # "tabletop exercise (TTX)", as HSEEP spells it
+    return (f"{data.title} was a {kind} held from {data.starts} to {data.ends} "
+            f"({data.time_zone}) with {players} players from {len(data.agencies)} organisations. "
+            + aggregate.decisions_said(data.decision_count, data.own_count, data.expected_rate) + ". "
+            + findings_said(data.capabilities)
+            + f" {data.feedback.count} participants returned the feedback form.")
 
 
-def findings_said(capabilities: list[dict]) -> str:
+def findings_said(capabilities: list[CapabilityResult]) -> str:
     """The major strengths and the primary areas for improvement: the capabilities rated P or S, and M or U,
     and what evaluators observed as such."""
     def observed(kind: str) -> list[str]:
-        return [o["note"].rstrip(".") for c in capabilities for t in c["targets"] for o in t["observations"]
-                if o.get("kind") == kind][:3]
+        return [o.note.rstrip(".") for c in capabilities for t in c.targets for o in t.observations
+                if o.kind == kind][:3]
 
-    strengths = [f"{c['capability']} ({c['rating']})" for c in capabilities if c["rating"] in ("P", "S")]
-    improvements = [f"{c['capability']} ({c['rating']})" for c in capabilities if c["rating"] in ("M", "U")]
+    strengths = [f"{c.capability} ({c.rating})" for c in capabilities if c.rating in ("P", "S")]
+    improvements = [f"{c.capability} ({c.rating})" for c in capabilities if c.rating in ("M", "U")]
     said = []
     if strengths or observed("strength"):
         said.append("Major strengths: " + "; ".join([*strengths, *observed("strength")]) + ".")
@@ -209,7 +234,7 @@ async def open_report(session_id: int, actor: Actor) -> Report:
         report = Report(
             session=session_id, version=latest.version + 1 if latest else 1, status=Report.Status.draft,
             handling=latest.handling if latest else HANDLING_DEFAULT,
-            points_of_contact=latest.points_of_contact if latest else aggregate.contacts_said(data["contacts"]),
+            points_of_contact=latest.points_of_contact if latest else aggregate.contacts_said(data.contacts or []),
             executive_summary=latest.executive_summary if latest else drafted_summary(data),
             analysis=latest.analysis if latest else drafted_analysis(data), created_at=now, created_by=actor.person_id,
             updated_at=now)
@@ -257,14 +282,14 @@ async def save_report(session_id: int, version: int, data: ReportInput) -> Repor
 async def finalize_report(session_id: int, version: int, actor: Actor) -> Report:
     """Lock the version with the data as it is now, its exports included; feedback and evaluation close
     with it."""
-    data = {**await report_data(session_id), "actions": await plan_rows(session_id)}
+    data = await report_data(session_id)
     exports = await exports_of(session_id)
     now = datetime.now(UTC)
     async with db.transaction():
         report = await get_report(session_id, version)
         if report.status != Report.Status.draft:
             raise Conflict("This version is already final.")
-        await Report.update({Report.status: Report.Status.final, Report.snapshot: data, Report.finalized_at: now,
+        await Report.update({Report.status: Report.Status.final, Report.snapshot: reportdata.stored(data), Report.finalized_at: now,
                              Report.finalized_by: actor.person_id, Report.updated_at: now}).where(Report.id == report.id)
         await ReportExport.insert(*(ReportExport(report=report.id, kind=kind, rows=rows) for kind, rows in exports.items()))
         await record_event("aar.finalize", actor, target=f"session {session_id}", detail={"version": version})

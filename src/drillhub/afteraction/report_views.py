@@ -9,14 +9,13 @@ from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 
 from drillhub import permissions, web
-from drillhub.afteraction import aggregate
+from drillhub.afteraction import aggregate, reportdata
 from drillhub.afteraction.evaluation import RATING_MEANINGS
 from drillhub.afteraction.exports import KINDS, export
 from drillhub.afteraction.improvement import (
     ActionInput,
     add_action,
     list_actions,
-    plan_rows,
     propose_follow_up,
     track_action,
 )
@@ -30,6 +29,7 @@ from drillhub.afteraction.report import (
     report_data,
     save_report,
 )
+from drillhub.afteraction.reportdata import ReportData
 from drillhub.afteraction.tables import CorrectiveAction, Report
 from drillhub.agencies.service import list_active_agencies
 from drillhub.audit.service import record_event
@@ -37,11 +37,11 @@ from drillhub.errors import Forbidden, Invalid
 from drillhub.scheduling.service import get_session, session_title
 
 
-async def shown_data(session_id: int, report: Report | None) -> dict:
+async def shown_data(session_id: int, report: Report | None) -> ReportData:
     """A final version shows the data as it was when it was made final; a draft shows it as it is."""
     if report is not None and report.status == Report.Status.final:
-        return report.snapshot
-    return {**await report_data(session_id), "actions": await plan_rows(session_id)}
+        return reportdata.read(report.snapshot)
+    return await report_data(session_id)
 
 
 async def report_context(request: HTMXRequest, session_id: int, version: int | None = None,
@@ -58,7 +58,7 @@ async def report_context(request: HTMXRequest, session_id: int, version: int | N
         "analysis": {row["capability"]: row for row in report.analysis} if report else {}, "kinds": KINDS,
         "action_values": action_values or {}, "action_errors": action_errors or {},
         "decisions_said": aggregate.decisions_said, "times_said": aggregate.times_said, "meanings": RATING_MEANINGS,
-        "capability_choices": [(c["capability"], c["capability"]) for c in data["capabilities"]],
+        "capability_choices": [(c.capability, c.capability) for c in data.capabilities],
         "element_choices": [(e.value, e.value.capitalize()) for e in CorrectiveAction.Element],
         "agency_choices": [(a["id"], a["name"]) for a in await list_active_agencies()],
     }
@@ -124,7 +124,7 @@ class ReportController(Controller):
     async def add_action(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         await self._editor(request, session_id)
         data = await web.read_form(request, ActionInput)
-        capabilities = [c["capability"] for c in (await report_data(session_id))["capabilities"]]
+        capabilities = [c.capability for c in (await report_data(session_id)).capabilities]
         try:
             await add_action(session_id, data, capabilities, web.actor(request))
         except Invalid as invalid:

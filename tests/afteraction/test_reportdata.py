@@ -1,0 +1,42 @@
+"""The report's data is typed and versioned: every version ever stored reads, and what it did not keep
+says so (afteraction/reportdata.py)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from drillhub.afteraction import reportdata
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def snapshot(name: str) -> dict:
+    return json.loads((SNAPSHOTS / name).read_text())["snapshot"]
+
+
+def test_version_1_reads_with_what_it_did_not_keep_marked_so():
+    data = reportdata.read(snapshot("final-report-version-1.json"))
+    assert data.version == reportdata.VERSION and data.title == "Active threat response"
+    assert data.contacts is None and data.own_count == 0  # contacts were not kept; own_count was
+    assert {o.kind for c in data.capabilities for t in c.targets for o in t.observations} == {""}
+    assert data.actions[0].objective == "" and data.actions[0].due_on == "2026-11-20"
+    assert data.feedback.strengths[0][1] >= 1 and isinstance(data.feedback.strengths[0], tuple)
+
+
+def test_version_2_reads_and_is_stored_exactly_as_it_was():
+    kept = snapshot("final-report-version-2.json")
+    data = reportdata.read(kept)
+    assert kept["version"] == 2 and data.decision_count == 5 and data.contacts[0].role == "Lead evaluator"
+    assert data.decision_points[0].choices[0].label and data.decision_points[0].times.count >= 1
+    assert json.loads(json.dumps(reportdata.stored(data))) == kept  # nothing lost or added on the way through
+
+
+def test_data_from_a_newer_drillhub_or_out_of_shape_is_refused_with_a_message():
+    kept = snapshot("final-report-version-2.json")
+    with pytest.raises(reportdata.UnreadableReport, match="newer drillhub"):
+        reportdata.read({**kept, "version": reportdata.VERSION + 1})
+    with pytest.raises(reportdata.UnreadableReport, match="decision_count"):
+        reportdata.read({**kept, "decision_count": "five"})
+    with pytest.raises(reportdata.UnreadableReport, match="title"):
+        reportdata.read({key: value for key, value in kept.items() if key != "title"})
