@@ -87,6 +87,9 @@ ACCESS = {
     "improvement:list": {"admin", "coordinator", "supervisor"},
     "improvement:update": COORDINATORS,  # and supervisors of the responsible agency (not this matrix's one)
     "improvement:follow_up": COORDINATORS,
+    "analytics:index": {"admin", "coordinator", "supervisor"},
+    "analytics:scenario": {"admin", "coordinator", "supervisor"},  # a supervisor: their agencies' decisions
+    "analytics:pdf": {"admin", "coordinator", "supervisor"},
     "certificates:verify": PUBLIC, "certificates:verify_json": PUBLIC,
     "certificates:issue": COORDINATORS, "certificates:zip": COORDINATORS, "certificates:revoke": COORDINATORS, "certificates:reissue": COORDINATORS,
     # the matrix's person is an officer of the agency its supervisor supervises (and the officer themselves)

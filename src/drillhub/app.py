@@ -20,9 +20,11 @@ from litestar.template.config import TemplateConfig
 from drillhub import db, live, permissions, web
 from drillhub.accounts.views import AccountController, PeopleController, RosterController
 from drillhub.agencies.service import kind_label
+from drillhub.afteraction.analytics_views import AnalyticsController
 from drillhub.afteraction.report_views import ImprovementController, ReportController
 from drillhub.afteraction.views import EvaluationController, FeedbackController
 from drillhub.agencies.views import AgencyController
+from drillhub.durations import minutes_seconds
 from drillhub.certificates.views import CertificateController, RecordsController, verify_json, verify_page
 from drillhub.audit.service import Actor
 from drillhub.audit.views import AuditController
@@ -103,11 +105,6 @@ def _unexpected_error(request: Request, error: Exception) -> Response:
     return _error_page(request, 500, "The error was logged. Please try again.")
 
 
-def minutes_seconds(seconds: int) -> str:
-    """150 -> '2:30': a clock, a time left, a time since the start."""
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 @pass_context
 def local_time(context, moment, pattern: str = "%d %b %Y %H:%M") -> str:
     """A stored time as the clock of the signed-in person's agency shows it."""
@@ -184,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EvaluationController,
             ReportController,
             ImprovementController,
+            AnalyticsController,
             CertificateController,
             RecordsController,
             verify_page,

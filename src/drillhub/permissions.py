@@ -23,6 +23,7 @@ ADMIN, COORDINATOR, FACILITATOR, EVALUATOR, OFFICER, SUPERVISOR = (
 COORDINATORS = (ADMIN, COORDINATOR)  # schedule and manage every session, course, venue and record
 SCENARIO_READERS = (ADMIN, COORDINATOR, FACILITATOR, EVALUATOR)  # read the scenario library's files
 IMPROVEMENT_READERS = (ADMIN, COORDINATOR, SUPERVISOR)  # follow corrective actions
+ANALYTICS_READERS = (ADMIN, COORDINATOR, SUPERVISOR)  # decision analytics across exercises
 
 
 def administers(user) -> bool:
@@ -39,6 +40,12 @@ def supervises(user, agency_id: int | None) -> bool:
 
 def supervised_agencies(user) -> list[int]:
     return sorted(user.supervised_agency_ids) if user.has_role(SUPERVISOR) else []
+
+
+def analytics_agencies(user) -> list[int] | None:
+    """Whose decisions the person's analytics count: everyone's for coordinators (None), else the
+    agencies they supervise."""
+    return None if coordinates(user) else supervised_agencies(user)
 
 
 async def _staff_roles(session_id: int, person_id: int) -> dict[str, bool]:

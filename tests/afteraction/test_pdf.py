@@ -170,9 +170,12 @@ def test_a_version_1_report_says_what_it_did_not_keep():
     assert "Active threat response" in everything and "Not recorded in this version of the report." in everything
 
 
-def test_a_version_2_report_prints_its_decisions_contacts_and_plan():
+def test_a_version_2_report_prints_its_decisions_contacts_trend_and_verified_action():
     stored = json.loads((SNAPSHOTS / "final-report-version-2.json").read_text())
-    everything = " ".join(pages_of(render_aar(reportdata.read(stored["snapshot"]), stored["report"])))
-    assert "5 decisions were recorded; 67% of the players' own were the expected action" in everything
-    assert "Push the crowd back from the bank (expected)" in everything and "Ending: Everyone out of the water" in everything
+    everything = " ".join(" ".join(pages_of(render_aar(reportdata.read(stored["snapshot"]), stored["report"]))).split())
+    assert "3 decisions were recorded; 100% of the players' own were the expected action" in everything
+    assert "Push the crowd back from the bank (expected)" in everything
     assert f"Lead evaluator: {stored['snapshot']['contacts'][0]['name']}" in everything
+    assert "Decisions across exercises" in everything and "(this exercise)" in everything
+    assert "Corrective actions verified" in everything and "Tone out the rescue task force at once" in everything
+    assert "+33 points" in everything and "Dispatch toned out the task force within a minute." in everything

@@ -128,3 +128,10 @@ def test_the_draft_files_each_observation_where_its_evaluator_said_it_belongs():
     [drafted] = drafted_analysis(data)
     assert drafted["improvements"] == "Radio dead spots on the east bank"
     assert drafted["strengths"] == "Perimeter set in four minutes\nMade before kinds were kept"  # the old way: by rating
+
+
+def test_the_summary_counts_in_words_that_agree():
+    from drillhub.afteraction.report import counted
+
+    assert (counted(1, "participant"), counted(2, "participant"), counted(0, "player")) == (
+        "1 participant", "2 participants", "0 players")

@@ -7,6 +7,7 @@ from collections import Counter
 from statistics import mean, median
 
 from drillhub.afteraction.reportdata import Contact, Times
+from drillhub.durations import minutes_seconds
 
 # Words too common to be a theme of the comments.
 STOPWORDS = frozenset("""
@@ -47,8 +48,22 @@ def times_said(times: Times) -> str:
     """'Median time to decide 1:05, slowest 3:40 (minutes:seconds).', or nothing when nobody was timed."""
     if times.median is None or times.max is None:
         return ""
-    clock = lambda value: f"{value // 60}:{value % 60:02d}"  # noqa: E731
-    return f"Median time to decide {clock(times.median)}, slowest {clock(times.max)} (minutes:seconds)."
+    return (f"Median time to decide {minutes_seconds(times.median)}, slowest {minutes_seconds(times.max)} "
+            "(minutes:seconds).")
+
+
+def percent(rate: float | None) -> str:
+    """0.5 -> '50%'; None (nothing to judge) -> '–'."""
+    return "–" if rate is None else f"{rate:.0%}"
+
+
+def change(before: float | None, after: float | None) -> str:
+    """How a rate moved, in percentage points: '+25 points', '-10 points', '0 points'; '–' when either is
+    missing."""
+    if before is None or after is None:
+        return "–"
+    points = round((after - before) * 100)
+    return f"{'+' if points > 0 else ''}{points} points"
 
 
 def contacts_said(contacts: list[Contact]) -> str:

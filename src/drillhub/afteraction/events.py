@@ -47,7 +47,11 @@ async def recorded_events(session_id: int) -> tuple[list[dict], list[dict], list
     it was made (a player's own, a default on time-out, a stand-in); the decision points with their
     choices; and the timeline of scenes, injects and team decisions per run. Read through
     exercises.record, like the debrief."""
-    runs = await runs_of(session_id)
+    return await events_of_runs(await runs_of(session_id))
+
+
+async def events_of_runs(runs: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """recorded_events for any runs (rows with "id" and "scenario", the version played)."""
     labels_of = {version: _Labels.of((await compiled_version(version)).scenario)
                  for version in {run["scenario"] for run in runs}}
     version_of = {run["id"]: run["scenario"] for run in runs}
@@ -71,8 +75,8 @@ async def recorded_events(session_id: int) -> tuple[list[dict], list[dict], list
                                "choices": [{"id": c.id, "label": c.label, "expected": c.expected}
                                            for c in node.decision.choices]}
             decisions.append({
-                "point": key, "run": run, "at": iso(d.at), "scene": node.title,
-                "role": labels.roles.get(d.role, d.role), "agency": agencies.get(d.agency, "No agency"),
+                "point": key, "node": d.node, "run": run, "at": iso(d.at), "scene": node.title,
+                "role": labels.roles.get(d.role, d.role), "agency": agencies.get(d.agency, "No agency"), "agency_id": d.agency,
                 "person": people.get(d.person, ""), "choice": d.choice,
                 "choice_label": labels.choices[d.node].get(d.choice, d.choice),
                 "expected": d.expected if d.node in labels.judged else None, "rationale": d.rationale,

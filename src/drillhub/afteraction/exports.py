@@ -34,7 +34,7 @@ async def exports_of(session_id: int, kinds: tuple[str, ...] = KINDS) -> dict[st
     found: dict[str, list[dict]] = {}
     if "decisions" in kinds or "injects" in kinds:
         decisions, _, timeline = await recorded_events(session_id)
-        found["decisions"] = [{key: value for key, value in d.items() if key != "point"} for d in decisions]
+        found["decisions"] = [{key: d[key] for key in COLUMNS["decisions"]} for d in decisions]
         found["injects"] = [{"run": row["run"], "at": row["at"], "inject": row["text"]}
                             for row in timeline if row["kind"] == "inject"]
     if "observations" in kinds:

@@ -13,7 +13,8 @@ from drillhub.afteraction.feedback import STATEMENTS
 from drillhub.afteraction.service import participants, runs_of
 from drillhub.afteraction.events import iso, recorded_events
 from drillhub.afteraction.exports import exports_of
-from drillhub.afteraction.improvement import plan_rows
+from drillhub.afteraction.analytics import report_analytics
+from drillhub.afteraction.improvement import actions_verified_by, plan_rows
 from drillhub.afteraction.reportdata import (
     AgencyCount,
     CapabilityResult,
@@ -105,6 +106,7 @@ async def report_data(session_id: int) -> ReportData:
                 mission_areas=list(scenario.mission_areas), objectives=[o.description for o in scenario.objectives]))
     decisions, points, timeline = await recorded_events(session_id)
     own = [d for d in decisions if d["own"]]  # rates and times are the players' own decisions
+    trends, verifications = await report_analytics(session_id, decisions, await actions_verified_by(session_id))
     capabilities = await _capability_results(session_id, course.core_capabilities)
     feedback = await Feedback.select(Feedback.strengths, Feedback.improvements, Feedback.ratings, Feedback.comments,
                                      Feedback.missed, Feedback.corrective_actions).where(
@@ -141,6 +143,7 @@ async def report_data(session_id: int) -> ReportData:
                 for f in feedback for a in f["corrective_actions"]]),
             comments=aggregate.tally([f["comments"] for f in feedback]), themes=aggregate.themes(comments)),
         actions=[PlanRow(**row) for row in await plan_rows(session_id)],
+        trends=trends, verifications=verifications,
     )
 
 
@@ -198,10 +201,15 @@ def drafted_summary(data: ReportData) -> str:
     players = sum(a.count for a in data.agencies)
     kind = data.exercise_type[:1].lower() + data.exercise_type[1:]  # "tabletop exercise (TTX)", as HSEEP spells it
     return (f"{data.title} was a {kind} held from {data.starts} to {data.ends} "
-            f"({data.time_zone}) with {players} players from {len(data.agencies)} organisations. "
+            f"({data.time_zone}) with {counted(players, 'player')} from {counted(len(data.agencies), 'organisation')}. "
             + aggregate.decisions_said(data.decision_count, data.own_count, data.expected_rate) + ". "
             + findings_said(data.capabilities)
-            + f" {data.feedback.count} participants returned the feedback form.")
+            + f" {counted(data.feedback.count, 'participant')} returned the feedback form.")
+
+
+def counted(n: int, thing: str) -> str:
+    """'1 player', '3 players'."""
+    return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
 def findings_said(capabilities: list[CapabilityResult]) -> str:

@@ -58,6 +58,8 @@ async def report_context(request: HTMXRequest, session_id: int, version: int | N
         "analysis": {row["capability"]: row for row in report.analysis} if report else {}, "kinds": KINDS,
         "action_values": action_values or {}, "action_errors": action_errors or {},
         "decisions_said": aggregate.decisions_said, "times_said": aggregate.times_said, "meanings": RATING_MEANINGS,
+        "percent": aggregate.percent, "change": aggregate.change,
+        "analytics_reader": user.has_role(*permissions.ANALYTICS_READERS),
         "capability_choices": [(c.capability, c.capability) for c in data.capabilities],
         "element_choices": [(e.value, e.value.capitalize()) for e in CorrectiveAction.Element],
         "agency_choices": [(a["id"], a["name"]) for a in await list_active_agencies()],

@@ -141,6 +141,65 @@ class PlanRow(Struct, kw_only=True):
     status: str
 
 
+class PointStats(Struct, kw_only=True):
+    """A decision point over the exercises that played it: the players' own decisions only."""
+
+    node: str
+    title: str
+    decisions: int
+    expected_rate: float | None  # None: nobody decided where an expected action was open
+    median_seconds: int | None
+    slowest_seconds: int | None
+    by_agency: dict[str, float | None]
+    by_exercise: dict[str, float | None]  # ExerciseStats.key -> expected-action rate there
+
+
+class ExerciseStats(Struct, kw_only=True):
+    """One exercise that played the scenario (a session, or a month of self-paced play)."""
+
+    key: str
+    label: str
+    date: str  # ISO date it began
+    decisions: int
+    expected_rate: float | None
+    median_seconds: int | None
+    slowest_seconds: int | None
+    current: bool = False  # the exercise the report is about
+
+
+class ScenarioTrend(Struct, kw_only=True):
+    """How a scenario's decisions went across the exercises that played it, in date order."""
+
+    scenario: str
+    slug: str
+    exercises: list[ExerciseStats]
+    points: list[PointStats]
+    agencies: dict[str, float | None]
+
+
+class Comparison(Struct, kw_only=True):
+    """A decision point tied to a corrective action, in the exercise that found the issue and in the one
+    that verifies the fix."""
+
+    node: str
+    title: str
+    before: ExerciseStats
+    after: ExerciseStats
+
+
+class Verification(Struct, kw_only=True):
+    """A corrective action this exercise was proposed to verify, and what its decision points show."""
+
+    action: str
+    capability: str
+    issue: str
+    agency: str
+    status: str
+    found_in: str  # the exercise the action came from
+    points: list[Comparison]
+    said: str  # why there is nothing to compare, when there is not
+
+
 class ReportData(Struct, kw_only=True):
     version: int = VERSION
     title: str
@@ -167,6 +226,8 @@ class ReportData(Struct, kw_only=True):
     times: Times
     feedback: FeedbackSummary
     actions: list[PlanRow] = []
+    trends: list[ScenarioTrend] = []  # the scenarios played, across the exercises up to this one
+    verifications: list[Verification] = []
 
 
 def _from_version_1(data: dict) -> dict:
