@@ -25,6 +25,7 @@ import httpx
 from harness import BIN, baseline, demo_database, engine_label, signed_in, start, stop
 from pypdf import PdfReader
 from scenario_checker import generated_scenario
+from seeding import bench_session, seed_people, seed_run
 
 RUN_SIZE = 25
 
@@ -36,11 +37,9 @@ async def seed(database_url: str, participants: int, points: int) -> int:
     from drillhub.accounts.tables import Person
     from drillhub.afteraction import evaluation, improvement, report
     from drillhub.afteraction.tables import Feedback
-    from drillhub.agencies.tables import Agency
     from drillhub.audit.service import Actor
-    from drillhub.exercises.tables import Run, RunEvent, RunParticipant
     from drillhub.scenarios.service import add_upload
-    from drillhub.scheduling.tables import Course, Session, SessionStaff
+    from drillhub.scheduling.tables import Course, SessionStaff
 
     engine = db.make_engine(database_url)
     db.use_engine(engine)
@@ -56,50 +55,14 @@ async def seed(database_url: str, participants: int, points: int) -> int:
         await course.save()
         now = datetime.now(UTC)
         start_at = now - timedelta(days=2)
-        session = Session(uid="bench-aar@drillhub", course=course.id, venue=None, meeting_url="https://example.org/x",
-                          starts_at=start_at, ends_at=start_at + timedelta(hours=8), time_zone="America/Chicago",
-                          capacity=participants, status="completed", sequence=0, notes="", coordinator_notes="",
-                          cancel_reason="", venue_override_reason="")
+        session = bench_session(course.id, start_at, participants, "bench-aar@drillhub")
         await session.save()
-        agencies = [row["id"] for row in await Agency.select(Agency.id)]
-        people = [Person(name=f"Participant {n:03d}", email=f"p{n}@bench.example", agency=agencies[n % len(agencies)],
-                         title="Officer", badge_number="", roles=["officer"], password_hash="x")
-                  for n in range(participants)]
-        for chunk in range(0, participants, 250):
-            await Person.insert(*people[chunk:chunk + 250])
-        ids = [row["id"] for row in await Person.select(Person.id, Person.agency).where(Person.email.like("%@bench.example"))
-               .order_by(Person.id)]
-        agency_of = {row["id"]: row["agency"] for row in await Person.select(Person.id, Person.agency).where(
-            Person.id.is_in(ids))}
+        ids, agency_of = await seed_people(participants)
+        agencies = sorted(set(agency_of.values()))
         evaluator = (await Person.select(Person.id).where(Person.email == "evaluator@demo.drillhub.test").first())["id"]
         await SessionStaff.insert(SessionStaff(session=session.id, person=evaluator, role="evaluator", lead=True))
-        roles = ["patrol", "dispatch", "fire", "ems"]
         for first in range(0, participants, RUN_SIZE):
-            members = ids[first:first + RUN_SIZE]
-            run = Run(scenario=version.id, session=session.id, mode="facilitated", status="ended", owner=None,
-                      facilitator=None, created_at=start_at, updated_at=start_at, last_seq=0)
-            await run.save()
-            await RunParticipant.insert(*(RunParticipant(run=run.id, person=p, agency=agency_of[p], role=roles[k % 4],
-                                                         joined_at=start_at) for k, p in enumerate(members)))
-            events, at = [RunEvent(run=run.id, seq=1, step=0, kind="start", at=start_at, role="", node="n0", choice="",
-                                   rationale="", data={})], start_at
-            for point in range(points):
-                node = f"n{point}"
-                events.append(RunEvent(run=run.id, seq=0, step=point, kind="inject", at=at, role="", node=node,
-                                       choice="", rationale="", data={"inject": f"i{point}", "how": "scheduled"}))
-                for k, person in enumerate(members):
-                    choice = rng.choice(["fast", "fast", "slow"])
-                    events.append(RunEvent(run=run.id, seq=0, step=point, kind="decision", at=at + timedelta(seconds=20 + k),
-                                           person=person, agency=agency_of[person], role=roles[k % 4], node=node,
-                                           choice=choice, rationale="Because the scene called for it.",
-                                           shown_at=at, expected=choice == "fast", data={}))
-                at += timedelta(minutes=3)
-                events.append(RunEvent(run=run.id, seq=0, step=point, kind="advance", at=at, role="", node=node,
-                                       choice="", rationale="", data={"to": f"n{point + 1}"}))
-            for seq, event in enumerate(events, start=1):
-                event.seq = seq
-            for chunk in range(0, len(events), 500):
-                await RunEvent.insert(*events[chunk:chunk + 500])
+            await seed_run(version.id, session.id, ids[first:first + RUN_SIZE], agency_of, points, start_at, rng)
         await Feedback.insert(*(Feedback(
             session=session.id, person=p, agency=agency_of[p], anonymous=n % 5 == 0, title="Officer",
             exercise_role="player", strengths=["Radio discipline", "Fast staging"], improvements=["Unified command late"],

@@ -27,9 +27,17 @@ def expected_rate(decisions: list[dict]) -> float | None:
     return sum(1 for d in counted if d["expected"]) / len(counted) if counted else None
 
 
-def expected_rate_by_agency(decisions: list[dict]) -> dict[str, float]:
-    agencies = sorted({d["agency"] for d in decisions})
-    return {agency: expected_rate([d for d in decisions if d["agency"] == agency]) for agency in agencies}
+def expected_rate_by_agency(decisions: list[dict]) -> dict[str, float | None]:
+    by_agency = grouped(decisions, "agency")
+    return {agency: expected_rate(by_agency[agency]) for agency in sorted(by_agency)}
+
+
+def grouped(rows: list[dict], key: str) -> dict:
+    """The rows by their value of `key`, in the order first seen."""
+    found: dict = {}
+    for row in rows:
+        found.setdefault(row[key], []).append(row)
+    return found
 
 
 def decisions_said(count: int, own: int | None, rate: float | None) -> str:

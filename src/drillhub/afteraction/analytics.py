@@ -48,33 +48,31 @@ def trend(scenario: str, slug: str, decisions: list[dict], exercises: list[Exerc
     `exercises` in the order they are shown; `titles` each decision point's title, in the scenario's
     order; `current` the key of the exercise a report is about."""
     own = [d for d in decisions if d["own"]]
+    at_node, in_exercise = aggregate.grouped(own, "node"), aggregate.grouped(own, "exercise")
     points = []
     for node, title in titles.items():
-        here = [d for d in own if d["node"] == node]
-        if not here:
+        if node not in at_node:
             continue
-        times = aggregate.decision_seconds(here)
+        here = at_node[node]
+        times, by_exercise = aggregate.decision_seconds(here), aggregate.grouped(here, "exercise")
         points.append(PointStats(
             node=node, title=title, decisions=len(here), expected_rate=aggregate.expected_rate(here),
             median_seconds=times["median"], slowest_seconds=times["max"],
             by_agency=aggregate.expected_rate_by_agency(here),
-            by_exercise={e.key: aggregate.expected_rate([d for d in here if d["exercise"] == e.key])
-                         for e in exercises if any(d["exercise"] == e.key for d in here)}))
+            by_exercise={e.key: aggregate.expected_rate(by_exercise[e.key]) for e in exercises if e.key in by_exercise}))
     return ScenarioTrend(
         scenario=scenario, slug=slug, points=points, agencies=aggregate.expected_rate_by_agency(own),
-        exercises=[_stats(e, [d for d in own if d["exercise"] == e.key], e.key == current) for e in exercises
-                   if any(d["exercise"] == e.key for d in own)])
+        exercises=[_stats(e, in_exercise[e.key], e.key == current) for e in exercises if e.key in in_exercise])
 
 
 def compared(action: dict, tied: dict[str, str], before: Exercise, before_rows: list[dict], after: Exercise,
              after_rows: list[dict]) -> Verification:
     """The decision points `tied` to the action (node -> title), before (in the exercise that found the
     issue) and after (in the one verifying the fix)."""
-    before_own = [d for d in before_rows if d["own"]]
-    after_own = [d for d in after_rows if d["own"]]
-    points = [Comparison(node=node, title=title,
-                         before=_stats(before, [d for d in before_own if d["node"] == node]),
-                         after=_stats(after, [d for d in after_own if d["node"] == node], current=True))
+    before_at = aggregate.grouped([d for d in before_rows if d["own"]], "node")
+    after_at = aggregate.grouped([d for d in after_rows if d["own"]], "node")
+    points = [Comparison(node=node, title=title, before=_stats(before, before_at.get(node, [])),
+                         after=_stats(after, after_at.get(node, []), current=True))
               for node, title in tied.items()]
     points = [p for p in points if p.before.decisions or p.after.decisions]
     if not tied:
@@ -124,7 +122,7 @@ async def decisions_by_exercise(runs: list[dict], read: list[dict] = ()) -> tupl
     exercise_of_run = {run["id"]: exercise_of(run) for run in runs}
     known = {d["run"] for d in read}
     rows = [d for d in read if d["run"] in exercise_of_run]
-    rows += (await events_of_runs([run for run in runs if run["id"] not in known]))[0]
+    rows += (await events_of_runs([run for run in runs if run["id"] not in known], timeline=False))[0]
     decisions = [{**d, "exercise": exercise_of_run[d["run"]].key} for d in rows]
     return decisions, sorted(set(exercise_of_run.values()), key=lambda e: (e.date, e.label))
 

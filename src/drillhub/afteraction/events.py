@@ -14,6 +14,7 @@ from drillhub.exercises.tables import RunEvent
 from drillhub.scenarios.service import compiled_version
 
 TIMELINE_KINDS = ["start", "decision", "confirm", "advance", "timeout", "inject", "end"]
+DECISION_KINDS = ["decision", "confirm"]
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -50,18 +51,19 @@ async def recorded_events(session_id: int) -> tuple[list[dict], list[dict], list
     return await events_of_runs(await runs_of(session_id))
 
 
-async def events_of_runs(runs: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
-    """recorded_events for any runs (rows with "id" and "scenario", the version played)."""
+async def events_of_runs(runs: list[dict], timeline: bool = True) -> tuple[list[dict], list[dict], list[dict]]:
+    """recorded_events for any runs (rows with "id" and "scenario", the version played); without the
+    timeline (empty) when not asked for, reading only the decisions."""
     labels_of = {version: _Labels.of((await compiled_version(version)).scenario)
                  for version in {run["scenario"] for run in runs}}
     version_of = {run["id"]: run["scenario"] for run in runs}
     events = await RunEvent.select(RunEvent.run, *record.COLUMNS).where(
-        RunEvent.run.is_in(list(version_of) or [0]) & RunEvent.kind.is_in(TIMELINE_KINDS)
+        RunEvent.run.is_in(list(version_of) or [0]) & RunEvent.kind.is_in(TIMELINE_KINDS if timeline else DECISION_KINDS)
     ).order_by(RunEvent.run).order_by(RunEvent.seq).output(load_json=True)
     people = {row["id"]: row["name"] for row in await Person.select(Person.id, Person.name).where(
         Person.id.is_in(list({e["person"] for e in events if e["person"]}) or [0]))}
     agencies = {row["id"]: row["name"] for row in await Agency.select(Agency.id, Agency.name)}
-    decisions, points, timeline = [], {}, []
+    decisions, points, moments = [], {}, []
     for run, run_events in groupby(events, key=lambda event: event["run"]):
         run_events = list(run_events)
         labels = labels_of[version_of[run]]
@@ -76,15 +78,17 @@ async def events_of_runs(runs: list[dict]) -> tuple[list[dict], list[dict], list
                                            for c in node.decision.choices]}
             decisions.append({
                 "point": key, "node": d.node, "run": run, "at": iso(d.at), "scene": node.title,
-                "role": labels.roles.get(d.role, d.role), "agency": agencies.get(d.agency, "No agency"), "agency_id": d.agency,
+                "role": labels.roles.get(d.role, d.role), "agency": agencies.get(d.agency, "No agency"),
+                "agency_id": d.agency,
                 "person": people.get(d.person, ""), "choice": d.choice,
                 "choice_label": labels.choices[d.node].get(d.choice, d.choice),
                 "expected": d.expected if d.node in labels.judged else None, "rationale": d.rationale,
                 "seconds": d.seconds, "made_by": record.MADE_BY[d.by], "own": d.own,
             })
-        for moment in record.timeline(run_events):
-            timeline.append({"run": run, "at": iso(moment.at), "kind": moment.kind, "text": _moment_text(labels, moment)})
-    return decisions, list(points.values()), timeline
+        if timeline:
+            moments += [{"run": run, "at": iso(moment.at), "kind": moment.kind, "text": _moment_text(labels, moment)}
+                        for moment in record.timeline(run_events)]
+    return decisions, list(points.values()), moments
 
 
 def _moment_text(labels: _Labels, moment: record.Moment) -> str:

@@ -45,9 +45,7 @@ HANDLING_LENGTH = 100
 
 
 def decision_point_summaries(points: list[dict], decisions: list[dict]) -> list[DecisionPoint]:
-    by_point: dict[str, list[dict]] = {}
-    for decision in decisions:
-        by_point.setdefault(decision["point"], []).append(decision)
+    by_point = aggregate.grouped(decisions, "point")
     summaries = []
     for point in points:
         mine = by_point.get(point["key"], [])
