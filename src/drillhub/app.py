@@ -24,7 +24,7 @@ from drillhub.afteraction.analytics_views import AnalyticsController
 from drillhub.afteraction.report_views import ImprovementController, ReportController
 from drillhub.afteraction.views import EvaluationController, FeedbackController
 from drillhub.agencies.views import AgencyController
-from drillhub.durations import minutes_seconds
+from drillhub.durations import clock, minutes_seconds
 from drillhub.certificates.views import CertificateController, RecordsController, verify_json, verify_page
 from drillhub.audit.service import Actor
 from drillhub.audit.views import AuditController
@@ -119,6 +119,7 @@ def _configure_jinja(engine: JinjaTemplateEngine, reload: bool) -> None:
     engine.engine.filters["kind_label"] = kind_label
     engine.engine.filters["markdown"] = render_markdown
     engine.engine.filters["minutes_seconds"] = minutes_seconds
+    engine.engine.filters["clock"] = clock
     engine.engine.filters["local"] = local_time
 
 

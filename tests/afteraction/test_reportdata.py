@@ -36,9 +36,24 @@ def test_version_2_reads_and_is_stored_exactly_as_it_was():
 
 def test_data_from_a_newer_drillhub_or_out_of_shape_is_refused_with_a_message():
     kept = snapshot("final-report-version-2.json")
-    with pytest.raises(reportdata.UnreadableReport, match="newer drillhub"):
-        reportdata.read({**kept, "version": reportdata.VERSION + 1})
+    for version in (reportdata.VERSION + 1, 0, True, "2"):
+        with pytest.raises(reportdata.UnreadableReport, match="this drillhub reads versions 1 to 2"):
+            reportdata.read({**kept, "version": version})
     with pytest.raises(reportdata.UnreadableReport, match="decision_count"):
         reportdata.read({**kept, "decision_count": "five"})
     with pytest.raises(reportdata.UnreadableReport, match="title"):
         reportdata.read({key: value for key, value in kept.items() if key != "title"})
+
+
+async def test_a_final_report_whose_data_cannot_be_read_says_so_on_its_page(client, played):
+    from drillhub.afteraction.report import finalize_report, open_report
+    from drillhub.afteraction.tables import Report
+    from tests.afteraction.conftest import actor
+    from tests.support import sign_in
+
+    await open_report(played.session.id, actor(played.lead_evaluator))
+    await finalize_report(played.session.id, 1, actor(played.lead_evaluator))
+    await Report.update({Report.snapshot: {"version": 99}}).where(Report.session == played.session.id)
+    await sign_in(client, played.lead_evaluator.email)
+    page = await client.get(f"/sessions/{played.session.id}/report/")
+    assert page.status_code == 409 and "A newer drillhub stored it" in page.text

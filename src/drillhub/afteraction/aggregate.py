@@ -1,6 +1,6 @@
 """Pure summaries for the After-Action Report: choice distributions, expected-action rates, decision
-times, feedback rating averages and comment themes. Inputs are plain rows; outputs are plain JSON-able
-data, so a final report can keep them as they were."""
+times, feedback rating averages and comment themes, and how the report words them. Inputs are plain
+rows; outputs are plain values (report.py and analytics.py put them in the report's typed data)."""
 
 import re
 from collections import Counter
@@ -65,13 +65,18 @@ def percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate:.0%}"
 
 
-def change(before: float | None, after: float | None) -> str:
-    """How a rate moved, in percentage points: '+25 points', '-10 points', '0 points'; '–' when either is
-    missing."""
-    if before is None or after is None:
+def change_said(moved: float | None) -> str:
+    """How a rate moved, in percentage points: '+25 points', '-10 points', '0 points'; '–' for nothing
+    to compare."""
+    if moved is None:
         return "–"
-    points = round((after - before) * 100)
+    points = round(moved * 100)
     return f"{'+' if points > 0 else ''}{points} points"
+
+
+def counted(n: int, thing: str) -> str:
+    """'1 player', '3 players'."""
+    return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
 def contacts_said(contacts: list[Contact]) -> str:

@@ -8,7 +8,10 @@ them; only the players' own decisions count (defaults on time-out and stand-ins 
 player). The loaders below them find the rows."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+from msgspec.structs import replace
 
 from drillhub.afteraction import aggregate
 from drillhub.afteraction.events import events_of_runs
@@ -19,62 +22,73 @@ from drillhub.scenarios.service import compiled_version
 
 @dataclass(frozen=True)
 class Exercise:
-    """What a run counts toward: its session, or for self-paced play the month it was played in."""
+    """What runs count toward: a session; for self-paced play, the month (UTC) it was played in; a run
+    whose session was deleted, itself. It began with its first run (a session: at its start)."""
 
     key: str
     label: str
-    date: str  # ISO date
-
-
-def exercise_of(run: dict) -> Exercise:
-    if run["session"]:
-        zone = ZoneInfo(run["time_zone"])
-        begins = run["starts_at"].astimezone(zone)
-        return Exercise(f"session-{run['session']}", f"{run['course']}, {begins:%d %b %Y}", begins.date().isoformat())
-    month = run["created_at"].astimezone(ZoneInfo("UTC"))
-    return Exercise(f"self-paced-{month:%Y-%m}", f"Self-paced play, {month:%B %Y}", f"{month:%Y-%m}-01")
+    began: datetime
 
 
 def _stats(exercise: Exercise, decisions: list[dict], current: bool = False) -> ExerciseStats:
     times = aggregate.decision_seconds(decisions)
-    return ExerciseStats(key=exercise.key, label=exercise.label, date=exercise.date, decisions=len(decisions),
+    return ExerciseStats(key=exercise.key, label=exercise.label, decisions=len(decisions),
                          expected_rate=aggregate.expected_rate(decisions), median_seconds=times["median"],
                          slowest_seconds=times["max"], current=current)
+
+
+def moved(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
 
 
 def trend(scenario: str, slug: str, decisions: list[dict], exercises: list[Exercise], titles: dict[str, str],
           current: str | None = None) -> ScenarioTrend:
     """`decisions` carry "exercise" (an Exercise.key), "node", "agency", "expected", "seconds" and "own";
-    `exercises` in the order they are shown; `titles` each decision point's title, in the scenario's
-    order; `current` the key of the exercise a report is about."""
-    own = [d for d in decisions if d["own"]]
+    `exercises` oldest first; `titles` the decision points' titles, in the scenario's order (a decision at
+    a point the scenario no longer has is left out of every figure); `current` the key of the exercise a
+    report is about."""
+    own = [d for d in decisions if d["own"] and d["node"] in titles]
     at_node, in_exercise = aggregate.grouped(own, "node"), aggregate.grouped(own, "exercise")
+    played = [e for e in exercises if e.key in in_exercise]
     points = []
     for node, title in titles.items():
         if node not in at_node:
             continue
         here = at_node[node]
         times, by_exercise = aggregate.decision_seconds(here), aggregate.grouped(here, "exercise")
+        rates = {e.key: aggregate.expected_rate(by_exercise[e.key]) for e in played if e.key in by_exercise}
+        keys = list(rates)
         points.append(PointStats(
             node=node, title=title, decisions=len(here), expected_rate=aggregate.expected_rate(here),
             median_seconds=times["median"], slowest_seconds=times["max"],
-            by_agency=aggregate.expected_rate_by_agency(here),
-            by_exercise={e.key: aggregate.expected_rate(by_exercise[e.key]) for e in exercises if e.key in by_exercise}))
-    return ScenarioTrend(
-        scenario=scenario, slug=slug, points=points, agencies=aggregate.expected_rate_by_agency(own),
-        exercises=[_stats(e, in_exercise[e.key], e.key == current) for e in exercises if e.key in in_exercise])
+            by_agency=aggregate.expected_rate_by_agency(here), by_exercise=rates,
+            changes={key: moved(rates[keys[n - 1]], rates[key]) for n, key in enumerate(keys) if n}))
+    stats = [_stats(e, in_exercise[e.key], current=e.key == current) for e in played]
+    stats = [replace(row, change=moved(stats[n - 1].expected_rate, row.expected_rate)) if n else row
+             for n, row in enumerate(stats)]
+    return ScenarioTrend(scenario=scenario, slug=slug, points=points, agencies=aggregate.expected_rate_by_agency(own),
+                         exercises=stats)
 
 
-def compared(action: dict, tied: dict[str, str], before: Exercise, before_rows: list[dict], after: Exercise,
-             after_rows: list[dict]) -> Verification:
-    """The decision points `tied` to the action (node -> title), before (in the exercise that found the
-    issue) and after (in the one verifying the fix)."""
-    before_at = aggregate.grouped([d for d in before_rows if d["own"]], "node")
-    after_at = aggregate.grouped([d for d in after_rows if d["own"]], "node")
-    points = [Comparison(node=node, title=title, before=_stats(before, before_at.get(node, [])),
-                         after=_stats(after, after_at.get(node, []), current=True))
-              for node, title in tied.items()]
-    points = [p for p in points if p.before.decisions or p.after.decisions]
+def compared(action: dict, tied: dict[tuple[str, str], str], before: Exercise, before_rows: list[dict],
+             after: Exercise, after_rows: list[dict]) -> Verification:
+    """The decision points `tied` to the action ((scenario slug, node) -> title), before (in the exercise
+    that found the issue) and after (in the one verifying the fix)."""
+    def by_point(rows: list[dict]) -> dict[tuple[str, str], list[dict]]:
+        found: dict[tuple[str, str], list[dict]] = {}
+        for row in rows:
+            if row["own"]:
+                found.setdefault((row["slug"], row["node"]), []).append(row)
+        return found
+
+    before_at, after_at = by_point(before_rows), by_point(after_rows)
+    points = []
+    for point, title in tied.items():
+        if point in before_at or point in after_at:
+            earlier = _stats(before, before_at.get(point, []))
+            later = _stats(after, after_at.get(point, []), current=True)
+            points.append(Comparison(title=title, before=earlier,
+                                     after=replace(later, change=moved(earlier.expected_rate, later.expected_rate))))
     if not tied:
         said = f"No decision point of the scenario scores an objective of {action['capability']}."
     elif not points:
@@ -94,10 +108,10 @@ def chart_rows(found: ScenarioTrend) -> dict[str, list[tuple]]:
             "agencies": list(found.agencies.items())}
 
 
-def tied_points(scenario, capability: str) -> dict[str, str]:
-    """The decision points that score an objective of the capability: node id -> title."""
+def tied_points(scenario, capability: str) -> dict[tuple[str, str], str]:
+    """The decision points that score an objective of the capability: (scenario slug, node) -> title."""
     objectives = {o.id for o in scenario.objectives if capability in o.core_capabilities}
-    return {node.id: node.title for node in scenario.nodes
+    return {(scenario.id, node.id): node.title for node in scenario.nodes
             if node.decision and any(objectives & set(c.points) for c in node.decision.choices)}
 
 
@@ -107,24 +121,52 @@ def decision_titles(scenario) -> dict[str, str]:
 
 # Loaders -----------------------------------------------------------------------------------------
 
-RUN_COLUMNS = (Run.id, Run.scenario, Run.session, Run.created_at, Run.session.starts_at.as_alias("starts_at"),
-               Run.session.time_zone.as_alias("time_zone"), Run.session.course.title.as_alias("course"),
-               Run.scenario.slug.as_alias("slug"), Run.scenario.title.as_alias("title"))
+RUN_COLUMNS = (Run.id, Run.scenario, Run.session, Run.mode, Run.created_at,
+               Run.session.starts_at.as_alias("starts_at"), Run.session.time_zone.as_alias("time_zone"),
+               Run.session.course.title.as_alias("course"), Run.scenario.slug.as_alias("slug"))
 
 
-async def runs_of_scenario(slug: str) -> list[dict]:
-    return await Run.select(*RUN_COLUMNS).where(Run.scenario.slug == slug).order_by(Run.created_at)
+def session_label(course: str, starts_at: datetime, time_zone: str) -> str:
+    """'Active threat response, 16 Nov 2026': the course and the local date."""
+    return f"{course}, {starts_at.astimezone(ZoneInfo(time_zone)):%d %b %Y}"
 
 
-async def decisions_by_exercise(runs: list[dict], read: list[dict] = ()) -> tuple[list[dict], list[Exercise]]:
-    """Every recorded decision of the runs, each with the key of its exercise, and the exercises in date
-    order. `read`: decisions of some of the runs already read (a report's own), not read again."""
-    exercise_of_run = {run["id"]: exercise_of(run) for run in runs}
-    known = {d["run"] for d in read}
-    rows = [d for d in read if d["run"] in exercise_of_run]
+def played_at(run: dict) -> datetime:
+    """When a run counts as played: its session's start, or when it was opened."""
+    return run["starts_at"] if run["mode"] == Run.Mode.facilitated and run["session"] else run["created_at"]
+
+
+def exercises_of(runs: list[dict]) -> dict[int, Exercise]:
+    """Run id -> the exercise it counts toward."""
+    named: dict[str, tuple[str, datetime]] = {}
+    keys = {}
+    for run in runs:
+        if run["mode"] == Run.Mode.self_paced:
+            month = run["created_at"].astimezone(UTC)
+            key, label = f"self-paced-{month:%Y-%m}", f"Self-paced play, {month:%B %Y}"
+        elif run["session"] is None:
+            key, label = f"run-{run['id']}", f"An exercise no longer scheduled, {run['created_at']:%d %b %Y}"
+        else:
+            key, label = f"session-{run['session']}", session_label(run["course"], run["starts_at"], run["time_zone"])
+        keys[run["id"]] = key
+        if key not in named or played_at(run) < named[key][1]:
+            named[key] = (label, played_at(run))
+    return {run: Exercise(key, *named[key]) for run, key in keys.items()}
+
+
+async def runs_where(condition) -> list[dict]:
+    return await Run.select(*RUN_COLUMNS).where(condition).order_by(Run.created_at)
+
+
+async def decisions_by_exercise(runs: list[dict], read: list[dict] | None = None) -> tuple[list[dict], list[Exercise]]:
+    """Every recorded decision of the runs, each with the key of its exercise, and the exercises oldest
+    first. `read`: decisions of some of the runs already read (a report's own), not read again."""
+    exercise_of_run = exercises_of(runs)
+    known = {d["run"] for d in read or []}
+    rows = [d for d in read or [] if d["run"] in exercise_of_run]
     rows += (await events_of_runs([run for run in runs if run["id"] not in known], timeline=False))[0]
     decisions = [{**d, "exercise": exercise_of_run[d["run"]].key} for d in rows]
-    return decisions, sorted(set(exercise_of_run.values()), key=lambda e: (e.date, e.label))
+    return decisions, sorted(set(exercise_of_run.values()), key=lambda e: (e.began, e.label))
 
 
 async def latest_scenario(slug: str):
@@ -133,22 +175,25 @@ async def latest_scenario(slug: str):
     return (await compiled_version(row["scenario"])).scenario if row else None
 
 
-async def scenario_trend(slug: str, agencies: list[int] | None = None, up_to: Exercise | None = None,
-                         read: list[dict] = (), least: int = 1) -> ScenarioTrend | None:
-    """The scenario's decisions across every exercise that played it (up to and including `up_to`, the
-    exercise a report is about, whose decisions are `read` already); only those of people playing for
-    `agencies`, unless None. None when it was played in fewer than `least` exercises."""
+async def scenario_trend(slug: str, agencies: list[int] | None = None, up_to: datetime | None = None,
+                         current: int | None = None, read: list[dict] | None = None,
+                         least: int = 1) -> ScenarioTrend | None:
+    """The scenario's decisions across the exercises that played it: those of people playing for
+    `agencies` (everyone's when None); for a report, only runs played up to `up_to`, the start of the
+    report's session (`current`), whose own decisions are `read` already. None when fewer than `least`
+    exercises have a decision to show."""
     scenario = await latest_scenario(slug)
-    runs = await runs_of_scenario(slug)
+    runs = await runs_where(Run.scenario.slug == slug)
     if up_to is not None:
-        runs = [run for run in runs if (exercise := exercise_of(run)).key == up_to.key
-                or (exercise.date, exercise.label) <= (up_to.date, up_to.label)]
-    if scenario is None or len({exercise_of(run) for run in runs}) < least:
-        return None
+        runs = [run for run in runs if run["session"] == current or played_at(run) <= up_to]
+    if scenario is None or len(set(exercises_of(runs).values())) < least:
+        return None  # not read at all: too few exercises played it
     decisions, exercises = await decisions_by_exercise(runs, read)
     if agencies is not None:
         decisions = [d for d in decisions if d["agency_id"] in agencies]
-    return trend(scenario.title, slug, decisions, exercises, decision_titles(scenario), up_to.key if up_to else None)
+    found = trend(scenario.title, slug, decisions, exercises, decision_titles(scenario),
+                  f"session-{current}" if current else None)
+    return found if len(found.exercises) >= least else None
 
 
 async def played_scenarios(agencies: list[int] | None = None) -> list[dict]:
@@ -165,31 +210,35 @@ async def played_scenarios(agencies: list[int] | None = None) -> list[dict]:
     return sorted(found.values(), key=lambda row: row["title"].lower())
 
 
-async def report_analytics(session_id: int, decisions: list[dict],
-                           verified: list[dict]) -> tuple[list[ScenarioTrend], list[Verification]]:
-    """For an exercise's report: each scenario it played across the exercises up to this one, when another
-    exercise played it before; and each corrective action it verifies (`verified`, from
-    improvement.actions_verified_by) before and after. `decisions`: the exercise's own, as read for the
-    report."""
-    runs = await Run.select(*RUN_COLUMNS).where(Run.session == session_id).order_by(Run.created_at)
+async def report_analytics(session_id: int, decisions: list[dict], verified: list[dict],
+                           agencies: list[int]) -> tuple[list[ScenarioTrend], list[Verification]]:
+    """For an exercise's report, counting the decisions of people playing for `agencies` (its
+    participating organisations, who receive it): each scenario it played across the exercises up to
+    this one, when an earlier exercise played it too; and each corrective action it verifies
+    (`verified`, from improvement.actions_verified_by) before and after. `decisions`: the exercise's own,
+    as read for the report."""
+    runs = await runs_where(Run.session == session_id)
     if not runs:
         return [], []
-    here = exercise_of(runs[0])
-    trends = [found for slug in dict.fromkeys(run["slug"] for run in runs)
-              if (found := await scenario_trend(slug, up_to=here, read=decisions, least=2)) and len(found.exercises) > 1]
+    here = exercises_of(runs)[runs[0]["id"]]
+    slugs = list(dict.fromkeys(run["slug"] for run in runs))
+    trends = [found for slug in slugs if (found := await scenario_trend(
+        slug, agencies, up_to=runs[0]["starts_at"], current=session_id, read=decisions, least=2))]
+    mine = [d for d in decisions if d["agency_id"] in agencies]
+    earlier_of: dict[int, tuple[list[dict], list[dict]]] = {}  # an earlier session: its runs and decisions
     verifications = []
     for action in verified:
-        earlier = await Run.select(*RUN_COLUMNS).where(Run.session == action["session"]).order_by(Run.created_at)
-        shared = [slug for slug in dict.fromkeys(run["slug"] for run in runs) if any(r["slug"] == slug for r in earlier)]
-        if not earlier or not shared:
-            verifications.append(Verification(
-                action=action["action"], capability=action["capability"], issue=action["issue"],
-                agency=action["agency"], status=action["status"], found_in=action["exercise"], points=[],
-                said="The exercise that found the issue and this one played no scenario in common."))
-            continue
-        slug = shared[0]
-        before_rows, _ = await decisions_by_exercise([r for r in earlier if r["slug"] == slug])
-        after_rows, _ = await decisions_by_exercise([r for r in runs if r["slug"] == slug], decisions)
-        verifications.append(compared(action, tied_points(await latest_scenario(slug), action["capability"]),
-                                      exercise_of(earlier[0]), before_rows, here, after_rows))
+        if action["session"] not in earlier_of:
+            earlier = await runs_where(Run.session == action["session"])
+            earlier_of[action["session"]] = (earlier, (await decisions_by_exercise(earlier))[0])
+        earlier, earlier_decisions = earlier_of[action["session"]]
+        shared = [slug for slug in slugs if any(run["slug"] == slug for run in earlier)]
+        tied = {point: title for slug in shared
+                for point, title in tied_points(await latest_scenario(slug), action["capability"]).items()}
+        found_in = Exercise(f"session-{action['session']}", session_label(
+            action["exercise"], action["starts_at"], action["time_zone"]), action["starts_at"])
+        verification = compared(action, tied, found_in, [d for d in earlier_decisions if d["agency_id"] in agencies],
+                                here, mine)
+        verifications.append(verification if shared else replace(
+            verification, said="The exercise that found the issue and this one played no scenario in common."))
     return trends, verifications

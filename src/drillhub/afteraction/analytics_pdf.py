@@ -9,18 +9,12 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Frame, KeepTogether, PageTemplate
 
 from drillhub.afteraction import aggregate
+from drillhub.afteraction.report import HANDLING_DEFAULT
 from drillhub.afteraction.pdfparts import MARGIN, WIDTH, Document, bars, fitted_widths, grid, numbered_canvas, para
 from drillhub.afteraction.reportdata import ScenarioTrend, Verification
-from drillhub.durations import minutes_seconds
+from drillhub.durations import clock
 from drillhub.fonts import fonts
 from drillhub.pdftext import clipped
-
-HANDLING = "FOR OFFICIAL USE ONLY"
-
-
-def clock(seconds: int | None) -> str:
-    return "–" if seconds is None else minutes_seconds(seconds)
-
 
 def fitted(rows: list[list[str]]):
     """A table whose columns are as wide as their words need."""
@@ -37,7 +31,8 @@ def trend_story(trend: ScenarioTrend, title: str, level: int = 1) -> list:
     total = sum(e.decisions for e in trend.exercises)
     section = f"h{level + 1}"
     story = [para(title, f"h{level}"),
-             para(f"{len(trend.exercises)} exercises, {total} decisions by players, oldest first"
+             para(f"{aggregate.counted(len(trend.exercises), 'exercise')}, {aggregate.counted(total, 'decision')} "
+                  "by players, oldest first"
                   f"{' (the exercise this report is about is marked)' if any(e.current for e in trend.exercises) else ''}."
                   " Defaults applied on time-out and stand-ins' choices are left out. A change is in percentage "
                   "points from the exercise before; – where there was no expected action to take.")]
@@ -46,8 +41,8 @@ def trend_story(trend: ScenarioTrend, title: str, level: int = 1) -> list:
               *bars(rate_rows([(label(e), e.expected_rate) for e in trend.exercises]), 1),
               fitted([["Exercise", "Decisions", "Expected action", "Change", "Median time", "Slowest"], *(
                   [label(e), str(e.decisions), aggregate.percent(e.expected_rate),
-                   aggregate.change(trend.exercises[n - 1].expected_rate, e.expected_rate) if n else "–",
-                   clock(e.median_seconds), clock(e.slowest_seconds)] for n, e in enumerate(trend.exercises))])]
+                   aggregate.change_said(e.change), clock(e.median_seconds), clock(e.slowest_seconds)]
+                  for e in trend.exercises)])]
     slowest = max([p.slowest_seconds or 0 for p in trend.points] + [1])
     story += [para("By decision point", section),
               *bars(rate_rows([(p.title, p.expected_rate) for p in trend.points]), 1),
@@ -63,15 +58,8 @@ def trend_story(trend: ScenarioTrend, title: str, level: int = 1) -> list:
               fitted([["Organisation", "Decision point", "Expected action"], *(
                   [agency, p.title, aggregate.percent(p.by_agency[agency])]
                   for agency in trend.agencies for p in trend.points if agency in p.by_agency)])]
-    moves = []
-    for p in trend.points:
-        before = None
-        for e in trend.exercises:
-            if e.key in p.by_exercise:
-                rate = p.by_exercise[e.key]
-                moves.append([p.title, label(e), aggregate.percent(rate),
-                              aggregate.change(before, rate) if moves and moves[-1][0] == p.title else "–"])
-                before = rate
+    moves = [[p.title, label(e), aggregate.percent(p.by_exercise[e.key]), aggregate.change_said(p.changes.get(e.key))]
+             for p in trend.points for e in trend.exercises if e.key in p.by_exercise]
     story += [para("Each decision point over the exercises", section),
               fitted([["Decision point", "Exercise", "Expected action", "Change"], *moves])]
     return story
@@ -93,7 +81,7 @@ def verification_story(verifications: list[Verification]) -> list:
                               "Decisions after", "Expected action after", "Median time after", "Change"], *(
             [c.title, str(c.before.decisions), aggregate.percent(c.before.expected_rate), clock(c.before.median_seconds),
              str(c.after.decisions), aggregate.percent(c.after.expected_rate), clock(c.after.median_seconds),
-             aggregate.change(c.before.expected_rate, c.after.expected_rate)] for c in v.points)]))
+             aggregate.change_said(c.after.change)] for c in v.points)]))
     return story
 
 
@@ -105,5 +93,5 @@ def render_analytics(trend: ScenarioTrend) -> bytes:
     document.addPageTemplates([PageTemplate(id="page", frames=[
         Frame(MARGIN, 0.9 * inch, WIDTH, LETTER[1] - 1.7 * inch, id="body")])])
     footer = f"Decision analytics · {clipped(trend.scenario, fonts()[0], 8, 4 * inch)}"
-    document.build(trend_story(trend, f"Decision analytics: {trend.scenario}"), canvasmaker=numbered_canvas(HANDLING, footer, False, None))
+    document.build(trend_story(trend, f"Decision analytics: {trend.scenario}"), canvasmaker=numbered_canvas(HANDLING_DEFAULT, footer, False, None))
     return buffer.getvalue()

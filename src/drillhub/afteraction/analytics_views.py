@@ -16,9 +16,9 @@ from drillhub.afteraction.reportdata import ScenarioTrend
 from drillhub.errors import NotFound
 
 
-async def _trend(request: HTMXRequest, slug: str) -> ScenarioTrend:
-    found = await scenario_trend(slug, permissions.analytics_agencies(web.current_user(request)))
-    if found is None or not found.exercises:
+async def _trend(slug: str, agencies: list[int] | None) -> ScenarioTrend:
+    found = await scenario_trend(slug, agencies)
+    if found is None:
         raise NotFound("No exercise has recorded a player's decision in this scenario yet.")
     return found
 
@@ -36,13 +36,14 @@ class AnalyticsController(Controller):
     @get("/{slug:str}", name="analytics:scenario")
     async def scenario(self, request: HTMXRequest, slug: FromPath[str]) -> Template:
         agencies = permissions.analytics_agencies(web.current_user(request))
-        trend = await _trend(request, slug)
+        trend = await _trend(slug, agencies)
         return await web.page(request, "afteraction/analytics.html", trend=trend, charts=chart_rows(trend),
-                              everyone=agencies is None, percent=aggregate.percent, change=aggregate.change)
+                              everyone=agencies is None, percent=aggregate.percent,
+                              change_said=aggregate.change_said, counted=aggregate.counted)
 
     @get("/{slug:str}/pdf", name="analytics:pdf")
     async def pdf(self, request: HTMXRequest, slug: FromPath[str]) -> Response:
-        trend = await _trend(request, slug)
+        trend = await _trend(slug, permissions.analytics_agencies(web.current_user(request)))
         body = await anyio.to_thread.run_sync(render_analytics, trend)
         return Response(body, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="analytics-{trend.slug}.pdf"'})

@@ -25,6 +25,7 @@ def iso(moment: datetime | None) -> str | None:
 class _Labels:
     """What a scenario calls its roles, scenes, choices and endings."""
 
+    slug: str
     title: str
     roles: dict
     nodes: dict
@@ -36,7 +37,7 @@ class _Labels:
     @classmethod
     def of(cls, scenario) -> "_Labels":
         return cls(
-            scenario.title, {role.id: role.title for role in scenario.roles}, {node.id: node for node in scenario.nodes},
+            scenario.id, scenario.title, {role.id: role.title for role in scenario.roles}, {node.id: node for node in scenario.nodes},
             {ending.id: ending.title for ending in scenario.endings},
             {node.id: {c.id: c.label for c in node.decision.choices} for node in scenario.nodes if node.decision},
             {node.id for node in scenario.nodes if node.decision and any(c.expected for c in node.decision.choices)},
@@ -77,7 +78,7 @@ async def events_of_runs(runs: list[dict], timeline: bool = True) -> tuple[list[
                                "choices": [{"id": c.id, "label": c.label, "expected": c.expected}
                                            for c in node.decision.choices]}
             decisions.append({
-                "point": key, "node": d.node, "run": run, "at": iso(d.at), "scene": node.title,
+                "point": key, "slug": labels.slug, "node": d.node, "run": run, "at": iso(d.at), "scene": node.title,
                 "role": labels.roles.get(d.role, d.role), "agency": agencies.get(d.agency, "No agency"),
                 "agency_id": d.agency,
                 "person": people.get(d.person, ""), "choice": d.choice,

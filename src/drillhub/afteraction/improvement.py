@@ -110,6 +110,7 @@ async def actions_verified_by(session_id: int) -> list[dict]:
         CorrectiveAction.id, CorrectiveAction.session, CorrectiveAction.capability, CorrectiveAction.issue,
         CorrectiveAction.action, CorrectiveAction.status, CorrectiveAction.agency.name.as_alias("agency"),
         CorrectiveAction.session.course.title.as_alias("exercise"),
+        CorrectiveAction.session.starts_at.as_alias("starts_at"), CorrectiveAction.session.time_zone.as_alias("time_zone"),
     ).where(CorrectiveAction.follow_up == session_id).order_by(CorrectiveAction.id)
 
 

@@ -66,7 +66,7 @@ def capability_summary(capabilities: list[CapabilityResult]) -> Table:
     """HSEEP's summary of core capability performance: each capability with the objectives its targets
     serve and its rating (an unrated one says so)."""
     return grid([["Objective", "Core capability", "Rating"], *(
-        ["\n".join(dict.fromkeys(t.objective for t in c.targets if t.objective)) or "–", c.capability,
+        ["\n".join(c.objectives) or "–", c.capability,
          f"{c.rating}: {RATING_MEANINGS[c.rating]}" if c.rating in RATING_MEANINGS else "Not rated"]
         for c in capabilities)],
         [WIDTH * 0.45, WIDTH * 0.3, WIDTH * 0.25])

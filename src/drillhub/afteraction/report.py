@@ -35,6 +35,7 @@ from drillhub.afteraction.reportdata import (
 from drillhub.afteraction.tables import Feedback, Report, ReportExport
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Invalid, NotFound
+from drillhub.permissions import participating_organisations
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.service import compiled_version, get_current
 from drillhub.scheduling.tables import Course, Session, SessionStaff, Venue
@@ -104,7 +105,8 @@ async def report_data(session_id: int) -> ReportData:
                 mission_areas=list(scenario.mission_areas), objectives=[o.description for o in scenario.objectives]))
     decisions, points, timeline = await recorded_events(session_id)
     own = [d for d in decisions if d["own"]]  # rates and times are the players' own decisions
-    trends, verifications = await report_analytics(session_id, decisions, await actions_verified_by(session_id))
+    trends, verifications = await report_analytics(session_id, decisions, await actions_verified_by(session_id),
+                                                   agencies=sorted(await participating_organisations(session_id)))
     capabilities = await _capability_results(session_id, course.core_capabilities)
     feedback = await Feedback.select(Feedback.strengths, Feedback.improvements, Feedback.ratings, Feedback.comments,
                                      Feedback.missed, Feedback.corrective_actions).where(
@@ -161,7 +163,21 @@ async def _capability_results(session_id: int, course_capabilities: list[str]) -
                                           note=o["note"], kind=o["kind"])
                           for o in observations if o["target"] == t["id"]])
             for t in targets if t["capability"] == capability])
-        for capability in dict.fromkeys([t["capability"] for t in targets] + list(course_capabilities))]
+        for capability in capabilities_evaluated(targets, course_capabilities)]
+
+
+def capabilities_evaluated(targets: list[dict], course_capabilities: list[str]) -> list[str]:
+    """The EEG's capabilities, then the course's others."""
+    return list(dict.fromkeys([t["capability"] for t in targets] + list(course_capabilities)))
+
+
+async def evaluated_capabilities(session_id: int) -> list[str]:
+    """What a corrective action of the exercise may name (the capabilities its report analyses)."""
+    course = await Session.select(Session.course.core_capabilities.as_alias("capabilities")).where(
+        Session.id == session_id).output(load_json=True).first()
+    if course is None:
+        raise NotFound("No such exercise.")
+    return capabilities_evaluated(await list_targets(session_id), course["capabilities"])
 
 
 # Versions ----------------------------------------------------------------------------------------
@@ -199,15 +215,11 @@ def drafted_summary(data: ReportData) -> str:
     players = sum(a.count for a in data.agencies)
     kind = data.exercise_type[:1].lower() + data.exercise_type[1:]  # "tabletop exercise (TTX)", as HSEEP spells it
     return (f"{data.title} was a {kind} held from {data.starts} to {data.ends} "
-            f"({data.time_zone}) with {counted(players, 'player')} from {counted(len(data.agencies), 'organisation')}. "
+            f"({data.time_zone}) with {aggregate.counted(players, 'player')} from {aggregate.counted(len(data.agencies), 'organisation')}. "
             + aggregate.decisions_said(data.decision_count, data.own_count, data.expected_rate) + ". "
             + findings_said(data.capabilities)
-            + f" {counted(data.feedback.count, 'participant')} returned the feedback form.")
+            + f" {aggregate.counted(data.feedback.count, 'participant')} returned the feedback form.")
 
-
-def counted(n: int, thing: str) -> str:
-    """'1 player', '3 players'."""
-    return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
 def findings_said(capabilities: list[CapabilityResult]) -> str:

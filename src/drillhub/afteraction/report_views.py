@@ -22,6 +22,7 @@ from drillhub.afteraction.improvement import (
 from drillhub.afteraction.pdf import render_aar
 from drillhub.afteraction.report import (
     ReportInput,
+    evaluated_capabilities,
     finalize_report,
     get_report,
     list_reports,
@@ -58,7 +59,7 @@ async def report_context(request: HTMXRequest, session_id: int, version: int | N
         "analysis": {row["capability"]: row for row in report.analysis} if report else {}, "kinds": KINDS,
         "action_values": action_values or {}, "action_errors": action_errors or {},
         "decisions_said": aggregate.decisions_said, "times_said": aggregate.times_said, "meanings": RATING_MEANINGS,
-        "percent": aggregate.percent, "change": aggregate.change,
+        "percent": aggregate.percent, "change_said": aggregate.change_said,
         "analytics_reader": user.has_role(*permissions.ANALYTICS_READERS),
         "capability_choices": [(c.capability, c.capability) for c in data.capabilities],
         "element_choices": [(e.value, e.value.capitalize()) for e in CorrectiveAction.Element],
@@ -126,9 +127,8 @@ class ReportController(Controller):
     async def add_action(self, request: HTMXRequest, session_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         await self._editor(request, session_id)
         data = await web.read_form(request, ActionInput)
-        capabilities = [c.capability for c in (await report_data(session_id)).capabilities]
         try:
-            await add_action(session_id, data, capabilities, web.actor(request))
+            await add_action(session_id, data, await evaluated_capabilities(session_id), web.actor(request))
         except Invalid as invalid:
             return await web.page(request, "afteraction/report.html", status_code=422, **await report_context(
                 request, session_id, action_values=asdict(data), action_errors=invalid.errors))

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import msgspec
 
+from drillhub.errors import Conflict
+
 VERSION = 2
 
 
@@ -152,6 +154,7 @@ class PointStats(Struct, kw_only=True):
     slowest_seconds: int | None
     by_agency: dict[str, float | None]
     by_exercise: dict[str, float | None]  # ExerciseStats.key -> expected-action rate there
+    changes: dict[str, float | None]  # ExerciseStats.key -> the rate's move from the exercise before that played it
 
 
 class ExerciseStats(Struct, kw_only=True):
@@ -159,16 +162,16 @@ class ExerciseStats(Struct, kw_only=True):
 
     key: str
     label: str
-    date: str  # ISO date it began
     decisions: int
     expected_rate: float | None
     median_seconds: int | None
     slowest_seconds: int | None
+    change: float | None = None  # the rate's move from the exercise before (None: first, or nothing to judge)
     current: bool = False  # the exercise the report is about
 
 
 class ScenarioTrend(Struct, kw_only=True):
-    """How a scenario's decisions went across the exercises that played it, in date order."""
+    """How a scenario's decisions went across the exercises that played it, oldest first."""
 
     scenario: str
     slug: str
@@ -181,7 +184,6 @@ class Comparison(Struct, kw_only=True):
     """A decision point tied to a corrective action, in the exercise that found the issue and in the one
     that verifies the fix."""
 
-    node: str
     title: str
     before: ExerciseStats
     after: ExerciseStats
@@ -239,15 +241,16 @@ def _from_version_1(data: dict) -> dict:
 UPGRADES: dict[int, Callable[[dict], dict]] = {1: _from_version_1}
 
 
-class UnreadableReport(ValueError):
-    pass
+class UnreadableReport(Conflict):
+    """Stored data this drillhub cannot read: the page says so instead of failing."""
 
 
 def read(stored: dict) -> ReportData:
     """A report's data as any version of drillhub stored it."""
     version = stored.get("version", 1)
-    if not isinstance(version, int) or version > VERSION:
-        raise UnreadableReport(f"This report was stored by a newer drillhub (data version {version}).")
+    if type(version) is not int or not (version in UPGRADES or version == VERSION):
+        raise UnreadableReport(f"This report's data has version {version!r}; this drillhub reads versions 1 to "
+                               f"{VERSION}. A newer drillhub stored it, or it was changed by hand.")
     while version < VERSION:
         stored = UPGRADES[version](stored)
         version = stored["version"]
