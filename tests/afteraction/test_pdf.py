@@ -179,3 +179,4 @@ def test_a_version_2_report_prints_its_decisions_contacts_trend_and_verified_act
     assert "Decisions across exercises" in everything and "(this exercise)" in everything
     assert "Corrective actions verified" in everything and "Tone out the rescue task force at once" in everything
     assert "+33 points" in everything and "Dispatch toned out the task force within a minute." in everything
+    assert "No corrective action was recorded." in everything  # not a matrix of headers alone

@@ -255,7 +255,8 @@ def feedback_chapter(feedback: FeedbackSummary) -> list:
 
 
 def improvement_plan_appendix(data: ReportData, width: float) -> list:
-    return [para("Appendix A: Improvement Plan", "h1"), improvement_plan(data.actions, width)]
+    return [para("Appendix A: Improvement Plan", "h1"),
+            improvement_plan(data.actions, width) if data.actions else para("No corrective action was recorded.")]
 
 
 def participants_appendix(data: ReportData) -> list:
