@@ -43,3 +43,30 @@ def test_simulate_is_repeatable_for_a_seed():
     report = json.loads(first.stdout)
     assert sum(ending["random_runs"] for ending in report["endings"].values()) == 300
     assert report["exhaustive"]["complete"] and report["scores"]["rescue"] == {"min": 0, "max": 5}
+
+
+def test_validate_takes_folders_and_one_bad_file_stops_nothing(tmp_path):
+    folder = tmp_path / "exercises"
+    (folder / "chapter-2").mkdir(parents=True)
+    (folder / "bridge.yaml").write_text(BRIDGE.read_text())
+    (folder / "latin1.yaml").write_bytes("id: bridge\ntitle: Caf\xe9 fire\n".encode("latin-1"))  # not UTF-8
+    (folder / "chapter-2" / "broken.yml").write_text("id: [unclosed\n")
+    (folder / "notes.txt").write_text("not a scenario")
+    result = run_cli("sqlite:///unused", "scenarios", "validate", str(folder))
+    assert result.returncode == 1
+    assert (f"{folder / 'latin1.yaml'}:2:11: error: The file is not UTF-8 text: the byte 0xe9 at line 2, "
+            "column 11 is not.") in result.stdout
+    assert f"{folder / 'chapter-2' / 'broken.yml'}:2:1: error:" in result.stdout
+    assert result.stdout.rstrip().endswith("3 file(s): 2 error(s), 2 warning(s)")  # the summary, always
+
+
+def test_validate_in_json_is_json_whatever_it_meets(tmp_path):
+    missing = tmp_path / "missing.yaml"
+    (tmp_path / "latin1.yaml").write_bytes(b"id: caf\xe9\n")
+    result = run_cli("sqlite:///unused", "scenarios", "validate", "--format", "json", str(BRIDGE), str(missing),
+                     str(tmp_path / "latin1.yaml"))
+    assert result.returncode == 1
+    bridge, gone, latin1 = json.loads(result.stdout)
+    assert bridge["ok"] and not gone["ok"] and not latin1["ok"]
+    assert gone["errors"][0]["message"] == "cannot read the file: No such file or directory"
+    assert (latin1["errors"][0]["line"], latin1["errors"][0]["column"]) == (1, 8)

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from drillhub.scenarios import graph
-from drillhub.scenarios.checker import check_text
-from drillhub.scenarios.loader import find_scenario_file, scenario_files
+from drillhub.scenarios.checker import CheckResult, check_text
+from drillhub.scenarios.loader import Finding, ScenarioInvalid, find_scenario_file, read_file, scenario_files
 from drillhub.scenarios.model import json_schema
 from drillhub.scenarios.simulate import simulate
 from drillhub.settings import load_settings
@@ -19,22 +19,28 @@ def scenarios() -> None:
     """Check, draw and play scenario files."""
 
 
-def _read(path: Path) -> str:
+def _checked(path: Path, play: bool = True) -> CheckResult:
+    """One file's findings; a file that cannot be read, or that the checker fails on, is reported like any
+    other error, and the next file is checked."""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"{path}: cannot read the file ({error})") from None
+        return check_text(read_file(path), play=play)
+    except ScenarioInvalid as unreadable:
+        return CheckResult(findings=unreadable.findings)
+    except Exception as error:  # noqa: BLE001 - a checker bug on one file must not hide the others' findings
+        return CheckResult(findings=[Finding("error", "internal", f"the checker failed on this file: {error!r}")])
 
 
 @scenarios.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 def validate(paths: tuple[Path, ...], output: str) -> None:
-    """Check scenario files (all of scenarios/ when none are named). Exit 1 on any error."""
-    files = list(paths) or scenario_files(load_settings().scenarios_dir)
+    """Check scenario files, and the YAML files in folders (all of scenarios/ when none are named).
+    Exit 1 on any error."""
+    files = [file for path in paths for file in (scenario_files(path, nested=True) if path.is_dir() else [path])] \
+        if paths else scenario_files(load_settings().scenarios_dir)
     reports, failed = [], False
     for path in files:
-        result = check_text(_read(path))
+        result = _checked(path)
         failed |= not result.ok
         reports.append({"file": str(path), "ok": result.ok,
                         "errors": [finding.as_dict() for finding in result.errors],
@@ -56,7 +62,7 @@ def _compiled(name: str):
     path = find_scenario_file(load_settings().scenarios_dir, name)
     if path is None:
         raise click.ClickException(f"No file or scenario id {name!r} in {load_settings().scenarios_dir}")
-    result = check_text(_read(path), play=False)
+    result = _checked(path, play=False)
     if not result.ok:
         for finding in result.errors:
             click.echo(finding.format(str(path)), err=True)

@@ -274,9 +274,34 @@ def read_scenario(text: str) -> tuple[Scenario, Document]:
         raise ScenarioInvalid(errors or [_msgspec_finding(first_error, document)]) from None
 
 
-def scenario_files(directory: str | PathLike) -> list[pathlib.Path]:
+def decoded(raw: bytes) -> str:
+    """A scenario file's text. One that is not UTF-8 is refused with the line and column of the first
+    byte that is not (never a byte offset)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[:error.start].decode("utf-8", errors="replace")
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        raise ScenarioInvalid([Finding(
+            "error", "encoding", f"The file is not UTF-8 text: the byte 0x{raw[error.start]:02x} at line {line}, "
+            f"column {column} is not. Save the file as UTF-8 (in most editors: Save As, then Encoding: UTF-8).",
+            line, column)]) from None
+
+
+def read_file(path: pathlib.Path) -> str:
+    """A scenario file's text, or ScenarioInvalid saying why it cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ScenarioInvalid([Finding("error", "file", f"cannot read the file: {error.strerror or error}")]) from None
+    return decoded(raw)
+
+
+def scenario_files(directory: str | PathLike, nested: bool = False) -> list[pathlib.Path]:
+    """The YAML files in a folder (and in the folders within it, if `nested`)."""
     root = pathlib.Path(directory)
-    return sorted(path for pattern in ("*.yaml", "*.yml") for path in root.glob(pattern) if path.is_file())
+    found = root.rglob if nested else root.glob
+    return sorted(path for pattern in ("*.yaml", "*.yml") for path in found(pattern) if path.is_file())
 
 
 def find_scenario_file(directory: str | PathLike, name: str) -> pathlib.Path | None:
@@ -286,8 +311,8 @@ def find_scenario_file(directory: str | PathLike, name: str) -> pathlib.Path | N
         return given
     for path in scenario_files(directory):
         try:
-            data = parse_yaml(path.read_text()).data
-        except (ScenarioInvalid, UnicodeDecodeError):
+            data = parse_yaml(read_file(path)).data
+        except ScenarioInvalid:
             continue
         if isinstance(data, dict) and data.get("id") == name:
             return path

@@ -15,7 +15,7 @@ from drillhub.audit.tables import AuditEvent
 from drillhub.errors import DomainError, NotFound
 from drillhub.scenarios.checker import CheckResult, check_text
 from drillhub.scenarios.engine import Compiled
-from drillhub.scenarios.loader import Finding, scenario_files
+from drillhub.scenarios.loader import Finding, ScenarioInvalid, read_file, scenario_files
 from drillhub.scenarios.model import Scenario
 from drillhub.scenarios.tables import ScenarioVersion
 
@@ -101,9 +101,9 @@ async def sync_directory(directory: str | Path, actor: Actor) -> list[FileReport
     reports = []
     for path in scenario_files(directory):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            reports.append(FileReport(path.name, "refused", (Finding("error", "file", f"cannot read: {error}"),)))
+            text = read_file(path)
+        except ScenarioInvalid as unreadable:
+            reports.append(FileReport(path.name, "refused", tuple(unreadable.findings)))
             continue
         if sha256(text) in known:
             reports.append(FileReport(path.name, "unchanged"))

@@ -8,6 +8,7 @@ from drillhub import permissions, web
 from drillhub.agencies.tables import KIND_LABELS
 from drillhub.audit.service import record_event
 from drillhub.scenarios import graph
+from drillhub.scenarios.loader import ScenarioInvalid, decoded
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.service import (
     LibraryFilter,
@@ -90,11 +91,10 @@ class ScenarioController(Controller):
         file_name = "pasted text"
         if isinstance(upload, UploadFile) and upload.filename:
             file_name = upload.filename
-            raw = await upload.read()
             try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                return await self._refused(request, file_name, "", ["The file is not UTF-8 text."])
+                text = decoded(await upload.read())
+            except ScenarioInvalid as unreadable:
+                return await self._refused(request, file_name, "", [f.format(file_name) for f in unreadable.findings])
         if not text.strip():
             return await self._refused(request, file_name, text, ["Choose a YAML file or paste the scenario."])
         try:
