@@ -37,6 +37,7 @@ CASES = [
     ("schema", [("exercise_type: tabletop", "exercise_type: tabletopp")], "'tabletopp' is not one of", "tabletopp", 1),
     ("schema", [("    briefing: You", "    briefng: You")], "unknown field 'briefng'; did you mean 'briefing'?", "briefng", 1),
     ("schema", [("title: Footbridge collapse at the river festival\n", "")], "'title' is required here", "id: bridge", 1),
+    ("schema", [("      choices:\n", "      chioces:\n")], "decision: unknown field 'chioces'; did you mean 'choices'? ('choices' is required here)", "chioces", 1),
     ("schema", [('at: "0:30"', "at: NO")], "'NO' is not valid: use m:ss or h:mm:ss", "NO", 1),
     ("schema", [("  - id: fire\n", "  - id: Fire Chief\n")], "'Fire Chief' is not valid: use lower-case letters, digits and _", "Fire Chief", 1),
     ("schema", [("      mode: lead\n", "      mode: leed\n")], "decision.mode: 'leed' is not one of ['each', 'lead', 'team']", "leed", 1),

@@ -237,7 +237,14 @@ def _schema_finding(error: jsonschema.ValidationError, document: Document) -> Fi
         hint = f"did you mean {guess[0]!r}?" if guess else f"expected one of {known}"
         message = f"{where}: unknown field {extra[0]!r}; {hint}"
     elif error.validator == "required":
-        message = f"{where}: {error.message.replace(' is a required property', '')} is required here"
+        wanted = error.message.replace(" is a required property", "").strip("'")
+        unknown = [key for key in error.instance if key not in error.schema.get("properties", {})]
+        typo = difflib.get_close_matches(wanted, unknown, n=1)  # `chioces:` for `choices:`
+        if typo:
+            path, at_key = (*path, typo[0]), True
+            message = f"{where}: unknown field {typo[0]!r}; did you mean {wanted!r}? ({wanted!r} is required here)"
+        else:
+            message = f"{where}: {wanted!r} is required here"
     elif error.validator == "pattern" and "description" in error.schema:
         message = f"{where}: {error.instance!r} is not valid: use {error.schema['description']}"
     elif error.validator == "type":
