@@ -73,3 +73,22 @@ def test_depth_size_and_syntax_limits():
     assert syntax.rule == "yaml-syntax" and syntax.line is not None
     assert problem("").rule == "empty"
     assert problem("? [a]\n: b\n").rule == "yaml-key"
+
+
+@pytest.mark.parametrize(("text", "said", "where"), [
+    ("a: \"hello\nb: 2\n", "The quote that opens at line 1, column 4 is never closed", (3, 1)),
+    ("a:\n  b: 1\n c: 2\n", "This line does not line up with the fields around it", (3, 2)),
+    ("a: 'it's here'\n", "write \"it's here\" in double quotes", (1, 8)),
+    ("a: Note: here\n", "A ': ' here would start a new field inside a value. Put text", (1, 8)),
+    ("a: [x, y\nb: 2\n", "The [...] list that begins at line 1, column 4 is not closed with ']'", (2, 2)),
+    ("a: @home\n", "Text cannot begin with '@': put it in quotes", (1, 4)),
+    ("- {id: x, when: }\n", None, None),  # an empty value after a colon is no comma problem
+])
+def test_yaml_problems_in_plain_words(text, said, where):
+    if said is None:
+        assert parse_yaml(text).data == [{"id": "x", "when": None}]
+        return
+    with pytest.raises(ScenarioInvalid) as refused:
+        parse_yaml(text)
+    [finding] = refused.value.findings
+    assert said in finding.message and (finding.line, finding.column) == where

@@ -171,7 +171,8 @@ async def decisions_by_exercise(runs: list[dict], read: list[dict] | None = None
 
 async def latest_scenario(slug: str):
     """The newest version of the scenario that was played: its titles name the decision points."""
-    row = await Run.select(Run.scenario).where(Run.scenario.slug == slug).order_by(Run.scenario, ascending=False).first()
+    row = await Run.select(Run.scenario).where(Run.scenario.slug == slug).order_by(
+        Run.scenario, ascending=False).first()
     return (await compiled_version(row["scenario"])).scenario if row else None
 
 

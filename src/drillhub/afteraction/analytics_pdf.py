@@ -29,11 +29,12 @@ def trend_story(trend: ScenarioTrend, title: str, level: int = 1) -> list:
     """The scenario across the exercises that played it, under `title` (a heading of `level`): by
     exercise, decision point and organisation, and each decision point from one exercise to the next."""
     total = sum(e.decisions for e in trend.exercises)
+    marked = " (the exercise this report is about is marked)" if any(e.current for e in trend.exercises) else ""
     section = f"h{level + 1}"
     story = [para(title, f"h{level}"),
              para(f"{aggregate.counted(len(trend.exercises), 'exercise')}, {aggregate.counted(total, 'decision')} "
                   "by players, oldest first"
-                  f"{' (the exercise this report is about is marked)' if any(e.current for e in trend.exercises) else ''}."
+                  f"{marked}."
                   " Defaults applied on time-out and stand-ins' choices are left out. A change is in percentage "
                   "points from the exercise before; – where there was no expected action to take.")]
     label = lambda e: f"{e.label}{' (this exercise)' if e.current else ''}"  # noqa: E731
@@ -79,8 +80,8 @@ def verification_story(verifications: list[Verification]) -> list:
             continue
         story.append(fitted([["Decision point", "Decisions before", "Expected action before", "Median time before",
                               "Decisions after", "Expected action after", "Median time after", "Change"], *(
-            [c.title, str(c.before.decisions), aggregate.percent(c.before.expected_rate), clock(c.before.median_seconds),
-             str(c.after.decisions), aggregate.percent(c.after.expected_rate), clock(c.after.median_seconds),
+            [c.title, str(c.before.decisions), aggregate.percent(c.before.expected_rate),
+             clock(c.before.median_seconds), str(c.after.decisions), aggregate.percent(c.after.expected_rate), clock(c.after.median_seconds),
              aggregate.change_said(c.after.change)] for c in v.points)]))
     return story
 
@@ -93,5 +94,6 @@ def render_analytics(trend: ScenarioTrend) -> bytes:
     document.addPageTemplates([PageTemplate(id="page", frames=[
         Frame(MARGIN, 0.9 * inch, WIDTH, LETTER[1] - 1.7 * inch, id="body")])])
     footer = f"Decision analytics · {clipped(trend.scenario, fonts()[0], 8, 4 * inch)}"
-    document.build(trend_story(trend, f"Decision analytics: {trend.scenario}"), canvasmaker=numbered_canvas(HANDLING_DEFAULT, footer, False, None))
+    document.build(trend_story(trend, f"Decision analytics: {trend.scenario}"),
+                   canvasmaker=numbered_canvas(HANDLING_DEFAULT, footer, False, None))
     return buffer.getvalue()

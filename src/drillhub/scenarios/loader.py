@@ -119,6 +119,11 @@ class _Builder:
         self.stack: list[list] = []  # [container, its marks, pending mapping key, that key's mark]
         self.marks: dict[int, Any] = {}
         self.nodes = 0
+        self.flow: dict[int, bool] = {}  # mapping (by identity) -> written as {...}
+
+    def key_in_flow_mapping(self) -> bool:
+        """A {...} mapping waits for the value of a key."""
+        return bool(self.stack) and self.stack[-1][2] is not None and self.flow.get(id(self.stack[-1][0]), False)
 
     def add(self, value: Any, event: yaml.Event) -> None:
         self.nodes += 1
@@ -153,6 +158,36 @@ class _Builder:
             self.stack.append([value, marks, None, None])
 
 
+QUOTE_HINT = "Put text that has ': ', ',' or a bracket in it in quotes, e.g. label: \"Stage here, then wait\"."
+
+
+def yaml_said(problem: yaml.MarkedYAMLError, text: str) -> str:
+    """What PyYAML's problem means, in an exercise designer's words, with a hint."""
+    began = f"line {problem.context_mark.line + 1}, column {problem.context_mark.column + 1}" \
+        if problem.context_mark else "above"
+    mark = problem.problem_mark
+    found = text[mark.index:mark.index + 1] if mark else ""  # the character the parser stopped at
+    said = {
+        "did not find expected ',' or '}'": f"The {{...}} mapping that begins at {began} is not closed with '}}', "
+                                            f"or text inside it has ': ' in it. {QUOTE_HINT}",
+        "did not find expected ',' or ']'": f"The [...] list that begins at {began} is not closed with ']', or "
+                                            f"text inside it has ': ' in it. {QUOTE_HINT}",
+        "mapping values are not allowed in this context": "A ': ' here would start a new field inside a value. "
+                                                          + QUOTE_HINT,
+        "found unexpected end of stream": f"The quote that opens at {began} is never closed: end the text with "
+                                          "the same quote mark.",
+        "did not find expected key": "This line does not line up with the fields around it (the fields of one "
+                                     "mapping start in the same column), or quoted text goes on after its closing "
+                                     "quote (write \"it's here\" in double quotes when the text has an apostrophe).",
+        "did not find expected '-' indicator": "This line is in a list whose items each begin with '- ' in the same "
+                                               "column: start it with '- ' or line it up with the field above.",
+    }.get(problem.problem)
+    if said is None and problem.problem == "found character that cannot start any token":
+        said = "A tab: indent with spaces only." if found == "\t" else \
+            f"Text cannot begin with {found!r}: put it in quotes, e.g. message: \"{found}...\"."
+    return f"YAML syntax: {said or problem.problem}"
+
+
 def parse_yaml(text: str) -> Document:
     if len(text.encode()) > MAX_BYTES:
         raise _error("file-size", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MiB.")
@@ -165,10 +200,15 @@ def parse_yaml(text: str) -> Document:
                 raise _error("yaml-alias", "YAML anchors and aliases (&name, *name, <<) are not allowed.",
                              event.start_mark)
             if kind is yaml.ScalarEvent:
+                if not event.value and not event.style and builder.key_in_flow_mapping() \
+                        and not text[:event.start_mark.index].rstrip().endswith(":"):
+                    raise _error("yaml-comma", f"{builder.stack[-1][2]!r} has no value: in a {{...}} mapping a ',' "
+                                               f"ends the text before it. {QUOTE_HINT}", event.start_mark)
                 # style "" or None is a plain (unquoted) scalar, typed by YAML 1.2 rules; quoted ones are text
                 builder.add(event.value if event.style else _plain_scalar(event.value), event)
             elif kind is yaml.MappingStartEvent:
                 builder.add({}, event)
+                builder.flow[id(builder.stack[-1][0])] = event.flow_style
             elif kind is yaml.SequenceStartEvent:
                 builder.add([], event)
             elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
@@ -179,7 +219,7 @@ def parse_yaml(text: str) -> Document:
                     raise _error("yaml-syntax", "A scenario file holds one YAML document (no second '---').",
                                  event.start_mark)
     except yaml.MarkedYAMLError as problem:
-        raise _error("yaml-syntax", f"YAML syntax: {problem.problem}", problem.problem_mark) from None
+        raise _error("yaml-syntax", yaml_said(problem, text), problem.problem_mark) from None
     except yaml.YAMLError as problem:
         raise _error("yaml-syntax", f"YAML syntax: {problem}") from None
     if builder.nodes == 0:
