@@ -59,10 +59,12 @@ CASES = [
     ("variable", [("initial: 6, min: 0", "initial: 30, min: 0")], "30 is outside 0..20", "30", 1),
     ("variable", [("values: [calm, panicked, dispersed], initial: panicked", "values: [calm, dispersed], initial: panicked")], "'panicked' is not one of its values", "panicked", 1),
     ("condition", [("when: victims_in_water > 3", "when: victim_in_water > 3")], "unknown name 'victim_in_water'", "victim_in_water", 1),
+    ("condition", [("when: victims_in_water > 3", "when: 'command_post and victim_in_water > 3'")], "unknown name 'victim_in_water'", "victim_in_water", 1),  # quoted: the column counts the quote
+    ("condition", [("when: victims_in_water > 3", "when: victims_in_water > 3 > 1")], "comparisons cannot be chained", "> 1", 1),
     ("condition", [("when: victims_in_water > 3", "when: victims_in_water")], "gives integer, but boolean is needed", "victims_in_water\n", 1),
     ("condition", [("choices.patrol == 'perimeter'", "choices.patrol == 'perimter'")], "choices.patrol is never 'perimter'", "choices.patrol", 1),
-    ("condition", [("when: victims_in_water > 3", "when: victims_in_water > 'three'")], "compares an integer with a text", "victims_in_water >", 1),
-    ("condition", [("victims_in_water + 2}", "victims_in_water +}")], "ends too early", "victims_in_water +}", 1),
+    ("condition", [("when: victims_in_water > 3", "when: victims_in_water > 'three'")], "compares an integer with a text", "> 'three'", 1),  # at the operator
+    ("condition", [("victims_in_water + 2}", "victims_in_water +}")], "ends too early", "}\n          debrief: Waiting", 1),  # where more was due
     ("effect", [("effects: {crowd: dispersed}", "effects: {crowd: scattered}")], "'scattered' is not one of crowd's values", "scattered", 1),
     ("effect", [("effects: {command_post: true,", "effects: {command_post: 3,")], "command_post is true or false, not 3", "3,", 1),
     ("effect-bounds", [("effects: {victims_in_water: 0}", "effects: {victims_in_water: 25}")], "25 is outside victims_in_water's bounds 0..20", "25", 1),
@@ -78,7 +80,7 @@ CASES = [
     ("next", [("mode: lead\n      lead: fire\n", "mode: each\n")], "their choices lead to different places", "each\n", 2),
     ("next", [("          points: {rescue: 1}\n", "          points: {rescue: 1}\n          next: chaos\n")], "this choice's next would be ignored", "chaos\n", 1),
     ("release-when", [("message: People in the water!,", "message: People in the water!, release_when: command_post,")], "only a contingency inject has a release_when", "command_post, expected_action", 1),
-    ("condition", [("contingency: true}", "contingency: true, release_when: crowd > 3}")], "compares a text with an integer", "crowd > 3", 1),
+    ("condition", [("contingency: true}", "contingency: true, release_when: crowd > 3}")], "compares a text with an integer", "> 3}", 1),
     ("simulation", [("contingency: true}", "contingency: true, release_when: 10 / (victims_in_water - 6) > 1}")], "an inject's release_when failed", "id: collapse", 1),
     ("simulation", [("victims_in_water: victims_in_water + 4}", "victims_in_water: victims_in_water + 40}")], "in play, the effect on victims_in_water would make it", "id: keep-going", 1),
     ("simulation", [("        - id: boats-staged\n", "        - id: boats-staged\n          when: victims_in_water > 3\n")], "in play, no role in the team has a choice available", "id: command-post", 1),

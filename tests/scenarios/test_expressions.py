@@ -93,3 +93,17 @@ def test_runtime_limits():
 def test_names_lists_what_is_read():
     assert names(parse("casualties > 1 and choices.patrol == 'x' or command")) == {
         "casualties", "choices.patrol", "command"}
+
+
+@pytest.mark.parametrize(("text", "offset"), [
+    ("crowd == 'calm' and", 19),  # ends too early: where more was due
+    ("crowd = 'calm'", 6),  # cannot read '=': where the unreadable part starts
+    ("(crowd == 'calm'", 16),
+    ("victims > 3 > 1", 12),  # the second comparison
+    ("victims + 'x' > 1", 8),  # the operator whose sides do not fit
+    ("command_post and victim > 3", 17),  # the unknown name
+])
+def test_an_expression_error_says_where_in_the_text(text, offset):
+    with pytest.raises(ExpressionError) as error:
+        check(parse(text), {"crowd": "text", "victims": "integer", "command_post": "boolean"}, {"crowd": {"calm"}})
+    assert error.value.offset == offset, str(error.value)

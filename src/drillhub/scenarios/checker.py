@@ -83,13 +83,18 @@ class _Rules:
         self.targets = {node.id for node in scenario.nodes} | {ending.id for ending in scenario.endings}
         self.read_names: set[str] = set()
 
-    def add(self, severity: str, rule: str, path: Path, message: str, key: bool = False) -> None:
-        line, column = self.document.position(path, key=key)
+    def add(self, severity: str, rule: str, path: Path, message: str, key: bool = False,
+            inside: tuple[str, int | None] = ("", None)) -> None:
+        """A finding at `path` (its key, if `key`); at a character of its text, if `inside` says which."""
+        text, offset = inside
+        line, column = self.document.position(path, key=key) if offset is None else \
+            self.document.inside(path, text, offset)
         where = describe_path(path, self.document.data)
         self.findings.append(Finding(severity, rule, f"{where}: {message}", line, column))
 
-    def error(self, rule: str, path: Path, message: str, key: bool = False) -> None:
-        self.add("error", rule, path, message, key)
+    def error(self, rule: str, path: Path, message: str, key: bool = False,
+              inside: tuple[str, int | None] = ("", None)) -> None:
+        self.add("error", rule, path, message, key, inside)
 
     def run(self) -> None:
         self.unique_ids()
@@ -181,7 +186,7 @@ class _Rules:
             expr = expressions.parse(text)
             found = expressions.check(expr, types, text_values)
         except ExpressionError as error:
-            self.error("condition", path, f"{text!r}: {error}")
+            self.error("condition", path, f"{text!r}: {error}", inside=(text, error.offset))
             return
         self.read_names |= expressions.names(expr)
         if found != wanted:

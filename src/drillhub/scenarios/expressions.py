@@ -12,7 +12,7 @@ of the choice that role made at the current decision ('' before it chooses). Ope
 
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 MAX_LENGTH = 500
@@ -33,7 +33,12 @@ _TOKEN = re.compile(
 
 
 class ExpressionError(Exception):
-    """The expression cannot be read, or does not make sense for this scenario."""
+    """The expression cannot be read, or does not make sense for this scenario; `offset` is where in its
+    text (0-based), when one place is to blame."""
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset
 
 
 class EvaluationError(Exception):
@@ -48,6 +53,7 @@ class Literal:
 @dataclass(frozen=True)
 class Name:
     name: str  # a variable, or choices.<role>
+    at: int = field(default=0, compare=False)  # where it stands in the text
 
     @property
     def role(self) -> str | None:
@@ -58,6 +64,7 @@ class Name:
 class Unary:
     op: str
     operand: "Expr"
+    at: int = field(default=0, compare=False)  # where the operator stands
 
 
 @dataclass(frozen=True)
@@ -65,12 +72,14 @@ class Binary:
     op: str
     left: "Expr"
     right: "Expr"
+    at: int = field(default=0, compare=False)  # where the operator stands
 
 
 Expr = Literal | Name | Unary | Binary
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, where it starts) for each part of the expression."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"longer than {MAX_LENGTH} characters")
     tokens, position = [], 0
@@ -79,9 +88,10 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             break
         match = _TOKEN.match(text, position)
         if match is None:
-            raise ExpressionError(f"cannot read {text[position:].strip()[:20]!r}")
+            unread = len(text) - len(text[position:].lstrip())
+            raise ExpressionError(f"cannot read {text[unread:unread + 20]!r}", unread)
         kind = match.lastgroup
-        tokens.append((kind, match.group(kind)))
+        tokens.append((kind, match.group(kind), match.start(kind)))
         position = match.end()
         if len(tokens) > MAX_TOKENS:
             raise ExpressionError(f"more than {MAX_TOKENS} parts")
@@ -91,18 +101,19 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokens(text)
+        self.end = len(text.rstrip())
         self.index = 0
         self.depth = 0
 
-    def peek(self) -> tuple[str, str] | None:
+    def peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
 
-    def take(self, value: str | None = None) -> tuple[str, str]:
+    def take(self, value: str | None = None) -> tuple[str, str, int]:
         token = self.peek()
         if token is None:
-            raise ExpressionError("ends too early" if value is None else f"expected {value!r} at the end")
+            raise ExpressionError("ends too early" if value is None else f"expected {value!r} at the end", self.end)
         if value is not None and token[1] != value:
-            raise ExpressionError(f"expected {value!r}, found {token[1]!r}")
+            raise ExpressionError(f"expected {value!r}, found {token[1]!r}", token[2])
         self.index += 1
         return token
 
@@ -113,13 +124,13 @@ class _Parser:
     def parse(self) -> Expr:
         expr = self.or_()
         if self.peek() is not None:
-            raise ExpressionError(f"unexpected {self.peek()[1]!r}")
+            raise ExpressionError(f"unexpected {self.peek()[1]!r}", self.peek()[2])
         return expr
 
     def nested(self, parse):
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(f"nested deeper than {MAX_DEPTH} levels")
+            raise ExpressionError(f"nested deeper than {MAX_DEPTH} levels", self.peek()[2] if self.peek() else self.end)
         try:
             return parse()
         finally:
@@ -128,54 +139,54 @@ class _Parser:
     def or_(self) -> Expr:
         expr = self.and_()
         while self.at("or"):
-            self.take()
-            expr = Binary("or", expr, self.and_())
+            at = self.take()[2]
+            expr = Binary("or", expr, self.and_(), at)
         return expr
 
     def and_(self) -> Expr:
         expr = self.not_()
         while self.at("and"):
-            self.take()
-            expr = Binary("and", expr, self.not_())
+            at = self.take()[2]
+            expr = Binary("and", expr, self.not_(), at)
         return expr
 
     def not_(self) -> Expr:
         if self.at("not"):
-            self.take()
-            return Unary("not", self.nested(self.not_))
+            at = self.take()[2]
+            return Unary("not", self.nested(self.not_), at)
         return self.comparison()
 
     def comparison(self) -> Expr:
         expr = self.additive()
         if self.at(*COMPARISONS):
-            op = self.take()[1]
-            expr = Binary(op, expr, self.additive())
+            _, op, at = self.take()
+            expr = Binary(op, expr, self.additive(), at)
             if self.at(*COMPARISONS):
-                raise ExpressionError("comparisons cannot be chained; join them with 'and'")
+                raise ExpressionError("comparisons cannot be chained; join them with 'and'", self.peek()[2])
         return expr
 
     def additive(self) -> Expr:
         expr = self.term()
         while self.at("+", "-"):
-            op = self.take()[1]
-            expr = Binary(op, expr, self.term())
+            _, op, at = self.take()
+            expr = Binary(op, expr, self.term(), at)
         return expr
 
     def term(self) -> Expr:
         expr = self.unary()
         while self.at("*", "/", "%"):
-            op = self.take()[1]
-            expr = Binary(op, expr, self.unary())
+            _, op, at = self.take()
+            expr = Binary(op, expr, self.unary(), at)
         return expr
 
     def unary(self) -> Expr:
         if self.at("-"):
-            self.take()
-            return Unary("-", self.nested(self.unary))
+            at = self.take()[2]
+            return Unary("-", self.nested(self.unary), at)
         return self.primary()
 
     def primary(self) -> Expr:
-        kind, value = self.take()
+        kind, value, at = self.take()
         if kind == "number":
             return Literal(int(value))
         if kind == "text":
@@ -184,13 +195,13 @@ class _Parser:
             return Literal(value == "true")
         if kind == "name" and value not in KEYWORDS:
             if "." in value and not value.startswith("choices."):
-                raise ExpressionError(f"{value!r}: only choices.<role> may contain a dot")
-            return Name(value)
+                raise ExpressionError(f"{value!r}: only choices.<role> may contain a dot", at)
+            return Name(value, at)
         if value == "(":
             expr = self.nested(self.or_)
             self.take(")")
             return expr
-        raise ExpressionError(f"unexpected {value!r}")
+        raise ExpressionError(f"unexpected {value!r}", at)
 
 
 @lru_cache(maxsize=4096)
@@ -226,34 +237,33 @@ def check(expr: Expr, types: dict[str, str], text_values: dict[str, set[str]]) -
     if isinstance(expr, Name):
         if expr.name not in types:
             known = ", ".join(sorted(types)) or "none"
-            raise ExpressionError(f"unknown name {expr.name!r} (known here: {known})")
+            raise ExpressionError(f"unknown name {expr.name!r} (known here: {known})", expr.at)
         return types[expr.name]
     if isinstance(expr, Unary):
         operand = check(expr.operand, types, text_values)
         wanted = BOOLEAN if expr.op == "not" else INTEGER
         if operand != wanted:
-            raise ExpressionError(f"'{expr.op}' needs {_a(wanted)}, not {_a(operand)}")
+            raise ExpressionError(f"'{expr.op}' needs {_a(wanted)}, not {_a(operand)}", expr.at)
         return wanted
     left, right = check(expr.left, types, text_values), check(expr.right, types, text_values)
     if expr.op in ("and", "or"):
         if left != BOOLEAN or right != BOOLEAN:
-            raise ExpressionError(f"'{expr.op}' joins conditions (true/false), not {left} and {right}")
+            raise ExpressionError(f"'{expr.op}' joins conditions (true/false), not {left} and {right}", expr.at)
         return BOOLEAN
     if expr.op in ARITHMETIC:
         if left != INTEGER or right != INTEGER:
-            raise ExpressionError(f"'{expr.op}' needs numbers, not {left} and {right}")
+            raise ExpressionError(f"'{expr.op}' needs numbers, not {left} and {right}", expr.at)
         return INTEGER
     if left != right:
-        raise ExpressionError(f"'{expr.op}' compares {_a(left)} with {_a(right)}")
+        raise ExpressionError(f"'{expr.op}' compares {_a(left)} with {_a(right)}", expr.at)
     if expr.op not in ("==", "!=") and left != INTEGER:
-        raise ExpressionError(f"'{expr.op}' compares numbers only, not {left}s")
+        raise ExpressionError(f"'{expr.op}' compares numbers only, not {left}s", expr.at)
     for name, literal in ((expr.left, expr.right), (expr.right, expr.left)):
         if isinstance(name, Name) and isinstance(literal, Literal) and name.name in text_values:
             allowed = text_values[name.name]
             if literal.value not in allowed and literal.value != "":
                 raise ExpressionError(
-                    f"{name.name} is never {literal.value!r} (it can be: {', '.join(sorted(allowed))})"
-                )
+                    f"{name.name} is never {literal.value!r} (it can be: {', '.join(sorted(allowed))})", name.at)
     return BOOLEAN
 
 

@@ -55,10 +55,21 @@ class Document:
     Positions are kept beside the data: for each mapping or list (by identity), the marks of its
     items; `position()` walks a path through them."""
 
-    def __init__(self, data: Any, root_mark: tuple[int, int], marks: dict[int, Any]) -> None:
+    def __init__(self, data: Any, root_mark: tuple[int, int], marks: dict[int, Any], text: str = "") -> None:
         self.data = data
         self.root_mark = root_mark
         self.marks = marks
+        self.text = text
+
+    def inside(self, path: Path, value: str, offset: int) -> tuple[int | None, int | None]:
+        """Where the `offset`-th character of the one-line text `value` at `path` stands, quoted or not."""
+        line, column = self.position(path)
+        if line is None or column is None or "\n" in value:
+            return line, column
+        source = self.text.splitlines()[line - 1] if line <= self.text.count("\n") + 1 else ""
+        opening = source[column - 1:column]
+        quoted = opening in ("'", '"') and not value.startswith(opening)
+        return line, column + offset + quoted
 
     def position(self, path: Path, key: bool = False) -> tuple[int | None, int | None]:
         """The position of `path` (of its key, with key=True), or of the nearest enclosing value."""
@@ -224,7 +235,7 @@ def parse_yaml(text: str) -> Document:
         raise _error("yaml-syntax", f"YAML syntax: {problem}") from None
     if builder.nodes == 0:
         raise _error("empty", "The file is empty.")
-    return Document(builder.root, builder.root_mark, builder.marks)
+    return Document(builder.root, builder.root_mark, builder.marks, text)
 
 
 @cache
