@@ -79,6 +79,7 @@ CASES = [
     ("next", [("        - goto: chaos\n", "        - when: command_post\n          goto: chaos\n")], "the last rule needs no 'when'", "when: command_post", 1),
     ("next", [("mode: lead\n      lead: fire\n", "mode: each\n")], "their choices lead to different places", "each\n", 2),
     ("next", [("          points: {rescue: 1}\n", "          points: {rescue: 1}\n          next: chaos\n")], "this choice's next would be ignored", "chaos\n", 1),
+    ("inject-time", [('at: "2:00", from: Patrol unit 12', 'at: "45:00", from: Patrol unit 12')], "due at 45:00, but the decision's time limit (3:00) ends the scene first: players never see it", '"45:00"', 1),
     ("release-when", [("message: People in the water!,", "message: People in the water!, release_when: command_post,")], "only a contingency inject has a release_when", "command_post, expected_action", 1),
     ("condition", [("contingency: true}", "contingency: true, release_when: crowd > 3}")], "compares a text with an integer", "> 3}", 1),
     ("simulation", [("contingency: true}", "contingency: true, release_when: 10 / (victims_in_water - 6) > 1}")], "an inject's release_when failed", "id: collapse", 1),
@@ -101,6 +102,7 @@ def test_each_rule_reports_what_and_where(rule, edits, message, marker, occurren
 WARNINGS = [
     ("unscored-objective", [("points: {command: 1}\n", "points: {rescue: 1}\n"), ("points: {command: 1}\n", "points: {rescue: 1}\n")], "no choice scores points toward this objective", "command", 1),
     ("ending-not-reached", [("          when: victims_in_water > 3\n", "          when: victims_in_water > 30\n")], "never reached in simulation", "good-ending", 2),
+    ("inject-time", [("expected_duration_minutes: 90", "expected_duration_minutes: 1")], "due at 2:00, after the exercise's expected duration (1 minute)", '"2:00"', 1),
     ("no-debrief", [("          debrief: The water rescue team takes time to assemble; tone it out on the first call.\n", "")], "the expected choice 'tone-out' has no debrief", "id: tone-out", 1),
     ("unreachable-rule", [("        - when: choices.patrol == 'perimeter' and choices.fire == 'throw-lines'\n          goto: command-post\n", "        - goto: command-post\n")], "never used", "goto: chaos", 1),
 ]

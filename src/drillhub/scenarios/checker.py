@@ -15,7 +15,7 @@ from drillhub.scenarios import expressions
 from drillhub.scenarios.engine import Compiled, compile_scenario, deciding_roles
 from drillhub.scenarios.expressions import BOOLEAN, INTEGER, TEXT, ExpressionError
 from drillhub.scenarios.loader import Document, Finding, Path, ScenarioInvalid, describe_path, read_scenario
-from drillhub.scenarios.model import Decision, Scenario
+from drillhub.scenarios.model import Decision, Scenario, clock_seconds
 from drillhub.scenarios.simulate import SimulationReport, simulate
 
 CHECK_RUNS = 100
@@ -214,6 +214,7 @@ class _Rules:
                 else:
                     self.error("release-when", (*path, "injects", index, "release_when"),
                                "only a contingency inject has a release_when; a scheduled one goes out at its time")
+        self.inject_times(node, path)
         if node.decision and node.next:
             self.error("next", (*path, "next"), "a node with a decision takes its next step from the decision")
         elif node.decision is None and node.next is None:
@@ -222,6 +223,21 @@ class _Rules:
             self.known("unknown-target", (*path, "next"), node.next, self.targets, "node or ending")
         if node.decision:
             self.decision_rules(node.decision, (*path, "decision"))
+
+    def inject_times(self, node, path: Path) -> None:
+        """A scheduled inject due when, or after, its scene's decision times out is never seen (the time-out
+        ends the scene); one due after the exercise's expected duration is probably a typo."""
+        limit = node.decision.time_limit if node.decision else None
+        duration = self.scenario.expected_duration_minutes
+        for index, inject in enumerate(node.injects):
+            at, where = clock_seconds(inject.at), (*path, "injects", index, "at")
+            if limit is not None and not inject.contingency and at >= clock_seconds(limit):
+                self.error("inject-time", where, f"due at {inject.at}, but the decision's time limit ({limit}) ends "
+                                                 "the scene first: players never see it. Release it earlier, or "
+                                                 "give the decision more time")
+            elif at > duration * 60:
+                self.add("warning", "inject-time", where, f"due at {inject.at}, after the exercise's expected "
+                                                          f"duration ({duration} minute{'' if duration == 1 else 's'})")
 
     def decision_rules(self, decision: Decision, path: Path) -> None:
         for index, role in enumerate(decision.roles):
