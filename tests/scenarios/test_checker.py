@@ -72,6 +72,7 @@ CASES = [
     ("no-ending", [("    next: poor-ending\n", "    next: late-rescue\n")], "no ending can be reached from this node", "late-rescue", 2),
     ("dead-end", [("    next: poor-ending\n", "")], "neither a decision nor a next step", "id: late-rescue", 1),
     ("unreachable-choice", [("          roles: [fire]\n", "          roles: [fire]\n          when: 'false'\n")], "this choice can never be taken", "'false'", 1),
+    ("unreachable-choice", [("        - id: boats-staged\n", "        - id: boats-staged\n          when: victims_in_water > 30\n")], "this choice can never be taken: 'victims_in_water > 30' is never true (victims_in_water is 0..20)", "victims_in_water > 30", 1),
     ("choice-role", [("mode: lead\n      lead: fire\n", "mode: lead\n      lead: fire\n      roles: [fire]\n"), ("label: Keep working separately\n", "label: Keep working separately\n          roles: [patrol]\n")], "the patrol role does not decide here", "patrol]\n          effects: {victims_in_water: victims_in_water + 4}", 1),
     ("no-choice", [("          roles: [dispatch]\n", "          roles: [patrol]\n"), ("      default_choice: wait\n", ""), ('      time_limit: "3:00"\n', ""), ("        - id: wait\n          label: Wait for more information\n", "        - id: wait\n          label: Wait for more information\n          roles: [fire]\n")], "the dispatch role decides here but no choice is open to it", "- id: wait", 1),
     ("default-choice", [("      default_choice: wait\n", "")], "a time limit needs a default_choice", '"3:00"', 1),
@@ -101,9 +102,11 @@ def test_each_rule_reports_what_and_where(rule, edits, message, marker, occurren
 
 WARNINGS = [
     ("unscored-objective", [("points: {command: 1}\n", "points: {rescue: 1}\n"), ("points: {command: 1}\n", "points: {rescue: 1}\n")], "no choice scores points toward this objective", "command", 1),
-    ("ending-not-reached", [("          when: victims_in_water > 3\n", "          when: victims_in_water > 30\n")], "never reached in simulation", "good-ending", 2),
+    ("ending-not-reached", [("          when: victims_in_water > 3\n", "          when: victims_in_water > 19\n")], "never reached in simulation", "good-ending", 2),
     ("inject-time", [("expected_duration_minutes: 90", "expected_duration_minutes: 1")], "due at 2:00, after the exercise's expected duration (1 minute)", '"2:00"', 1),
     ("no-debrief", [("          debrief: The water rescue team takes time to assemble; tone it out on the first call.\n", "")], "the expected choice 'tone-out' has no debrief", "id: tone-out", 1),
+    ("unreachable-rule", [("        - when: choices.patrol == 'perimeter' and choices.fire == 'throw-lines'\n", "        - when: choices.patrol == 'perimeter' and victims_in_water < 0\n")], "this rule is never used: \"choices.patrol == 'perimeter' and victims_in_water < 0\" is never true (victims_in_water is 0..20)", "choices.patrol == 'perimeter' and victims", 1),
+    ("never-released", [("contingency: true}", "contingency: true, release_when: victims_in_water > 20}")], "a stand-in facilitator never releases this inject: 'victims_in_water > 20' is never true (victims_in_water is 0..20)", "victims_in_water > 20", 1),
     ("unreachable-rule", [("        - when: choices.patrol == 'perimeter' and choices.fire == 'throw-lines'\n          goto: command-post\n", "        - goto: command-post\n")], "never used", "goto: chaos", 1),
 ]
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from drillhub.reference import core_capabilities
-from drillhub.scenarios import expressions
+from drillhub.scenarios import expressions, ranges
 from drillhub.scenarios.engine import Compiled, compile_scenario, deciding_roles
 from drillhub.scenarios.expressions import BOOLEAN, INTEGER, TEXT, ExpressionError
 from drillhub.scenarios.loader import Document, Finding, Path, ScenarioInvalid, describe_path, read_scenario
@@ -192,6 +192,23 @@ class _Rules:
         if found != wanted:
             self.error("condition", path, f"{text!r} gives {found}, but {wanted} is needed here")
 
+    def never_holds(self, text: str, types: dict[str, str], values: dict[str, set[str]]) -> str | None:
+        """Why a condition is never true for the values its variables can take (their declared bounds and
+        values), or None when it may be, or does not read (the condition rule says so)."""
+        try:
+            expr = expressions.parse(text)
+            expressions.check(expr, types, values)
+        except ExpressionError:
+            return None
+        domains = {name: (v.min, v.max) if v.type == "integer" else ranges.BOTH if v.type == "boolean"
+                   else frozenset(v.values) for name, v in self.variables.items()}
+        if ranges.possible(expr, domains) != frozenset({False}):
+            return None
+        read = [f"{name} is {self.bounds(v)}" if v.type == "integer" else
+                f"{name} is one of {', '.join(v.values)}" if v.type == "choice" else f"{name} is true or false"
+                for name, v in sorted(self.variables.items()) if name in expressions.names(expr)]
+        return f"{text!r} is never true" + (f" ({'; '.join(read)})" if read else "")
+
     def variable_types(self) -> tuple[dict[str, str], dict[str, set[str]]]:
         types = {name: VARIABLE_TYPES[variable.type] for name, variable in self.variables.items()}
         values = {name: set(variable.values) for name, variable in self.variables.items() if variable.type == "choice"}
@@ -211,6 +228,9 @@ class _Rules:
                 if inject.contingency:
                     self.condition((*path, "injects", index, "release_when"), inject.release_when,
                                    *self.variable_types())
+                    if (never := self.never_holds(inject.release_when, *self.variable_types())) is not None:
+                        self.add("warning", "never-released", (*path, "injects", index, "release_when"),
+                                 f"a stand-in facilitator never releases this inject: {never}")
                 else:
                     self.error("release-when", (*path, "injects", index, "release_when"),
                                "only a contingency inject has a release_when; a scheduled one goes out at its time")
@@ -273,6 +293,9 @@ class _Rules:
                 self.known("unknown-target", (*path, "next", index, "goto"), rule.goto, self.targets, "node or ending")
                 if rule.when is not None:
                     self.condition((*path, "next", index, "when"), rule.when, rule_types, rule_values)
+                    if (never := self.never_holds(rule.when, rule_types, rule_values)) is not None:
+                        self.add("warning", "unreachable-rule", (*path, "next", index, "when"),
+                                 f"this rule is never used: {never}")
                 elif index < len(decision.next) - 1:
                     self.add("warning", "unreachable-rule", (*path, "next", index + 1),
                              "an earlier rule has no condition, so this one is never used")
@@ -306,8 +329,8 @@ class _Rules:
                                                     "is expected, for the players' debrief")
         if choice.when is not None:
             self.condition((*path, "when"), choice.when, types, values)
-            if choice.when.strip() == "false":
-                self.error("unreachable-choice", (*path, "when"), "this choice can never be taken")
+            if (never := self.never_holds(choice.when, types, values)) is not None:
+                self.error("unreachable-choice", (*path, "when"), f"this choice can never be taken: {never}")
         for name, value in choice.effects.items():
             if self.known("unknown-variable", (*path, "effects", name), name, list(self.variables), "variable", key=True):
                 self.effect_rules(self.variables[name], value, (*path, "effects", name), types, values)
