@@ -131,7 +131,7 @@ def test_the_draft_files_each_observation_where_its_evaluator_said_it_belongs():
 
 
 def test_the_summary_counts_in_words_that_agree():
-    from drillhub.afteraction.aggregate import counted
+    from drillhub.wording import counted
 
     assert (counted(1, "participant"), counted(2, "participant"), counted(0, "player")) == (
         "1 participant", "2 participants", "0 players")

@@ -83,6 +83,7 @@ CASES = [
     ("inject-time", [('at: "2:00", from: Patrol unit 12', 'at: "45:00", from: Patrol unit 12')], "due at 45:00, but the decision's time limit (3:00) ends the scene first: players never see it", '"45:00"', 1),
     ("release-when", [("message: People in the water!,", "message: People in the water!, release_when: command_post,")], "only a contingency inject has a release_when", "command_post, expected_action", 1),
     ("condition", [("contingency: true}", "contingency: true, release_when: crowd > 3}")], "compares a text with an integer", "> 3}", 1),
+    ("loop", [("          label: Set up a unified command post\n", "          label: Set up a unified command post\n          when: victims_in_water < 5\n"), ("          label: Keep working separately\n", "          label: Keep working separately\n          when: victims_in_water < 5\n"), ("          next: late-rescue\n  - id: command-post", "          next: late-rescue\n        - id: regroup\n          label: Regroup and look again\n          next: chaos\n  - id: command-post")], "play can be caught here for ever (with command_post = false, crowd = dispersed, victims_in_water = 8): no ending can be reached from here, whatever is decided (proven by a walk through all 12 states", "id: chaos", 1),
     ("simulation", [("contingency: true}", "contingency: true, release_when: 10 / (victims_in_water - 6) > 1}")], "an inject's release_when failed", "id: collapse", 1),
     ("simulation", [("victims_in_water: victims_in_water + 4}", "victims_in_water: victims_in_water + 40}")], "in play, the effect on victims_in_water would make it", "id: keep-going", 1),
     ("simulation", [("        - id: boats-staged\n", "        - id: boats-staged\n          when: victims_in_water > 3\n")], "in play, no role in the team has a choice available", "id: command-post", 1),
@@ -102,7 +103,7 @@ def test_each_rule_reports_what_and_where(rule, edits, message, marker, occurren
 
 WARNINGS = [
     ("unscored-objective", [("points: {command: 1}\n", "points: {rescue: 1}\n"), ("points: {command: 1}\n", "points: {rescue: 1}\n")], "no choice scores points toward this objective", "command", 1),
-    ("ending-not-reached", [("          when: victims_in_water > 3\n", "          when: victims_in_water > 19\n")], "never reached in simulation", "good-ending", 2),
+    ("ending-not-reached", [("          when: victims_in_water > 3\n", "          when: victims_in_water > 19\n")], "never reached: no way leads to it (proven by a walk through all", "good-ending", 2),
     ("inject-time", [("expected_duration_minutes: 90", "expected_duration_minutes: 1")], "due at 2:00, after the exercise's expected duration (1 minute)", '"2:00"', 1),
     ("no-debrief", [("          debrief: The water rescue team takes time to assemble; tone it out on the first call.\n", "")], "the expected choice 'tone-out' has no debrief", "id: tone-out", 1),
     ("unreachable-rule", [("        - when: choices.patrol == 'perimeter' and choices.fire == 'throw-lines'\n", "        - when: choices.patrol == 'perimeter' and victims_in_water < 0\n")], "this rule is never used: \"choices.patrol == 'perimeter' and victims_in_water < 0\" is never true (victims_in_water is 0..20)", "choices.patrol == 'perimeter' and victims", 1),
@@ -119,3 +120,10 @@ def test_warnings_do_not_fail_the_check(rule, edits, message, marker, occurrence
     assert matching, "\n".join(f.format("case.yaml") for f in result.findings)
     assert matching[0].severity == "warning" and result.ok
     assert (matching[0].line, matching[0].column) == located(text, marker, occurrence)
+
+
+def test_an_ending_only_sampled_is_not_said_to_be_unreachable():
+    text = edited(("          when: victims_in_water > 3\n", "          when: victims_in_water > 19\n"))
+    [finding] = [f for f in check_text(text, max_states=2).findings if f.rule == "ending-not-reached"]
+    assert finding.severity == "warning" and "never reached" not in finding.message
+    assert "not shown reachable in 100 sampled runs and 1 state (a bounded sample" in finding.message

@@ -74,10 +74,6 @@ def change_said(moved: float | None) -> str:
     return f"{'+' if points > 0 else ''}{points} points"
 
 
-def counted(n: int, thing: str) -> str:
-    """'1 player', '3 players'."""
-    return f"{n} {thing}{'' if n == 1 else 's'}"
-
 
 def contacts_said(contacts: list[Contact]) -> str:
     """'Lead evaluator: Owen Pryor, Captain, Riverton Fire Department, evaluator@...' one per line."""

@@ -15,6 +15,7 @@ from drillhub.afteraction.reportdata import ScenarioTrend, Verification
 from drillhub.durations import clock
 from drillhub.fonts import fonts
 from drillhub.pdftext import clipped
+from drillhub.wording import counted
 
 def fitted(rows: list[list[str]]):
     """A table whose columns are as wide as their words need."""
@@ -32,7 +33,7 @@ def trend_story(trend: ScenarioTrend, title: str, level: int = 1) -> list:
     marked = " (the exercise this report is about is marked)" if any(e.current for e in trend.exercises) else ""
     section = f"h{level + 1}"
     story = [para(title, f"h{level}"),
-             para(f"{aggregate.counted(len(trend.exercises), 'exercise')}, {aggregate.counted(total, 'decision')} "
+             para(f"{counted(len(trend.exercises), 'exercise')}, {counted(total, 'decision')} "
                   "by players, oldest first"
                   f"{marked}."
                   " Defaults applied on time-out and stand-ins' choices are left out. A change is in percentage "

@@ -14,6 +14,7 @@ from drillhub.afteraction.analytics import chart_rows, played_scenarios, scenari
 from drillhub.afteraction.analytics_pdf import render_analytics
 from drillhub.afteraction.reportdata import ScenarioTrend
 from drillhub.errors import NotFound
+from drillhub.wording import counted
 
 
 async def _trend(slug: str, agencies: list[int] | None) -> ScenarioTrend:
@@ -39,7 +40,7 @@ class AnalyticsController(Controller):
         trend = await _trend(slug, agencies)
         return await web.page(request, "afteraction/analytics.html", trend=trend, charts=chart_rows(trend),
                               everyone=agencies is None, percent=aggregate.percent,
-                              change_said=aggregate.change_said, counted=aggregate.counted)
+                              change_said=aggregate.change_said, counted=counted)
 
     @get("/{slug:str}/pdf", name="analytics:pdf")
     async def pdf(self, request: HTMXRequest, slug: FromPath[str]) -> Response:

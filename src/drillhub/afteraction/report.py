@@ -36,6 +36,7 @@ from drillhub.afteraction.tables import Feedback, Report, ReportExport
 from drillhub.audit.service import Actor, record_event
 from drillhub.errors import Conflict, Invalid, NotFound
 from drillhub.permissions import participating_organisations
+from drillhub.wording import counted
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.service import compiled_version, get_current
 from drillhub.scheduling.tables import Course, Session, SessionStaff, Venue
@@ -215,10 +216,10 @@ def drafted_summary(data: ReportData) -> str:
     players = sum(a.count for a in data.agencies)
     kind = data.exercise_type[:1].lower() + data.exercise_type[1:]  # "tabletop exercise (TTX)", as HSEEP spells it
     return (f"{data.title} was a {kind} held from {data.starts} to {data.ends} "
-            f"({data.time_zone}) with {aggregate.counted(players, 'player')} from {aggregate.counted(len(data.agencies), 'organisation')}. "
+            f"({data.time_zone}) with {counted(players, 'player')} from {counted(len(data.agencies), 'organisation')}. "
             + aggregate.decisions_said(data.decision_count, data.own_count, data.expected_rate) + ". "
             + findings_said(data.capabilities)
-            + f" {aggregate.counted(data.feedback.count, 'participant')} returned the feedback form.")
+            + f" {counted(data.feedback.count, 'participant')} returned the feedback form.")
 
 
 

@@ -17,6 +17,7 @@ from drillhub.scenarios.expressions import BOOLEAN, INTEGER, TEXT, ExpressionErr
 from drillhub.scenarios.loader import Document, Finding, Path, ScenarioInvalid, describe_path, read_scenario
 from drillhub.scenarios.model import Decision, Scenario, clock_seconds
 from drillhub.scenarios.simulate import SimulationReport, simulate
+from drillhub.wording import counted
 
 CHECK_RUNS = 100
 CHECK_STATES = 20_000
@@ -426,13 +427,26 @@ def _simulation_findings(compiled: Compiled, report: SimulationReport, rules: _R
         yield Finding("error", "simulation", f"{describe_path(path, rules.document.data)}: in play, {problem.message}",
                       line, column)
     reached = report.reachable_endings | set(report.random_endings)
+    proven = f"proven by a walk through all {report.states_explored} states play can be in"
     for index, ending in enumerate(compiled.scenario.endings):
         if ending.id not in reached:
             line, column = rules.document.position(("endings", index, "id"))
-            scope = "" if report.exhaustive_complete else \
-                f" ({report.states_explored} states and {report.runs} runs, a bounded sample)"
-            yield Finding("warning", "ending-not-reached", f"endings[{index}]({ending.id}): never reached in "
-                          f"simulation{scope}; check the conditions that lead to it", line, column)
-    if report.unfinished_runs:
-        yield Finding("warning", "loop", f"{report.unfinished_runs} of {report.runs} simulated runs did not reach "
-                      "an ending: a loop may keep players from finishing", None, None)
+            said = f"never reached: no way leads to it ({proven})" if report.exhaustive_complete else \
+                f"not shown reachable in {counted(report.runs, 'sampled run')} and " \
+                f"{counted(report.states_explored, 'state')} (a bounded sample: the file is too large to walk through " \
+                "every state)"
+            yield Finding("warning", "ending-not-reached", f"endings[{index}]({ending.id}): {said}; check the "
+                          "conditions that lead to it", line, column)
+    if report.exhaustive_complete and report.trapped and not report.problems:
+        node, variables = report.trapped[0]
+        path = rules.path_of(node, None)
+        line, column = rules.document.position(path)
+        values = ", ".join(f"{name} = {str(value).lower() if isinstance(value, bool) else value}"
+                           for name, value in variables)
+        yield Finding("error", "loop", f"{describe_path(path, rules.document.data)}: play can be caught here for "
+                      f"ever{f' (with {values})' if values else ''}: no ending can be reached from here, whatever is "
+                      f"decided ({proven})", line, column)
+    elif not report.exhaustive_complete and report.unfinished_runs:
+        yield Finding("warning", "loop", f"{report.unfinished_runs} of {counted(report.runs, 'sampled run')} did "
+                      "not reach an ending: a loop may keep players from finishing (not proven: the file is too "
+                      "large to walk through every state)", None, None)

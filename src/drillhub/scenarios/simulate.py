@@ -39,6 +39,7 @@ class SimulationReport:
     plays: int = 0  # engine steps taken
     budget: int | None = None  # at most this many steps, when set
     problems: dict[tuple[str, str | None, str], Problem] = field(default_factory=dict)
+    trapped: list[tuple[str, tuple]] = field(default_factory=list)  # (node, variables) with no way to an ending
 
     def add_problem(self, problem: Problem) -> None:
         self.problems.setdefault((problem.node, problem.choice, problem.kind or problem.message), problem)
@@ -175,23 +176,40 @@ def _exhaustive(compiled: Compiled, report: SimulationReport, max_states: int) -
     first = engine.start(compiled)
     seen = {_where(first)}
     queue = deque([first])
+    came_from: dict[tuple, list[tuple]] = {}  # a state -> the states that lead to it
+    ended = []
     while queue:
         state = queue.popleft()
         report.states_explored += 1
         if state.ended:
             report.reachable_endings.add(state.node)
             report.reached(state)
+            ended.append(_where(state))
             continue
         if report.spent:
             report.exhaustive_complete = False
             return
         for following in successors(compiled, state, report):
+            came_from.setdefault(_where(following), []).append(_where(state))
             if _where(following) not in seen:
                 if len(seen) >= max_states:
                     report.exhaustive_complete = False
                     return
                 seen.add(_where(following))
                 queue.append(following)
+    report.trapped = _trapped(seen, came_from, ended)
+
+
+def _trapped(seen: set[tuple], came_from: dict[tuple, list[tuple]], ended: list[tuple]) -> list[tuple]:
+    """The states play can reach from which no ending can be: walked back from the endings, every state
+    that leads to one; the others keep players for ever (a loop whose exits never open)."""
+    finishing, stack = set(ended), list(ended)
+    while stack:
+        for before in came_from.get(stack.pop(), []):
+            if before not in finishing:
+                finishing.add(before)
+                stack.append(before)
+    return sorted(seen - finishing)
 
 
 def simulate(compiled: Compiled, runs: int = 200, seed: int = 0, max_states: int = 20_000,
