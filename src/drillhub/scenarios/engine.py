@@ -9,7 +9,8 @@ and a run can be rebuilt by replaying its recorded steps. Only checked scenarios
     state = advance(compiled, state)                                # or time_out() when the clock ran out
 """
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from drillhub.scenarios import expressions
@@ -31,12 +32,13 @@ class Compiled:
     endings: dict[str, Ending]
     variables: dict[str, Variable]
     role_ids: tuple[str, ...]
-    parsed: dict[str, expressions.Expr] = field(default_factory=dict)
+    evaluators: dict[str, Callable[[dict], Value]] = field(default_factory=dict)
 
-    def condition(self, text: str) -> expressions.Expr:
-        if text not in self.parsed:
-            self.parsed[text] = expressions.parse(text)
-        return self.parsed[text]
+    def value_of(self, text: str, values: dict[str, Value]) -> Value:
+        """A condition or computed effect, read on `values` (each text is compiled once)."""
+        if text not in self.evaluators:
+            self.evaluators[text] = expressions.compiled(expressions.parse(text))
+        return self.evaluators[text](values)
 
     @cached_property
     def objective_ids(self) -> tuple[str, ...]:
@@ -76,6 +78,12 @@ class RunState:
     changes: tuple[Change, ...] = ()  # what the step into this node changed
 
 
+def _with(state: RunState, **changes) -> RunState:
+    """The state with some fields changed (dataclasses.replace, without its cost per call: the simulator
+    makes hundreds of thousands)."""
+    return RunState(**{**state.__dict__, **changes})
+
+
 def start(compiled: Compiled) -> RunState:
     scenario = compiled.scenario
     return RunState(
@@ -100,7 +108,7 @@ def current_decision(compiled: Compiled, state: RunState) -> Decision | None:
 def _offered(compiled: Compiled, state: RunState, choice: Choice, role: str) -> bool:
     if choice.roles and role not in choice.roles:
         return False
-    return choice.when is None or bool(expressions.evaluate(compiled.condition(choice.when), state.variables))
+    return choice.when is None or bool(compiled.value_of(choice.when, state.variables))
 
 
 def available_choices(compiled: Compiled, state: RunState, role: str) -> list[Choice]:
@@ -130,7 +138,7 @@ def decide(compiled: Compiled, state: RunState, role: str, choice_id: str) -> Ru
     choice = _choice(decision, choice_id)
     if choice is None or not _offered(compiled, state, choice, role):
         raise EngineError(f"That choice is not offered to the {role} role here.")
-    return replace(state, choices={**state.choices, role: choice_id})
+    return _with(state, choices={**state.choices, role: choice_id})
 
 
 def _choice(decision: Decision, choice_id: str) -> Choice | None:
@@ -146,7 +154,7 @@ def confirm(compiled: Compiled, state: RunState, choice_id: str) -> RunState:
     if choice is None or not any(_offered(compiled, state, choice, role)
                                  for role in deciding_roles(decision, compiled.role_ids)):
         raise EngineError("That choice is not offered to the team here.")
-    return replace(state, confirmed=choice_id)
+    return _with(state, confirmed=choice_id)
 
 
 def not_voted(compiled: Compiled, state: RunState) -> tuple[str, ...]:
@@ -180,7 +188,7 @@ def stand_in_releases(compiled: Compiled, state: RunState) -> list[Inject]:
     node = compiled.nodes.get(state.node)
     return [inject for inject in (node.injects if node and not state.ended else [])
             if inject.contingency and inject.release_when is not None
-            and bool(expressions.evaluate(compiled.condition(inject.release_when), state.variables))]
+            and bool(compiled.value_of(inject.release_when, state.variables))]
 
 
 def self_paced_injects(compiled: Compiled, state: RunState) -> list[Inject]:
@@ -204,7 +212,7 @@ def effect_value(compiled: Compiled, variable: Variable, value: Value, variables
     """What an effect sets: a literal; for numbers and true/false a string is a condition to compute;
     for a choice variable a string is the value itself."""
     if isinstance(value, str) and variable.type != "choice":
-        return expressions.evaluate(compiled.condition(value), variables)
+        return compiled.value_of(value, variables)
     return value
 
 
@@ -245,7 +253,7 @@ def _next_target(compiled: Compiled, state: RunState, decision: Decision, chosen
     if decision.next:
         values = {**variables, **decided_choices(compiled, state, decision)}
         for rule in decision.next:
-            if rule.when is None or expressions.evaluate(compiled.condition(rule.when), values):
+            if rule.when is None or compiled.value_of(rule.when, values):
                 return rule.goto
         raise EngineError("No branch matched after this decision.")  # the checker requires a last rule without when
     return chosen[0].next
@@ -283,8 +291,8 @@ def time_out(compiled: Compiled, state: RunState) -> RunState:
     if default is None:
         raise EngineError("This decision has no default choice.")
     if decision.mode == "team":
-        state = state if state.confirmed else replace(state, confirmed=default)
+        state = state if state.confirmed else _with(state, confirmed=default)
     else:
         missing = [role for role in deciding_roles(decision, compiled.role_ids) if role not in state.choices]
-        state = replace(state, choices={**state.choices, **{role: default for role in missing}})
+        state = _with(state, choices={**state.choices, **{role: default for role in missing}})
     return advance(compiled, state)

@@ -11,6 +11,7 @@ of the choice that role made at the current decision ('' before it chooses). Ope
 """
 
 import operator
+from collections.abc import Callable
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -274,22 +275,40 @@ def _bounded(value: int) -> int:
 
 
 def evaluate(expr: Expr, values: dict[str, int | bool | str]) -> int | bool | str:
+    return compiled(expr)(values)
+
+
+@lru_cache(maxsize=4096)
+def compiled(expr: Expr) -> Callable[[dict], int | bool | str]:
+    """The expression as a Python function of the values: built once per tree, so play evaluates a
+    condition without walking its tree again (the simulator evaluates millions)."""
     if isinstance(expr, Literal):
-        return expr.value
+        value = expr.value
+        return lambda values: value
     if isinstance(expr, Name):
-        return values[expr.name]
+        name = expr.name
+        return lambda values: values[name]
     if isinstance(expr, Unary):
-        operand = evaluate(expr.operand, values)
-        return (not operand) if expr.op == "not" else _bounded(-operand)
+        operand = compiled(expr.operand)
+        if expr.op == "not":
+            return lambda values: not operand(values)
+        return lambda values: _bounded(-operand(values))
+    left, right = compiled(expr.left), compiled(expr.right)
     if expr.op == "and":
-        return bool(evaluate(expr.left, values)) and bool(evaluate(expr.right, values))
+        return lambda values: bool(left(values)) and bool(right(values))
     if expr.op == "or":
-        return bool(evaluate(expr.left, values)) or bool(evaluate(expr.right, values))
-    left, right = evaluate(expr.left, values), evaluate(expr.right, values)
-    if expr.op in ("/", "%") and right == 0:
-        raise EvaluationError("division by zero")
-    result = _OPERATORS[expr.op](left, right)
-    return _bounded(result) if expr.op in ARITHMETIC else result
+        return lambda values: bool(left(values)) or bool(right(values))
+    apply = _OPERATORS[expr.op]
+    if expr.op in ("/", "%"):
+        def divided(values: dict) -> int:
+            dividend, divisor = left(values), right(values)
+            if divisor == 0:
+                raise EvaluationError("division by zero")
+            return _bounded(apply(dividend, divisor))
+        return divided
+    if expr.op in ARITHMETIC:
+        return lambda values: _bounded(apply(left(values), right(values)))
+    return lambda values: apply(left(values), right(values))
 
 
 def _quotient(left: int, right: int) -> int:
