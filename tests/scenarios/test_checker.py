@@ -53,6 +53,10 @@ CASES = [
     ("unknown-target", [("start: collapse", "start: colapse")], "no node has the id 'colapse'", "colapse", 1),
     ("unknown-role", [("      dispatch: Twelve", "      dispatcher: Twelve")], "unknown role 'dispatcher'", "dispatcher", 1),
     ("unknown-role", [("to: [dispatch], method: phone", "to: [ems], method: phone")], "unknown role 'ems'", "ems]", 1),
+    ("unknown-agency-kind", [("    agency_kind: fire\n", "    agency_kind: fier\n")], "unknown kind of organisation 'fier' (did you mean 'fire'?): use one of drillhub's, or declare your own under agency_kinds", "fier", 1),
+    ("unknown-agency-kind", [("    agency_kind: dispatch\n", "    agency_kind: port_authority\n")], "unknown kind of organisation 'port_authority'", "port_authority", 1),
+    ("agency-kind", [("roles:\n", "agency_kinds:\n  - {id: fire, title: Fire and rescue}\nroles:\n")], "'fire' is already a kind drillhub knows: use it without declaring it", "fire, title", 1),
+    ("duplicate-id", [("roles:\n", "agency_kinds:\n  - {id: port_authority, title: Port authority}\n  - {id: port_authority, title: Port}\nroles:\n")], "the id 'port_authority' is used more than once", "port_authority", 2),
     ("unknown-objective", [("points: {rescue: 2}", "points: {rescues: 2}")], "unknown objective 'rescues'", "rescues", 1),
     ("unknown-capability", [("[Operational Coordination]", "[Operational Coordinaton]")], "did you mean 'Operational Coordination'", "Operational Coordinaton", 1),
     ("unknown-variable", [("effects: {crowd: dispersed}", "effects: {crowds: dispersed}")], "unknown variable 'crowds'", "crowds", 1),
@@ -127,3 +131,10 @@ def test_an_ending_only_sampled_is_not_said_to_be_unreachable():
     [finding] = [f for f in check_text(text, max_states=2).findings if f.rule == "ending-not-reached"]
     assert finding.severity == "warning" and "never reached" not in finding.message
     assert "not shown reachable in 100 sampled runs and 1 state (a bounded sample" in finding.message
+
+
+def test_a_kind_of_organisation_of_the_file_s_own():
+    text = edited(("roles:\n", "agency_kinds:\n  - {id: port_authority, title: Port authority}\nroles:\n"),
+                  ("    agency_kind: dispatch\n", "    agency_kind: port_authority\n"),
+                  ("    agency_kind: fire\n", "    agency_kind: utility\n"))  # one of drillhub's new kinds
+    assert check_text(text).ok

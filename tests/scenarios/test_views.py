@@ -16,6 +16,17 @@ async def test_library_lists_and_filters(signed_in_client):
     assert empty.text.lstrip().startswith('<section id="scenario-list"') and "No scenario matches" in empty.text
 
 
+async def test_a_kind_of_organisation_the_file_declares_is_named_by_its_title(signed_in_client):
+    own = BRIDGE.replace("roles:\n", "agency_kinds:\n  - {id: port_authority, title: Port authority}\nroles:\n", 1) \
+        .replace("    agency_kind: dispatch\n", "    agency_kind: port_authority\n", 1)
+    await add_upload("bridge.yaml", own, ANONYMOUS)
+    facilitator = await signed_in_client("facilitator")
+    library = (await facilitator.get("/scenarios/")).text
+    assert '<option value="port_authority" >Port authority</option>' in library
+    detail = (await facilitator.get("/scenarios/bridge-collapse")).text
+    assert "<td>911 shift supervisor</td><td>Port authority</td>" in detail
+
+
 async def test_scenario_page_shows_metadata_roles_graph_and_versions(signed_in_client):
     version = await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
     evaluator = await signed_in_client("evaluator")

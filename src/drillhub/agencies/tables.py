@@ -16,6 +16,14 @@ class Agency(Table):
         public_health = "public_health"
         emergency_management = "emergency_management"
         community = "community"
+        utility = "utility"
+        school_district = "school_district"
+        transportation = "transportation"
+        public_works = "public_works"
+        hospital = "hospital"
+        private_sector = "private_sector"
+        non_profit = "non_profit"
+        military = "military"
         other = "other"
 
     name = Varchar(length=200, unique=True)
@@ -40,5 +48,13 @@ KIND_LABELS = {
     Agency.Kind.public_health: "Public health",
     Agency.Kind.emergency_management: "Emergency management",
     Agency.Kind.community: "Community organisation",
+    Agency.Kind.utility: "Utility",
+    Agency.Kind.school_district: "School district",
+    Agency.Kind.transportation: "Transportation / rail",
+    Agency.Kind.public_works: "Public works",
+    Agency.Kind.hospital: "Hospital",
+    Agency.Kind.private_sector: "Private sector",
+    Agency.Kind.non_profit: "Non-profit",
+    Agency.Kind.military: "Military",
     Agency.Kind.other: "Other",
 }

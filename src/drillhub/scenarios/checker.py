@@ -15,7 +15,7 @@ from drillhub.scenarios import expressions, ranges
 from drillhub.scenarios.engine import Compiled, compile_scenario, deciding_roles
 from drillhub.scenarios.expressions import BOOLEAN, INTEGER, TEXT, ExpressionError
 from drillhub.scenarios.loader import Document, Finding, Path, ScenarioInvalid, describe_path, read_scenario
-from drillhub.scenarios.model import Decision, Scenario, clock_seconds
+from drillhub.scenarios.model import AGENCY_KINDS, Decision, Scenario, clock_seconds
 from drillhub.scenarios.simulate import SimulationReport, simulate
 from drillhub.wording import counted
 
@@ -101,6 +101,7 @@ class _Rules:
         self.unique_ids()
         self.objective_capabilities()
         self.variable_declarations()
+        self.agency_kinds()
         if self.scenario.start not in self.node_paths:
             self.error("unknown-target", ("start",), f"no node has the id {self.scenario.start!r}"
                        + _hint(self.scenario.start, list(self.node_paths)))
@@ -119,10 +120,26 @@ class _Rules:
         self.error(rule, path, f"unknown {what} {name!r}{_hint(name, sorted(known))}", key=key)
         return False
 
+    def agency_kinds(self) -> None:
+        """Each role's kind of organisation is drillhub's or one the file declares; a declared kind does not
+        rename one of drillhub's."""
+        declared = [kind.id for kind in self.scenario.agency_kinds]
+        for index, kind in enumerate(declared):
+            if kind in AGENCY_KINDS:
+                self.error("agency-kind", ("agency_kinds", index, "id"), f"{kind!r} is already a kind drillhub "
+                           "knows: use it without declaring it")
+        for index, role in enumerate(self.scenario.roles):
+            if role.agency_kind not in {*AGENCY_KINDS, *declared}:
+                self.error("unknown-agency-kind", ("roles", index, "agency_kind"),
+                           f"unknown kind of organisation {role.agency_kind!r}"
+                           f"{_hint(role.agency_kind, sorted({*AGENCY_KINDS, *declared}))}: use one of drillhub's, "
+                           "or declare your own under agency_kinds")
+
     def unique_ids(self) -> None:
         groups = [
             [(("objectives", i, "id"), item.id) for i, item in enumerate(self.scenario.objectives)],
             [(("roles", i, "id"), item.id) for i, item in enumerate(self.scenario.roles)],
+            [(("agency_kinds", i, "id"), item.id) for i, item in enumerate(self.scenario.agency_kinds)],
             [(("variables", i, "id"), item.id) for i, item in enumerate(self.scenario.variables)],
             [(("nodes", i, "id"), item.id) for i, item in enumerate(self.scenario.nodes)]
             + [(("endings", i, "id"), item.id) for i, item in enumerate(self.scenario.endings)],

@@ -13,7 +13,7 @@ from drillhub.agencies.tables import Agency
 
 ExerciseType = Literal["seminar", "workshop", "tabletop", "game", "drill", "functional", "full_scale"]
 MissionArea = Literal["prevention", "protection", "mitigation", "response", "recovery"]
-AgencyKind = Literal[tuple(kind.value for kind in Agency.Kind)]  # type: ignore[valid-type]
+AGENCY_KINDS = tuple(kind.value for kind in Agency.Kind)  # a role's agency_kind: one of these, or the file's own
 DeliveryMethod = Literal[
     "radio", "phone", "email", "in_person", "news_report", "social_media", "text_message", "cad", "other"
 ]
@@ -46,10 +46,17 @@ class Objective(Part, kw_only=True):
     core_capabilities: Annotated[list[str], Meta(min_length=1)]
 
 
+class AgencyKindDeclared(Part, kw_only=True):
+    """A kind of organisation the scenario needs beyond drillhub's own (a port authority, a tribal nation)."""
+
+    id: Identifier
+    title: Text
+
+
 class Role(Part, kw_only=True):
     id: Name
     title: Text
-    agency_kind: AgencyKind
+    agency_kind: Identifier  # one of AGENCY_KINDS, or of the scenario's agency_kinds
     briefing: Markdown = ""
 
 
@@ -133,6 +140,7 @@ class Scenario(Part, kw_only=True):
     objectives: Annotated[list[Objective], Meta(min_length=1)]
     authors: Annotated[list[Text], Meta(min_length=1)]
     handling: Text = "FOR OFFICIAL USE ONLY"
+    agency_kinds: list[AgencyKindDeclared] = []
     roles: Annotated[list[Role], Meta(min_length=1)]
     variables: list[Variable] = []
     start: Identifier

@@ -61,6 +61,7 @@ def facets(scenario: Scenario) -> dict:
         "handling": scenario.handling,
         "authors": list(scenario.authors),
         "agency_kinds": sorted({role.agency_kind for role in scenario.roles}),
+        "agency_kind_titles": {kind.id: kind.title for kind in scenario.agency_kinds},  # the file's own kinds
         "roles": [{"id": role.id, "title": role.title, "agency_kind": role.agency_kind} for role in scenario.roles],
         "capabilities": sorted({name for objective in scenario.objectives for name in objective.core_capabilities}),
         "objectives": [{"id": o.id, "description": o.description, "core_capabilities": list(o.core_capabilities)}
@@ -161,12 +162,15 @@ async def list_library(filters: LibraryFilter) -> list[dict]:
     return [row for row in await _current_versions() if _matches(row, filters)]
 
 
-async def library_facets() -> dict[str, list[str]]:
-    """The values the library's filters can take, from what is in the library."""
+async def library_facets() -> dict:
+    """The values the library's filters can take, from what is in the library, and the titles of the
+    kinds of organisation scenarios declare themselves."""
     rows = await _current_versions()
     return {
         "capabilities": sorted({name for row in rows for name in row["facets"]["capabilities"]}),
         "agency_kinds": sorted({kind for row in rows for kind in row["facets"]["agency_kinds"]}),
+        "agency_kind_titles": {kind: title for row in rows
+                               for kind, title in row["facets"].get("agency_kind_titles", {}).items()},
         "exercise_types": sorted({row["facets"]["exercise_type"] for row in rows}),
     }
 

@@ -29,12 +29,13 @@ KIND_NAMES = {kind.value: label for kind, label in KIND_LABELS.items()}
 
 
 async def library_context(filters: LibraryFilter) -> dict:
+    facets = await library_facets()
     return {
         "scenarios": await list_library(filters),
         "filters": filters,
-        "facets": await library_facets(),
+        "facets": facets,
         "type_labels": EXERCISE_TYPE_LABELS,
-        "kind_labels": KIND_NAMES,
+        "kind_labels": {**KIND_NAMES, **facets["agency_kind_titles"]},
     }
 
 
@@ -62,7 +63,8 @@ class ScenarioController(Controller):
             request, "scenarios/detail.html", version=version, scenario=compiled.scenario,
             graph_svg=graph.to_svg(compiled), expected_path=graph.expected_path(compiled),
             edges=graph.edges(compiled), versions=await list_versions(slug),
-            type_labels=EXERCISE_TYPE_LABELS, kind_labels=KIND_NAMES,
+            type_labels=EXERCISE_TYPE_LABELS,
+            kind_labels={**KIND_NAMES, **{kind.id: kind.title for kind in compiled.scenario.agency_kinds}},
         )
 
     @get("/{slug:str}/source", name="scenarios:source")
