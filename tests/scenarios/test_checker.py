@@ -89,7 +89,6 @@ CASES = [
     ("condition", [("contingency: true}", "contingency: true, release_when: crowd > 3}")], "compares a text with an integer", "> 3}", 1),
     ("loop", [("          label: Set up a unified command post\n", "          label: Set up a unified command post\n          when: victims_in_water < 5\n"), ("          label: Keep working separately\n", "          label: Keep working separately\n          when: victims_in_water < 5\n"), ("          next: late-rescue\n  - id: command-post", "          next: late-rescue\n        - id: regroup\n          label: Regroup and look again\n          next: chaos\n  - id: command-post")], "play can be caught here for ever (with command_post = false, crowd = dispersed, victims_in_water = 8): no ending can be reached from here, whatever is decided (proven by a walk through all 12 states", "id: chaos", 1),
     ("simulation", [("contingency: true}", "contingency: true, release_when: 10 / (victims_in_water - 6) > 1}")], "an inject's release_when failed", "id: collapse", 1),
-    ("simulation", [("victims_in_water: victims_in_water + 4}", "victims_in_water: victims_in_water + 40}")], "in play, the effect on victims_in_water would make it", "id: keep-going", 1),
     ("simulation", [("        - id: boats-staged\n", "        - id: boats-staged\n          when: victims_in_water > 3\n")], "in play, no role in the team has a choice available", "id: command-post", 1),
 ]
 
@@ -110,6 +109,7 @@ WARNINGS = [
     ("ending-not-reached", [("          when: victims_in_water > 3\n", "          when: victims_in_water > 19\n")], "never reached: no way leads to it (proven by a walk through all", "good-ending", 2),
     ("inject-time", [("expected_duration_minutes: 90", "expected_duration_minutes: 1")], "due at 2:00, after the exercise's expected duration (1 minute)", '"2:00"', 1),
     ("no-debrief", [("          debrief: The water rescue team takes time to assemble; tone it out on the first call.\n", "")], "the expected choice 'tone-out' has no debrief", "id: tone-out", 1),
+    ("clamped", [("victims_in_water: victims_in_water + 4}", "victims_in_water: victims_in_water + 40}")], "outside 0..20: play holds it at 20", "id: keep-going", 1),
     ("unreachable-rule", [("        - when: choices.patrol == 'perimeter' and choices.fire == 'throw-lines'\n", "        - when: choices.patrol == 'perimeter' and victims_in_water < 0\n")], "this rule is never used: \"choices.patrol == 'perimeter' and victims_in_water < 0\" is never true (victims_in_water is 0..20)", "choices.patrol == 'perimeter' and victims", 1),
     ("never-released", [("contingency: true}", "contingency: true, release_when: victims_in_water > 20}")], "a stand-in facilitator never releases this inject: 'victims_in_water > 20' is never true (victims_in_water is 0..20)", "victims_in_water > 20", 1),
     ("unreachable-rule", [("        - when: choices.patrol == 'perimeter' and choices.fire == 'throw-lines'\n          goto: command-post\n", "        - goto: command-post\n")], "never used", "goto: chaos", 1),

@@ -443,6 +443,11 @@ def _simulation_findings(compiled: Compiled, report: SimulationReport, rules: _R
         line, column = rules.document.position(path)
         yield Finding("error", "simulation", f"{describe_path(path, rules.document.data)}: in play, {problem.message}",
                       line, column)
+    for clamp in report.clamped.values():
+        path = rules.path_of(clamp.node, clamp.choice)
+        line, column = rules.document.position(path)
+        yield Finding("warning", "clamped", f"{describe_path(path, rules.document.data)}: in play, {clamp.message}",
+                      line, column)
     reached = report.reachable_endings | set(report.random_endings)
     proven = f"proven by a walk through all {report.states_explored} states play can be in"
     for index, ending in enumerate(compiled.scenario.endings):

@@ -103,6 +103,8 @@ def play_through(name: str, runs: int, seed: int, max_states: int, output: str) 
         click.echo(f"  objective {objective_id:<25} score {scores['min']}..{scores['max']}")
     for problem in report["problems"]:
         click.echo(f"  problem at {problem['node']}: {problem['message']}")
+    for clamp in report["clamped"]:
+        click.echo(f"  held at a bound at {clamp['node']}: {clamp['message']}")
     if report["unfinished_runs"]:
         click.echo(f"  {report['unfinished_runs']} run(s) did not reach an ending")
 

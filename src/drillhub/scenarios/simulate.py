@@ -40,6 +40,7 @@ class SimulationReport:
     budget: int | None = None  # at most this many steps, when set
     problems: dict[tuple[str, str | None, str], Problem] = field(default_factory=dict)
     trapped: list[tuple[str, tuple]] = field(default_factory=list)  # (node, variables) with no way to an ending
+    clamped: dict[tuple[str, str | None, str], Problem] = field(default_factory=dict)  # effects held at a bound
 
     def add_problem(self, problem: Problem) -> None:
         self.problems.setdefault((problem.node, problem.choice, problem.kind or problem.message), problem)
@@ -69,6 +70,7 @@ class SimulationReport:
             "unfinished_runs": self.unfinished_runs,
             "scores": {objective_id: {"min": low, "max": high} for objective_id, (low, high) in self.score_ranges.items()},
             "problems": [{"node": p.node, "choice": p.choice, "message": p.message} for p in self.problems.values()],
+            "clamped": [{"node": p.node, "choice": p.choice, "message": p.message} for p in self.clamped.values()],
         }
 
 
@@ -110,14 +112,13 @@ def _play(compiled: Compiled, state: RunState, picks: tuple[tuple[str, str], ...
         report.add_problem(Problem(state.node, picks[0][1] if picks else None, f"evaluation failed: {error}"))
         return None
     for change in following.changes:
-        if change.wanted != change.after:
+        if change.wanted != change.after:  # clamped, as play does: worth knowing, not a fault
             variable = compiled.variables[change.variable]
-            report.add_problem(Problem(
+            report.clamped.setdefault((state.node, change.choice, change.variable), Problem(
                 state.node, change.choice,
-                f"the effect on {change.variable} would make it {change.wanted}, outside "
-                f"{variable.min if variable.min is not None else '...'}..{variable.max if variable.max is not None else '...'}",
-                kind=f"bounds:{change.variable}",
-            ))
+                f"the effect on {change.variable} can make it {change.wanted}, outside "
+                f"{variable.min if variable.min is not None else '...'}..{variable.max if variable.max is not None else '...'}"
+                f": play holds it at {change.after}"))
     return following
 
 
