@@ -43,6 +43,7 @@ ACCESS = {
     "scenarios:detail": SCENARIO_READERS,
     "scenarios:source": SCENARIO_READERS,
     "scenarios:graph": SCENARIO_READERS,
+    "scenarios:msel": SCENARIO_READERS,
     "scenarios:upload_form": ADMIN,
     "scenarios:upload": ADMIN,
     "scenarios:reload": COORDINATORS,

@@ -10,6 +10,7 @@ from drillhub.audit.service import record_event
 from drillhub.scenarios import graph
 from drillhub.scenarios.loader import ScenarioInvalid, decoded
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
+from drillhub.scenarios.msel import msel_csv, msel_xlsx
 from drillhub.scenarios.service import (
     LibraryFilter,
     ScenarioRefused,
@@ -24,6 +25,8 @@ from drillhub.scenarios.service import (
 
 GRAPH_FORMATS = {"svg": ("image/svg+xml", graph.to_svg), "dot": ("text/vnd.graphviz", graph.to_dot),
                  "mermaid": ("text/plain", graph.to_mermaid)}
+MSEL_FORMATS = {"csv": ("text/csv; charset=utf-8", msel_csv),
+                "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", msel_xlsx)}
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 KIND_NAMES = {kind.value: label for kind, label in KIND_LABELS.items()}
 
@@ -72,6 +75,15 @@ class ScenarioController(Controller):
         version = await get_current(slug)
         return Response(version.source_text, media_type="text/yaml; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="{version.slug}-{version.version}.yaml"'})
+
+    @get("/{slug:str}/msel", name="scenarios:msel")
+    async def msel(self, slug: FromPath[str], format: FromQuery[str] = "xlsx") -> Response:
+        """The Master Scenario Events List, as an XLSX workbook or as CSV."""
+        version = await get_current(slug)
+        extension = format if format in MSEL_FORMATS else "xlsx"
+        media_type, render = MSEL_FORMATS[extension]
+        return Response(render(compiled_text(version.source_text).scenario), media_type=media_type, headers={
+            "Content-Disposition": f'attachment; filename="{version.slug}-{version.version}-msel.{extension}"'})
 
     @get("/{slug:str}/graph", name="scenarios:graph")
     async def graph_file(self, slug: FromPath[str], format: FromQuery[str] = "svg") -> Response:
