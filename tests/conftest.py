@@ -309,7 +309,8 @@ def every_record(make_agency, make_person, make_session):
             credit_hours=4, credit_category="", starts_on=date.today(), ends_on=date.today(), issuer_agency="",
             coordinator_name="", issued_at=datetime.now(UTC), revoke_reason="")
         await certificate.save()
-        return {"agency_id": agency.id, "person_id": officer.id, "slug": scenario.slug, "session_id": session.id,
+        return {"agency_id": agency.id, "person_id": officer.id, "slug": scenario.slug, "version_id": scenario.id,
+                "session_id": session.id,
                 "course_id": session.course, "venue_id": session.venue, "feed_id": feed["id"],
                 "token": f"not-{token[:8]}.ics", "run_id": run.id, "target_id": target, "version": 1,
                 "file": "decisions.csv", "action_id": action, "certificate_id": certificate.id, "code": "not-a-code"}

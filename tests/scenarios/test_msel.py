@@ -54,15 +54,15 @@ def test_csv_and_xlsx_hold_the_same_rows_as_text_even_when_it_looks_like_a_formu
 
 
 async def test_the_scenario_page_offers_both_downloads(signed_in_client):
-    await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
+    version = await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
     facilitator = await signed_in_client("facilitator")
     page = (await facilitator.get("/scenarios/bridge-collapse")).text
-    assert "Master Scenario Events List" in page and "/scenarios/bridge-collapse/msel?format=csv" in page
-    workbook = await facilitator.get("/scenarios/bridge-collapse/msel?format=xlsx")
+    assert "Master Scenario Events List" in page and f"/scenarios/versions/{version.id}/msel?format=csv" in page
+    workbook = await facilitator.get(f"/scenarios/versions/{version.id}/msel?format=xlsx")
     assert workbook.status_code == 200 and workbook.headers["content-type"].startswith("application/vnd.openxml")
     assert 'filename="bridge-collapse-1.0-msel.xlsx"' in workbook.headers["content-disposition"]
     assert load_workbook(BytesIO(workbook.content)).active["H2"].value == "People in the water!"
-    spreadsheet = await facilitator.get("/scenarios/bridge-collapse/msel?format=csv")
+    spreadsheet = await facilitator.get(f"/scenarios/versions/{version.id}/msel?format=csv")
     assert spreadsheet.text.splitlines()[0] == ",".join(COLUMNS)
     officer = await signed_in_client("officer")
-    assert (await officer.get("/scenarios/bridge-collapse/msel?format=csv")).status_code == 403
+    assert (await officer.get(f"/scenarios/versions/{version.id}/msel?format=csv")).status_code == 403

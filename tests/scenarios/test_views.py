@@ -77,8 +77,8 @@ async def test_upload_refused_whole_with_every_error_and_the_text_kept(signed_in
 async def test_upload_by_pasting_then_see_it(signed_in_client):
     admin = await signed_in_client("admin")
     response = await post_form(admin, "/scenarios/upload", {"text": BRIDGE}, follow_redirects=True)
-    assert response.status_code == 200 and "was added to the library" in response.text
-    assert "Footbridge collapse" in response.text
+    assert response.status_code == 200 and "passed the checker. Review it here, then publish it." in response.text
+    assert "Footbridge collapse" in response.text and "Publish version 1.0" in response.text
     empty = await post_form(admin, "/scenarios/upload", {"text": "  "})
     assert empty.status_code == 422 and "Choose a YAML file or paste the scenario." in empty.text
     binary = await admin.post("/scenarios/upload", data={"_csrf_token": await csrf_token(admin)},

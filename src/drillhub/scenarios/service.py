@@ -12,7 +12,7 @@ import anyio.to_thread
 from drillhub import db
 from drillhub.audit.service import Actor, record_event
 from drillhub.audit.tables import AuditEvent
-from drillhub.errors import DomainError, NotFound
+from drillhub.errors import Conflict, DomainError, NotFound
 from drillhub.scenarios.checker import CheckResult, check_text
 from drillhub.scenarios.engine import Compiled
 from drillhub.scenarios.loader import Finding, ScenarioInvalid, read_file, scenario_files
@@ -76,13 +76,16 @@ async def _check(text: str) -> CheckResult:
     return await anyio.to_thread.run_sync(check_text, text)
 
 
-async def _store(text: str, result: CheckResult, source_name: str, actor: Actor) -> ScenarioVersion | None:
-    """Insert a checked version; None when the same text is already stored."""
+async def _store(text: str, result: CheckResult, source_name: str, actor: Actor,
+                 published: bool = True) -> ScenarioVersion | None:
+    """Insert a checked version (published, or a draft); None when the same text is already stored."""
     scenario = result.scenario
+    now = datetime.now(UTC)
     version = ScenarioVersion(
         slug=scenario.id, version=scenario.version, title=scenario.title, sha256=sha256(text), source_text=text,
-        source_name=source_name[:300], loaded_at=datetime.now(UTC), loaded_by=actor.person_id,
+        source_name=source_name[:300], loaded_at=now, loaded_by=actor.person_id,
         facets=facets(scenario), warnings=[finding.as_dict() for finding in result.warnings],
+        published_at=now if published else None,
     )
     try:
         async with db.transaction():
@@ -119,24 +122,28 @@ async def sync_directory(directory: str | Path, actor: Actor) -> list[FileReport
     return reports
 
 
-async def add_upload(file_name: str, text: str, actor: Actor) -> ScenarioVersion:
+async def add_upload(file_name: str, text: str, actor: Actor, published: bool = True) -> ScenarioVersion:
+    """A checked file stored as a version: published at once (the scenarios folder, tests), or a draft
+    that a coordinator reviews and publishes (an upload in the browser). The same text stored before
+    is that version."""
     result = await _check(text)
     if not result.ok:
         await record_event("scenario.upload", actor, target=file_name[:200], outcome=AuditEvent.Outcome.failure,
                            detail={"errors": len(result.errors)})
         raise ScenarioRefused(result.findings)
-    stored = await _store(text, result, f"upload: {file_name}", actor)
+    stored = await _store(text, result, f"upload: {file_name}", actor, published)
     if stored is None:
         return await ScenarioVersion.objects().get(ScenarioVersion.sha256 == sha256(text))
     return stored
 
 
 async def _current_versions() -> list[dict]:
-    """The newest version of each scenario."""
+    """The newest published version of each scenario."""
     rows = await ScenarioVersion.select(
         ScenarioVersion.id, ScenarioVersion.slug, ScenarioVersion.version, ScenarioVersion.title,
         ScenarioVersion.facets, ScenarioVersion.loaded_at,
-    ).order_by(ScenarioVersion.id, ascending=False).output(load_json=True)
+    ).where(ScenarioVersion.published_at.is_not_null()).order_by(ScenarioVersion.id, ascending=False).output(
+        load_json=True)
     current: dict[str, dict] = {}
     for row in rows:
         current.setdefault(row["slug"], row)
@@ -176,19 +183,54 @@ async def library_facets() -> dict:
 
 
 async def get_current(slug: str) -> ScenarioVersion:
-    version = await ScenarioVersion.objects().where(ScenarioVersion.slug == slug).order_by(
-        ScenarioVersion.id, ascending=False
-    ).output(load_json=True).first()
+    """The newest published version: what the library shows and new runs play."""
+    version = await ScenarioVersion.objects().where(
+        (ScenarioVersion.slug == slug) & ScenarioVersion.published_at.is_not_null()
+    ).order_by(ScenarioVersion.id, ascending=False).output(load_json=True).first()
     if version is None:
         raise NotFound("No scenario has this id.")
     return version
 
 
-async def list_versions(slug: str) -> list[dict]:
-    return await ScenarioVersion.select(
+async def get_version(version_id: int) -> ScenarioVersion:
+    version = await ScenarioVersion.objects().where(ScenarioVersion.id == version_id).output(load_json=True).first()
+    if version is None:
+        raise NotFound("No such scenario version.")
+    return version
+
+
+async def list_versions(slug: str, drafts: bool = False) -> list[dict]:
+    """Every published version of the scenario, newest first (and its drafts, if asked)."""
+    query = ScenarioVersion.select(
         ScenarioVersion.id, ScenarioVersion.version, ScenarioVersion.sha256, ScenarioVersion.source_name,
+        ScenarioVersion.loaded_at, ScenarioVersion.published_at,
+        ScenarioVersion.loaded_by.name.as_alias("loaded_by_name"),
+    ).where(ScenarioVersion.slug == slug)
+    if not drafts:
+        query = query.where(ScenarioVersion.published_at.is_not_null())
+    return await query.order_by(ScenarioVersion.id, ascending=False)
+
+
+async def list_drafts() -> list[dict]:
+    """Uploaded versions waiting for a coordinator to publish them, newest first."""
+    return await ScenarioVersion.select(
+        ScenarioVersion.id, ScenarioVersion.slug, ScenarioVersion.version, ScenarioVersion.title,
         ScenarioVersion.loaded_at, ScenarioVersion.loaded_by.name.as_alias("loaded_by_name"),
-    ).where(ScenarioVersion.slug == slug).order_by(ScenarioVersion.id, ascending=False)
+    ).where(ScenarioVersion.published_at.is_null()).order_by(ScenarioVersion.id, ascending=False)
+
+
+async def publish(version_id: int, actor: Actor) -> ScenarioVersion:
+    """A draft becomes the scenario's current version: the library shows it and new runs play it. Runs
+    already played keep the version they played."""
+    async with db.transaction():
+        version = await get_version(version_id)
+        if version.published_at is not None:
+            raise Conflict(f"Version {version.version} of this scenario is already published.")
+        await ScenarioVersion.update({ScenarioVersion.published_at: datetime.now(UTC)}).where(
+            ScenarioVersion.id == version_id)
+        await record_event("scenario.publish", actor, target=f"scenario {version.slug} {version.version}",
+                           detail={"sha256": version.sha256})
+    return await get_version(version_id)
 
 
 @lru_cache(maxsize=64)

@@ -7,6 +7,7 @@ from litestar.response import Redirect, Template
 from drillhub import permissions, web
 from drillhub.agencies.tables import KIND_LABELS
 from drillhub.audit.service import record_event
+from drillhub.errors import Forbidden
 from drillhub.scenarios import graph
 from drillhub.scenarios.loader import ScenarioInvalid, decoded
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
@@ -17,11 +18,15 @@ from drillhub.scenarios.service import (
     add_upload,
     compiled_text,
     get_current,
+    get_version,
     library_facets,
+    list_drafts,
     list_library,
     list_versions,
+    publish,
     sync_directory,
 )
+from drillhub.scenarios.tables import ScenarioVersion
 
 GRAPH_FORMATS = {"svg": ("image/svg+xml", graph.to_svg), "dot": ("text/vnd.graphviz", graph.to_dot),
                  "mermaid": ("text/plain", graph.to_mermaid)}
@@ -56,17 +61,47 @@ class ScenarioController(Controller):
         context = await library_context(filters)
         if request.htmx:
             return web.partial("scenarios/_scenario_list.html", **context)
-        return await web.page(request, "scenarios/library.html", **context)
+        drafts = await list_drafts() if permissions.coordinates(web.current_user(request)) else []
+        return await web.page(request, "scenarios/library.html", drafts=drafts, **context)
 
     @get("/{slug:str}", name="scenarios:detail")
     async def detail(self, request: HTMXRequest, slug: FromPath[str]) -> Template:
-        version = await get_current(slug)
+        return await self._version_page(request, await get_current(slug))
+
+    @get("/versions/{version_id:int}", name="scenarios:version")
+    async def version(self, request: HTMXRequest, version_id: web.RecordId) -> Template:
+        """Any version, old or new; a draft (an upload not yet published) only for coordinators."""
+        return await self._version_page(request, await self._readable(request, version_id))
+
+    @post("/versions/{version_id:int}/publish", name="scenarios:publish", guards=[web.coordinators_only])
+    async def publish_version(self, request: HTMXRequest, version_id: web.RecordId) -> Redirect | ClientRedirect:
+        version = await publish(version_id, web.actor(request))
+        await web.flash(request, f"Version {version.version} of {version.title} is published: the library shows it "
+                                 "and new runs play it.")
+        return web.go_to(request, "scenarios:detail", slug=version.slug)
+
+    @get("/versions/{version_id:int}/msel", name="scenarios:msel")
+    async def msel(self, request: HTMXRequest, version_id: web.RecordId, format: FromQuery[str] = "xlsx") -> Response:
+        """The version's Master Scenario Events List, as an XLSX workbook or as CSV."""
+        version = await self._readable(request, version_id)
+        extension = format if format in MSEL_FORMATS else "xlsx"
+        media_type, render = MSEL_FORMATS[extension]
+        return Response(render(compiled_text(version.source_text).scenario), media_type=media_type, headers={
+            "Content-Disposition": f'attachment; filename="{version.slug}-{version.version}-msel.{extension}"'})
+
+    async def _readable(self, request: HTMXRequest, version_id: int) -> ScenarioVersion:
+        version = await get_version(version_id)
+        if version.published_at is None and not permissions.coordinates(web.current_user(request)):
+            raise Forbidden("Only coordinators review a scenario version before it is published.")
+        return version
+
+    async def _version_page(self, request: HTMXRequest, version: ScenarioVersion) -> Template:
         compiled = compiled_text(version.source_text)
         return await web.page(
             request, "scenarios/detail.html", version=version, scenario=compiled.scenario,
             graph_svg=graph.to_svg(compiled), expected_path=graph.expected_path(compiled),
-            edges=graph.edges(compiled), versions=await list_versions(slug),
-            type_labels=EXERCISE_TYPE_LABELS,
+            edges=graph.edges(compiled), type_labels=EXERCISE_TYPE_LABELS,
+            versions=await list_versions(version.slug, drafts=permissions.coordinates(web.current_user(request))),
             kind_labels={**KIND_NAMES, **{kind.id: kind.title for kind in compiled.scenario.agency_kinds}},
         )
 
@@ -76,15 +111,6 @@ class ScenarioController(Controller):
         return Response(version.source_text, media_type="text/yaml; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="{version.slug}-{version.version}.yaml"'})
 
-    @get("/{slug:str}/msel", name="scenarios:msel")
-    async def msel(self, slug: FromPath[str], format: FromQuery[str] = "xlsx") -> Response:
-        """The Master Scenario Events List, as an XLSX workbook or as CSV."""
-        version = await get_current(slug)
-        extension = format if format in MSEL_FORMATS else "xlsx"
-        media_type, render = MSEL_FORMATS[extension]
-        return Response(render(compiled_text(version.source_text).scenario), media_type=media_type, headers={
-            "Content-Disposition": f'attachment; filename="{version.slug}-{version.version}-msel.{extension}"'})
-
     @get("/{slug:str}/graph", name="scenarios:graph")
     async def graph_file(self, slug: FromPath[str], format: FromQuery[str] = "svg") -> Response:
         version = await get_current(slug)
@@ -93,11 +119,11 @@ class ScenarioController(Controller):
         return Response(render(compiled_text(version.source_text)), media_type=media_type, headers={
             "Content-Disposition": f'attachment; filename="{version.slug}.{extension}"'})
 
-    @get("/upload", name="scenarios:upload_form", guards=[web.admins_only])
+    @get("/upload", name="scenarios:upload_form", guards=[web.coordinators_only])
     async def upload_form(self, request: HTMXRequest) -> Template:
         return await web.page(request, "scenarios/upload.html", findings=[], file_name="", text="")
 
-    @post("/upload", name="scenarios:upload", guards=[web.admins_only],
+    @post("/upload", name="scenarios:upload", guards=[web.coordinators_only],
           request_max_body_size=MAX_UPLOAD_BYTES + 64 * 1024)
     async def upload(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
         form = await request.form()
@@ -112,12 +138,14 @@ class ScenarioController(Controller):
         if not text.strip():
             return await self._refused(request, file_name, text, ["Choose a YAML file or paste the scenario."])
         try:
-            version = await add_upload(file_name, text, web.actor(request))
+            version = await add_upload(file_name, text, web.actor(request), published=False)
         except ScenarioRefused as refused:
             return await web.page(request, "scenarios/upload.html", status_code=422, file_name=file_name,
                                   text=text, findings=[f.format(file_name) for f in refused.findings])
-        await web.flash(request, f"{version.title} (version {version.version}) was added to the library.")
-        return web.go_to(request, "scenarios:detail", slug=version.slug)
+        await web.flash(request, f"{version.title} (version {version.version}) passed the checker. Review it here, "
+                                 "then publish it." if version.published_at is None else
+                                 f"{version.title} (version {version.version}) is already in the library.")
+        return web.go_to(request, "scenarios:version", version_id=version.id)
 
     async def _refused(self, request: HTMXRequest, file_name: str, text: str, problems: list[str]) -> Template:
         return await web.page(request, "scenarios/upload.html", status_code=422, file_name=file_name,
