@@ -46,6 +46,9 @@ ACCESS = {
     "scenarios:msel": SCENARIO_READERS,  # a draft version's: coordinators only (tests/scenarios/test_publish.py)
     "scenarios:version": SCENARIO_READERS,
     "scenarios:publish": COORDINATORS,
+    "scenarios:msel_import_form": COORDINATORS,
+    "scenarios:msel_preview": COORDINATORS,
+    "scenarios:msel_import": COORDINATORS,
     "scenarios:upload_form": COORDINATORS,
     "scenarios:upload": COORDINATORS,
     "scenarios:reload": COORDINATORS,

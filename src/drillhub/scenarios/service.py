@@ -12,11 +12,12 @@ import anyio.to_thread
 from drillhub import db
 from drillhub.audit.service import Actor, record_event
 from drillhub.audit.tables import AuditEvent
-from drillhub.errors import Conflict, DomainError, NotFound
+from drillhub.errors import Conflict, DomainError, Invalid, NotFound
 from drillhub.scenarios.checker import CheckResult, check_text
 from drillhub.scenarios.engine import Compiled
-from drillhub.scenarios.loader import Finding, ScenarioInvalid, read_file, scenario_files
+from drillhub.scenarios.loader import Finding, ScenarioInvalid, read_file, read_scenario, scenario_files
 from drillhub.scenarios.model import Scenario
+from drillhub.scenarios.msel_import import planned, rewritten
 from drillhub.scenarios.tables import ScenarioVersion
 
 log = logging.getLogger("drillhub.scenarios")
@@ -254,3 +255,17 @@ async def compiled_version(version_id: int) -> Compiled:
         text = await ScenarioVersion.select(ScenarioVersion.source_text).where(ScenarioVersion.id == version_id).first()
         _COMPILED_VERSIONS[row["sha256"]] = compiled_text(text["source_text"])
     return _COMPILED_VERSIONS[row["sha256"]]
+
+
+async def import_msel(version_id: int, rows: list[list[str]], actor: Actor) -> ScenarioVersion:
+    """A new draft of the scenario with its injects as the edited MSEL `rows` say (msel_import); refused
+    with the rows' problems, when nothing would change, or with the checker's findings on the result."""
+    version = await get_version(version_id)
+    scenario, document = read_scenario(version.source_text)
+    plan = planned(scenario, rows)
+    if plan.errors:
+        raise Invalid({"msel": " ".join(plan.errors)})
+    if not plan.changes:
+        raise Invalid({"msel": "The MSEL changes nothing in this version's injects."})
+    text = rewritten(version.source_text, document, scenario, plan.injects)
+    return await add_upload(f"MSEL into {version.slug} {version.version}", text, actor, published=False)

@@ -1,3 +1,5 @@
+import json
+
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
@@ -7,11 +9,12 @@ from litestar.response import Redirect, Template
 from drillhub import permissions, web
 from drillhub.agencies.tables import KIND_LABELS
 from drillhub.audit.service import record_event
-from drillhub.errors import Forbidden
+from drillhub.errors import Forbidden, Invalid
 from drillhub.scenarios import graph
 from drillhub.scenarios.loader import ScenarioInvalid, decoded
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.msel import msel_csv, msel_xlsx
+from drillhub.scenarios.msel_import import SheetUnreadable, planned, sheet_rows
 from drillhub.scenarios.service import (
     LibraryFilter,
     ScenarioRefused,
@@ -19,6 +22,7 @@ from drillhub.scenarios.service import (
     compiled_text,
     get_current,
     get_version,
+    import_msel,
     library_facets,
     list_drafts,
     list_library,
@@ -88,6 +92,51 @@ class ScenarioController(Controller):
         media_type, render = MSEL_FORMATS[extension]
         return Response(render(compiled_text(version.source_text).scenario), media_type=media_type, headers={
             "Content-Disposition": f'attachment; filename="{version.slug}-{version.version}-msel.{extension}"'})
+
+    @get("/versions/{version_id:int}/msel-import", name="scenarios:msel_import_form", guards=[web.coordinators_only])
+    async def msel_import_form(self, request: HTMXRequest, version_id: web.RecordId) -> Template:
+        return await self._msel_page(request, await get_version(version_id))
+
+    @post("/versions/{version_id:int}/msel-import", name="scenarios:msel_preview", guards=[web.coordinators_only],
+          request_max_body_size=MAX_UPLOAD_BYTES + 64 * 1024)
+    async def msel_preview(self, request: HTMXRequest, version_id: web.RecordId) -> Template:
+        """The edited MSEL read against the version: its rows' problems, or the changes to confirm."""
+        version = await get_version(version_id)
+        upload = (await request.form()).get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await self._msel_page(request, version, 422, problems=["Choose the MSEL file (.xlsx or .csv)."])
+        try:
+            rows = sheet_rows(upload.filename, await upload.read())
+        except SheetUnreadable as unreadable:
+            return await self._msel_page(request, version, 422, problems=[str(unreadable)])
+        plan = planned(compiled_text(version.source_text).scenario, rows)
+        return await self._msel_page(request, version, 422 if plan.errors else 200, problems=plan.errors,
+                                     changes=plan.changes, rows=json.dumps(rows), file_name=upload.filename)
+
+    @post("/versions/{version_id:int}/msel-import/confirm", name="scenarios:msel_import",
+          guards=[web.coordinators_only], request_max_body_size=4 * MAX_UPLOAD_BYTES)
+    async def msel_import(self, request: HTMXRequest, version_id: web.RecordId) -> Template | Redirect | ClientRedirect:
+        """Written only now: a new draft version with the MSEL's injects, to review and publish."""
+        version = await get_version(version_id)
+        try:
+            rows = json.loads(await web.form_field(request, "rows"))
+            if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+                raise ValueError
+            draft = await import_msel(version_id, [[str(cell) for cell in row] for row in rows], web.actor(request))
+        except (ValueError, RecursionError):  # not the rows the preview sent
+            return await self._msel_page(request, version, 422, problems=["Send the MSEL file again."])
+        except Invalid as invalid:
+            return await self._msel_page(request, version, 422, problems=list(invalid.errors.values()))
+        except ScenarioRefused as refused:
+            return await self._msel_page(request, version, 422, problems=[
+                f.format("the scenario with these injects") for f in refused.findings if f.severity == "error"])
+        await web.flash(request, f"The MSEL's injects are in a new draft of {draft.title}. Review it, then publish it.")
+        return web.go_to(request, "scenarios:version", version_id=draft.id)
+
+    async def _msel_page(self, request: HTMXRequest, version: ScenarioVersion, status_code: int = 200,
+                         **context) -> Template:
+        return await web.page(request, "scenarios/msel_import.html", status_code=status_code, version=version,
+                              **{"problems": [], "changes": [], "rows": "", "file_name": "", **context})
 
     async def _readable(self, request: HTMXRequest, version_id: int) -> ScenarioVersion:
         version = await get_version(version_id)
