@@ -107,3 +107,7 @@ def test_an_expression_error_says_where_in_the_text(text, offset):
     with pytest.raises(ExpressionError) as error:
         check(parse(text), {"crowd": "text", "victims": "integer", "command_post": "boolean"}, {"crowd": {"calm"}})
     assert error.value.offset == offset, str(error.value)
+
+
+def test_a_number_and_true_are_not_confused():
+    assert evaluate(parse("true"), {}) is True and evaluate(parse("1"), {}) == 1 and evaluate(parse("1"), {}) is not True

@@ -92,3 +92,9 @@ def test_yaml_problems_in_plain_words(text, said, where):
         parse_yaml(text)
     [finding] = refused.value.findings
     assert said in finding.message and (finding.line, finding.column) == where
+
+
+def test_a_place_inside_a_value_falls_back_to_its_start_when_the_file_writes_it_otherwise():
+    document = parse_yaml('a: "x \\" y > 3"\nb: plain > 3\n')
+    assert document.inside(("b",), "plain > 3", 6) == (2, 10)  # at the '>'
+    assert document.inside(("a",), 'x " y > 3', 6) == (1, 4)  # an escape in between: the value's start

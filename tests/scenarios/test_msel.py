@@ -28,10 +28,10 @@ def test_the_rows_are_the_injects_by_time_then_the_decision_of_each_scene():
     assert first["Expected action"] == "Dispatch fire and EMS" and first["Inject id"] == "first-call"
     assert (first["Objective"], first["Core capability"]) == ("Start water rescue safely.",
                                                               "Mass Search and Rescue Operations")
-    assert radio["To"] == "Patrol sergeant, Fire battalion chief" and van["Type"] == "Contingency inject"
+    assert radio["To"] == "Patrol sergeant\nFire battalion chief" and van["Type"] == "Contingency inject"
     assert van["To"] == "Everyone" and van["Method"] == "news report"
     assert (decision["Type"], decision["Time"], decision["From"]) == ("Decision point", "3:00", "Facilitator")
-    assert decision["To"] == "Patrol sergeant, Fire battalion chief, 911 shift supervisor"
+    assert decision["To"].splitlines() == ["Patrol sergeant", "Fire battalion chief", "911 shift supervisor"]
     assert decision["Expected action"].splitlines() == ["Push the crowd back from the bank",
                                                         "Throw lines to people near the bank",
                                                         "Tone out the water rescue team"]

@@ -1,6 +1,7 @@
 """An edited MSEL back into the scenario's injects: each row's problems by row number, the changes for
 review, the YAML rewritten only where injects stand, and a new draft written only when confirmed."""
 
+import datetime
 import json
 from io import BytesIO
 
@@ -32,7 +33,7 @@ def row_of(rows, inject_id):
 def test_an_msel_as_exported_changes_nothing():
     plan = planned(SCENARIO, sheet())
     assert plan.errors == [] and plan.changes == []
-    assert rewritten(BRIDGE, DOCUMENT, SCENARIO, plan.injects).count("first-call") == 1
+    assert plan.changed == set() and rewritten(BRIDGE, DOCUMENT, SCENARIO, plan) == BRIDGE
 
 
 def test_changes_are_listed_and_the_file_is_rewritten_only_where_injects_stand():
@@ -49,7 +50,7 @@ def test_changes_are_listed_and_the_file_is_rewritten_only_where_injects_stand()
         "Row 3: news-van: time '5:00' -> '4:00'.",
         "Row 7: a new inject a-child-is-missing in 'The bank is crowded' at 1:00.",
         "radio-check (The bridge gives way, 2:00) is removed: no row names it."]
-    text = rewritten(BRIDGE + "# the author's last word\n", DOCUMENT, SCENARIO, plan.injects)
+    text = rewritten(BRIDGE + "# the author's last word\n", DOCUMENT, SCENARIO, plan)
     result = check_text(text)
     assert result.ok, [f.format("x") for f in result.errors]
     injects = {i.id: i for node in result.scenario.nodes for i in node.injects}
@@ -116,3 +117,77 @@ async def test_a_coordinator_brings_an_edited_workbook_back_as_a_new_draft(signe
     bad = await coordinator.post(base, data={"_csrf_token": await csrf_token(coordinator)},
                                  files={"file": ("msel.csv", b"Event,Time\n1,0:30\n", "text/csv")})
     assert bad.status_code == 422 and "Row 1: the columns must be" in bad.text
+
+
+BLOCKY = BRIDGE.replace(
+    '      - {id: first-call, at: "0:30", from: Caller, to: [dispatch], method: phone, message: People in the water!, '
+    'expected_action: Dispatch fire and EMS, objective: rescue}\n',
+    '      - id: first-call\n        at: "0:30"\n        from: Caller\n        to: [dispatch]\n        method: phone\n'
+    '        message: |\n          People in the water!\n        expected_action: Dispatch fire and EMS\n'
+    '        objective: rescue\n').replace("    decision:\n      prompt: First actions?",
+                                         "    # decide now\n    decision:\n      prompt: First actions?")
+
+
+def test_block_style_injects_and_a_comment_survive_and_an_unchanged_block_text_is_unchanged():
+    scenario, document = read_scenario(BLOCKY)
+    unchanged = planned(scenario, [COLUMNS, *msel_rows(scenario)])
+    assert unchanged.changes == [] and rewritten(BLOCKY, document, scenario, unchanged) == BLOCKY
+    rows = [COLUMNS, *msel_rows(scenario)]
+    row_of(rows, "first-call")[7] = "Two people in the water!"
+    written = rewritten(BLOCKY, document, scenario, planned(scenario, rows))
+    assert "    # decide now\n    decision:" in written and check_text(written).ok
+    assert "Two people in the water!" in written
+
+
+def test_a_block_added_after_the_last_line_of_a_file_without_a_final_newline():
+    nodes_at, endings_at = BRIDGE.index("nodes:\n"), BRIDGE.index("endings:\n")
+    text = (BRIDGE[:nodes_at] + BRIDGE[endings_at:] + BRIDGE[nodes_at:endings_at]).rstrip("\n").replace(
+        "    narrative: The dive team arrives after twenty minutes.\n    next: poor-ending",
+        "    next: poor-ending\n    narrative: The dive team arrives after twenty minutes.")  # the narrative ends the file
+    scenario, document = read_scenario(text)
+    rows = [COLUMNS, *msel_rows(scenario), ["", "Rescue comes late", "0:20", "Inject", "Dive team", "Everyone",
+                                            "radio", "Divers in the water.", "", "", "", ""]]
+    written = rewritten(text, document, scenario, planned(scenario, rows))
+    assert written.endswith("    injects:\n      - {id: divers-in-the-water, at: \"0:20\", from: \"Dive team\", to: [all], "
+                            "method: radio, message: \"Divers in the water.\"}\n") and check_text(written).ok
+
+
+def test_injects_as_the_first_key_of_a_node_keep_their_dash():
+    text = BRIDGE.replace("  - id: late-rescue\n", "  - injects:\n      - {id: divers, at: \"0:20\", from: Dive team, "
+                          "to: [all], method: radio, message: Divers in.}\n    id: late-rescue\n")
+    scenario, document = read_scenario(text)
+    rows = [COLUMNS, *msel_rows(scenario)]
+    row_of(rows, "divers")[7] = "Divers in the water."
+    written = rewritten(text, document, scenario, planned(scenario, rows))
+    assert "  - injects:\n      - {id: divers" in written and check_text(written).ok
+
+
+def test_a_role_title_with_a_comma():
+    text = BRIDGE.replace("    title: Fire battalion chief\n", "    title: Chief, fire battalion\n")
+    scenario, _ = read_scenario(text)
+    rows = [COLUMNS, *msel_rows(scenario), ["", "The bridge gives way", "1:00", "Inject", "X", "Chief, fire battalion",
+                                            "radio", "Go.", "", "", "", ""]]
+    plan = planned(scenario, rows)
+    assert plan.errors == [] and plan.injects["collapse"][-1]["to"] == ["fire"]
+    assert plan.changes == ["Row 8: a new inject go in 'The bridge gives way' at 1:00."]  # radio-check read back too
+
+
+def test_two_scenes_of_one_title_are_named_as_such():
+    text = BRIDGE.replace("    title: Rescue comes late\n", "    title: The bank is crowded\n")
+    scenario, _ = read_scenario(text)
+    rows = [COLUMNS, *msel_rows(scenario), ["", "The bank is crowded", "1:00", "Inject", "X", "Everyone", "radio",
+                                            "Go.", "", "", "", ""]]
+    assert planned(scenario, rows).errors == [
+        f"Row {len(rows)}: several scenes are called 'The bank is crowded': give them different titles."]
+
+
+def test_excel_times_and_oversized_csv_fields_are_refused_with_a_message():
+    workbook = load_workbook(BytesIO(msel_xlsx(SCENARIO)))
+    workbook.active["C3"] = datetime.time(1, 30)
+    typed = BytesIO()
+    workbook.save(typed)
+    with pytest.raises(SheetUnreadable, match="Row 3: Excel holds a time of this row as a time of day"):
+        sheet_rows("msel.xlsx", typed.getvalue())
+    with pytest.raises(SheetUnreadable, match="cannot be read as CSV"):
+        sheet_rows("msel.csv", b'Event,"' + b"x" * 200_000 + b'"\n')
+    assert load_workbook(BytesIO(msel_xlsx(SCENARIO))).active["C2"].number_format == "@"

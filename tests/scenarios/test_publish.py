@@ -44,6 +44,8 @@ async def test_who_uploads_reviews_and_publishes(signed_in_client):
     draft = await add_upload("bridge.yaml", NEWER, ANONYMOUS, published=False)
     facilitator = await signed_in_client("facilitator")
     assert (await facilitator.get(f"/scenarios/versions/{draft.id}")).status_code == 403  # drafts: coordinators
+    for download in ("msel?format=csv", "graph?format=svg", "source"):
+        assert (await facilitator.get(f"/scenarios/versions/{draft.id}/{download}")).status_code == 403, download
     assert (await post_form(facilitator, "/scenarios/upload", {"text": NEWER})).status_code == 403
     assert (await post_form(facilitator, f"/scenarios/versions/{draft.id}/publish")).status_code == 403
     first = await ScenarioVersion.objects().get(ScenarioVersion.version == "1.0")

@@ -51,13 +51,13 @@ async def test_author_content_is_escaped(signed_in_client):
 
 
 async def test_downloads(signed_in_client):
-    await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
+    version = await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
     coordinator = await signed_in_client("coordinator")
-    source = await coordinator.get("/scenarios/bridge-collapse/source")
+    source = await coordinator.get(f"/scenarios/versions/{version.id}/source")
     assert source.text == BRIDGE and 'filename="bridge-collapse-1.0.yaml"' in source.headers["content-disposition"]
-    dot = await coordinator.get("/scenarios/bridge-collapse/graph?format=dot")
+    dot = await coordinator.get(f"/scenarios/versions/{version.id}/graph?format=dot")
     assert dot.text.startswith('digraph "bridge-collapse"')
-    unknown_format = await coordinator.get("/scenarios/bridge-collapse/graph?format=png")
+    unknown_format = await coordinator.get(f"/scenarios/versions/{version.id}/graph?format=png")
     assert unknown_format.status_code == 200 and unknown_format.text.startswith("<svg")
 
 

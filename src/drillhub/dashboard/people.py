@@ -62,7 +62,8 @@ async def own_record(person_id: int, now: datetime, today: date) -> dict:
     open_assignments = [a for a in await assignments_of([person_id]) if not a["done"]]
     titles = {row["slug"]: row["title"] for row in await ScenarioVersion.select(
         ScenarioVersion.slug, ScenarioVersion.title).where(
-        ScenarioVersion.slug.is_in([a["scenario"] for a in open_assignments] or [""]))}
+        ScenarioVersion.slug.is_in([a["scenario"] for a in open_assignments] or [""])
+        & ScenarioVersion.published_at.is_not_null()).order_by(ScenarioVersion.published_at)}  # the last wins
     for assignment in open_assignments:
         assignment["title"] = titles.get(assignment["scenario"], assignment["scenario"])
     certificates = await counted_certificates(person_id=person_id)

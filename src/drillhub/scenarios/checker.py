@@ -263,16 +263,17 @@ class _Rules:
             self.decision_rules(node.decision, (*path, "decision"))
 
     def inject_times(self, node, path: Path) -> None:
-        """A scheduled inject due when, or after, its scene's decision times out is never seen (the time-out
-        ends the scene); one due after the exercise's expected duration is probably a typo."""
+        """A scheduled inject due when, or after, its scene's decision times out is seen in a facilitated run
+        only if the facilitator gives more time; one due after the exercise's expected duration is probably
+        a typo. Warnings both: play still works."""
         limit = node.decision.time_limit if node.decision else None
         duration = self.scenario.expected_duration_minutes
         for index, inject in enumerate(node.injects):
             at, where = clock_seconds(inject.at), (*path, "injects", index, "at")
             if limit is not None and not inject.contingency and at >= clock_seconds(limit):
-                self.error("inject-time", where, f"due at {inject.at}, but the decision's time limit ({limit}) ends "
-                                                 "the scene first: players never see it. Release it earlier, or "
-                                                 "give the decision more time")
+                self.add("warning", "inject-time", where, f"due at {inject.at}, but the decision's time limit "
+                         f"({limit}) ends the scene first: a facilitated run shows it only if the facilitator gives "
+                         "more time. Release it earlier, or give the decision more time")
             elif at > duration * 60:
                 self.add("warning", "inject-time", where, f"due at {inject.at}, after the exercise's expected "
                                                           f"duration ({duration} minute{'' if duration == 1 else 's'})")

@@ -278,10 +278,9 @@ def evaluate(expr: Expr, values: dict[str, int | bool | str]) -> int | bool | st
     return compiled(expr)(values)
 
 
-@lru_cache(maxsize=4096)
 def compiled(expr: Expr) -> Callable[[dict], int | bool | str]:
-    """The expression as a Python function of the values: built once per tree, so play evaluates a
-    condition without walking its tree again (the simulator evaluates millions)."""
+    """The expression as a Python function of the values, so play evaluates a condition without walking
+    its tree again (the simulator evaluates millions; engine.Compiled keeps one per condition's text)."""
     if isinstance(expr, Literal):
         value = expr.value
         return lambda values: value

@@ -62,14 +62,21 @@ class Document:
         self.text = text
 
     def inside(self, path: Path, value: str, offset: int) -> tuple[int | None, int | None]:
-        """Where the `offset`-th character of the one-line text `value` at `path` stands, quoted or not."""
+        """Where the `offset`-th character of the text `value` at `path` stands, when the value is written
+        on its line as it reads (plain or quoted, no escapes, not folded); else where the value begins."""
         line, column = self.position(path)
-        if line is None or column is None or "\n" in value:
+        if line is None or column is None:
             return line, column
-        source = self.text.splitlines()[line - 1] if line <= self.text.count("\n") + 1 else ""
-        opening = source[column - 1:column]
-        quoted = opening in ("'", '"') and not value.startswith(opening)
-        return line, column + offset + quoted
+        lines = self.text.splitlines()
+        source = lines[line - 1] if line <= len(lines) else ""
+        start = column - 1 + (source[column - 1:column] in ("'", '"') and not value.startswith(source[column - 1]))
+        return (line, start + offset + 1) if source[start:start + len(value)] == value else (line, column)
+
+    def line_starts(self):
+        """Where every key and every list item of the file begins: (line, column)."""
+        for marks in self.marks.values():
+            for mark in (marks.values() if isinstance(marks, dict) else marks):
+                yield (mark[2], mark[3]) if len(mark) == 4 else (mark[0], mark[1])
 
     def position(self, path: Path, key: bool = False) -> tuple[int | None, int | None]:
         """The position of `path` (of its key, with key=True), or of the nearest enclosing value."""
@@ -199,6 +206,13 @@ def yaml_said(problem: yaml.MarkedYAMLError, text: str) -> str:
     return f"YAML syntax: {said or problem.problem}"
 
 
+def _before(text: str, index: int) -> str:
+    """The last character before `index` that is not white space."""
+    while index > 0 and text[index - 1] in " \t\r\n":
+        index -= 1
+    return text[index - 1:index]
+
+
 def parse_yaml(text: str) -> Document:
     if len(text.encode()) > MAX_BYTES:
         raise _error("file-size", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MiB.")
@@ -212,7 +226,7 @@ def parse_yaml(text: str) -> Document:
                              event.start_mark)
             if kind is yaml.ScalarEvent:
                 if not event.value and not event.style and builder.key_in_flow_mapping() \
-                        and not text[:event.start_mark.index].rstrip().endswith(":"):
+                        and _before(text, event.start_mark.index) != ":":
                     raise _error("yaml-comma", f"{builder.stack[-1][2]!r} has no value: in a {{...}} mapping a ',' "
                                                f"ends the text before it. {QUOTE_HINT}", event.start_mark)
                 # style "" or None is a plain (unquoted) scalar, typed by YAML 1.2 rules; quoted ones are text

@@ -23,7 +23,7 @@ def msel_rows(scenario: Scenario) -> list[list[str]]:
     objectives = {o.id: o for o in scenario.objectives}
 
     def to(ids: list[str]) -> str:
-        return "Everyone" if "all" in ids else ", ".join(roles.get(role, role) for role in ids)
+        return "Everyone" if "all" in ids else "\n".join(roles.get(role, role) for role in ids)  # a line each
 
     def served(ids: list[str]) -> tuple[str, str]:
         found = [objectives[i] for i in dict.fromkeys(ids) if i in objectives]
@@ -67,6 +67,7 @@ def msel_xlsx(scenario: Scenario) -> bytes:
             cell = sheet.cell(row=row_number, column=column)
             cell.value = value
             cell.data_type = "s"  # text such as "=1+1" stays text
+            cell.number_format = "@"  # and what staff type in stays text: "1:30" is not 01:30:00
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
     out = BytesIO()

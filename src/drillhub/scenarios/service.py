@@ -143,7 +143,7 @@ async def _current_versions() -> list[dict]:
     rows = await ScenarioVersion.select(
         ScenarioVersion.id, ScenarioVersion.slug, ScenarioVersion.version, ScenarioVersion.title,
         ScenarioVersion.facets, ScenarioVersion.loaded_at,
-    ).where(ScenarioVersion.published_at.is_not_null()).order_by(ScenarioVersion.id, ascending=False).output(
+    ).where(ScenarioVersion.published_at.is_not_null()).order_by(ScenarioVersion.published_at, ascending=False).output(
         load_json=True)
     current: dict[str, dict] = {}
     for row in rows:
@@ -184,10 +184,10 @@ async def library_facets() -> dict:
 
 
 async def get_current(slug: str) -> ScenarioVersion:
-    """The newest published version: what the library shows and new runs play."""
+    """The version published last: what the library shows and new runs play."""
     version = await ScenarioVersion.objects().where(
         (ScenarioVersion.slug == slug) & ScenarioVersion.published_at.is_not_null()
-    ).order_by(ScenarioVersion.id, ascending=False).output(load_json=True).first()
+    ).order_by(ScenarioVersion.published_at, ascending=False).output(load_json=True).first()
     if version is None:
         raise NotFound("No scenario has this id.")
     return version
@@ -221,9 +221,10 @@ async def list_drafts() -> list[dict]:
 
 
 async def publish(version_id: int, actor: Actor) -> ScenarioVersion:
-    """A draft becomes the scenario's current version: the library shows it and new runs play it. Runs
-    already played keep the version they played."""
+    """A draft becomes the scenario's current version (the one published last): the library shows it and
+    new runs play it. Runs already played keep the version they played."""
     async with db.transaction():
+        await db.lock_row(ScenarioVersion, version_id)  # two coordinators publishing at once: one wins
         version = await get_version(version_id)
         if version.published_at is not None:
             raise Conflict(f"Version {version.version} of this scenario is already published.")
@@ -267,5 +268,5 @@ async def import_msel(version_id: int, rows: list[list[str]], actor: Actor) -> S
         raise Invalid({"msel": " ".join(plan.errors)})
     if not plan.changes:
         raise Invalid({"msel": "The MSEL changes nothing in this version's injects."})
-    text = rewritten(version.source_text, document, scenario, plan.injects)
+    text = rewritten(version.source_text, document, scenario, plan)
     return await add_upload(f"MSEL into {version.slug} {version.version}", text, actor, published=False)

@@ -154,15 +154,15 @@ class ScenarioController(Controller):
             kind_labels={**KIND_NAMES, **{kind.id: kind.title for kind in compiled.scenario.agency_kinds}},
         )
 
-    @get("/{slug:str}/source", name="scenarios:source")
-    async def source(self, slug: FromPath[str]) -> Response:
-        version = await get_current(slug)
+    @get("/versions/{version_id:int}/source", name="scenarios:source")
+    async def source(self, request: HTMXRequest, version_id: web.RecordId) -> Response:
+        version = await self._readable(request, version_id)
         return Response(version.source_text, media_type="text/yaml; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="{version.slug}-{version.version}.yaml"'})
 
-    @get("/{slug:str}/graph", name="scenarios:graph")
-    async def graph_file(self, slug: FromPath[str], format: FromQuery[str] = "svg") -> Response:
-        version = await get_current(slug)
+    @get("/versions/{version_id:int}/graph", name="scenarios:graph")
+    async def graph_file(self, request: HTMXRequest, version_id: web.RecordId, format: FromQuery[str] = "svg") -> Response:
+        version = await self._readable(request, version_id)
         media_type, render = GRAPH_FORMATS.get(format, GRAPH_FORMATS["svg"])
         extension = {"svg": "svg", "dot": "dot", "mermaid": "mmd"}[format if format in GRAPH_FORMATS else "svg"]
         return Response(render(compiled_text(version.source_text)), media_type=media_type, headers={

@@ -68,7 +68,8 @@ async def _course_values(data: CourseInput) -> dict:
     validity = parse.whole_number(data.validity_months, 1, 240) if data.validity_months.strip() else None
     if data.validity_months.strip() and validity is None:
         errors["validity_months"] = "Enter months from 1 to 240, or leave it empty."
-    known = {row["slug"] for row in await ScenarioVersion.select(ScenarioVersion.slug)}
+    known = {row["slug"] for row in await ScenarioVersion.select(ScenarioVersion.slug).where(
+        ScenarioVersion.published_at.is_not_null())}  # a draft is not in the library yet
     if any(slug not in known for slug in data.scenarios):
         errors["scenarios"] = "Choose scenarios from the library."
     if len(data.credit_category) > 40:
