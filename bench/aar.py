@@ -24,35 +24,23 @@ from pathlib import Path
 import httpx
 from harness import BIN, baseline, demo_database, engine_label, signed_in, start, stop
 from pypdf import PdfReader
-from scenario_checker import generated_scenario
-from seeding import bench_session, seed_people, seed_run
+from seeding import bench_database, bench_session, generated_course, seed_people, seed_run
 
 RUN_SIZE = 25
 
 
 async def seed(database_url: str, participants: int, points: int) -> int:
     """The exercise; returns its session id."""
-    os.environ["DRILLHUB_DATABASE_URL"] = database_url
-    from drillhub import db
-    from drillhub.accounts.tables import Person
-    from drillhub.afteraction import evaluation, improvement, report
-    from drillhub.afteraction.tables import Feedback
-    from drillhub.audit.service import Actor
-    from drillhub.scenarios.service import add_upload
-    from drillhub.scheduling.tables import Course, SessionStaff
+    async with bench_database(database_url):
+        from drillhub.accounts.tables import Person
+        from drillhub.afteraction import evaluation, improvement, report
+        from drillhub.afteraction.tables import Feedback
+        from drillhub.audit.service import Actor
+        from drillhub.scheduling.tables import SessionStaff
 
-    engine = db.make_engine(database_url)
-    db.use_engine(engine)
-    await db.open_database(engine)
-    rng = random.Random(7)
-    try:
+        rng = random.Random(7)
         actor = Actor(person_id=None, label="bench")
-        version = await add_upload("generated.yaml", generated_scenario(points), actor)
-        course = Course(title="Generated functional exercise", description="", exercise_type="functional",
-                        objectives=["Act fast", "Care well"], core_capabilities=["Operational Coordination"],
-                        credit_hours=8, credit_category="EM", default_capacity=participants, validity_months=None,
-                        scenarios=[version.slug])
-        await course.save()
+        version, course = await generated_course(points, participants, ["Act fast", "Care well"])
         now = datetime.now(UTC)
         start_at = now - timedelta(days=2)
         session = bench_session(course.id, start_at, participants, "bench-aar@drillhub")
@@ -86,8 +74,6 @@ async def seed(database_url: str, participants: int, points: int) -> int:
                 start_on=now.date().isoformat(), due_on=(now + timedelta(days=90)).date().isoformat()), capabilities, actor)
         await report.open_report(session.id, actor)
         return session.id
-    finally:
-        await db.close_database(engine)
 
 
 def memory_mb(pid: int, field: str) -> float:

@@ -24,33 +24,21 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from aar import memory_mb
 from harness import BIN, baseline, demo_database, engine_label, signed_in, start, stop
-from scenario_checker import generated_scenario
-from seeding import bench_session, seed_people, seed_run
+from seeding import bench_database, bench_session, generated_course, seed_people, seed_run
 
 RUN_SIZE = 25
 
 
 async def seed(database_url: str, exercises: int, players: int, self_paced: int, points: int) -> tuple[str, int]:
     """The scenario's slug and the last exercise's session id."""
-    os.environ["DRILLHUB_DATABASE_URL"] = database_url
-    from drillhub import db
-    from drillhub.afteraction import evaluation, improvement, report
-    from drillhub.afteraction.tables import CorrectiveAction
-    from drillhub.audit.service import Actor
-    from drillhub.scenarios.service import add_upload
-    from drillhub.scheduling.tables import Course
+    async with bench_database(database_url):
+        from drillhub.afteraction import evaluation, improvement, report
+        from drillhub.afteraction.tables import CorrectiveAction
+        from drillhub.audit.service import Actor
 
-    engine = db.make_engine(database_url)
-    db.use_engine(engine)
-    await db.open_database(engine)
-    rng = random.Random(11)
-    try:
+        rng = random.Random(11)
         actor = Actor(person_id=None, label="bench")
-        version = await add_upload("generated.yaml", generated_scenario(points), actor)
-        course = Course(title="Generated functional exercise", description="", exercise_type="functional",
-                        objectives=["Act fast"], core_capabilities=["Operational Coordination"], credit_hours=8,
-                        credit_category="EM", default_capacity=players, validity_months=None, scenarios=[version.slug])
-        await course.save()
+        version, course = await generated_course(points, players, ["Act fast"])
         ids, agency_of = await seed_people(max(players * 4, self_paced))
         now = datetime.now(UTC)
         sessions = []
@@ -77,8 +65,6 @@ async def seed(database_url: str, exercises: int, players: int, self_paced: int,
         await CorrectiveAction.update({CorrectiveAction.follow_up: sessions[-1]}).where(CorrectiveAction.id == action_id)
         await report.open_report(sessions[-1], actor)
         return version.slug, sessions[-1]
-    finally:
-        await db.close_database(engine)
 
 
 def main() -> None:

@@ -2,9 +2,43 @@
 a generated scenario (bench/scenario_checker.py) where every member decides at every scene, with an
 inject before and an advance after each."""
 
+import contextlib
+import os
 from datetime import datetime, timedelta
 
+from scenario_checker import generated_scenario
+
 ROLES = ["patrol", "dispatch", "fire", "ems"]
+
+
+@contextlib.asynccontextmanager
+async def bench_database(database_url: str):
+    """drillhub's database opened in this process, for seeding, and closed after."""
+    os.environ["DRILLHUB_DATABASE_URL"] = database_url
+    from drillhub import db
+
+    engine = db.make_engine(database_url)
+    db.use_engine(engine)
+    await db.open_database(engine)
+    try:
+        yield
+    finally:
+        await db.close_database(engine)
+
+
+async def generated_course(points: int, capacity: int, objectives: list[str]):
+    """A generated scenario of `points` decision scenes in the library, and a functional-exercise course
+    that plays it: (the scenario version, the course)."""
+    from drillhub.audit.service import Actor
+    from drillhub.scenarios.service import add_upload
+    from drillhub.scheduling.tables import Course
+
+    version = await add_upload("generated.yaml", generated_scenario(points), Actor(person_id=None, label="bench"))
+    course = Course(title="Generated functional exercise", description="", exercise_type="functional",
+                    objectives=objectives, core_capabilities=["Operational Coordination"], credit_hours=8,
+                    credit_category="EM", default_capacity=capacity, validity_months=None, scenarios=[version.slug])
+    await course.save()
+    return version, course
 
 
 async def seed_people(count: int) -> tuple[list[int], dict[int, int]]:
