@@ -69,6 +69,9 @@ CASES = [
     ("condition", [("choices.patrol == 'perimeter'", "choices.patrol == 'perimter'")], "choices.patrol is never 'perimter'", "choices.patrol", 1),
     ("condition", [("when: victims_in_water > 3", "when: victims_in_water > 'three'")], "compares an integer with a text", "> 'three'", 1),  # at the operator
     ("condition", [("victims_in_water + 2}", "victims_in_water +}")], "ends too early", "}\n          debrief: Waiting", 1),  # where more was due
+    ("unknown-variable", [("    narrative: A command post is set up at the boat ramp.\n", "    narrative: A command post is set up at the boat ramp.\n    effects: {comand_post: true}\n")], "unknown variable 'comand_post' (did you mean 'command_post'?)", "comand_post", 1),
+    ("effect", [("    narrative: A command post is set up at the boat ramp.\n", "    narrative: A command post is set up at the boat ramp.\n    conditional_effects:\n      - {when: crowd == 'calm', effects: {crowd: quiet}}\n")], "'quiet' is not one of crowd's values", "quiet", 1),
+    ("condition", [("    narrative: A command post is set up at the boat ramp.\n", "    narrative: A command post is set up at the boat ramp.\n    conditional_effects:\n      - {when: crowd > 2, effects: {crowd: calm}}\n")], "compares a text with an integer", "> 2", 1),
     ("effect", [("effects: {crowd: dispersed}", "effects: {crowd: scattered}")], "'scattered' is not one of crowd's values", "scattered", 1),
     ("effect", [("effects: {command_post: true,", "effects: {command_post: 3,")], "command_post is true or false, not 3", "3,", 1),
     ("effect-bounds", [("effects: {victims_in_water: 0}", "effects: {victims_in_water: 25}")], "25 is outside victims_in_water's bounds 0..20", "25", 1),
@@ -108,6 +111,7 @@ WARNINGS = [
     ("ending-not-reached", [("          when: victims_in_water > 3\n", "          when: victims_in_water > 19\n")], "never reached: no way leads to it (proven by a walk through all", "good-ending", 2),
     ("inject-time", [('at: "2:00", from: Patrol unit 12', 'at: "45:00", from: Patrol unit 12')], "due at 45:00, but the decision's time limit (3:00) ends the scene first: a facilitated run shows it only if the facilitator gives more time", '"45:00"', 1),
     ("inject-time", [("expected_duration_minutes: 90", "expected_duration_minutes: 1")], "due at 2:00, after the exercise's expected duration (1 minute)", '"2:00"', 1),
+    ("unreachable-effect", [("          effects: {crowd: dispersed}\n", "          effects: {crowd: dispersed}\n          conditional_effects:\n            - {when: victims_in_water > 99, effects: {crowd: calm}}\n")], "these effects never apply: 'victims_in_water > 99' is never true (victims_in_water is 0..20)", "victims_in_water > 99", 1),
     ("no-debrief", [("          debrief: The water rescue team takes time to assemble; tone it out on the first call.\n", "")], "the expected choice 'tone-out' has no debrief", "id: tone-out", 1),
     ("clamped", [("victims_in_water: victims_in_water + 4}", "victims_in_water: victims_in_water + 40}")], "outside 0..20: play holds it at 20", "id: keep-going", 1),
     ("unreachable-rule", [("        - when: choices.patrol == 'perimeter' and choices.fire == 'throw-lines'\n", "        - when: choices.patrol == 'perimeter' and victims_in_water < 0\n")], "this rule is never used: \"choices.patrol == 'perimeter' and victims_in_water < 0\" is never true (victims_in_water is 0..20)", "choices.patrol == 'perimeter' and victims", 1),

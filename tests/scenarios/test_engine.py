@@ -196,3 +196,32 @@ def test_every_shipped_team_point_follows_its_confirmed_choice(path):
             assert after.node == alone.node, f"{node.id}: votes for {voted.id} changed where {confirmed.id} leads"
             if not decision.next:
                 assert after.node == confirmed.next
+
+
+def test_a_scene_s_entry_effects_and_conditional_effects():
+    text = GOOD.replace(
+        "    narrative: At 19:40 the **footbridge** collapses into the river.\n",
+        "    narrative: At 19:40 the **footbridge** collapses into the river.\n    effects: {victims_in_water: 8}\n",
+    ).replace(
+        "          effects: {crowd: dispersed}\n",
+        "          effects: {crowd: dispersed}\n          conditional_effects:\n"
+        "            - {when: victims_in_water > 7, effects: {victims_in_water: victims_in_water - 1}}\n"
+        "            - {when: victims_in_water > 100, effects: {crowd: calm}}\n",
+    ).replace(
+        "    narrative: A command post is set up at the boat ramp.\n",
+        "    narrative: A command post is set up at the boat ramp.\n    effects: {command_post: true}\n"
+        "    conditional_effects:\n      - {when: crowd == 'dispersed', effects: {victims_in_water: victims_in_water + 10}}\n",
+    )
+    compiled = check_text(text, runs=0).compiled
+    first = engine.start(compiled)
+    assert first.variables["victims_in_water"] == 8  # the start scene's entry effect
+    assert [(c.variable, c.before, c.after, c.choice) for c in first.changes] == [("victims_in_water", 6, 8, "")]
+    state = play(compiled, EXPECTED_OPENING)
+    assert state.node == "command-post" and state.variables["command_post"] is True
+    assert [(c.variable, c.before, c.after, c.choice) for c in state.changes] == [
+        ("crowd", "panicked", "dispersed", "perimeter"),
+        ("victims_in_water", 8, 7, "perimeter"),  # 8 > 7: the first conditional effect; not the second
+        ("victims_in_water", 7, 4, "throw-lines"),
+        ("command_post", False, True, ""),  # entering the scene, after what led there
+        ("victims_in_water", 4, 14, ""),  # the crowd was dispersed
+    ]

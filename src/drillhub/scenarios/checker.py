@@ -253,6 +253,7 @@ class _Rules:
                     self.error("release-when", (*path, "injects", index, "release_when"),
                                "only a contingency inject has a release_when; a scheduled one goes out at its time")
         self.inject_times(node, path)
+        self.effects_rules(node, path, *self.variable_types())
         if node.decision and node.next:
             self.error("next", (*path, "next"), "a node with a decision takes its next step from the decision")
         elif node.decision is None and node.next is None:
@@ -350,9 +351,7 @@ class _Rules:
             self.condition((*path, "when"), choice.when, types, values)
             if (never := self.never_holds(choice.when, types, values)) is not None:
                 self.error("unreachable-choice", (*path, "when"), f"this choice can never be taken: {never}")
-        for name, value in choice.effects.items():
-            if self.known("unknown-variable", (*path, "effects", name), name, list(self.variables), "variable", key=True):
-                self.effect_rules(self.variables[name], value, (*path, "effects", name), types, values)
+        self.effects_rules(choice, path, types, values)
         for objective_id in choice.points:
             self.known("unknown-objective", (*path, "points", objective_id), objective_id, self.objectives,
                        "objective", key=True)
@@ -363,6 +362,20 @@ class _Rules:
                 self.error("next", path, "this choice has no next step (and the decision has no next rules)")
             else:
                 self.known("unknown-target", (*path, "next"), choice.next, self.targets, "node or ending")
+
+    def effects_rules(self, part, path: Path, types, values) -> None:
+        """A choice's or a scene's effects, and its conditional effects with their conditions."""
+        for field_path, effects in [((*path, "effects"), part.effects), *(
+                ((*path, "conditional_effects", index, "effects"), conditional.effects)
+                for index, conditional in enumerate(part.conditional_effects))]:
+            for name, value in effects.items():
+                if self.known("unknown-variable", (*field_path, name), name, list(self.variables), "variable", key=True):
+                    self.effect_rules(self.variables[name], value, (*field_path, name), types, values)
+        for index, conditional in enumerate(part.conditional_effects):
+            self.condition((*path, "conditional_effects", index, "when"), conditional.when, types, values)
+            if (never := self.never_holds(conditional.when, types, values)) is not None:
+                self.add("warning", "unreachable-effect", (*path, "conditional_effects", index, "when"),
+                         f"these effects never apply: {never}")
 
     def effect_rules(self, variable, value, path: Path, types, values) -> None:
         if variable.type == "choice":

@@ -85,13 +85,14 @@ def _with(state: RunState, **changes) -> RunState:
 
 
 def start(compiled: Compiled) -> RunState:
+    """The first scene, its entry effects applied to the variables' initial values."""
     scenario = compiled.scenario
-    return RunState(
-        node=scenario.start,
-        variables={variable.id: variable.initial for variable in scenario.variables},
-        scores={objective_id: 0 for objective_id in compiled.objective_ids},
-        path=(scenario.start,),
-    )
+    variables = {variable.id: variable.initial for variable in scenario.variables}
+    changes: list[Change] = []
+    _entered(compiled, scenario.start, variables, changes)
+    return RunState(node=scenario.start, variables=variables,
+                    scores={objective_id: 0 for objective_id in compiled.objective_ids}, path=(scenario.start,),
+                    changes=tuple(changes))
 
 
 def deciding_roles(decision: Decision, role_ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -226,14 +227,34 @@ def clamp(variable: Variable, value: Value) -> Value:
     return value
 
 
+def _set(compiled: Compiled, effects: dict, variables: dict, changes: list, source: str) -> None:
+    """Apply `effects` to `variables` in order, clamped to their bounds, noting each change."""
+    for name, value in effects.items():
+        variable = compiled.variables[name]
+        wanted = effect_value(compiled, variable, value, variables)
+        changes.append(Change(name, variables[name], clamp(variable, wanted), wanted, source))
+        variables[name] = changes[-1].after
+
+
+def _effects_of(compiled: Compiled, part, variables: dict, changes: list, source: str) -> None:
+    """A choice's or a scene's effects, then those of its conditional effects whose `when` holds."""
+    _set(compiled, part.effects, variables, changes, source)
+    for conditional in part.conditional_effects:
+        if compiled.value_of(conditional.when, variables):
+            _set(compiled, conditional.effects, variables, changes, source)
+
+
+def _entered(compiled: Compiled, target: str, variables: dict, changes: list) -> None:
+    """A scene's entry effects (an ending has none)."""
+    node = compiled.nodes.get(target)
+    if node is not None and (node.effects or node.conditional_effects):
+        _effects_of(compiled, node, variables, changes, "")
+
+
 def _apply(compiled: Compiled, state: RunState, choices: list[Choice]) -> tuple[dict, dict, tuple]:
     variables, scores, changes = dict(state.variables), dict(state.scores), []
     for choice in choices:
-        for name, value in choice.effects.items():
-            variable = compiled.variables[name]
-            wanted = effect_value(compiled, variable, value, variables)
-            changes.append(Change(name, variables[name], clamp(variable, wanted), wanted, choice.id))
-            variables[name] = changes[-1].after
+        _effects_of(compiled, choice, variables, changes, choice.id)
         for objective_id, points in choice.points.items():
             scores[objective_id] += points
     return variables, scores, tuple(changes)
@@ -280,8 +301,13 @@ def advance(compiled: Compiled, state: RunState) -> RunState:
 
 def _enter(compiled: Compiled, state: RunState, target: str, variables: dict, scores: dict,
            changes: tuple[Change, ...]) -> RunState:
+    """Into the next scene (or an ending), applying the scene's entry effects after what led there."""
+    entered: list[Change] = []
+    if target in compiled.nodes:
+        variables = dict(variables)
+        _entered(compiled, target, variables, entered)
     return RunState(node=target, variables=variables, scores=scores, path=(*state.path, target),
-                    ended=target in compiled.endings, changes=changes)
+                    ended=target in compiled.endings, changes=(*changes, *entered))
 
 
 def time_out(compiled: Compiled, state: RunState) -> RunState:

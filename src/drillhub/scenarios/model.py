@@ -83,12 +83,20 @@ class Inject(Part, kw_only=True):
     release_when: Expression | None = None  # a contingency inject: when a stand-in facilitator releases it
 
 
+class ConditionalEffects(Part, kw_only=True):
+    """Effects that apply only when `when` holds (read on the variables as they are at that moment)."""
+
+    when: Expression
+    effects: dict[str, EffectValue]
+
+
 class Choice(Part, kw_only=True):
     id: Identifier
     label: Text
     roles: list[Name] = []
     when: Expression | None = None
     effects: dict[str, EffectValue] = {}
+    conditional_effects: list[ConditionalEffects] = []  # after `effects`, in order
     expected: bool = False
     points: dict[str, int] = {}
     debrief: Markdown = ""
@@ -119,6 +127,8 @@ class Node(Part, kw_only=True):
     injects: list[Inject] = []
     decision: Decision | None = None
     next: Identifier | None = None
+    effects: dict[str, EffectValue] = {}  # when play enters this scene (after the decision that led here)
+    conditional_effects: list[ConditionalEffects] = []
 
 
 class Ending(Part, kw_only=True):
