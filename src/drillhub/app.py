@@ -25,6 +25,7 @@ from drillhub.afteraction.report_views import ImprovementController, ReportContr
 from drillhub.afteraction.views import EvaluationController, FeedbackController
 from drillhub.agencies.views import AgencyController
 from drillhub.durations import clock, minutes_seconds
+from drillhub.scenarios import engine as scenario_engine
 from drillhub.certificates.views import CertificateController, RecordsController, verify_json, verify_page
 from drillhub.audit.service import Actor
 from drillhub.audit.views import AuditController
@@ -118,6 +119,7 @@ def _configure_jinja(engine: JinjaTemplateEngine, reload: bool) -> None:
     engine.engine.globals["server_now_ms"] = lambda: int(time.time() * 1000)  # countdowns allow for the browser's clock
     engine.engine.filters["kind_label"] = kind_label
     engine.engine.filters["markdown"] = render_markdown
+    engine.engine.filters["filled"] = scenario_engine.filled  # {variable} in a scene's texts
     engine.engine.filters["minutes_seconds"] = minutes_seconds
     engine.engine.filters["clock"] = clock
     engine.engine.filters["local"] = local_time

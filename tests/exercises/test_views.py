@@ -144,3 +144,20 @@ async def test_a_team_decision_that_times_out_alone_keeps_what_the_player_typed(
     assert "recorded as the decision of the team" in page.text and "“Booms are on the trailer”" in page.text
     team = next(e for e in (await load(run_id)).events if e["kind"] == "confirm")
     assert (team["rationale"], team["data"]) == ("Booms are on the trailer", {"by": "timeout"})
+
+
+async def test_a_scene_shows_its_variables_values_where_the_file_names_them(app, signed_in_client):
+    from drillhub.audit.service import ANONYMOUS
+    from drillhub.scenarios.service import add_upload
+    from tests.conftest import SCENARIO_FILES
+
+    text = (SCENARIO_FILES / "bridge.yaml").read_text().replace(
+        "    narrative: At 19:40 the **footbridge** collapses into the river.\n",
+        "    narrative: At 19:40 the **footbridge** collapses; {victims_in_water} people are in the river.\n"
+        "    effects: {victims_in_water: 7}\n").replace(
+        "message: People in the water!,", 'message: "{victims_in_water} people in the water, command post: {command_post}",')
+    await add_upload("bridge.yaml", text, ANONYMOUS)
+    officer = await signed_in_client("officer")
+    page = (await officer.get(f"/runs/{await start(officer, role='dispatch')}")).text
+    assert "collapses; 7 people are in the river." in page  # the entry effect, then the text
+    assert "7 people in the water, command post: no" in page and "{victims_in_water}" not in page

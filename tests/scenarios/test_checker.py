@@ -112,6 +112,7 @@ WARNINGS = [
     ("inject-time", [('at: "2:00", from: Patrol unit 12', 'at: "45:00", from: Patrol unit 12')], "due at 45:00, but the decision's time limit (3:00) ends the scene first: a facilitated run shows it only if the facilitator gives more time", '"45:00"', 1),
     ("inject-time", [("expected_duration_minutes: 90", "expected_duration_minutes: 1")], "due at 2:00, after the exercise's expected duration (1 minute)", '"2:00"', 1),
     ("unreachable-effect", [("          effects: {crowd: dispersed}\n", "          effects: {crowd: dispersed}\n          conditional_effects:\n            - {when: victims_in_water > 99, effects: {crowd: calm}}\n")], "these effects never apply: 'victims_in_water > 99' is never true (victims_in_water is 0..20)", "victims_in_water > 99", 1),
+    ("placeholder", [("    narrative: A command post is set up at the boat ramp.\n", "    narrative: A command post is set up; {victim_in_water} people still in the river.\n")], "{victim_in_water} is not a variable, so play shows it as written (did you mean 'victims_in_water'?)", "A command post is set up;", 1),
     ("no-debrief", [("          debrief: The water rescue team takes time to assemble; tone it out on the first call.\n", "")], "the expected choice 'tone-out' has no debrief", "id: tone-out", 1),
     ("clamped", [("victims_in_water: victims_in_water + 4}", "victims_in_water: victims_in_water + 40}")], "outside 0..20: play holds it at 20", "id: keep-going", 1),
     ("unreachable-rule", [("        - when: choices.patrol == 'perimeter' and choices.fire == 'throw-lines'\n", "        - when: choices.patrol == 'perimeter' and victims_in_water < 0\n")], "this rule is never used: \"choices.patrol == 'perimeter' and victims_in_water < 0\" is never true (victims_in_water is 0..20)", "choices.patrol == 'perimeter' and victims", 1),
@@ -150,3 +151,9 @@ def test_a_loop_with_a_way_out_is_no_error():
                    "          next: chaos\n  - id: command-post"))
     result = check_text(text)
     assert result.ok and not [f for f in result.findings if f.rule == "loop"]
+
+
+def test_a_placeholder_reads_its_variable():
+    text = edited(("    narrative: A command post is set up at the boat ramp.\n",
+                   "    narrative: A command post is set up; the crowd is {crowd}.\n"))
+    assert [f.rule for f in check_text(text).findings].count("unused-variable") == 1  # crowd is read now

@@ -225,3 +225,9 @@ def test_a_scene_s_entry_effects_and_conditional_effects():
         ("command_post", False, True, ""),  # entering the scene, after what led there
         ("victims_in_water", 4, 14, ""),  # the crowd was dispersed
     ]
+
+
+def test_a_variable_s_value_in_a_scene_s_text():
+    variables = {"victims": 8, "command_post": True, "crowd": "panicked"}
+    assert engine.filled("{victims} in the water; command post: {command_post}; crowd {crowd}; {other} {{x}}",
+                         variables) == "8 in the water; command post: yes; crowd panicked; {other} {{x}}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from drillhub.reference import core_capabilities
 from drillhub.scenarios import expressions, ranges
-from drillhub.scenarios.engine import Compiled, compile_scenario, deciding_roles
+from drillhub.scenarios.engine import PLACEHOLDER, Compiled, compile_scenario, deciding_roles
 from drillhub.scenarios.expressions import BOOLEAN, INTEGER, TEXT, ExpressionError
 from drillhub.scenarios.loader import Document, Finding, Path, ScenarioInvalid, describe_path, read_scenario
 from drillhub.scenarios.model import AGENCY_KINDS, Decision, Scenario, clock_seconds
@@ -254,6 +254,7 @@ class _Rules:
                                "only a contingency inject has a release_when; a scheduled one goes out at its time")
         self.inject_times(node, path)
         self.effects_rules(node, path, *self.variable_types())
+        self.placeholders(node, path)
         if node.decision and node.next:
             self.error("next", (*path, "next"), "a node with a decision takes its next step from the decision")
         elif node.decision is None and node.next is None:
@@ -262,6 +263,20 @@ class _Rules:
             self.known("unknown-target", (*path, "next"), node.next, self.targets, "node or ending")
         if node.decision:
             self.decision_rules(node.decision, (*path, "decision"))
+
+    def placeholders(self, node, path: Path) -> None:
+        """`{name}` in a scene's texts shows a variable's value; a name that is no variable is shown as
+        written, which is rarely what the author meant."""
+        texts = [((*path, "narrative"), node.narrative),
+                 *(((*path, "role_info", role), text) for role, text in node.role_info.items()),
+                 *(((*path, "injects", index, "message"), inject.message) for index, inject in enumerate(node.injects))]
+        for where, text in texts:
+            for name in dict.fromkeys(PLACEHOLDER.findall(text)):
+                if name not in self.variables:
+                    self.add("warning", "placeholder", where, f"{{{name}}} is not a variable, so play shows it as "
+                             f"written{_hint(name, list(self.variables))}; variables: {', '.join(self.variables) or 'none'}")
+                else:
+                    self.read_names.add(name)
 
     def inject_times(self, node, path: Path) -> None:
         """A scheduled inject due when, or after, its scene's decision times out is seen in a facilitated run

@@ -9,6 +9,7 @@ and a run can be rebuilt by replaying its recorded steps. Only checked scenarios
     state = advance(compiled, state)                                # or time_out() when the clock ran out
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -76,6 +77,21 @@ class RunState:
     confirmed: str | None = None  # a team decision's final choice
     ended: bool = False
     changes: tuple[Change, ...] = ()  # what the step into this node changed
+
+
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]{0,63})\}")
+
+
+def filled(text: str, variables: dict[str, Value]) -> str:
+    """A scene's text with `{variable}` written as the variable's value now ("{victims} people in the
+    water" -> "8 people in the water"; true/false as yes/no); any other braces as they are."""
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in variables:
+            return match.group(0)
+        found = variables[name]
+        return ("yes" if found else "no") if isinstance(found, bool) else str(found)
+    return PLACEHOLDER.sub(value, text)
 
 
 def _with(state: RunState, **changes) -> RunState:
