@@ -122,10 +122,20 @@ def test_same_choices_same_run(compiled):
 
 
 def test_injects_due_by_elapsed_time_and_contingencies_held_back(compiled):
-    node = compiled.nodes["collapse"]
-    assert [i.id for i in engine.injects_due(node, 29)] == []
-    assert [i.id for i in engine.injects_due(node, 30)] == ["first-call"]
-    assert [i.id for i in engine.injects_due(node, 600)] == ["first-call", "radio-check"]  # news-van is a contingency
+    state = engine.start(compiled)
+    assert [i.id for i in engine.injects_due(compiled, state, 29)] == []
+    assert [i.id for i in engine.injects_due(compiled, state, 30)] == ["first-call"]
+    assert [i.id for i in engine.injects_due(compiled, state, 600)] == ["first-call", "radio-check"]  # news-van: contingency
+
+
+def test_a_scheduled_inject_with_when_goes_out_only_if_it_holds_as_the_scene_begins():
+    text = GOOD.replace("message: Crowd surging to the bank.}", "message: Crowd surging to the bank., when: crowd == 'calm'}")
+    compiled = check_text(text, runs=0).compiled
+    panicked = engine.start(compiled)
+    assert [i.id for i in engine.injects_due(compiled, panicked, 600)] == ["first-call"]
+    assert [i.id for i in engine.self_paced_injects(compiled, panicked)] == ["first-call"]
+    calm = replace(panicked, variables={**panicked.variables, "crowd": "calm"})
+    assert [i.id for i in engine.injects_due(compiled, calm, 600)] == ["first-call", "radio-check"]
 
 
 def test_a_stand_in_facilitator_releases_a_contingency_when_its_condition_holds():

@@ -62,7 +62,7 @@ def undelivered_due(played: "Played", now: datetime) -> list:
     if played.node is None:
         return []
     done = released_injects(played.events, played.step)
-    return [inject for inject in engine.injects_due(played.node, clock(played, now).running_seconds)
+    return [inject for inject in engine.injects_due(played.compiled, played.state, clock(played, now).running_seconds)
             if inject.id not in done]
 
 
@@ -86,8 +86,8 @@ def due_at(played: "Played", now: datetime) -> datetime | None:
     waits = []
     if played.run.mode == Run.Mode.facilitated:
         done = released_injects(played.events, played.step)
-        waits += [clock_seconds(i.at) - running.running_seconds for i in played.node.injects
-                  if not i.contingency and i.id not in done]
+        waits += [clock_seconds(i.at) - running.running_seconds
+                  for i in engine.scheduled_injects(played.compiled, played.state) if i.id not in done]
     if running.limit_seconds is not None and played.node.decision is not None:
         waits.append(running.limit_seconds - running.running_seconds)
     return now + timedelta(seconds=max(0, min(waits))) if waits else None

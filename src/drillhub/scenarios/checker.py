@@ -242,6 +242,15 @@ class _Rules:
             if inject.objective is not None:
                 self.known("unknown-objective", (*path, "injects", index, "objective"), inject.objective,
                            self.objectives, "objective")
+            if inject.when is not None:
+                if inject.contingency:
+                    self.error("release-when", (*path, "injects", index, "when"), "a contingency inject says when a "
+                               "stand-in releases it with release_when; when is for scheduled injects")
+                else:
+                    self.condition((*path, "injects", index, "when"), inject.when, *self.variable_types())
+                    if (never := self.never_holds(inject.when, *self.variable_types())) is not None:
+                        self.add("warning", "never-released", (*path, "injects", index, "when"),
+                                 f"this inject is never released: {never}")
             if inject.release_when is not None:
                 if inject.contingency:
                     self.condition((*path, "injects", index, "release_when"), inject.release_when,

@@ -192,10 +192,17 @@ def waiting_on(compiled: Compiled, state: RunState) -> tuple[str, ...]:
     return tuple(role for role in deciding_roles(decision, compiled.role_ids) if role not in state.choices)
 
 
-def injects_due(node: Node, elapsed_seconds: int) -> list[Inject]:
-    """The scheduled (not contingency) injects of a node due this many seconds after it began."""
-    return [inject for inject in node.injects
-            if not inject.contingency and clock_seconds(inject.at) <= elapsed_seconds]
+def scheduled_injects(compiled: Compiled, state: RunState) -> list[Inject]:
+    """The current scene's scheduled (not contingency) injects whose `when`, if they have one, holds on
+    the variables as the scene began."""
+    node = compiled.nodes.get(state.node)
+    return [inject for inject in (node.injects if node and not state.ended else [])
+            if not inject.contingency and (inject.when is None or bool(compiled.value_of(inject.when, state.variables)))]
+
+
+def injects_due(compiled: Compiled, state: RunState, elapsed_seconds: int) -> list[Inject]:
+    """The scene's scheduled injects due this many seconds after it began."""
+    return [inject for inject in scheduled_injects(compiled, state) if clock_seconds(inject.at) <= elapsed_seconds]
 
 
 def stand_in_releases(compiled: Compiled, state: RunState) -> list[Inject]:
@@ -211,11 +218,8 @@ def stand_in_releases(compiled: Compiled, state: RunState) -> list[Inject]:
 def self_paced_injects(compiled: Compiled, state: RunState) -> list[Inject]:
     """What a player alone is given at the current node: its scheduled injects and those a stand-in
     facilitator releases, in order of their time."""
-    node = compiled.nodes.get(state.node)
-    if node is None or state.ended:
-        return []
-    scheduled = [inject for inject in node.injects if not inject.contingency]
-    return sorted([*scheduled, *stand_in_releases(compiled, state)], key=lambda inject: clock_seconds(inject.at))
+    return sorted([*scheduled_injects(compiled, state), *stand_in_releases(compiled, state)],
+                  key=lambda inject: clock_seconds(inject.at))
 
 
 def _chosen(compiled: Compiled, state: RunState, decision: Decision) -> list[Choice]:

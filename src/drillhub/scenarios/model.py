@@ -81,6 +81,7 @@ class Inject(Part, kw_only=True):
     objective: Identifier | None = None
     contingency: bool = False
     release_when: Expression | None = None  # a contingency inject: when a stand-in facilitator releases it
+    when: Expression | None = None  # a scheduled inject: released only if this holds as the scene begins
 
 
 class ConditionalEffects(Part, kw_only=True):
