@@ -120,6 +120,7 @@ def _configure_jinja(engine: JinjaTemplateEngine, reload: bool) -> None:
     engine.engine.filters["kind_label"] = kind_label
     engine.engine.filters["markdown"] = render_markdown
     engine.engine.filters["filled"] = scenario_engine.filled  # {variable} in a scene's texts
+    engine.engine.globals["texts_that_hold"] = scenario_engine.texts_that_hold  # the console and projector
     engine.engine.filters["minutes_seconds"] = minutes_seconds
     engine.engine.filters["clock"] = clock
     engine.engine.filters["local"] = local_time

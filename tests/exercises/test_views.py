@@ -161,3 +161,23 @@ async def test_a_scene_shows_its_variables_values_where_the_file_names_them(app,
     page = (await officer.get(f"/runs/{await start(officer, role='dispatch')}")).text
     assert "collapses; 7 people are in the river." in page  # the entry effect, then the text
     assert "7 people in the water, command post: no" in page and "{victims_in_water}" not in page
+
+
+async def test_a_scene_s_text_that_depends_on_state_reaches_whom_it_is_for(app, signed_in_client):
+    from drillhub.audit.service import ANONYMOUS
+    from drillhub.scenarios.service import add_upload
+    from tests.conftest import SCENARIO_FILES
+
+    text = (SCENARIO_FILES / "bridge.yaml").read_text().replace(
+        "    role_info:\n      dispatch: Twelve 911 calls in the first minute.\n",
+        "    role_info:\n      dispatch: Twelve 911 calls in the first minute.\n    conditional_text:\n"
+        "      - {when: crowd == 'panicked', text: People push toward the railing.}\n"
+        "      - {when: victims_in_water > 3, text: The radio is jammed with calls., to: [dispatch]}\n"
+        "      - {when: victims_in_water > 10, text: Dozens in the water.}\n")
+    await add_upload("bridge.yaml", text, ANONYMOUS)
+    officer = await signed_in_client("officer")
+    dispatch = (await officer.get(f"/runs/{await start(officer, role='dispatch')}")).text
+    assert "People push toward the railing." in dispatch and "The radio is jammed with calls." in dispatch
+    assert "Dozens in the water." not in dispatch  # its condition does not hold
+    patrol = (await officer.get(f"/runs/{await start(officer, role='patrol')}")).text
+    assert "People push toward the railing." in patrol and "The radio is jammed" not in patrol  # dispatch's only

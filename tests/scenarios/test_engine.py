@@ -241,3 +241,15 @@ def test_a_variable_s_value_in_a_scene_s_text():
     variables = {"victims": 8, "command_post": True, "crowd": "panicked"}
     assert engine.filled("{victims} in the water; command post: {command_post}; crowd {crowd}; {other} {{x}}",
                          variables) == "8 in the water; command post: yes; crowd panicked; {other} {{x}}"
+
+
+def test_a_scene_s_text_that_depends_on_state():
+    text = GOOD.replace("    role_info:\n      dispatch: Twelve 911 calls in the first minute.\n",
+                        "    role_info:\n      dispatch: Twelve 911 calls in the first minute.\n    conditional_text:\n"
+                        "      - {when: crowd == 'panicked', text: People push toward the railing.}\n"
+                        "      - {when: victims_in_water > 10, text: Dozens in the water., to: [fire]}\n")
+    compiled = check_text(text, runs=0).compiled
+    state = engine.start(compiled)
+    assert [t.text for t in engine.texts_that_hold(compiled, state)] == ["People push toward the railing."]
+    many = replace(state, variables={**state.variables, "victims_in_water": 12, "crowd": "calm"})
+    assert [(t.text, t.to) for t in engine.texts_that_hold(compiled, many)] == [("Dozens in the water.", ["fire"])]

@@ -70,7 +70,10 @@ def scene(played, person_id: int) -> dict:
         "chosen": [{"role": titles[role], "choice": labels[state.choices[role]], "vote": decision.mode == "team"}
                    for role in mine if decision and role in state.choices],
         "can_continue": self_paced and node is not None and not state.ended and not plays_in_decision(played, person_id),
-        "role_info": [(titles[role], node.role_info[role]) for role in mine if node and role in node.role_info],
+        "role_info": [(titles[role], node.role_info[role]) for role in mine if node and role in node.role_info]
+        + [(titles[role], text.text) for text in engine.texts_that_hold(compiled, state) for role in mine
+           if role in text.to],
+        "story": [text.text for text in engine.texts_that_hold(compiled, state) if "all" in text.to],
         "briefings": [(role.title, role.briefing) for role in compiled.scenario.roles if role.id in mine],
         "my_roles": [titles[role] for role in mine], "ending": compiled.endings.get(state.node),
     }

@@ -263,6 +263,7 @@ class _Rules:
                                "only a contingency inject has a release_when; a scheduled one goes out at its time")
         self.inject_times(node, path)
         self.effects_rules(node, path, *self.variable_types())
+        self.conditional_texts(node, path)
         self.placeholders(node, path)
         if node.decision and node.next:
             self.error("next", (*path, "next"), "a node with a decision takes its next step from the decision")
@@ -273,11 +274,23 @@ class _Rules:
         if node.decision:
             self.decision_rules(node.decision, (*path, "decision"))
 
+    def conditional_texts(self, node, path: Path) -> None:
+        for index, text in enumerate(node.conditional_text):
+            where = (*path, "conditional_text", index)
+            for j, role in enumerate(text.to):
+                if role != "all":
+                    self.known("unknown-role", (*where, "to", j), role, self.roles, "role")
+            self.condition((*where, "when"), text.when, *self.variable_types())
+            if (never := self.never_holds(text.when, *self.variable_types())) is not None:
+                self.add("warning", "never-shown", (*where, "when"), f"this text is never shown: {never}")
+
     def placeholders(self, node, path: Path) -> None:
         """`{name}` in a scene's texts shows a variable's value; a name that is no variable is shown as
         written, which is rarely what the author meant."""
         texts = [((*path, "narrative"), node.narrative),
                  *(((*path, "role_info", role), text) for role, text in node.role_info.items()),
+                 *(((*path, "conditional_text", index, "text"), text.text)
+                   for index, text in enumerate(node.conditional_text)),
                  *(((*path, "injects", index, "message"), inject.message) for index, inject in enumerate(node.injects))]
         for where, text in texts:
             for name in dict.fromkeys(PLACEHOLDER.findall(text)):

@@ -205,6 +205,13 @@ def injects_due(compiled: Compiled, state: RunState, elapsed_seconds: int) -> li
     return [inject for inject in scheduled_injects(compiled, state) if clock_seconds(inject.at) <= elapsed_seconds]
 
 
+def texts_that_hold(compiled: Compiled, state: RunState) -> list:
+    """The current scene's conditional texts whose `when` holds on the variables as the scene began."""
+    node = compiled.nodes.get(state.node)
+    return [text for text in (node.conditional_text if node and not state.ended else [])
+            if compiled.value_of(text.when, state.variables)]
+
+
 def stand_in_releases(compiled: Compiled, state: RunState) -> list[Inject]:
     """The current node's contingency injects that a stand-in facilitator releases (self-paced play): those
     whose release_when holds on the variables as the node began. One without release_when is left to a

@@ -120,11 +120,22 @@ class Decision(Part, kw_only=True):
     next: list[Rule] = []
 
 
+class ConditionalText(Part, kw_only=True):
+    """More of a scene's story, read only when `when` holds as the scene begins: to everyone (part of the
+    narrative) or to some roles (like their role information)."""
+
+    when: Expression
+    text: Markdown
+    to: Annotated[list[Name], Meta(min_length=1, description="role ids, or all")] = msgspec.field(
+        default_factory=lambda: ["all"])
+
+
 class Node(Part, kw_only=True):
     id: Identifier
     title: Text
     narrative: Markdown
     role_info: dict[str, Markdown] = {}
+    conditional_text: list[ConditionalText] = []
     injects: list[Inject] = []
     decision: Decision | None = None
     next: Identifier | None = None
