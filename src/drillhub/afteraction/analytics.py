@@ -226,6 +226,7 @@ async def report_analytics(session_id: int, decisions: list[dict], verified: lis
     trends = [found for slug in slugs if (found := await scenario_trend(
         slug, agencies, up_to=runs[0]["starts_at"], current=session_id, read=decisions, least=2))]
     mine = [d for d in decisions if d["agency_id"] in agencies]
+    scenarios = {slug: await latest_scenario(slug) for slug in slugs} if verified else {}
     earlier_of: dict[int, tuple[list[dict], list[dict]]] = {}  # an earlier session: its runs and decisions
     verifications = []
     for action in verified:
@@ -235,7 +236,7 @@ async def report_analytics(session_id: int, decisions: list[dict], verified: lis
         earlier, earlier_decisions = earlier_of[action["session"]]
         shared = [slug for slug in slugs if any(run["slug"] == slug for run in earlier)]
         tied = {point: title for slug in shared
-                for point, title in tied_points(await latest_scenario(slug), action["capability"]).items()}
+                for point, title in tied_points(scenarios[slug], action["capability"]).items()}
         found_in = Exercise(f"session-{action['session']}", session_label(
             action["exercise"], action["starts_at"], action["time_zone"]), action["starts_at"])
         verification = compared(action, tied, found_in, [d for d in earlier_decisions if d["agency_id"] in agencies],

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from drillhub.reference import core_capabilities
-from drillhub.scenarios import expressions, ranges
+from drillhub.scenarios import engine, expressions, ranges
 from drillhub.scenarios.engine import PLACEHOLDER, Compiled, compile_scenario, deciding_roles
 from drillhub.scenarios.expressions import BOOLEAN, INTEGER, TEXT, ExpressionError
 from drillhub.scenarios.loader import Document, Finding, Path, ScenarioInvalid, describe_path, read_scenario
@@ -83,6 +83,8 @@ class _Rules:
         self.node_paths = {node.id: ("nodes", index) for index, node in enumerate(scenario.nodes)}
         self.targets = {node.id for node in scenario.nodes} | {ending.id for ending in scenario.endings}
         self.read_names: set[str] = set()
+        self.domains = {name: (v.min, v.max) if v.type == "integer" else ranges.BOTH if v.type == "boolean"
+                        else frozenset(v.values) for name, v in self.variables.items()}  # what each can be
 
     def add(self, severity: str, rule: str, path: Path, message: str, key: bool = False,
             inside: tuple[str, int | None] = ("", None)) -> None:
@@ -174,7 +176,7 @@ class _Rules:
                 if not isinstance(initial, int) or isinstance(initial, bool):
                     self.error("variable", (*path, "initial"), "an integer variable starts at a whole number")
                 elif not self.within(variable, initial):
-                    self.error("variable", (*path, "initial"), f"{initial} is outside {self.bounds(variable)}")
+                    self.error("variable", (*path, "initial"), f"{initial} is outside {engine.bounds_said(variable)}")
                 if variable.min is not None and variable.max is not None and variable.min > variable.max:
                     self.error("variable", (*path, "min"), "min is larger than max")
             elif variable.min is not None or variable.max is not None:
@@ -194,9 +196,6 @@ class _Rules:
     def within(variable, value: int) -> bool:
         return (variable.min is None or value >= variable.min) and (variable.max is None or value <= variable.max)
 
-    @staticmethod
-    def bounds(variable) -> str:
-        return f"{variable.min if variable.min is not None else '...'}..{variable.max if variable.max is not None else '...'}"
 
     def condition(self, path: Path, text: str, types: dict[str, str], text_values: dict[str, set[str]],
                   wanted: str = BOOLEAN) -> None:
@@ -218,11 +217,9 @@ class _Rules:
             expressions.check(expr, types, values)
         except ExpressionError:
             return None
-        domains = {name: (v.min, v.max) if v.type == "integer" else ranges.BOTH if v.type == "boolean"
-                   else frozenset(v.values) for name, v in self.variables.items()}
-        if ranges.possible(expr, domains) != frozenset({False}):
+        if ranges.possible(expr, self.domains) != frozenset({False}):
             return None
-        read = [f"{name} is {self.bounds(v)}" if v.type == "integer" else
+        read = [f"{name} is {engine.bounds_said(v)}" if v.type == "integer" else
                 f"{name} is one of {', '.join(v.values)}" if v.type == "choice" else f"{name} is true or false"
                 for name, v in sorted(self.variables.items()) if name in expressions.names(expr)]
         return f"{text!r} is never true" + (f" ({'; '.join(read)})" if read else "")
@@ -426,7 +423,7 @@ class _Rules:
             if isinstance(value, bool) or not isinstance(value, int):
                 self.error("effect", path, f"{variable.id} is a whole number, not {value!r}")
             elif not self.within(variable, value):
-                self.error("effect-bounds", path, f"{value} is outside {variable.id}'s bounds {self.bounds(variable)}")
+                self.error("effect-bounds", path, f"{value} is outside {variable.id}'s bounds {engine.bounds_said(variable)}")
 
     def edges(self) -> dict[str, set[str]]:
         edges: dict[str, set[str]] = {}
@@ -489,16 +486,15 @@ def _reachable(starts: list[str], edges: dict[str, set[str]]) -> set[str]:
 
 
 def _simulation_findings(compiled: Compiled, report: SimulationReport, rules: _Rules) -> Iterator[Finding]:
+    def at(severity: str, rule: str, node: str, choice: str | None, message: str) -> Finding:
+        path = rules.path_of(node, choice)
+        return Finding(severity, rule, f"{describe_path(path, rules.document.data)}: {message}",
+                       *rules.document.position(path))
+
     for problem in report.problems.values():
-        path = rules.path_of(problem.node, problem.choice)
-        line, column = rules.document.position(path)
-        yield Finding("error", "simulation", f"{describe_path(path, rules.document.data)}: in play, {problem.message}",
-                      line, column)
+        yield at("error", "simulation", problem.node, problem.choice, f"in play, {problem.message}")
     for clamp in report.clamped.values():
-        path = rules.path_of(clamp.node, clamp.choice)
-        line, column = rules.document.position(path)
-        yield Finding("warning", "clamped", f"{describe_path(path, rules.document.data)}: in play, {clamp.message}",
-                      line, column)
+        yield at("warning", "clamped", clamp.node, clamp.choice, f"in play, {clamp.message}")
     reached = report.reachable_endings | set(report.random_endings)
     proven = f"proven by a walk through all {report.states_explored} states play can be in"
     for index, ending in enumerate(compiled.scenario.endings):
@@ -512,13 +508,10 @@ def _simulation_findings(compiled: Compiled, report: SimulationReport, rules: _R
                           "conditions that lead to it", line, column)
     if report.exhaustive_complete and report.trapped and not report.problems:
         node, variables = report.trapped[0]
-        path = rules.path_of(node, None)
-        line, column = rules.document.position(path)
         values = ", ".join(f"{name} = {str(value).lower() if isinstance(value, bool) else value}"
                            for name, value in variables)
-        yield Finding("error", "loop", f"{describe_path(path, rules.document.data)}: play can be caught here for "
-                      f"ever{f' (with {values})' if values else ''}: no ending can be reached from here, whatever is "
-                      f"decided ({proven})", line, column)
+        yield at("error", "loop", node, None, f"play can be caught here for ever{f' (with {values})' if values else ''}"
+                 f": no ending can be reached from here, whatever is decided ({proven})")
     elif not report.exhaustive_complete and report.unfinished_runs:
         yield Finding("warning", "loop", f"{report.unfinished_runs} of {counted(report.runs, 'sampled run')} did "
                       "not reach an ending: a loop may keep players from finishing (not proven: the file is too "

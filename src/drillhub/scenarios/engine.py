@@ -103,9 +103,8 @@ def _with(state: RunState, **changes) -> RunState:
 def start(compiled: Compiled) -> RunState:
     """The first scene, its entry effects applied to the variables' initial values."""
     scenario = compiled.scenario
-    variables = {variable.id: variable.initial for variable in scenario.variables}
     changes: list[Change] = []
-    _entered(compiled, scenario.start, variables, changes)
+    variables = _entered(compiled, scenario.start, {v.id: v.initial for v in scenario.variables}, changes)
     return RunState(node=scenario.start, variables=variables,
                     scores={objective_id: 0 for objective_id in compiled.objective_ids}, path=(scenario.start,),
                     changes=tuple(changes))
@@ -244,6 +243,11 @@ def effect_value(compiled: Compiled, variable: Variable, value: Value, variables
     return value
 
 
+def bounds_said(variable: Variable) -> str:
+    """'0..20', '...' where a bound is open."""
+    return f"{'...' if variable.min is None else variable.min}..{'...' if variable.max is None else variable.max}"
+
+
 def clamp(variable: Variable, value: Value) -> Value:
     if variable.type != "integer":
         return value
@@ -271,11 +275,15 @@ def _effects_of(compiled: Compiled, part, variables: dict, changes: list, source
             _set(compiled, conditional.effects, variables, changes, source)
 
 
-def _entered(compiled: Compiled, target: str, variables: dict, changes: list) -> None:
-    """A scene's entry effects (an ending has none)."""
+def _entered(compiled: Compiled, target: str, variables: dict, changes: list) -> dict:
+    """The variables after a scene's entry effects: a new dict when it has some (an ending has none),
+    else the same one, so a plain step copies nothing."""
     node = compiled.nodes.get(target)
-    if node is not None and (node.effects or node.conditional_effects):
-        _effects_of(compiled, node, variables, changes, "")
+    if node is None or not (node.effects or node.conditional_effects):
+        return variables
+    variables = dict(variables)
+    _effects_of(compiled, node, variables, changes, "")
+    return variables
 
 
 def _apply(compiled: Compiled, state: RunState, choices: list[Choice]) -> tuple[dict, dict, tuple]:
@@ -330,9 +338,7 @@ def _enter(compiled: Compiled, state: RunState, target: str, variables: dict, sc
            changes: tuple[Change, ...]) -> RunState:
     """Into the next scene (or an ending), applying the scene's entry effects after what led there."""
     entered: list[Change] = []
-    if target in compiled.nodes:
-        variables = dict(variables)
-        _entered(compiled, target, variables, entered)
+    variables = _entered(compiled, target, variables, entered)
     return RunState(node=target, variables=variables, scores=scores, path=(*state.path, target),
                     ended=target in compiled.endings, changes=(*changes, *entered))
 

@@ -117,8 +117,7 @@ def _play(compiled: Compiled, state: RunState, picks: tuple[tuple[str, str], ...
             report.clamped.setdefault((state.node, change.choice, change.variable), Problem(
                 state.node, change.choice,
                 f"the effect on {change.variable} can make it {change.wanted}, outside "
-                f"{variable.min if variable.min is not None else '...'}..{variable.max if variable.max is not None else '...'}"
-                f": play holds it at {change.after}"))
+                f"{engine.bounds_said(variable)}: play holds it at {change.after}"))
     return following
 
 
