@@ -130,6 +130,11 @@ async def test_someone_elses_run_says_nothing_of_itself(bridge, signed_in_client
 @pytest.fixture
 async def live_run(bridge, signed_in_client, make_session, make_agency):
     """A started run of the bridge: a facilitator on the session's staff, and one officer as the patrol."""
+    return await started_run(signed_in_client, make_session, make_agency)
+
+
+async def started_run(signed_in_client, make_session, make_agency):
+    """A run of the library's current bridge-collapse, opened, joined by a patrol officer and started."""
     session = await make_session()
     facilitator = await signed_in_client("facilitator")
     await SessionStaff.insert(SessionStaff(session=session.id, person=facilitator.person.id, role="facilitator"))
@@ -352,3 +357,30 @@ async def test_the_status_is_rendered_once_per_change_for_each_role(live_run, mo
     await post_form(patrol, f"/runs/{run.id}/decide", {"step": "0", "role": "patrol", "choice": "perimeter"})
     after = await patrol.get(f"/runs/{run.id}/pulse?step=0&status=running&roles=patrol")
     assert len(rendered) == 2 and "Patrol sergeant" not in after.text.split("waiting:")[1].split("</p>")[0]
+
+
+async def test_the_console_projector_and_player_read_what_depends_on_state(bridge, signed_in_client, make_session,
+                                                                           make_agency):
+    from drillhub.scenarios.service import add_upload
+    from tests.conftest import SCENARIO_FILES
+
+    text = (SCENARIO_FILES / "bridge.yaml").read_text().replace('version: "1.0"', 'version: "1.1"').replace(
+        "    narrative: At 19:40 the **footbridge** collapses into the river.\n",
+        "    narrative: At 19:40 the **footbridge** collapses; {victims_in_water} people are in the river.\n"
+        "    conditional_text:\n      - {when: crowd == 'panicked', text: People push toward the railing.}\n"
+        "      - {when: crowd == 'calm', text: The bank is quiet.}\n"
+        "      - {when: victims_in_water > 3, text: Two boats are on their trailers., to: [patrol]}\n").replace(
+        "message: Crowd surging to the bank.}", "message: Crowd surging to the bank., when: crowd == 'calm'}")
+    await add_upload("bridge.yaml", text, ANONYMOUS)  # published: the run plays 1.1
+    live = await started_run(signed_in_client, make_session, make_agency)
+    console = (await live.facilitator.get(f"/runs/{live.run.id}/console")).text
+    assert "collapses; 6 people are in the river." in console
+    assert "Shown to everyone (when crowd == &#39;panicked&#39;)" in console and "People push toward the railing." in console
+    assert "Not shown to everyone (when crowd == &#39;calm&#39;)" in console
+    assert "Shown to Patrol sergeant (when victims_in_water &gt; 3)" in console
+    assert "(goes out only if crowd == &#39;calm&#39;)" in console  # the radio check will not go out by itself
+    projector = (await live.facilitator.get(f"/runs/{live.run.id}/projector")).text
+    assert "People push toward the railing." in projector and "The bank is quiet." not in projector
+    assert "Two boats are on their trailers." not in projector  # the patrol's alone
+    page = (await live.patrol.get(f"/runs/{live.run.id}")).text
+    assert "Two boats are on their trailers." in page and "People push toward the railing." in page
