@@ -43,6 +43,9 @@ def test_simulate_is_repeatable_for_a_seed():
     report = json.loads(first.stdout)
     assert sum(ending["random_runs"] for ending in report["endings"].values()) == 300
     assert report["exhaustive"]["complete"] and report["scores"]["rescue"] == {"min": 0, "max": 5}
+    alone = run_cli("sqlite:///unused", *args, "--processes", "1")
+    shared = run_cli("sqlite:///unused", *args, "--processes", "3")
+    assert alone.stdout == shared.stdout == first.stdout  # the runs are the same however they are shared
 
 
 def test_validate_takes_folders_and_one_bad_file_stops_nothing(tmp_path):

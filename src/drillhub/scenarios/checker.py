@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from drillhub.gcpause import collector_paused
 from drillhub.reference import core_capabilities
 from drillhub.scenarios import engine, expressions, ranges
 from drillhub.scenarios.engine import PLACEHOLDER, Compiled, compile_scenario, deciding_roles
@@ -47,6 +48,7 @@ class CheckResult:
         return not self.errors
 
 
+@collector_paused()
 def check_text(text: str, runs: int = CHECK_RUNS, max_states: int = CHECK_STATES, play: bool = True) -> CheckResult:
     """All findings for one file. `play=False` skips the simulation (for drawing or playing a file
     that was checked when it was stored)."""

@@ -1,6 +1,7 @@
 """`drillhub scenarios ...`: the checker, pictures and play-throughs for scenario authors."""
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -85,10 +86,12 @@ def draw(name: str, output: str) -> None:
 @click.option("--seed", type=int, default=0)
 @click.option("--max-states", type=click.IntRange(1, 1_000_000), default=20_000)
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
-def play_through(name: str, runs: int, seed: int, max_states: int, output: str) -> None:
+@click.option("--processes", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="every core",
+              help="Processes sharing the play-throughs; the report is the same for any number.")
+def play_through(name: str, runs: int, seed: int, max_states: int, output: str, processes: int) -> None:
     """Random and exhaustive (bounded) play-throughs: endings, path lengths, score ranges."""
     compiled = _compiled(name)
-    report = simulate(compiled, runs=runs, seed=seed, max_states=max_states).as_dict(compiled)
+    report = simulate(compiled, runs=runs, seed=seed, max_states=max_states, processes=processes).as_dict(compiled)
     if output == "json":
         click.echo(json.dumps(report, indent=2))
         return

@@ -128,54 +128,7 @@ def _error(rule: str, message: str, mark=None) -> ScenarioInvalid:
     return ScenarioInvalid([Finding("error", rule, message, line, column)])
 
 
-class _Builder:
-    """Turns the YAML event stream into plain data and its marks, in one pass."""
-
-    def __init__(self) -> None:
-        self.root: Any = None
-        self.root_mark = (1, 1)
-        self.stack: list[list] = []  # [container, its marks, pending mapping key, that key's mark]
-        self.marks: dict[int, Any] = {}
-        self.nodes = 0
-        self.flow: dict[int, bool] = {}  # mapping (by identity) -> written as {...}
-
-    def key_in_flow_mapping(self) -> bool:
-        """A {...} mapping waits for the value of a key."""
-        return bool(self.stack) and self.stack[-1][2] is not None and self.flow.get(id(self.stack[-1][0]), False)
-
-    def add(self, value: Any, event: yaml.Event) -> None:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise _error("yaml-size", f"The file has more than {MAX_NODES} YAML nodes.", event.start_mark)
-        start = event.start_mark
-        if not self.stack:
-            self.root, self.root_mark = value, (start.line + 1, start.column + 1)
-        else:
-            frame = self.stack[-1]
-            container, marks, key = frame[0], frame[1], frame[2]
-            if isinstance(container, list):
-                container.append(value)
-                marks.append((start.line + 1, start.column + 1))
-            elif key is None:
-                if not isinstance(event, yaml.ScalarEvent):
-                    raise _error("yaml-key", "Mapping keys must be plain text.", start)
-                if event.value in container:
-                    raise _error("duplicate-key", f"Duplicate key {event.value!r}: each key may appear once here.",
-                                 start)
-                frame[2], frame[3] = event.value, (start.line + 1, start.column + 1)
-                return
-            else:
-                container[key] = value
-                marks[key] = (start.line + 1, start.column + 1, *frame[3])
-                frame[2] = None
-        if isinstance(value, (dict, list)):
-            if len(self.stack) >= MAX_DEPTH:
-                raise _error("yaml-depth", f"The file nests deeper than {MAX_DEPTH} levels.", start)
-            marks = {} if isinstance(value, dict) else []
-            self.marks[id(value)] = marks
-            self.stack.append([value, marks, None, None])
-
-
+ALIASES_REFUSED = "YAML anchors and aliases (&name, *name, <<) are not allowed."
 QUOTE_HINT = "Put text that has ': ', ',' or a bracket in it in quotes, e.g. label: \"Stage here, then wait\"."
 
 
@@ -214,42 +167,82 @@ def _before(text: str, index: int) -> str:
 
 
 def parse_yaml(text: str) -> Document:
+    """The YAML turned into plain data and its marks, in one pass over the parser's events (one loop with
+    everything local: it runs once per value of the file)."""
     if len(text.encode()) > MAX_BYTES:
         raise _error("file-size", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MiB.")
-    builder = _Builder()
-    documents = 0
+    root: Any = None
+    root_mark, marks_of, nodes, documents = (1, 1), {}, 0, 0
+    # a frame per open mapping or list: [container, its items' marks, pending key, that key's mark, {...} style]
+    stack: list[list] = []
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     try:
         for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             kind = type(event)
-            if kind is yaml.AliasEvent or getattr(event, "anchor", None):
-                raise _error("yaml-alias", "YAML anchors and aliases (&name, *name, <<) are not allowed.",
-                             event.start_mark)
-            if kind is yaml.ScalarEvent:
-                if not event.value and not event.style and builder.key_in_flow_mapping() \
-                        and _before(text, event.start_mark.index) != ":":
-                    raise _error("yaml-comma", f"{builder.stack[-1][2]!r} has no value: in a {{...}} mapping a ',' "
-                                               f"ends the text before it. {QUOTE_HINT}", event.start_mark)
-                # style "" or None is a plain (unquoted) scalar, typed by YAML 1.2 rules; quoted ones are text
-                builder.add(event.value if event.style else _plain_scalar(event.value), event)
-            elif kind is yaml.MappingStartEvent:
-                builder.add({}, event)
-                builder.flow[id(builder.stack[-1][0])] = event.flow_style
-            elif kind is yaml.SequenceStartEvent:
-                builder.add([], event)
-            elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-                builder.stack.pop()
+            if kind is scalar_event:
+                value = event.value
+                if not event.style:  # plain (unquoted): typed by YAML 1.2 rules; quoted ones are text
+                    if not value and stack and stack[-1][2] is not None and stack[-1][4] \
+                            and _before(text, event.start_mark.index) != ":":
+                        raise _error("yaml-comma", f"{stack[-1][2]!r} has no value: in a {{...}} mapping a ',' "
+                                                   f"ends the text before it. {QUOTE_HINT}", event.start_mark)
+                    value = _plain_scalar(value)
+            elif kind is mapping_start:
+                value = {}
+            elif kind is sequence_start:
+                value = []
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                continue
+            elif kind is yaml.AliasEvent:
+                raise _error("yaml-alias", ALIASES_REFUSED, event.start_mark)
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise _error("yaml-syntax", "A scenario file holds one YAML document (no second '---').",
                                  event.start_mark)
+                continue
+            else:
+                continue
+            start = event.start_mark
+            if event.anchor:
+                raise _error("yaml-alias", ALIASES_REFUSED, start)
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _error("yaml-size", f"The file has more than {MAX_NODES} YAML nodes.", start)
+            mark = (start.line + 1, start.column + 1)
+            if not stack:
+                root, root_mark = value, mark
+            else:
+                frame = stack[-1]
+                key = frame[2]
+                if frame[4] is None:  # a list
+                    frame[0].append(value)
+                    frame[1].append(mark)
+                elif key is None:
+                    if kind is not scalar_event:
+                        raise _error("yaml-key", "Mapping keys must be plain text.", start)
+                    if event.value in frame[0]:
+                        raise _error("duplicate-key", f"Duplicate key {event.value!r}: each key may appear once "
+                                                      "here.", start)
+                    frame[2], frame[3] = event.value, mark
+                    continue
+                else:
+                    frame[0][key] = value
+                    frame[1][key] = mark + frame[3]
+                    frame[2] = None
+            if kind is not scalar_event:
+                if len(stack) >= MAX_DEPTH:
+                    raise _error("yaml-depth", f"The file nests deeper than {MAX_DEPTH} levels.", start)
+                marks = marks_of[id(value)] = {} if kind is mapping_start else []
+                stack.append([value, marks, None, None, bool(event.flow_style) if kind is mapping_start else None])
     except yaml.MarkedYAMLError as problem:
         raise _error("yaml-syntax", yaml_said(problem, text), problem.problem_mark) from None
     except yaml.YAMLError as problem:
         raise _error("yaml-syntax", f"YAML syntax: {problem}") from None
-    if builder.nodes == 0:
+    if nodes == 0:
         raise _error("empty", "The file is empty.")
-    return Document(builder.root, builder.root_mark, builder.marks, text)
+    return Document(root, root_mark, marks_of, text)
 
 
 @cache

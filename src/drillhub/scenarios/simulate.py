@@ -6,10 +6,13 @@ a division by zero, or a loop that never ends.
 """
 
 import itertools
+import multiprocessing
 import random
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from drillhub.gcpause import collector_paused
 from drillhub.scenarios import engine
 from drillhub.scenarios.engine import Compiled, RunState
 from drillhub.scenarios.expressions import EvaluationError
@@ -51,8 +54,26 @@ class SimulationReport:
 
     def reached(self, state: RunState) -> None:
         for objective_id, score in state.scores.items():
-            low, high = self.score_ranges.get(objective_id, (score, score))
-            self.score_ranges[objective_id] = (min(low, score), max(high, score))
+            self._widen(objective_id, score, score)
+
+    def _widen(self, objective_id: str, low: int, high: int) -> None:
+        known_low, known_high = self.score_ranges.get(objective_id, (low, high))
+        self.score_ranges[objective_id] = (min(low, known_low), max(high, known_high))
+
+    def add_runs(self, part: "SimulationReport") -> None:
+        """Another process's batch of random runs, added as if this one had played them next."""
+        self.runs += part.runs
+        self.plays += part.plays
+        self.unfinished_runs += part.unfinished_runs
+        self.path_lengths += part.path_lengths
+        for ending, count in part.random_endings.items():
+            self.random_endings[ending] = self.random_endings.get(ending, 0) + count
+        for objective_id, (low, high) in part.score_ranges.items():
+            self._widen(objective_id, low, high)
+        for key, problem in part.problems.items():
+            self.problems.setdefault(key, problem)
+        for key, problem in part.clamped.items():
+            self.clamped.setdefault(key, problem)
 
     def as_dict(self, compiled: Compiled) -> dict:
         lengths = self.path_lengths
@@ -145,11 +166,13 @@ def successors(compiled: Compiled, state: RunState, report: SimulationReport,
     return [following for picks in combinations if (following := _play(compiled, state, picks, report))]
 
 
-def _random_runs(compiled: Compiled, report: SimulationReport, runs: int, max_steps: int) -> None:
-    rng = random.Random(report.seed)
-    for _ in range(runs):
+def _random_runs(compiled: Compiled, report: SimulationReport, first: int, runs: int, max_steps: int) -> None:
+    """Runs number `first` .. `first + runs - 1`, each with its own random stream from the seed and its
+    number, so that the same seed plays the same runs however they are shared between processes."""
+    for index in range(first, first + runs):
         if report.spent:
             break
+        rng = random.Random(f"{report.seed}:{index}")
         report.runs += 1
         state = engine.start(compiled)
         for _ in range(max_steps):
@@ -180,22 +203,24 @@ def _exhaustive(compiled: Compiled, report: SimulationReport, max_states: int) -
     ended = []
     while queue:
         state = queue.popleft()
+        where = _where(state)
         report.states_explored += 1
         if state.ended:
             report.reachable_endings.add(state.node)
             report.reached(state)
-            ended.append(_where(state))
+            ended.append(where)
             continue
         if report.spent:
             report.exhaustive_complete = False
             return
         for following in successors(compiled, state, report):
-            came_from.setdefault(_where(following), []).append(_where(state))
-            if _where(following) not in seen:
+            goes_to = _where(following)
+            came_from.setdefault(goes_to, []).append(where)
+            if goes_to not in seen:
                 if len(seen) >= max_states:
                     report.exhaustive_complete = False
                     return
-                seen.add(_where(following))
+                seen.add(goes_to)
                 queue.append(following)
     report.trapped = _trapped(seen, came_from, ended)
 
@@ -213,11 +238,50 @@ def _trapped(seen: set[tuple], came_from: dict[tuple, list[tuple]], ended: list[
 
 
 def simulate(compiled: Compiled, runs: int = 200, seed: int = 0, max_states: int = 20_000,
-             budget: int | None = None) -> SimulationReport:
+             budget: int | None = None, processes: int = 1) -> SimulationReport:
     """Exhaustive walk first, then `runs` random runs. With a `budget` of engine steps, the walk may use
-    up to four fifths of it and the random runs stop when it is spent (`report.runs` says how many ran)."""
-    report = SimulationReport(runs=0, seed=seed, budget=budget * 4 // 5 if budget else None)
-    _exhaustive(compiled, report, max_states)
-    report.budget = budget
-    _random_runs(compiled, report, runs, max_steps=4 * (len(compiled.nodes) + 1))
+    up to four fifths of it and the random runs stop when it is spent (`report.runs` says how many ran).
+    With several `processes` (and no budget) the walk and batches of runs are shared between them; the
+    report is the same as one process makes."""
+    with collector_paused():
+        if processes > 1 and budget is None and "fork" in multiprocessing.get_all_start_methods():
+            return _in_processes(compiled, runs, seed, max_states, processes)
+        report = SimulationReport(runs=0, seed=seed, budget=budget * 4 // 5 if budget else None)
+        _exhaustive(compiled, report, max_states)
+        report.budget = budget
+        _random_runs(compiled, report, 0, runs, _max_steps(compiled))
+        return report
+
+
+def _max_steps(compiled: Compiled) -> int:
+    return 4 * (len(compiled.nodes) + 1)
+
+
+_forked: Compiled | None = None  # the scenario a forked process plays: inherited, as closures do not pickle
+
+
+def _part(seed: int, max_states: int, batch: range | None) -> SimulationReport:
+    """In a forked process: the exhaustive walk (no batch), or a batch of random runs."""
+    report = SimulationReport(runs=0, seed=seed)
+    with collector_paused():
+        if batch is None:
+            _exhaustive(_forked, report, max_states)
+        else:
+            _random_runs(_forked, report, batch.start, len(batch), _max_steps(_forked))
+    return report
+
+
+def _in_processes(compiled: Compiled, runs: int, seed: int, max_states: int, processes: int) -> SimulationReport:
+    global _forked
+    _forked = compiled
+    size = max(1, -(-runs // (4 * processes)))  # a few batches a process, so that they finish together
+    batches = [None, *(range(first, min(first + size, runs)) for first in range(0, runs, size))]
+    try:
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_part, itertools.repeat(seed), itertools.repeat(max_states), batches))
+    finally:
+        _forked = None
+    report, *batch_reports = parts
+    for part in batch_reports:  # in the order of the runs
+        report.add_runs(part)
     return report
