@@ -2,6 +2,10 @@
 
 The expected path is the one players follow when every role takes the expected (doctrinal) choice;
 it is drawn heavier. Endings are drawn as rounded boxes.
+
+A large scenario (more than LARGE scenes) is drawn in two levels so that it stays readable: an overview
+with one box per phase (the scenes' `phase:`, or else chapters of CHAPTER_SIZE scenes in file order) and
+the branches between them, then one phase at a time with the scenes it leads to or comes from outside it.
 """
 
 from collections import deque
@@ -10,8 +14,11 @@ from html import escape
 
 from drillhub.scenarios import engine
 from drillhub.scenarios.engine import Compiled
+from drillhub.wording import counted
 
 NODE_WIDTH, NODE_HEIGHT, GAP_X, GAP_Y, MARGIN = 190, 46, 36, 64, 16
+LARGE, CHAPTER_SIZE = 60, 40
+DASHED = ' stroke-dasharray="5 4"'
 
 
 @dataclass(frozen=True)
@@ -19,6 +26,14 @@ class Edge:
     source: str
     target: str
     label: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """A phase (or chapter) of a large scenario: its number in the overview (1..), title and scenes."""
+    number: int
+    title: str
+    names: tuple[str, ...]
 
 
 def edges(compiled: Compiled) -> list[Edge]:
@@ -99,13 +114,35 @@ def to_mermaid(compiled: Compiled) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _layers(compiled: Compiled, all_edges: list[Edge]) -> list[list[str]]:
-    """Rows by distance from the start; within a row, ordered by where their parents sit."""
+def is_large(compiled: Compiled) -> bool:
+    return len(compiled.nodes) > LARGE
+
+
+def groups(compiled: Compiled) -> list[Group]:
+    """The phases in the order the file first names them (a scene without `phase:` is in the phase of the
+    scene above it); with no phases, chapters of CHAPTER_SIZE scenes in file order. Endings come last."""
+    nodes = compiled.scenario.nodes
+    found: dict[str, list[str]] = {}
+    if any(node.phase for node in nodes):
+        phase = nodes[0].phase or "Opening"
+        for node in nodes:
+            phase = node.phase or phase
+            found.setdefault(phase, []).append(node.id)
+    else:
+        for first in range(0, len(nodes), CHAPTER_SIZE):
+            chapter = nodes[first:first + CHAPTER_SIZE]
+            found[f"Scenes {first + 1}–{first + len(chapter)}"] = [node.id for node in chapter]
+    found["Endings"] = list(compiled.endings)
+    return [Group(number, title, tuple(names)) for number, (title, names) in enumerate(found.items(), start=1)]
+
+
+def _layers(names: list[str], roots: list[str], all_edges: list[Edge]) -> list[list[str]]:
+    """Rows by distance from the roots; within a row, ordered by where their parents sit."""
     out: dict[str, list[str]] = {}
     for edge in all_edges:
         out.setdefault(edge.source, []).append(edge.target)
-    depth = {compiled.scenario.start: 0}
-    queue = deque([compiled.scenario.start])
+    depth = dict.fromkeys(roots, 0)
+    queue = deque(roots)
     while queue:
         name = queue.popleft()
         for target in out.get(name, []):
@@ -113,7 +150,7 @@ def _layers(compiled: Compiled, all_edges: list[Edge]) -> list[list[str]]:
                 depth[target] = depth[name] + 1
                 queue.append(target)
     last = max(depth.values(), default=0) + 1
-    for name in [*compiled.nodes, *compiled.endings]:
+    for name in names:
         depth.setdefault(name, last)  # unreachable: the checker reports them; draw them at the bottom
     rows: list[list[str]] = [[] for _ in range(max(depth.values()) + 1)]
     for name in depth:
@@ -129,11 +166,100 @@ def _layers(compiled: Compiled, all_edges: list[Edge]) -> list[list[str]]:
     return [row for row in rows if row]
 
 
-def to_svg(compiled: Compiled) -> str:
-    all_edges = edges(compiled)
-    rows = _layers(compiled, all_edges)
+@dataclass(frozen=True)
+class Box:
+    """What one box of a drawing says and how it looks."""
+    heading: str
+    text: str
+    tooltip: str
+    rounded: bool = False  # an ending
+    heavy: bool = False  # the start
+    on_path: bool = False
+    dashed: bool = False  # outside the phase drawn
+    href: str | None = None
+
+
+def to_svg(compiled: Compiled, group: int | None = None, link: str | None = None) -> str:
+    """The whole graph; for a large scenario the overview of its phases, or the phase numbered `group`.
+    With `link` (e.g. "?group={}#branches") each box of the overview links to its phase's drawing."""
+    if group is not None:
+        return _group_svg(compiled, group)
+    if is_large(compiled):
+        return _overview_svg(compiled, link)
     path = expected_path(compiled)
-    on_path = set(zip(path, path[1:]))
+    boxes = {name: _scene_box(compiled, name, path) for name in [*compiled.nodes, *compiled.endings]}
+    return _drawing(boxes, _layers(list(boxes), [compiled.scenario.start], edges(compiled)), edges(compiled),
+                    set(zip(path, path[1:])),
+                    f"Branches of {compiled.scenario.title}: {len(compiled.nodes)} nodes, {len(compiled.endings)} "
+                    "endings; the expected path is drawn heavier")
+
+
+def _scene_box(compiled: Compiled, name: str, path: list[str], outside: str = "") -> Box:
+    title = _title(compiled, name)
+    return Box(_short(name, 26), _short(f"in {outside}" if outside else title, 30),
+               f"{name}: {title}" + (f" (in {outside})" if outside else ""), rounded=name in compiled.endings,
+               heavy=name == compiled.scenario.start, on_path=name in path, dashed=bool(outside))
+
+
+def _overview_svg(compiled: Compiled, link: str | None) -> str:
+    phases = groups(compiled)
+    phase_of = {name: group.number for group in phases for name in group.names}
+    path = expected_path(compiled)
+    between: dict[tuple[str, str], int] = {}
+    for edge in edges(compiled):
+        source, target = str(phase_of[edge.source]), str(phase_of[edge.target])
+        if source != target:
+            between[source, target] = between.get((source, target), 0) + 1
+    links = [Edge(source, target, f"{count} {'branch' if count == 1 else 'branches'}")
+             for (source, target), count in between.items()]
+    on_path_phases = [str(phase_of[name]) for name in path]
+    boxes = {str(group.number): Box(
+        _short(f"{group.number}. {group.title}", 25), _short(group_said(group), 30),
+        f"{group.number}. {group.title}: {group_said(group)}" + ("; open its drawing" if link else ""),
+        heavy=compiled.scenario.start in group.names, on_path=str(group.number) in on_path_phases,
+        href=link.format(group.number) if link else None) for group in phases}
+    endings = str(phases[-1].number)  # drawn last, below every phase that can end play
+    rows = [[name for name in row if name != endings]
+            for row in _layers(list(boxes), [str(phase_of[compiled.scenario.start])], links)]
+    return _drawing(boxes, [*filter(None, rows), [endings]], links,
+                    set(zip(on_path_phases, on_path_phases[1:])),
+                    f"Phases of {compiled.scenario.title}: {len(compiled.nodes)} nodes in {len(phases) - 1} phases, "
+                    f"and {len(compiled.endings)} endings; the expected path goes through the heavier ones")
+
+
+def group_said(group: Group) -> str:
+    """'40 scenes, n40 to n79'; '10 endings'."""
+    if group.title == "Endings":
+        return counted(len(group.names), "ending")
+    return counted(len(group.names), "scene") + (f", {group.names[0]} to {group.names[-1]}" if len(group.names) > 1 else "")
+
+
+def _group_svg(compiled: Compiled, number: int) -> str:
+    """One phase's scenes, and the scenes outside it that its branches come from or lead to (dashed)."""
+    phases = groups(compiled)
+    if not 1 <= number <= len(phases):
+        raise ValueError(f"no phase numbered {number}")
+    group = phases[number - 1]
+    phase_title = {name: other.title for other in phases for name in other.names}
+    inside = set(group.names)
+    touching = [edge for edge in edges(compiled) if edge.source in inside or edge.target in inside]
+    path = expected_path(compiled)
+    boxes = {name: _scene_box(compiled, name, path) for name in group.names}
+    for edge in touching:
+        for name in (edge.source, edge.target):
+            if name not in boxes:
+                boxes[name] = _scene_box(compiled, name, path, outside=phase_title[name])
+    comes_from = [edge.source for edge in touching if edge.source not in inside]  # drawn in the first row
+    roots = list(dict.fromkeys(comes_from)) or [name for name in (compiled.scenario.start,) if name in inside] \
+        or [group.names[0]]
+    return _drawing(boxes, _layers(list(boxes), roots, touching), touching,
+                    set(zip(path, path[1:])),
+                    f"Phase {number} of {compiled.scenario.title}, {group.title}: {len(group.names)} scenes; scenes "
+                    "of other phases are dashed; the expected path is drawn heavier")
+
+
+def _drawing(boxes: dict[str, Box], rows: list[list[str]], all_edges: list[Edge], on_path: set[tuple[str, str]],
+             title: str) -> str:
     width = max(len(row) for row in rows) * (NODE_WIDTH + GAP_X) - GAP_X + 2 * MARGIN
     height = len(rows) * (NODE_HEIGHT + GAP_Y) - GAP_Y + 2 * MARGIN
     centre = {}
@@ -145,8 +271,7 @@ def to_svg(compiled: Compiled) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
         f'height="{height:.0f}" role="img" aria-labelledby="graph-title" class="scenario-graph">',
-        f'<title id="graph-title">Branches of {escape(compiled.scenario.title)}: {len(compiled.nodes)} nodes, '
-        f'{len(compiled.endings)} endings; the expected path is drawn heavier</title>',
+        f'<title id="graph-title">{escape(title)}</title>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" '
         'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#4f5863"/></marker>'
         '<marker id="arrow-expected" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" '
@@ -155,27 +280,25 @@ def to_svg(compiled: Compiled) -> str:
     for edge in all_edges:
         (x1, y1), (x2, y2) = centre[edge.source], centre[edge.target]
         expected = (edge.source, edge.target) in on_path
-        d = _edge_path(x1, y1, x2, y2)
         parts.append(
-            f'<path d="{d}" fill="none" stroke="{"#0b3d91" if expected else "#4f5863"}" '
+            f'<path d="{_edge_path(x1, y1, x2, y2)}" fill="none" stroke="{"#0b3d91" if expected else "#4f5863"}" '
             f'stroke-width="{3 if expected else 1.3}" marker-end="url(#{"arrow-expected" if expected else "arrow"})">'
             f"<title>{escape(edge.source)} to {escape(edge.target)}: {escape(edge.label)}</title></path>"
         )
+        if boxes[edge.source].href:  # the overview: how many branches, written on the line
+            parts.append(f'<text x="{(x1 + x2) / 2 + 6:.0f}" y="{(y1 + y2) / 2 + 4:.0f}" font-size="11" '
+                         f'fill="#1b1f24">{escape(edge.label)}</text>')
     for name, (x, y) in centre.items():
-        ending = name in compiled.endings
-        fill = "#e6f4ea" if ending else "#ffffff"
-        stroke = "#0b3d91" if name in path else "#6b7480"
-        radius = 20 if ending else 4
-        parts.append(
-            f'<g><rect x="{x - NODE_WIDTH / 2:.0f}" y="{y - NODE_HEIGHT / 2:.0f}" width="{NODE_WIDTH}" '
-            f'height="{NODE_HEIGHT}" rx="{radius}" fill="{fill}" stroke="{stroke}" '
-            f'stroke-width="{3 if name == compiled.scenario.start else 1.5}"/>'
-            f'<text x="{x:.0f}" y="{y - 5:.0f}" text-anchor="middle" font-size="12" font-weight="600" '
-            f'fill="#1b1f24">{escape(_short(name, 26))}</text>'
-            f'<text x="{x:.0f}" y="{y + 12:.0f}" text-anchor="middle" font-size="11" fill="#4f5863">'
-            f"{escape(_short(_title(compiled, name), 30))}</text>"
-            f"<title>{escape(name)}: {escape(_title(compiled, name))}</title></g>"
-        )
+        box = boxes[name]
+        shape = (f'<rect x="{x - NODE_WIDTH / 2:.0f}" y="{y - NODE_HEIGHT / 2:.0f}" width="{NODE_WIDTH}" '
+                 f'height="{NODE_HEIGHT}" rx="{20 if box.rounded else 4}" fill="{"#e6f4ea" if box.rounded else "#ffffff"}" '
+                 f'stroke="{"#0b3d91" if box.on_path else "#6b7480"}" stroke-width="{3 if box.heavy else 1.5}"'
+                 f'{DASHED if box.dashed else ""}/>'
+                 f'<text x="{x:.0f}" y="{y - 5:.0f}" text-anchor="middle" font-size="12" font-weight="600" '
+                 f'fill="#1b1f24">{escape(box.heading)}</text>'
+                 f'<text x="{x:.0f}" y="{y + 12:.0f}" text-anchor="middle" font-size="11" fill="#4f5863">'
+                 f"{escape(box.text)}</text><title>{escape(box.tooltip)}</title>")
+        parts.append(f'<a href="{escape(box.href)}">{shape}</a>' if box.href else f"<g>{shape}</g>")
     parts.append("</svg>")
     return "\n".join(parts)
 

@@ -133,6 +133,7 @@ class ConditionalText(Part, kw_only=True):
 class Node(Part, kw_only=True):
     id: Identifier
     title: Text
+    phase: Text | None = None  # the part of the exercise it belongs to; large graphs are drawn by phase
     narrative: Markdown
     role_info: dict[str, Markdown] = {}
     conditional_text: list[ConditionalText] = []

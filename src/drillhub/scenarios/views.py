@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 from drillhub import permissions, web
 from drillhub.agencies.tables import KIND_LABELS
 from drillhub.audit.service import record_event
-from drillhub.errors import Forbidden, Invalid
+from drillhub.errors import Forbidden, Invalid, NotFound
 from drillhub.scenarios import graph
 from drillhub.scenarios.loader import ScenarioInvalid, decoded
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
@@ -51,6 +51,12 @@ async def library_context(filters: LibraryFilter) -> dict:
     }
 
 
+def _phase(phases: list[graph.Group], number: int) -> graph.Group:
+    if not 1 <= number <= len(phases):
+        raise NotFound(f"This scenario has no phase {number}: its phases are numbered 1 to {len(phases)}.")
+    return phases[number - 1]
+
+
 class ScenarioController(Controller):
     path = "/scenarios"
     guards = [web.require_roles(*permissions.SCENARIO_READERS)]
@@ -69,13 +75,14 @@ class ScenarioController(Controller):
         return await web.page(request, "scenarios/library.html", drafts=drafts, **context)
 
     @get("/{slug:str}", name="scenarios:detail")
-    async def detail(self, request: HTMXRequest, slug: FromPath[str]) -> Template:
-        return await self._version_page(request, await get_current(slug))
+    async def detail(self, request: HTMXRequest, slug: FromPath[str], phase: FromQuery[int | None] = None) -> Template:
+        return await self._version_page(request, await get_current(slug), phase)
 
     @get("/versions/{version_id:int}", name="scenarios:version")
-    async def version(self, request: HTMXRequest, version_id: web.RecordId) -> Template:
+    async def version(self, request: HTMXRequest, version_id: web.RecordId,
+                      phase: FromQuery[int | None] = None) -> Template:
         """Any version, old or new; a draft (an upload not yet published) only for coordinators."""
-        return await self._version_page(request, await self._readable(request, version_id))
+        return await self._version_page(request, await self._readable(request, version_id), phase)
 
     @post("/versions/{version_id:int}/publish", name="scenarios:publish", guards=[web.coordinators_only])
     async def publish_version(self, request: HTMXRequest, version_id: web.RecordId) -> Redirect | ClientRedirect:
@@ -144,12 +151,20 @@ class ScenarioController(Controller):
             raise Forbidden("Only coordinators review a scenario version before it is published.")
         return version
 
-    async def _version_page(self, request: HTMXRequest, version: ScenarioVersion) -> Template:
+    async def _version_page(self, request: HTMXRequest, version: ScenarioVersion, phase: int | None) -> Template:
+        """A large scenario's branches are drawn by phase: the overview, and the phase asked for."""
         compiled = compiled_text(version.source_text)
+        large, phases = graph.is_large(compiled), graph.groups(compiled)
+        shown = _phase(phases, phase) if large and phase is not None else None
+        edges = graph.edges(compiled)
+        if large:
+            edges = [edge for edge in edges if shown and {edge.source, edge.target} & set(shown.names)]
         return await web.page(
             request, "scenarios/detail.html", version=version, scenario=compiled.scenario,
-            graph_svg=graph.to_svg(compiled), expected_path=graph.expected_path(compiled),
-            edges=graph.edges(compiled), type_labels=EXERCISE_TYPE_LABELS,
+            graph_svg=graph.to_svg(compiled, link="?phase={}#branches" if large else None),
+            phase_svg=graph.to_svg(compiled, group=shown.number) if shown else "", phases=phases if large else [],
+            shown_phase=shown, expected_path=graph.expected_path(compiled), edges=edges,
+            type_labels=EXERCISE_TYPE_LABELS,
             versions=await list_versions(version.slug, drafts=permissions.coordinates(web.current_user(request))),
             kind_labels={**KIND_NAMES, **{kind.id: kind.title for kind in compiled.scenario.agency_kinds}},
         )
@@ -161,11 +176,18 @@ class ScenarioController(Controller):
             "Content-Disposition": f'attachment; filename="{version.slug}-{version.version}.yaml"'})
 
     @get("/versions/{version_id:int}/graph", name="scenarios:graph")
-    async def graph_file(self, request: HTMXRequest, version_id: web.RecordId, format: FromQuery[str] = "svg") -> Response:
+    async def graph_file(self, request: HTMXRequest, version_id: web.RecordId, format: FromQuery[str] = "svg",
+                         phase: FromQuery[int | None] = None) -> Response:
+        """The whole graph as Graphviz or Mermaid; as SVG, a large scenario's overview or one of its phases."""
         version = await self._readable(request, version_id)
+        compiled = compiled_text(version.source_text)
+        if format == "svg" and phase is not None:
+            shown = _phase(graph.groups(compiled), phase)
+            return Response(graph.to_svg(compiled, group=shown.number), media_type="image/svg+xml", headers={
+                "Content-Disposition": f'attachment; filename="{version.slug}-phase-{shown.number}.svg"'})
         media_type, render = GRAPH_FORMATS.get(format, GRAPH_FORMATS["svg"])
         extension = {"svg": "svg", "dot": "dot", "mermaid": "mmd"}[format if format in GRAPH_FORMATS else "svg"]
-        return Response(render(compiled_text(version.source_text)), media_type=media_type, headers={
+        return Response(render(compiled), media_type=media_type, headers={
             "Content-Disposition": f'attachment; filename="{version.slug}.{extension}"'})
 
     @get("/upload", name="scenarios:upload_form", guards=[web.coordinators_only])
