@@ -93,6 +93,8 @@ async def test_the_scenario_page_shows_the_overview_and_the_phase_asked_for(sign
     assert "Branches as a list" not in page  # 210 branches: listed a phase at a time
     impact = (await coordinator.get(f"/scenarios/versions/{version.id}?phase=2")).text
     assert "Phase 2: Impact" in impact and "Branch graph of phase 2" in impact
+    assert impact.count('id="graph-title"') == impact.count('id="phase-2-title"') == 1  # two drawings, no id twice
+    assert 'role="group" aria-labelledby="graph-title"' in impact  # the overview holds links: not an image
     assert "Branches of phase 2 as a list" in impact and "<code>s30</code> → <code>s31</code>" in impact
     assert "<code>s60</code>" not in impact
     missing = await coordinator.get(f"/scenarios/versions/{version.id}?phase=7")

@@ -117,12 +117,17 @@ class RunRecord:
         self.added: list[dict] = []  # as the record's reader sees events, for the clock at close()
 
     async def add(self, kind: str, **values) -> None:
-        self.seq += 1
-        fields = {"role": "", "node": self.played.state.node, "choice": "", "rationale": "", "data": {}, **values}
+        fields = self._noted(kind, values)
         await RunEvent.insert(RunEvent(run=self.played.run.id, seq=self.seq, step=self.played.step, kind=kind,
                                        at=self.now, **fields))
+
+    def _noted(self, kind: str, values: dict) -> dict:
+        """The event's fields, numbered and kept as the record's reader sees it."""
+        self.seq += 1
+        fields = {"role": "", "node": self.played.state.node, "choice": "", "rationale": "", "data": {}, **values}
         self.added.append({"person": None, "agency": None, "shown_at": None, "expected": None, **fields,
                            "seq": self.seq, "step": self.played.step, "kind": kind, "at": self.now})
+        return fields
 
     async def advance(self, timed_out: bool = False) -> None:
         """Move on, recording the variable changes it made; end the run at an ending. When the time ran
@@ -188,6 +193,22 @@ class RunRecord:
         await live.announce(self.played.run.id, self.seq)
 
 
+class RehearsalRecord(RunRecord):
+    """A record kept in memory: a coordinator's preview of a scenario version plays exactly as a
+    self-paced run does, and writes nothing (no run, no events, no certificate)."""
+
+    async def add(self, kind: str, **values) -> None:
+        self._noted(kind, values)
+
+    async def end(self, **values) -> None:
+        await self.add(RunEvent.Kind.end, **values)
+        self.played.run.status = Run.Status.ended
+
+    async def close(self) -> None:
+        self.played.last_seq, self.played.events = self.seq, [*self.played.events, *self.added]
+        self.added = []
+
+
 async def start_self_paced(slug: str, person_id: int, role: str, actor: Actor) -> Run:
     """One person plays a scenario alone: one role (the others take the expected action), or all."""
     version = await get_current(slug)
@@ -240,27 +261,34 @@ async def decide(run_id: int, step: int | None, role: str, choice_id: str, ratio
         raise Invalid(errors)
     async with db.transaction():
         played = await _checked(run_id, person_id, step)
-        if role not in played.roles_of.get(person_id, []):
-            raise Forbidden("You do not hold this role in the exercise.")
-        decision = engine.current_decision(played.compiled, played.state)
-        try:
-            after = engine.decide(played.compiled, played.state, role, choice_id)
-        except EngineError as refused:
-            raise Conflict(str(refused)) from None
         record = RunRecord(played)
-        choice = next(c for c in decision.choices if c.id == choice_id)
-        await record.add(RunEvent.Kind.decision, person=person_id, agency=played.agency_of[person_id], role=role,
-                         choice=choice_id, rationale=rationale.strip(), shown_at=played.node_started_at,
-                         expected=choice.expected)
-        played.state = after
+        await player_decides(played, record, role, choice_id, rationale, person_id)
         await DecisionDraft.delete().where((DecisionDraft.run == run_id) & (DecisionDraft.person == person_id)
                                            & (DecisionDraft.role == role))
-        if played.run.mode == Run.Mode.self_paced:
-            if decision.mode == "team":  # playing alone, your vote is the team's choice
-                await record.add(RunEvent.Kind.confirm, choice=choice_id, person=person_id, data={"by": BY_PLAYER})
-                played.state = engine.confirm(played.compiled, played.state, choice_id)
-            await _stand_ins_then_advance(played, record)
         await record.close()
+
+
+async def player_decides(played: Played, record: RunRecord, role: str, choice_id: str, rationale: str,
+                         person_id: int) -> None:
+    """A player's decision for a role of theirs; playing alone, the stand-ins then do their part and the
+    run moves on."""
+    if role not in played.roles_of.get(person_id, []):
+        raise Forbidden("You do not hold this role in the exercise.")
+    decision = engine.current_decision(played.compiled, played.state)
+    try:
+        after = engine.decide(played.compiled, played.state, role, choice_id)
+    except EngineError as refused:
+        raise Conflict(str(refused)) from None
+    choice = next(c for c in decision.choices if c.id == choice_id)
+    await record.add(RunEvent.Kind.decision, person=person_id, agency=played.agency_of[person_id], role=role,
+                     choice=choice_id, rationale=rationale.strip(), shown_at=played.node_started_at,
+                     expected=choice.expected)
+    played.state = after
+    if played.run.mode == Run.Mode.self_paced:
+        if decision.mode == "team":  # playing alone, your vote is the team's choice
+            await record.add(RunEvent.Kind.confirm, choice=choice_id, person=person_id, data={"by": BY_PLAYER})
+            played.state = engine.confirm(played.compiled, played.state, choice_id)
+        await _stand_ins_then_advance(played, record)
 
 
 async def save_draft(run_id: int, step: int | None, role: str, rationale: str, person_id: int) -> None:
@@ -339,11 +367,16 @@ async def continue_run(run_id: int, step: int | None, person_id: int) -> None:
         played = await _checked(run_id, person_id, step)
         if played.run.mode != Run.Mode.self_paced:
             raise Conflict("The facilitator moves the exercise on.")
-        if plays_in_decision(played, person_id):
-            raise Conflict("This scene needs a decision before moving on.")
         record = RunRecord(played)
-        await _stand_ins_then_advance(played, record)
+        await player_continues(played, record, person_id)
         await record.close()
+
+
+async def player_continues(played: Played, record: RunRecord, person_id: int) -> None:
+    """Playing alone, past a scene the player has read and where none of their roles decides."""
+    if plays_in_decision(played, person_id):
+        raise Conflict("This scene needs a decision before moving on.")
+    await _stand_ins_then_advance(played, record)
 
 
 async def my_runs(person_id: int) -> list[dict]:

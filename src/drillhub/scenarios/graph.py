@@ -255,11 +255,12 @@ def _group_svg(compiled: Compiled, number: int) -> str:
     return _drawing(boxes, _layers(list(boxes), roots, touching), touching,
                     set(zip(path, path[1:])),
                     f"Phase {number} of {compiled.scenario.title}, {group.title}: {len(group.names)} scenes; scenes "
-                    "of other phases are dashed; the expected path is drawn heavier")
+                    "of other phases are dashed; the expected path is drawn heavier", key=f"phase-{number}")
 
 
 def _drawing(boxes: dict[str, Box], rows: list[list[str]], all_edges: list[Edge], on_path: set[tuple[str, str]],
-             title: str) -> str:
+             title: str, key: str = "graph") -> str:
+    """`key` keeps the drawing's ids apart from another's on the same page."""
     width = max(len(row) for row in rows) * (NODE_WIDTH + GAP_X) - GAP_X + 2 * MARGIN
     height = len(rows) * (NODE_HEIGHT + GAP_Y) - GAP_Y + 2 * MARGIN
     centre = {}
@@ -268,13 +269,14 @@ def _drawing(boxes: dict[str, Box], rows: list[list[str]], all_edges: list[Edge]
         for index, name in enumerate(row):
             x = (width - row_width) / 2 + index * (NODE_WIDTH + GAP_X) + NODE_WIDTH / 2
             centre[name] = (x, MARGIN + row_index * (NODE_HEIGHT + GAP_Y) + NODE_HEIGHT / 2)
+    role = "group" if any(box.href for box in boxes.values()) else "img"  # an image holds no links
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-        f'height="{height:.0f}" role="img" aria-labelledby="graph-title" class="scenario-graph">',
-        f'<title id="graph-title">{escape(title)}</title>',
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" '
+        f'height="{height:.0f}" role="{role}" aria-labelledby="{key}-title" class="scenario-graph">',
+        f'<title id="{key}-title">{escape(title)}</title>',
+        f'<defs><marker id="{key}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" '
         'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#4f5863"/></marker>'
-        '<marker id="arrow-expected" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" '
+        f'<marker id="{key}-arrow-expected" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" '
         'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#0b3d91"/></marker></defs>',
     ]
     for edge in all_edges:
@@ -282,7 +284,7 @@ def _drawing(boxes: dict[str, Box], rows: list[list[str]], all_edges: list[Edge]
         expected = (edge.source, edge.target) in on_path
         parts.append(
             f'<path d="{_edge_path(x1, y1, x2, y2)}" fill="none" stroke="{"#0b3d91" if expected else "#4f5863"}" '
-            f'stroke-width="{3 if expected else 1.3}" marker-end="url(#{"arrow-expected" if expected else "arrow"})">'
+            f'stroke-width="{3 if expected else 1.3}" marker-end="url(#{key}-{"arrow-expected" if expected else "arrow"})">'
             f"<title>{escape(edge.source)} to {escape(edge.target)}: {escape(edge.label)}</title></path>"
         )
         if boxes[edge.source].href:  # the overview: how many branches, written on the line

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
@@ -10,6 +11,8 @@ from drillhub import permissions, web
 from drillhub.agencies.tables import KIND_LABELS
 from drillhub.audit.service import record_event
 from drillhub.errors import Forbidden, Invalid, NotFound
+from drillhub.exercises.preview import CONTINUE, moves_of, rehearsed
+from drillhub.exercises.scene import scene
 from drillhub.scenarios import graph
 from drillhub.scenarios.loader import ScenarioInvalid, decoded
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
@@ -90,6 +93,24 @@ class ScenarioController(Controller):
         await web.flash(request, f"Version {version.version} of {version.title} is published: the library shows it "
                                  "and new runs play it.")
         return web.go_to(request, "scenarios:detail", slug=version.slug)
+
+    @get("/versions/{version_id:int}/preview", name="scenarios:preview", guards=[web.coordinators_only])
+    async def preview(self, request: HTMXRequest, version_id: web.RecordId, role: FromQuery[str] = "all",
+                      moves: FromQuery[str] = "", move: FromQuery[str] = "") -> Template | Redirect:
+        """Play the version as a role, as an officer alone would, before publishing it: nothing is recorded,
+        the address holds the moves so far (a form adds its `move` and comes back here)."""
+        version = await get_version(version_id)
+        if move:
+            query = urlencode({"role": role, "moves": ".".join([*moves_of(moves), move])})
+            return Redirect(f"{request.app.route_reverse('scenarios:preview', version_id=version_id)}?{query}#play",
+                            status_code=303)
+        user = web.current_user(request)
+        rehearsal = await rehearsed(version, role, moves_of(moves), user.person_id)
+        compiled = rehearsal.played.compiled
+        return await web.page(
+            request, "scenarios/preview.html", version=version, scenario=compiled.scenario, role=role,
+            moves=".".join(rehearsal.moves), back=".".join(rehearsal.moves[:-1]), refused=rehearsal.refused,
+            continue_move=CONTINUE, **scene(rehearsal.played, user.person_id))
 
     @get("/versions/{version_id:int}/msel", name="scenarios:msel")
     async def msel(self, request: HTMXRequest, version_id: web.RecordId, format: FromQuery[str] = "xlsx") -> Response:
