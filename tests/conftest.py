@@ -313,6 +313,6 @@ def every_record(make_agency, make_person, make_session):
                 "session_id": session.id,
                 "course_id": session.course, "venue_id": session.venue, "feed_id": feed["id"],
                 "token": f"not-{token[:8]}.ics", "run_id": run.id, "target_id": target, "version": 1,
-                "file": "decisions.csv", "action_id": action, "certificate_id": certificate.id, "code": "not-a-code"}
+                "file": "decisions.csv", "attachment_id": "map", "action_id": action, "certificate_id": certificate.id, "code": "not-a-code"}
 
     return make

@@ -1,9 +1,12 @@
 """Small helpers for tests that talk to the app over HTTP."""
 
 import re
+from pathlib import Path, PurePosixPath
 
 import httpx
 from litestar.routes import HTTPRoute
+
+from drillhub.scenarios.loader import read_scenario
 
 PASSWORD = "tabletop-exercise-42"
 CSRF_COOKIE = "drillhub-csrf"
@@ -89,3 +92,9 @@ def concrete(path: str, ids: dict[str, int | str]) -> str:
     """A route's path with its parameters filled from `ids` (see the every_record fixture)."""
     path = path.replace("{file_path:path}", "css/app.css").replace("{action:str}", "pause")
     return re.sub(r"\{(\w+):\w+\}", lambda match: str(ids[match.group(1)]), path)
+
+
+def files_beside(path: Path) -> dict[str, bytes]:
+    """The files a scenario file's attachments name, by name, as the upload form sends them."""
+    scenario, _ = read_scenario(path.read_text())
+    return {PurePosixPath(a.file).name: (path.parent / a.file).read_bytes() for a in scenario.attachments}

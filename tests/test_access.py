@@ -46,6 +46,8 @@ ACCESS = {
     "scenarios:msel": SCENARIO_READERS,  # a draft version's: coordinators only (tests/scenarios/test_publish.py)
     "scenarios:version": SCENARIO_READERS,
     "scenarios:publish": COORDINATORS,
+    "scenarios:preview": COORDINATORS,
+    "scenarios:attachment": SCENARIO_READERS,  # and, with the key of a page that showed it, its players (test_attachments)
     "scenarios:msel_import_form": COORDINATORS,
     "scenarios:msel_preview": COORDINATORS,
     "scenarios:msel_import": COORDINATORS,

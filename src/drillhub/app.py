@@ -46,7 +46,7 @@ from drillhub.mail.views import OutboxController
 from drillhub.logs import escape_log_records
 from drillhub.markdown import render_markdown
 from drillhub.scenarios.service import sync_directory
-from drillhub.scenarios.views import ScenarioController
+from drillhub.scenarios.views import AttachmentController, ScenarioController, attachment_url
 from drillhub.scheduling.catalogue_views import CourseController, VenueController
 from drillhub.scheduling.views import SessionController
 from drillhub.settings import PROJECT_ROOT, Settings, load_settings, use_settings
@@ -121,6 +121,7 @@ def _configure_jinja(engine: JinjaTemplateEngine, reload: bool) -> None:
     engine.engine.filters["markdown"] = render_markdown
     engine.engine.filters["filled"] = scenario_engine.filled  # {variable} in a scene's texts
     engine.engine.globals["texts_that_hold"] = scenario_engine.texts_that_hold  # the console and projector
+    engine.engine.globals["attachment_url"] = attachment_url
     engine.engine.filters["minutes_seconds"] = minutes_seconds
     engine.engine.filters["clock"] = clock
     engine.engine.filters["local"] = local_time
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RosterController,
             AuditController,
             ScenarioController,
+            AttachmentController,
             CourseController,
             VenueController,
             SessionController,

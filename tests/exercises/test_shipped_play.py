@@ -17,6 +17,7 @@ from drillhub.scenarios import engine
 from drillhub.scenarios.checker import check_text
 from drillhub.scenarios.loader import scenario_files
 from drillhub.scenarios.service import add_upload
+from tests.support import files_beside
 from drillhub.settings import PROJECT_ROOT
 from tests.support import token_in
 
@@ -75,7 +76,7 @@ async def play_alone(client, slug: str, role: str, compiled) -> tuple[list[str],
 @pytest.mark.parametrize("path", [*SHIPPED, FROM_THE_DOCS], ids=[path.stem for path in [*SHIPPED, FROM_THE_DOCS]])
 async def test_every_role_alone_sees_every_scene_on_its_path(path, signed_in_client):
     compiled = check_text(path.read_text(), runs=0).compiled
-    version = await add_upload(path.name, path.read_text(), ANONYMOUS)
+    version = await add_upload(path.name, path.read_text(), ANONYMOUS, files=files_beside(path))
     officer = await signed_in_client("officer")
     for role in [*compiled.role_ids, "all"]:
         shown, run_id = await play_alone(officer, version.slug, role, compiled)

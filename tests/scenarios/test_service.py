@@ -1,3 +1,5 @@
+import hashlib
+
 import pytest
 
 from drillhub.audit.service import Actor
@@ -11,7 +13,6 @@ from drillhub.scenarios.service import (
     library_facets,
     list_library,
     list_versions,
-    sha256,
     sync_directory,
 )
 from drillhub.scenarios.tables import ScenarioVersion
@@ -41,7 +42,7 @@ async def test_a_changed_file_becomes_a_new_version_and_the_old_text_is_kept(app
     path.write_text(BRIDGE.replace('version: "1.0"', 'version: "1.1"'))
     await sync_directory(tmp_path, ADMIN)
     current = await get_current("bridge-collapse")
-    assert current.version == "1.1" and current.sha256 == sha256(path.read_text())
+    assert current.version == "1.1" and current.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     versions = await list_versions("bridge-collapse")
     assert [row["version"] for row in versions] == ["1.1", "1.0"]
     old = await ScenarioVersion.objects().get(ScenarioVersion.version == "1.0")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from drillhub.scenarios.attachments import beside
 from drillhub.scenarios.checker import check_text
 from drillhub.scenarios.loader import scenario_files
 from drillhub.scenarios.model import json_schema
@@ -19,7 +20,7 @@ def test_the_library_has_at_least_five_scenarios():
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[path.stem for path in SHIPPED])
 def test_shipped_scenario_is_clean_and_rich_enough(path: Path):
-    result = check_text(path.read_text())
+    result = check_text(path.read_text(), attachments=beside(path))  # its images found beside it too
     assert result.findings == [], "\n".join(f.format(str(path)) for f in result.findings)
     scenario = result.scenario
     assert len(scenario.nodes) >= 15

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from drillhub.gcpause import collector_paused
 from drillhub.reference import core_capabilities
-from drillhub.scenarios import engine, expressions, ranges
+from drillhub.scenarios import attachments, engine, expressions, ranges
+from drillhub.scenarios.attachments import Lookup
 from drillhub.scenarios.engine import PLACEHOLDER, Compiled, compile_scenario, deciding_roles
 from drillhub.scenarios.expressions import BOOLEAN, INTEGER, TEXT, ExpressionError
 from drillhub.scenarios.loader import Document, Finding, Path, ScenarioInvalid, describe_path, read_scenario
@@ -34,6 +35,7 @@ class CheckResult:
     scenario: Scenario | None = None
     compiled: Compiled | None = None
     simulation: SimulationReport | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # its attachments' files, found and fit to show
 
     @property
     def errors(self) -> list[Finding]:
@@ -49,16 +51,18 @@ class CheckResult:
 
 
 @collector_paused()
-def check_text(text: str, runs: int = CHECK_RUNS, max_states: int = CHECK_STATES, play: bool = True) -> CheckResult:
+def check_text(text: str, runs: int = CHECK_RUNS, max_states: int = CHECK_STATES, play: bool = True,
+               attachments: Lookup | None = None) -> CheckResult:
     """All findings for one file. `play=False` skips the simulation (for drawing or playing a file
-    that was checked when it was stored)."""
+    that was checked when it was stored). With `attachments`, the files the scenario names are looked up
+    and checked (without, only their paths are)."""
     try:
         scenario, document = read_scenario(text)
     except ScenarioInvalid as invalid:
         return CheckResult(findings=invalid.findings)
     rules = _Rules(scenario, document)
     rules.run()
-    result = CheckResult(findings=rules.findings, scenario=scenario)
+    result = CheckResult(findings=rules.findings, scenario=scenario, files=rules.attachment_files(attachments))
     if result.ok:
         result.compiled = compile_scenario(scenario)
     if result.ok and play:
@@ -85,6 +89,8 @@ class _Rules:
         self.node_paths = {node.id: ("nodes", index) for index, node in enumerate(scenario.nodes)}
         self.targets = {node.id for node in scenario.nodes} | {ending.id for ending in scenario.endings}
         self.read_names: set[str] = set()
+        self.attachment_ids = [attachment.id for attachment in scenario.attachments]
+        self.shown_attachments: set[str] = set()
         self.domains = {name: (v.min, v.max) if v.type == "integer" else ranges.BOTH if v.type == "boolean"
                         else frozenset(v.values) for name, v in self.variables.items()}  # what each can be
 
@@ -145,6 +151,7 @@ class _Rules:
             [(("roles", i, "id"), item.id) for i, item in enumerate(self.scenario.roles)],
             [(("agency_kinds", i, "id"), item.id) for i, item in enumerate(self.scenario.agency_kinds)],
             [(("variables", i, "id"), item.id) for i, item in enumerate(self.scenario.variables)],
+            [(("attachments", i, "id"), item.id) for i, item in enumerate(self.scenario.attachments)],
             [(("nodes", i, "id"), item.id) for i, item in enumerate(self.scenario.nodes)]
             + [(("endings", i, "id"), item.id) for i, item in enumerate(self.scenario.endings)],
             [(("nodes", i, "injects", j, "id"), inject.id)
@@ -234,7 +241,9 @@ class _Rules:
     def node_rules(self, node, path: Path) -> None:
         for role in node.role_info:
             self.known("unknown-role", (*path, "role_info", role), role, self.roles, "role", key=True)
+        self.attachments_named(node.attachments, path)
         for index, inject in enumerate(node.injects):
+            self.attachments_named(inject.attachments, (*path, "injects", index))
             for j, role in enumerate(inject.to):
                 if role != "all":
                     self.known("unknown-role", (*path, "injects", index, "to", j), role, self.roles, "role")
@@ -272,6 +281,36 @@ class _Rules:
             self.known("unknown-target", (*path, "next"), node.next, self.targets, "node or ending")
         if node.decision:
             self.decision_rules(node.decision, (*path, "decision"))
+
+    def attachments_named(self, names: list[str], path: Path) -> None:
+        for index, name in enumerate(names):
+            self.known("unknown-attachment", (*path, "attachments", index), name, self.attachment_ids, "attachment")
+            self.shown_attachments.add(name)
+
+    def attachment_files(self, lookup: Lookup | None) -> dict[str, bytes]:
+        """Each declared attachment's path, its description, and (with `lookup`) its file: there, of the kind
+        its name says, not too large. Returns the files found fit to show."""
+        found = {}
+        for index, attachment in enumerate(self.scenario.attachments):
+            where = ("attachments", index)
+            if problem := attachments.path_problem(attachment.file):
+                self.error("attachment-file", (*where, "file"), problem)
+                continue
+            if attachments.is_image(attachment.file) and not attachment.alt.strip():
+                self.error("attachment-alt", where, "say what the image shows in `alt`, for players who cannot see it")
+            if attachment.id not in self.shown_attachments:
+                self.add("warning", "unused-attachment", (*where, "id"), "no scene or inject shows this attachment")
+            if lookup is None:
+                continue
+            data = lookup(attachment.file)
+            if data is None:
+                self.error("attachment-missing", (*where, "file"), f"there is no file {attachment.file!r} beside the "
+                           "scenario: keep it in the scenario file's folder (or upload it with the file)")
+            elif problem := attachments.content_problem(attachment.file, data):
+                self.error("attachment-file", (*where, "file"), problem)
+            else:
+                found[attachment.file] = data
+        return found
 
     def conditional_texts(self, node, path: Path) -> None:
         for index, text in enumerate(node.conditional_text):

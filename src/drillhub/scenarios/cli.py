@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from drillhub.scenarios import graph
+from drillhub.scenarios.attachments import beside
 from drillhub.scenarios.checker import CheckResult, check_text
 from drillhub.scenarios.loader import Finding, ScenarioInvalid, find_scenario_file, read_file, scenario_files
 from drillhub.scenarios.model import json_schema
@@ -24,7 +25,7 @@ def _checked(path: Path, play: bool = True) -> CheckResult:
     """One file's findings; a file that cannot be read, or that the checker fails on, is reported like any
     other error, and the next file is checked."""
     try:
-        return check_text(read_file(path), play=play)
+        return check_text(read_file(path), play=play, attachments=beside(path))
     except ScenarioInvalid as unreadable:
         return CheckResult(findings=unreadable.findings)
     except Exception as error:  # noqa: BLE001 - a checker bug on one file must not hide the others' findings

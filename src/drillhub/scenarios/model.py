@@ -70,6 +70,15 @@ class Variable(Part, kw_only=True):
     description: str = ""
 
 
+class Attachment(Part, kw_only=True):
+    """A file kept beside the YAML (an image, a map, a document), shown with the scenes and injects that name it."""
+
+    id: Identifier
+    file: Annotated[str, Meta(min_length=1, max_length=200, description="its path from the YAML file's folder")]
+    title: Text
+    alt: Annotated[str, Meta(max_length=1000, description="what an image shows, for those who cannot see it")] = ""
+
+
 class Inject(Part, kw_only=True):
     id: Identifier
     at: Clock
@@ -82,6 +91,7 @@ class Inject(Part, kw_only=True):
     contingency: bool = False
     release_when: Expression | None = None  # a contingency inject: when a stand-in facilitator releases it
     when: Expression | None = None  # a scheduled inject: released only if this holds as the scene begins
+    attachments: list[Identifier] = []
 
 
 class ConditionalEffects(Part, kw_only=True):
@@ -142,6 +152,7 @@ class Node(Part, kw_only=True):
     next: Identifier | None = None
     effects: dict[str, EffectValue] = {}  # when play enters this scene (after the decision that led here)
     conditional_effects: list[ConditionalEffects] = []
+    attachments: list[Identifier] = []  # shown with the scene, to everyone
 
 
 class Ending(Part, kw_only=True):
@@ -166,6 +177,7 @@ class Scenario(Part, kw_only=True):
     agency_kinds: list[AgencyKindDeclared] = []
     roles: Annotated[list[Role], Meta(min_length=1)]
     variables: list[Variable] = []
+    attachments: list[Attachment] = []
     start: Identifier
     nodes: Annotated[list[Node], Meta(min_length=1)]
     endings: Annotated[list[Ending], Meta(min_length=1)]

@@ -4,8 +4,8 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
-from pathlib import Path
+from functools import lru_cache, partial
+from pathlib import Path, PurePosixPath
 
 import anyio.to_thread
 
@@ -13,12 +13,13 @@ from drillhub import db
 from drillhub.audit.service import Actor, record_event
 from drillhub.audit.tables import AuditEvent
 from drillhub.errors import Conflict, DomainError, Invalid, NotFound
+from drillhub.scenarios import attachments
 from drillhub.scenarios.checker import CheckResult, check_text
 from drillhub.scenarios.engine import Compiled
 from drillhub.scenarios.loader import Finding, ScenarioInvalid, read_file, read_scenario, scenario_files
 from drillhub.scenarios.model import Scenario
 from drillhub.scenarios.msel_import import planned, rewritten
-from drillhub.scenarios.tables import ScenarioVersion
+from drillhub.scenarios.tables import ScenarioAttachment, ScenarioVersion
 
 log = logging.getLogger("drillhub.scenarios")
 
@@ -48,10 +49,6 @@ class LibraryFilter:
     exercise_type: str = ""
 
 
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def facets(scenario: Scenario) -> dict:
     return {
         "summary": scenario.summary,
@@ -72,9 +69,9 @@ def facets(scenario: Scenario) -> dict:
     }
 
 
-async def _check(text: str) -> CheckResult:
+async def _check(text: str, files: attachments.Lookup | None = None) -> CheckResult:
     # The checker simulates play: CPU work kept off the event loop.
-    return await anyio.to_thread.run_sync(check_text, text)
+    return await anyio.to_thread.run_sync(partial(check_text, text, attachments=files))
 
 
 async def _store(text: str, result: CheckResult, source_name: str, actor: Actor,
@@ -83,7 +80,8 @@ async def _store(text: str, result: CheckResult, source_name: str, actor: Actor,
     scenario = result.scenario
     now = datetime.now(UTC)
     version = ScenarioVersion(
-        slug=scenario.id, version=scenario.version, title=scenario.title, sha256=sha256(text), source_text=text,
+        slug=scenario.id, version=scenario.version, title=scenario.title, sha256=attachments.fingerprint(
+            text, result.files), source_text=text,
         source_name=source_name[:300], loaded_at=now, loaded_by=actor.person_id,
         facets=facets(scenario), warnings=[finding.as_dict() for finding in result.warnings],
         published_at=now if published else None,
@@ -91,6 +89,13 @@ async def _store(text: str, result: CheckResult, source_name: str, actor: Actor,
     try:
         async with db.transaction():
             await version.save()
+            files = [ScenarioAttachment(
+                version=version.id, attachment_id=attachment.id, file=attachment.file,
+                media_type=attachments.media_type(attachment.file), content=result.files[attachment.file],
+                sha256=hashlib.sha256(result.files[attachment.file]).hexdigest(),
+            ) for attachment in scenario.attachments]
+            if files:
+                await ScenarioAttachment.insert(*files)
             await record_event("scenario.load", actor, target=f"scenario {scenario.id} {scenario.version}",
                                detail={"source": source_name, "sha256": version.sha256})
     except Exception as error:
@@ -110,10 +115,10 @@ async def sync_directory(directory: str | Path, actor: Actor) -> list[FileReport
         except ScenarioInvalid as unreadable:
             reports.append(FileReport(path.name, "refused", tuple(unreadable.findings)))
             continue
-        if sha256(text) in known:
+        if attachments.fingerprint(text, _declared_files(text, attachments.beside(path))) in known:
             reports.append(FileReport(path.name, "unchanged"))
             continue
-        result = await _check(text)
+        result = await _check(text, attachments.beside(path))
         if not result.ok:
             log.warning("scenario file %s refused: %d error(s)", path.name, len(result.errors))
             reports.append(FileReport(path.name, "refused", tuple(result.findings)))
@@ -123,18 +128,59 @@ async def sync_directory(directory: str | Path, actor: Actor) -> list[FileReport
     return reports
 
 
-async def add_upload(file_name: str, text: str, actor: Actor, published: bool = True) -> ScenarioVersion:
+def _declared_files(text: str, lookup: attachments.Lookup) -> dict[str, bytes]:
+    """The files a scenario's attachments name, as found (unchecked; none when the file does not read)."""
+    try:
+        scenario = read_scenario(text)[0]
+    except ScenarioInvalid:
+        return {}
+    return {attachment.file: data for attachment in scenario.attachments
+            if not attachments.path_problem(attachment.file) and (data := lookup(attachment.file)) is not None}
+
+
+async def version_files(version_id: int) -> dict[str, bytes]:
+    rows = await ScenarioAttachment.select(ScenarioAttachment.file, ScenarioAttachment.content).where(
+        ScenarioAttachment.version == version_id)
+    return {row["file"]: row["content"] for row in rows}
+
+
+async def _uploaded_or_kept(text: str, uploaded: dict[str, bytes], earlier_version: int | None) -> attachments.Lookup:
+    """An attachment's file as uploaded (by its name), else as the earlier version (by default the
+    scenario's newest) kept it: replacing the YAML alone keeps its pictures."""
+    if earlier_version is None:
+        try:
+            slug = read_scenario(text)[0].id
+        except ScenarioInvalid:
+            return attachments.from_mapping({})
+        newest = await ScenarioVersion.select(ScenarioVersion.id).where(ScenarioVersion.slug == slug).order_by(
+            ScenarioVersion.loaded_at, ascending=False).first()
+        earlier_version = newest["id"] if newest else None
+    kept = await version_files(earlier_version) if earlier_version else {}
+    return lambda file: uploaded.get(PurePosixPath(file).name) or kept.get(file)
+
+
+async def get_attachment(version_id: int, attachment_id: str) -> dict:
+    row = await ScenarioAttachment.select().where(
+        (ScenarioAttachment.version == version_id) & (ScenarioAttachment.attachment_id == attachment_id)).first()
+    if row is None:
+        raise NotFound("This scenario version has no such attachment.")
+    return row
+
+
+async def add_upload(file_name: str, text: str, actor: Actor, published: bool = True,
+                     files: dict[str, bytes] | None = None, earlier_version: int | None = None) -> ScenarioVersion:
     """A checked file stored as a version: published at once (the scenarios folder, tests), or a draft
-    that a coordinator reviews and publishes (an upload in the browser). The same text stored before
-    is that version."""
-    result = await _check(text)
+    that a coordinator reviews and publishes (an upload in the browser). `files` are its attachments'
+    files by name; one not given is kept from the earlier version. The same version stored before is
+    that version."""
+    result = await _check(text, await _uploaded_or_kept(text, files or {}, earlier_version))
     if not result.ok:
         await record_event("scenario.upload", actor, target=file_name[:200], outcome=AuditEvent.Outcome.failure,
                            detail={"errors": len(result.errors)})
         raise ScenarioRefused(result.findings)
     stored = await _store(text, result, f"upload: {file_name}", actor, published)
     if stored is None:
-        return await ScenarioVersion.objects().get(ScenarioVersion.sha256 == sha256(text))
+        return await ScenarioVersion.objects().get(ScenarioVersion.sha256 == attachments.fingerprint(text, result.files))
     return stored
 
 
@@ -269,4 +315,5 @@ async def import_msel(version_id: int, rows: list[list[str]], actor: Actor) -> S
     if not plan.changes:
         raise Invalid({"msel": "The MSEL changes nothing in this version's injects."})
     text = rewritten(version.source_text, document, scenario, plan)
-    return await add_upload(f"MSEL into {version.slug} {version.version}", text, actor, published=False)
+    return await add_upload(f"MSEL into {version.slug} {version.version}", text, actor, published=False,
+                            earlier_version=version.id)

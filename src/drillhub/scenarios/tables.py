@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Bytea, ForeignKey, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from drillhub.accounts.tables import Person
@@ -20,3 +20,15 @@ class ScenarioVersion(Table):
     facets = JSON()  # what the library searches and shows without parsing the text again
     warnings = JSON(default=[])
     published_at = Timestamptz(null=True, default=None)  # None: a draft, for coordinators to review
+
+
+class ScenarioAttachment(Table):
+    """A file kept beside a version's YAML (an image, a map, a document), stored with the version so that
+    the version never changes when the file on disk does."""
+
+    version = ForeignKey(references=ScenarioVersion, null=False, on_delete=OnDelete.cascade, index=True)
+    attachment_id = Varchar(length=64)  # the scenario's id for it
+    file = Varchar(length=200)  # its path from the YAML file's folder
+    media_type = Varchar(length=40)
+    sha256 = Varchar(length=64)
+    content = Bytea()

@@ -1,4 +1,6 @@
+import hmac
 import json
+from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 from litestar import Controller, Response, get, post
@@ -14,6 +16,7 @@ from drillhub.errors import Forbidden, Invalid, NotFound
 from drillhub.exercises.preview import CONTINUE, moves_of, rehearsed
 from drillhub.exercises.scene import scene
 from drillhub.scenarios import graph
+from drillhub.scenarios.attachments import is_image, link_key
 from drillhub.scenarios.loader import ScenarioInvalid, decoded
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.msel import msel_csv, msel_xlsx
@@ -23,6 +26,7 @@ from drillhub.scenarios.service import (
     ScenarioRefused,
     add_upload,
     compiled_text,
+    get_attachment,
     get_current,
     get_version,
     import_msel,
@@ -34,12 +38,14 @@ from drillhub.scenarios.service import (
     sync_directory,
 )
 from drillhub.scenarios.tables import ScenarioVersion
+from drillhub.settings import settings_in_use
 
 GRAPH_FORMATS = {"svg": ("image/svg+xml", graph.to_svg), "dot": ("text/vnd.graphviz", graph.to_dot),
                  "mermaid": ("text/plain", graph.to_mermaid)}
 MSEL_FORMATS = {"csv": ("text/csv; charset=utf-8", msel_csv),
                 "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", msel_xlsx)}
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+MAX_ATTACHMENTS_BYTES = 32 * 1024 * 1024  # all of one upload's images and documents
 KIND_NAMES = {kind.value: label for kind, label in KIND_LABELS.items()}
 
 
@@ -216,9 +222,13 @@ class ScenarioController(Controller):
         return await web.page(request, "scenarios/upload.html", findings=[], file_name="", text="")
 
     @post("/upload", name="scenarios:upload", guards=[web.coordinators_only],
-          request_max_body_size=MAX_UPLOAD_BYTES + 64 * 1024)
+          request_max_body_size=MAX_UPLOAD_BYTES + MAX_ATTACHMENTS_BYTES + 64 * 1024)
     async def upload(self, request: HTMXRequest) -> Template | Redirect | ClientRedirect:
+        """The YAML (a file, or pasted), and its attachments' files: a file not chosen again is kept from the
+        scenario's newest version."""
         form = await request.form()
+        files = {part.filename: await part.read() for part in form.getall("attachments", [])
+                 if isinstance(part, UploadFile) and part.filename}
         upload, text = form.get("file"), str(form.get("text", ""))
         file_name = "pasted text"
         if isinstance(upload, UploadFile) and upload.filename:
@@ -230,7 +240,7 @@ class ScenarioController(Controller):
         if not text.strip():
             return await self._refused(request, file_name, text, ["Choose a YAML file or paste the scenario."])
         try:
-            version = await add_upload(file_name, text, web.actor(request), published=False)
+            version = await add_upload(file_name, text, web.actor(request), published=False, files=files)
         except ScenarioRefused as refused:
             return await web.page(request, "scenarios/upload.html", status_code=422, file_name=file_name,
                                   text=text, findings=[f.format(file_name) for f in refused.findings])
@@ -250,4 +260,36 @@ class ScenarioController(Controller):
         await record_event("scenario.reload", web.actor(request), target="scenarios/",
                            detail={report.status: sum(r.status == report.status for r in reports) for report in reports})
         return await web.page(request, "scenarios/reload.html", reports=reports)
+
+
+def attachment_url(version_id: int, attachment_id: str) -> str:
+    """An attachment's link, with the key that lets whoever it is shown to open it (a Jinja global)."""
+    key = link_key(settings_in_use().secret_key, version_id, attachment_id)
+    return f"/scenarios/versions/{version_id}/attachments/{attachment_id}?key={key}"
+
+
+class AttachmentController(Controller):
+    """A scenario version's files, for the players they are shown to as well as the library's readers."""
+
+    guards = [web.signed_in_guard]
+
+    @get("/scenarios/versions/{version_id:int}/attachments/{attachment_id:str}", name="scenarios:attachment")
+    async def attachment(self, request: HTMXRequest, version_id: web.RecordId, attachment_id: FromPath[str],
+                         key: FromQuery[str] = "") -> Response:
+        """With the key of a page that showed it, or as one who may read the version; served so that it can
+        only ever be shown as the file it is (no script, no sniffing), a document as a download."""
+        expected = link_key(settings_in_use().secret_key, version_id, attachment_id)
+        if not hmac.compare_digest(key.encode(), expected.encode()):
+            user = web.current_user(request)
+            version = await get_version(version_id)
+            if not user.has_role(*permissions.SCENARIO_READERS) or (
+                    version.published_at is None and not permissions.coordinates(user)):
+                raise Forbidden("This file is shown to the players of its scenes and to the scenario's readers.")
+        row = await get_attachment(version_id, attachment_id)
+        name = PurePosixPath(row["file"]).name
+        return Response(row["content"], media_type=row["media_type"], headers={
+            "Content-Disposition": f'{"inline" if is_image(row["file"]) else "attachment"}; filename="{name}"',
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Cache-Control": "private, max-age=86400",  # a version's files never change
+        })
 
