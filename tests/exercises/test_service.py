@@ -187,3 +187,22 @@ async def test_the_debrief_judges_each_decision_by_what_was_open_then(bridge, ma
     assert report.expected_rate == 1.0  # three expected of three judged; the staging vote had none to take
     staged = [line for line in report.lines if line.choice_label.startswith("Stage")]
     assert [(line.role_title, line.expected) for line in staged] == [("Fire battalion chief (vote)", None)]
+
+
+async def test_the_first_scenes_entry_effects_are_recorded_as_changes(make_person):
+    from drillhub.audit.service import ANONYMOUS
+    from drillhub.scenarios.service import add_upload
+    from tests.conftest import SCENARIO_FILES
+
+    text = (SCENARIO_FILES / "bridge.yaml").read_text().replace(
+        "    narrative: At 19:40 the **footbridge** collapses into the river.\n",
+        "    narrative: At 19:40 the **footbridge** collapses into the river.\n    effects: {crowd: calm}\n", 1)
+    await add_upload("bridge.yaml", text, ANONYMOUS)
+    player = await make_person()
+    run = await start_self_paced("bridge-collapse", player.id, "all", actor(player))
+    assert await kinds(run.id) == ["start", "change"]
+    change = await RunEvent.select(RunEvent.step, RunEvent.node, RunEvent.data).where(
+        RunEvent.kind == "change").output(load_json=True).first()
+    assert change == {"step": 0, "node": "collapse", "data": {
+        "variable": "crowd", "before": "panicked", "after": "calm", "wanted": "calm"}}
+    assert (await load(run.id)).state.variables["crowd"] == "calm"

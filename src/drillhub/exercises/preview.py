@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from drillhub.errors import Conflict, Forbidden, NotFound
 from drillhub.exercises.service import Played, RehearsalRecord, player_continues, player_decides
-from drillhub.exercises.tables import Run, RunEvent
+from drillhub.exercises.tables import Run
 from drillhub.scenarios import engine
 from drillhub.scenarios.service import compiled_text
 from drillhub.scenarios.tables import ScenarioVersion
@@ -41,7 +41,7 @@ async def rehearsed(version: ScenarioVersion, role: str, moves: list[str], perso
                     compiled=compiled, state=engine.start(compiled), step=0, node_started_at=now, last_seq=0,
                     roles_of={person_id: roles}, agency_of={person_id: None})
     record = RehearsalRecord(played)
-    await record.add(RunEvent.Kind.start, person=person_id, node=compiled.scenario.start, data={"roles": roles})
+    await record.start(person=person_id, data={"roles": roles})
     await record.close()
     kept = moves[:4 * len(roles) * (len(compiled.nodes) + 1)]  # the simulator's longest run: enough for loops
     for index, move in enumerate(kept):

@@ -138,12 +138,20 @@ class RunRecord:
         state = self.played.state
         after = (engine.time_out if timed_out else engine.advance)(self.played.compiled, state)
         await self.add(RunEvent.Kind.timeout if timed_out else RunEvent.Kind.advance, data={"to": after.node})
-        for change in after.changes:
-            await self.add(RunEvent.Kind.change, choice=change.choice, data={
-                "variable": change.variable, "before": change.before, "after": change.after, "wanted": change.wanted})
+        await self._changes(after.changes)
         self.played.state, self.played.step, self.played.node_started_at = after, self.played.step + 1, self.now
         if after.ended:
             await self.end(data={"ending": after.node})
+
+    async def start(self, **values) -> None:
+        """The run begins at its first scene: recorded with the changes that scene's entry effects made."""
+        await self.add(RunEvent.Kind.start, node=self.played.compiled.scenario.start, **values)
+        await self._changes(self.played.state.changes)
+
+    async def _changes(self, changes) -> None:
+        for change in changes:
+            await self.add(RunEvent.Kind.change, choice=change.choice, data={
+                "variable": change.variable, "before": change.before, "after": change.after, "wanted": change.wanted})
 
     async def _defaults(self) -> None:
         played = self.played
@@ -224,11 +232,10 @@ async def start_self_paced(slug: str, person_id: int, role: str, actor: Actor) -
         await run.save()
         await RunParticipant.insert(*(RunParticipant(run=run.id, person=person_id, agency=person["agency"], role=held,
                                                      joined_at=now) for held in roles))
-        await RunEvent.insert(RunEvent(run=run.id, seq=1, step=0, kind=RunEvent.Kind.start, at=now, person=person_id,
-                                       role="", node=compiled.scenario.start, choice="", rationale="",
-                                       data={"roles": roles, "scenario": version.slug, "sha256": version.sha256}))
+        record = RunRecord(await load(run.id))
+        await record.start(person=person_id, data={"roles": roles, "scenario": version.slug, "sha256": version.sha256})
         await record_event("run.start", actor, target=f"run {run.id} {version.slug}", detail={"roles": roles})
-        await RunRecord(await load(run.id)).close()  # numbers the record and times the first scene
+        await record.close()  # numbers the record and times the first scene
     return run
 
 

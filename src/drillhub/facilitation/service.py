@@ -99,7 +99,7 @@ async def start(run_id: int, actor: Actor) -> None:
         if not any(played.roles_of.values()):  # someone must hold a role
             raise Conflict("Give at least one participant a role first.")
         record = RunRecord(played)
-        await record.add(RunEvent.Kind.start, person=actor.person_id, node=played.compiled.scenario.start)
+        await record.start(person=actor.person_id)
         played.node_started_at = record.now  # the first scene's clock starts now
         await record.set_status(Run.Status.running)
         await record.close()
