@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from drillhub.afteraction.events import events_of_runs
 from drillhub.audit.service import ANONYMOUS, Actor
 from drillhub.enrolment.service import enrol_people
 from drillhub.errors import Conflict, Forbidden, NotFound
@@ -20,6 +21,8 @@ from drillhub.facilitation.service import (
     start,
     votes,
 )
+from drillhub.scenarios.service import add_upload
+from tests.conftest import SCENARIO_FILES
 from tests.facilitation.clock import backdate
 
 
@@ -29,6 +32,10 @@ def actor(person) -> Actor:
 
 @pytest.fixture
 async def lobby(bridge, make_session, make_person, make_agency):
+    return await opened(make_session, make_person, make_agency)
+
+
+async def opened(make_session, make_person, make_agency):
     """A published session with three enrolled players from three agencies, and an open run."""
     session = await make_session()
     facilitator = await make_person(roles=("facilitator",))
@@ -233,3 +240,18 @@ async def test_a_changed_vote_is_read_as_its_last_version(lobby):
     report = await debrief(run.id, players["patrol"].id)
     votes_read = [(line.choice_label, line.rationale) for line in report.lines if line.role_title.endswith("(vote)")]
     assert votes_read == [("Launch both boats now", "Changed my mind")]
+
+
+async def test_an_inject_showing_a_value_is_kept_as_its_players_read_it(app, make_session, make_person, make_agency):
+    text = (SCENARIO_FILES / "bridge.yaml").read_text().replace(
+        "message: Live shot of the river.", "message: 'Live shot of the river, {victims_in_water} people in the water.'")
+    await add_upload("bridge.yaml", text, ANONYMOUS)
+    run, facilitator, _ = await running(await opened(make_session, make_person, make_agency))
+    await facilitator_action(run.id, "release", actor(facilitator), inject_id="news-van")
+    [event] = await RunEvent.select(RunEvent.data).where(RunEvent.kind == "inject").output(load_json=True)
+    assert event["data"] == {"inject": "news-van", "how": "by hand",
+                             "message": "Live shot of the river, 6 people in the water."}
+    [moment] = [m for m in record.timeline((await load(run.id)).events) if m.kind == "inject"]
+    assert moment.message == "Live shot of the river, 6 people in the water."
+    _, _, moments = await events_of_runs([{"id": run.id, "scenario": run.scenario}])
+    assert "news report from Channel 4: Live shot of the river, 6 people in the water." in [m["text"] for m in moments]

@@ -99,7 +99,8 @@ def _moment_text(labels: _Labels, moment: record.Moment) -> str:
         return f"{'Time ran out; ' if moment.timed_out else ''}{what}"
     if moment.kind == "inject":
         inject = labels.injects.get(moment.what)
-        text = f"{inject.method.replace('_', ' ')} from {inject.from_}: {inject.message}" if inject else moment.what
+        text = f"{inject.method.replace('_', ' ')} from {inject.from_}: {moment.message or inject.message}" \
+            if inject else moment.what
         return f"{text} (released again)" if moment.repeat else text
     node = labels.nodes.get(moment.node)
     chosen = labels.choices.get(moment.node, {}).get(moment.what, moment.what)

@@ -121,6 +121,7 @@ class Moment:
     timed_out: bool = False  # a scene entered because the time ran out
     repeat: bool = False  # an inject the facilitator released again on purpose
     how: str = ""  # an inject: "scheduled" or "by hand"; a team's choice: who settled it
+    message: str = ""  # an inject whose message shows variables' values: as the players read it
 
 
 def timeline(events: list[dict]) -> list[Moment]:
@@ -132,7 +133,8 @@ def timeline(events: list[dict]) -> list[Moment]:
                                   timed_out=kind == RunEvent.Kind.timeout))
         elif kind == RunEvent.Kind.inject:
             moments.append(Moment(e["seq"], e["step"], e["at"], "inject", e["node"], data.get("inject", ""),
-                                  repeat=bool(data.get("repeat")), how=data.get("how", "")))
+                                  repeat=bool(data.get("repeat")), how=data.get("how", ""),
+                                  message=data.get("message", "")))
         elif kind == RunEvent.Kind.confirm:
             moments.append(Moment(e["seq"], e["step"], e["at"], "team decision", e["node"], e["choice"],
                                   how=made_by(e)))

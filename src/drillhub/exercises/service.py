@@ -148,6 +148,14 @@ class RunRecord:
         await self.add(RunEvent.Kind.start, node=self.played.compiled.scenario.start, **values)
         await self._changes(self.played.state.changes)
 
+    async def delivered(self, inject, how: str, person: int | None = None, repeat: bool = False) -> None:
+        """An inject sent out ("scheduled" or "by hand"): its message as the players read it is kept when it
+        shows variables' values ({name}), so that the after-action timeline says what they read."""
+        message = engine.filled(inject.message, self.played.state.variables)
+        await self.add(RunEvent.Kind.inject, person=person, data={
+            "inject": inject.id, "how": how, **({"repeat": True} if repeat else {}),
+            **({"message": message} if message != inject.message else {})})
+
     async def _changes(self, changes) -> None:
         for change in changes:
             await self.add(RunEvent.Kind.change, choice=change.choice, data={

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from drillhub import db
 from drillhub.exercises.clock import expired, injects_to_deliver
 from drillhub.exercises.service import Played, RunRecord, load, stand_ins_decide
-from drillhub.exercises.tables import Run, RunEvent
+from drillhub.exercises.tables import Run
 from drillhub.scenarios import engine
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ async def tick(played: Played) -> Played:
             return played
         record = RunRecord(played)
         for inject in injects_to_deliver(played, now):
-            await record.add(RunEvent.Kind.inject, data={"inject": inject.id, "how": "scheduled"})
+            await record.delivered(inject, "scheduled")
         if expired(played, now):
             if played.run.mode == Run.Mode.self_paced:
                 await stand_ins_decide(played, record)  # the roles nobody plays choose as they would have

@@ -186,15 +186,15 @@ async def facilitator_action(run_id: int, action: str, actor: Actor, step: int |
 
 async def _release(played: Played, record: RunRecord, actor: Actor, inject_id: str, released: int | None,
                    repeat: bool) -> None:
-    if inject_id not in {inject.id for inject in (played.node.injects if played.node else [])}:
+    inject = next((inject for inject in (played.node.injects if played.node else []) if inject.id == inject_id), None)
+    if inject is None:
         raise Invalid({"inject": "Choose an inject of the current scene."})
     times = released_injects(played.events, played.step).get(inject_id, [])
     if released is not None and released != len(times):
         raise Conflict("This inject was released since the page was shown; nothing more was sent.")
     if times and not repeat:
         raise Conflict("This inject is already out; to send it again, choose Release again.")
-    data = {"inject": inject_id, "how": "by hand", **({"repeat": True} if times else {})}
-    await record.add(RunEvent.Kind.inject, person=actor.person_id, data=data)
+    await record.delivered(inject, "by hand", person=actor.person_id, repeat=bool(times))
 
 
 async def _stand_ins_decide(played: Played, record: RunRecord) -> None:
