@@ -141,7 +141,7 @@ async def test_the_msel_import_keeps_the_versions_files(app):
     version = await add_upload("bridge.yaml", WITH_FILES, ANONYMOUS, files={"river.png": PNG, "call-log.pdf": PDF})
     rows = [COLUMNS, *msel_rows(compiled_text(version.source_text).scenario)]
     rows[1][COLUMNS.index("Message")] = "People in the water, many of them!"
-    draft = await import_msel(version.id, rows, ANONYMOUS)
+    draft = await import_msel(version.id, rows, ANONYMOUS, "1.1")
     assert draft.id != version.id and await version_files(draft.id) == FILES
 
 

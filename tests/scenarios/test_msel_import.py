@@ -12,7 +12,7 @@ from drillhub.audit.service import ANONYMOUS
 from drillhub.scenarios.checker import check_text
 from drillhub.scenarios.loader import read_scenario
 from drillhub.scenarios.msel import COLUMNS, msel_rows, msel_xlsx
-from drillhub.scenarios.msel_import import SheetUnreadable, planned, rewritten, sheet_rows
+from drillhub.scenarios.msel_import import SheetUnreadable, next_label, planned, relabelled, rewritten, sheet_rows
 from drillhub.scenarios.service import add_upload, get_current
 from drillhub.scenarios.tables import ScenarioVersion
 from tests.conftest import SCENARIO_FILES
@@ -104,13 +104,19 @@ async def test_a_coordinator_brings_an_edited_workbook_back_as_a_new_draft(signe
     assert "Row 2: first-call: message &#39;People in the water!&#39; -&gt; &#39;Two people in the water!&#39;." \
         in preview.text
     assert await ScenarioVersion.count() == 1  # nothing written yet
+    assert 'name="label" value="1.1"' in preview.text  # the label after 1.0, to keep or change
     rows = json.dumps(sheet_rows("msel.xlsx", edited.getvalue()))
-    confirmed = await post_form(coordinator, f"{base}/confirm", {"rows": rows})
+    taken = await post_form(coordinator, f"{base}/confirm", {"rows": rows, "label": "1.0", "file_name": "msel.xlsx"})
+    assert taken.status_code == 422 and "has a version 1.0 already: give the new draft its own label." in taken.text
+    assert 'name="label" value="1.0"' in taken.text and "&#39;Two people in the water!&#39;." in taken.text
+    assert 'aria-invalid="true" aria-describedby="f-label-error"' in taken.text
+    confirmed = await post_form(coordinator, f"{base}/confirm", {"rows": rows, "label": "1.1-msel"})
     draft = await ScenarioVersion.objects().where(ScenarioVersion.id != published.id).first()
     assert confirmed.status_code == 303 and confirmed.headers["location"] == f"/scenarios/versions/{draft.id}"
     assert draft.published_at is None and "Two people in the water!" in draft.source_text
+    assert draft.version == "1.1-msel" and 'version: "1.1-msel"\n' in draft.source_text
     assert (await get_current("bridge-collapse")).id == published.id  # until a coordinator publishes it
-    again = await post_form(coordinator, f"{base}/confirm", {"rows": json.dumps(sheet())})
+    again = await post_form(coordinator, f"{base}/confirm", {"rows": json.dumps(sheet()), "label": "1.2"})
     assert again.status_code == 422 and "The MSEL changes nothing" in again.text
     tampered = await post_form(coordinator, f"{base}/confirm", {"rows": "{not json"})
     assert tampered.status_code == 422 and "Send the MSEL file again." in tampered.text
@@ -191,3 +197,14 @@ def test_excel_times_and_oversized_csv_fields_are_refused_with_a_message():
     with pytest.raises(SheetUnreadable, match="cannot be read as CSV"):
         sheet_rows("msel.csv", b'Event,"' + b"x" * 200_000 + b'"\n')
     assert load_workbook(BytesIO(msel_xlsx(SCENARIO))).active["C2"].number_format == "@"
+
+
+def test_the_next_label_and_a_relabelled_file():
+    assert [next_label(label) for label in ("1.1", "2", "1.0-rc1", "draft", "1.9")] == [
+        "1.2", "3", "1.0-rc2", "draft.1", "1.10"]
+    scenario, document = read_scenario(BRIDGE)
+    text = relabelled(BRIDGE, document, "2.0 «final»")
+    assert read_scenario(text)[0].version == "2.0 «final»" and text.count("\n") == BRIDGE.count("\n")
+    folded = BRIDGE.replace('version: "1.0"', "version: >-\n  1.0")
+    with pytest.raises(ValueError, match="on one line"):
+        relabelled(folded, read_scenario(folded)[1], "1.1")

@@ -18,7 +18,7 @@ from typing import get_args
 from openpyxl import load_workbook
 
 from drillhub.csvfile import FORMULA_STARTS
-from drillhub.scenarios.loader import Document
+from drillhub.scenarios.loader import Document, ScenarioInvalid, parse_yaml
 from drillhub.scenarios.model import Clock, DeliveryMethod, Inject, Scenario
 from drillhub.scenarios.msel import COLUMNS
 
@@ -259,3 +259,28 @@ def _yaml(key: str, value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value if key in ("id", "method", "objective") else json.dumps(value, ensure_ascii=False)
+
+
+def next_label(label: str) -> str:
+    """A label for the version after `label`: '1.1' -> '1.2', '1.0-rc1' -> '1.0-rc2', 'draft' -> 'draft.1'."""
+    last = re.search(r"(\d+)(\D*)$", label)
+    if last is None:
+        return f"{label}.1"[:40]
+    return f"{label[:last.start(1)]}{int(last.group(1)) + 1}{last.group(2)}"[:40]
+
+
+def relabelled(text: str, document: Document, label: str) -> str:
+    """The file with its `version:` set to `label`, written where the old one was (a label written over
+    several lines is refused). Other lines keep their place, so `document`'s positions still hold."""
+    line, column = document.position(("version",))
+    lines = text.splitlines(keepends=True)
+    ending = "\n" if lines[line - 1].endswith("\n") else ""
+    lines[line - 1] = lines[line - 1][:column - 1] + json.dumps(label, ensure_ascii=False) + ending
+    written = "".join(lines)
+    try:
+        if parse_yaml(written).data.get("version") == label:
+            return written
+    except ScenarioInvalid:
+        pass
+    raise ValueError("write the file's version on one line, e.g. version: \"1.2\"")
+

@@ -18,7 +18,7 @@ from drillhub.scenarios.checker import CheckResult, check_text
 from drillhub.scenarios.engine import Compiled
 from drillhub.scenarios.loader import Finding, ScenarioInvalid, read_file, read_scenario, scenario_files
 from drillhub.scenarios.model import Scenario
-from drillhub.scenarios.msel_import import planned, rewritten
+from drillhub.scenarios.msel_import import planned, relabelled, rewritten
 from drillhub.scenarios.tables import ScenarioAttachment, ScenarioVersion
 
 log = logging.getLogger("drillhub.scenarios")
@@ -304,9 +304,10 @@ async def compiled_version(version_id: int) -> Compiled:
     return _COMPILED_VERSIONS[row["sha256"]]
 
 
-async def import_msel(version_id: int, rows: list[list[str]], actor: Actor) -> ScenarioVersion:
-    """A new draft of the scenario with its injects as the edited MSEL `rows` say (msel_import); refused
-    with the rows' problems, when nothing would change, or with the checker's findings on the result."""
+async def import_msel(version_id: int, rows: list[list[str]], actor: Actor, label: str) -> ScenarioVersion:
+    """A new draft of the scenario, labelled `label`, with its injects as the edited MSEL `rows` say
+    (msel_import); refused with the rows' problems, when nothing would change, for a label the scenario
+    has already, or with the checker's findings on the result."""
     version = await get_version(version_id)
     scenario, document = read_scenario(version.source_text)
     plan = planned(scenario, rows)
@@ -314,6 +315,14 @@ async def import_msel(version_id: int, rows: list[list[str]], actor: Actor) -> S
         raise Invalid({"msel": " ".join(plan.errors)})
     if not plan.changes:
         raise Invalid({"msel": "The MSEL changes nothing in this version's injects."})
-    text = rewritten(version.source_text, document, scenario, plan)
+    label = label.strip()
+    if not 1 <= len(label) <= 40:
+        raise Invalid({"label": "Give the new version a label of 1 to 40 characters, e.g. 1.2."})
+    if await ScenarioVersion.exists().where((ScenarioVersion.slug == version.slug) & (ScenarioVersion.version == label)):
+        raise Invalid({"label": f"{version.title} has a version {label} already: give the new draft its own label."})
+    try:
+        text = rewritten(relabelled(version.source_text, document, label), document, scenario, plan)
+    except ValueError as refused:
+        raise Invalid({"label": f"The new version cannot be labelled: {refused}."}) from None
     return await add_upload(f"MSEL into {version.slug} {version.version}", text, actor, published=False,
                             earlier_version=version.id)

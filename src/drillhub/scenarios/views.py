@@ -20,7 +20,7 @@ from drillhub.scenarios.attachments import is_image, link_key
 from drillhub.scenarios.loader import ScenarioInvalid, decoded
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.msel import msel_csv, msel_xlsx
-from drillhub.scenarios.msel_import import SheetUnreadable, planned, sheet_rows
+from drillhub.scenarios.msel_import import SheetUnreadable, next_label, planned, sheet_rows
 from drillhub.scenarios.service import (
     LibraryFilter,
     ScenarioRefused,
@@ -145,21 +145,28 @@ class ScenarioController(Controller):
             return await self._msel_page(request, version, 422, problems=[str(unreadable)])
         plan = planned(compiled_text(version.source_text).scenario, rows)
         return await self._msel_page(request, version, 422 if plan.errors else 200, problems=plan.errors,
-                                     changes=plan.changes, rows=json.dumps(rows), file_name=upload.filename)
+                                     changes=[] if plan.errors else plan.changes, rows=json.dumps(rows),
+                                     file_name=upload.filename)
 
     @post("/versions/{version_id:int}/msel-import/confirm", name="scenarios:msel_import",
           guards=[web.coordinators_only], request_max_body_size=4 * MAX_UPLOAD_BYTES)
     async def msel_import(self, request: HTMXRequest, version_id: web.RecordId) -> Template | Redirect | ClientRedirect:
         """Written only now: a new draft version with the MSEL's injects, to review and publish."""
         version = await get_version(version_id)
+        label = await web.form_field(request, "label")
         try:
             rows = json.loads(await web.form_field(request, "rows"))
             if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
                 raise ValueError
-            draft = await import_msel(version_id, [[str(cell) for cell in row] for row in rows], web.actor(request))
+            rows = [[str(cell) for cell in row] for row in rows]
+            draft = await import_msel(version_id, rows, web.actor(request), label)
         except (ValueError, RecursionError):  # not the rows the preview sent
             return await self._msel_page(request, version, 422, problems=["Send the MSEL file again."])
         except Invalid as invalid:
+            if "label" in invalid.errors:  # the changes stand: only the label is to put right
+                return await self._msel_page(request, version, 422, errors=invalid.errors, label=label,
+                                             rows=json.dumps(rows), file_name=await web.form_field(request, "file_name"),
+                                             changes=planned(compiled_text(version.source_text).scenario, rows).changes)
             return await self._msel_page(request, version, 422, problems=list(invalid.errors.values()))
         except ScenarioRefused as refused:
             return await self._msel_page(request, version, 422, problems=[
@@ -170,7 +177,8 @@ class ScenarioController(Controller):
     async def _msel_page(self, request: HTMXRequest, version: ScenarioVersion, status_code: int = 200,
                          **context) -> Template:
         return await web.page(request, "scenarios/msel_import.html", status_code=status_code, version=version,
-                              **{"problems": [], "changes": [], "rows": "", "file_name": "", **context})
+                              **{"problems": [], "changes": [], "rows": "", "file_name": "", "errors": {},
+                                 "label": next_label(version.version), **context})
 
     async def _readable(self, request: HTMXRequest, version_id: int) -> ScenarioVersion:
         version = await get_version(version_id)
