@@ -25,6 +25,7 @@ from drillhub.afteraction.report_views import ImprovementController, ReportContr
 from drillhub.afteraction.views import EvaluationController, FeedbackController
 from drillhub.agencies.views import AgencyController
 from drillhub.durations import clock, minutes_seconds
+from drillhub.scenarios import attachments
 from drillhub.scenarios import engine as scenario_engine
 from drillhub.certificates.views import CertificateController, RecordsController, verify_json, verify_page
 from drillhub.audit.service import Actor
@@ -122,6 +123,8 @@ def _configure_jinja(engine: JinjaTemplateEngine, reload: bool) -> None:
     engine.engine.filters["filled"] = scenario_engine.filled  # {variable} in a scene's texts
     engine.engine.globals["texts_that_hold"] = scenario_engine.texts_that_hold  # the console and projector
     engine.engine.globals["attachment_url"] = attachment_url
+    engine.engine.globals["attachment_is_image"] = attachments.is_image
+    engine.engine.globals["attachment_called"] = attachments.called
     engine.engine.filters["minutes_seconds"] = minutes_seconds
     engine.engine.filters["clock"] = clock
     engine.engine.filters["local"] = local_time

@@ -3,7 +3,8 @@
 Reading a large scenario and playing it through create hundreds of thousands of dicts, tuples and
 states; each few thousand of them set off a collection that finds nothing to free. Pausing it makes the
 checker and the simulator about a quarter faster (docs/performance.md); memory is still freed by
-reference counting, and whatever cycles there are are collected when it resumes.
+reference counting, and whatever cycles there are are collected when it resumes. The pause is the
+whole process's: in the web server, other requests' cycles wait too, for the half second a check takes.
 """
 
 import gc

@@ -12,6 +12,7 @@ from drillhub.scenarios.attachments import beside, from_mapping
 from drillhub.scenarios.checker import check_text
 from drillhub.scenarios.msel import COLUMNS, msel_rows
 from drillhub.scenarios.service import (
+    ScenarioRefused,
     add_upload,
     compiled_text,
     get_attachment,
@@ -172,3 +173,13 @@ async def test_files_are_served_as_what_they_are_to_those_they_are_shown_to(sign
     assert shown.status_code == 200 and shown.content == PDF
     guessed = await patrol.get(f"{url}/call-log?key={links['patrol']['river-map']}")  # another file's key
     assert guessed.status_code == 403
+
+
+async def test_an_upload_cannot_tell_two_files_of_one_name_apart(app):
+    twice = WITH_FILES.replace("file: call-log.pdf", "file: logs/river.png").replace(
+        "title: 911 call log}", "title: 911 call log, alt: The log.}")
+    with pytest.raises(ScenarioRefused) as refused:
+        await add_upload("bridge.yaml", twice, ANONYMOUS, files={"river.png": PNG})
+    [finding] = refused.value.findings
+    assert finding.line == line_of(twice, "logs/river.png") and "two attachments' files are called 'river.png'" \
+        in finding.message

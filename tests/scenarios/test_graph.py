@@ -98,7 +98,8 @@ async def test_the_scenario_page_shows_the_overview_and_the_phase_asked_for(sign
     assert "Branches of phase 2 as a list" in impact and "<code>s30</code> → <code>s31</code>" in impact
     assert "<code>s60</code>" not in impact
     missing = await coordinator.get(f"/scenarios/versions/{version.id}?phase=7")
-    assert missing.status_code == 404 and "phases are numbered 1 to 4" in missing.text
+    assert missing.status_code == 404 and "This scenario has no phase numbered 7: its phases are numbered 1 to 4." \
+        in missing.text
     download = await coordinator.get(f"/scenarios/versions/{version.id}/graph?format=svg&phase=2")
     assert download.headers["content-disposition"] == 'attachment; filename="big-drill-phase-2.svg"'
     assert download.text.count("<rect") == 29
@@ -116,3 +117,12 @@ def test_the_endings_are_drawn_below_every_phase_even_when_an_early_one_can_end_
     assert rows["4"] > rows["3"] > rows["2"] > rows["1"]
     assert "<title>4. Endings: 1 ending; open its drawing</title>" in overview
     assert "30 scenes, s0 to s29" not in overview and "25 scenes, s0 to s24" in overview
+
+
+def test_a_phase_named_endings_is_a_phase_like_any_other():
+    big = compiled(large_scenario(70, {0: "Warning", 60: "Endings"}))
+    assert [(group.title, len(group.names), group.endings) for group in graph.groups(big)] == [
+        ("Warning", 60, False), ("Endings", 10, False), ("Endings", 1, True)]
+    overview = graph.to_svg(big, link="?phase={}")
+    assert "<title>2. Endings: 10 scenes, s60 to s69; open its drawing</title>" in overview
+    assert "<title>3. Endings: 1 ending; open its drawing</title>" in overview

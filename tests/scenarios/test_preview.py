@@ -86,3 +86,21 @@ async def test_the_preview_goes_where_a_real_run_with_the_same_choices_goes(make
         assert rehearsal.played.state.ended and real.ended
         assert (rehearsal.played.state.path, rehearsal.played.state.variables, rehearsal.played.state.scores) == (
             real.path, real.variables, real.scores)
+
+
+async def test_the_preview_lets_the_time_run_out_as_a_real_run_would(signed_in_client):
+    version = await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
+    coordinator = await signed_in_client("coordinator")
+    url = f"/scenarios/versions/{version.id}/preview"
+    first = (await coordinator.get(f"{url}?role=dispatch")).text
+    assert "An officer has 3:00 to decide here; when it runs out, the default (“Wait for more information”)" in first
+    assert 'name="move" value="time-out"' in first
+    after = (await coordinator.get(url, params={"role": "dispatch", "moves": "time-out"})).text
+    # the roles nobody plays took their expected action, dispatch the default: 6 + 2 (waiting) - 3 (lines)
+    assert "the time ran out: defaults were recorded" in after and "Unified command" in after
+    assert "911 shift supervisor chose <strong>Wait for more information</strong> <span class=\"muted\">" \
+           "(default on time-out)" in after
+    assert "<td><code>victims_in_water</code></td><td>5</td>" in after
+    assert 'name="move" value="time-out"' not in after  # the team decision has no time limit
+    refused = (await coordinator.get(url, params={"role": "dispatch", "moves": "time-out.time-out"})).text
+    assert "because this scene has no time limit." in refused

@@ -8,14 +8,23 @@ So a draft plays in its preview exactly as an officer playing alone will play it
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from drillhub.errors import Conflict, Forbidden, NotFound
-from drillhub.exercises.service import Played, RehearsalRecord, player_continues, player_decides
+from drillhub.errors import Conflict, Forbidden
+from drillhub.exercises.service import (
+    Played,
+    RehearsalRecord,
+    player_continues,
+    player_decides,
+    roles_to_play,
+    time_runs_out,
+)
 from drillhub.exercises.tables import Run
 from drillhub.scenarios import engine
+from drillhub.scenarios.engine import EngineError
 from drillhub.scenarios.service import compiled_text
 from drillhub.scenarios.tables import ScenarioVersion
 
 CONTINUE = "continue"  # the move past a scene where none of the player's roles decides; else "role:choice"
+TIME_OUT = "time-out"  # the decision's time limit runs out: what a real run does when nobody decides in time
 
 
 @dataclass
@@ -33,9 +42,7 @@ async def rehearsed(version: ScenarioVersion, role: str, moves: list[str], perso
     """The version played by this person as `role` ("all": every role), through `moves`; stopped at the
     first move that play refuses (a stale or edited address), saying why."""
     compiled = compiled_text(version.source_text)
-    if role != "all" and role not in compiled.role_ids:
-        raise NotFound(f"This scenario has no role {role!r}.")
-    roles = list(compiled.role_ids) if role == "all" else [role]
+    roles = roles_to_play(compiled, role)
     now = datetime.now(UTC)
     played = Played(run=Run(scenario=version.id, mode=Run.Mode.self_paced, status=Run.Status.running),
                     compiled=compiled, state=engine.start(compiled), step=0, node_started_at=now, last_seq=0,
@@ -50,10 +57,17 @@ async def rehearsed(version: ScenarioVersion, role: str, moves: list[str], perso
                 raise Conflict("the run has ended.")
             if move == CONTINUE:
                 await player_continues(played, record, person_id)
+            elif move == TIME_OUT:
+                decision = engine.current_decision(compiled, played.state)
+                if decision is None or decision.time_limit is None:
+                    raise Conflict("this scene has no time limit.")
+                await time_runs_out(played, record)
             else:
                 held, _, choice = move.partition(":")
                 await player_decides(played, record, held, choice, "", person_id)
         except (Conflict, Forbidden) as refused:
             return Rehearsal(played, moves[:index], refused.message)
+        except EngineError as refused:
+            return Rehearsal(played, moves[:index], str(refused))
         await record.close()
     return Rehearsal(played, kept)

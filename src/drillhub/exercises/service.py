@@ -167,9 +167,7 @@ class RunRecord:
         default = next((c for c in decision.choices if c.id == decision.default_choice), None)
         if default is None:
             return  # engine.time_out refuses it
-        drafts = {row["role"]: row["rationale"] for row in await DecisionDraft.select(
-            DecisionDraft.role, DecisionDraft.rationale).where(
-            (DecisionDraft.run == played.run.id) & (DecisionDraft.step == played.step)).order_by(DecisionDraft.updated_at)}
+        drafts = await self._typed()
         if decision.mode == "team":
             if played.state.confirmed is None:  # what the team's players had typed goes with the team's choice
                 titles = {role.id: role.title for role in played.compiled.scenario.roles}
@@ -189,6 +187,13 @@ class RunRecord:
                            rationale=drafts.get(role, ""), expected=default.expected,
                            shown_at=played.node_started_at, data={"by": BY_TIMEOUT})
             played.state = after
+
+    async def _typed(self) -> dict[str, str]:
+        """Role -> what its players had typed as their reason at this step and not sent."""
+        return {row["role"]: row["rationale"] for row in await DecisionDraft.select(
+            DecisionDraft.role, DecisionDraft.rationale).where(
+            (DecisionDraft.run == self.played.run.id) & (DecisionDraft.step == self.played.step)).order_by(
+            DecisionDraft.updated_at)}
 
     async def end(self, **values) -> None:
         """At an ending, or when the facilitator ends it early."""
@@ -216,6 +221,9 @@ class RehearsalRecord(RunRecord):
     async def add(self, kind: str, **values) -> None:
         self._noted(kind, values)
 
+    async def _typed(self) -> dict[str, str]:
+        return {}
+
     async def end(self, **values) -> None:
         await self.add(RunEvent.Kind.end, **values)
         self.played.run.status = Run.Status.ended
@@ -225,13 +233,20 @@ class RehearsalRecord(RunRecord):
         self.added = []
 
 
+def roles_to_play(compiled: Compiled, role: str) -> list[str]:
+    """The roles one person plays alone: one of the scenario's, or "all" of them."""
+    if role == "all":
+        return list(compiled.role_ids)
+    if role not in compiled.role_ids:
+        raise NotFound(f"This scenario has no role {role!r}.")
+    return [role]
+
+
 async def start_self_paced(slug: str, person_id: int, role: str, actor: Actor) -> Run:
     """One person plays a scenario alone: one role (the others take the expected action), or all."""
     version = await get_current(slug)
     compiled = compiled_text(version.source_text)
-    roles = list(compiled.role_ids) if role == "all" else [role]
-    if role != "all" and role not in compiled.role_ids:
-        raise NotFound("This scenario has no such role.")
+    roles = roles_to_play(compiled, role)
     person = await Person.select(Person.agency).where(Person.id == person_id).first()
     now = datetime.now(UTC)
     async with db.transaction():
@@ -374,6 +389,14 @@ async def _stand_ins_then_advance(played: Played, record: RunRecord) -> None:
     if engine.waiting_on(played.compiled, played.state):
         return  # another of the player's roles has yet to decide
     await record.advance()
+
+
+async def time_runs_out(played: Played, record: RunRecord) -> None:
+    """The decision's time limit has run out: playing alone, the roles nobody plays choose as they would
+    have; every role still to decide takes the default, and the run moves on."""
+    if played.run.mode == Run.Mode.self_paced:
+        await stand_ins_decide(played, record)
+    await record.advance(timed_out=not engine.can_advance(played.compiled, played.state))
 
 
 async def continue_run(run_id: int, step: int | None, person_id: int) -> None:

@@ -10,9 +10,8 @@ from datetime import UTC, datetime
 
 from drillhub import db
 from drillhub.exercises.clock import expired, injects_to_deliver
-from drillhub.exercises.service import Played, RunRecord, load, stand_ins_decide
+from drillhub.exercises.service import Played, RunRecord, load, time_runs_out
 from drillhub.exercises.tables import Run
-from drillhub.scenarios import engine
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 1
@@ -38,9 +37,7 @@ async def tick(played: Played) -> Played:
         for inject in injects_to_deliver(played, now):
             await record.delivered(inject, "scheduled")
         if expired(played, now):
-            if played.run.mode == Run.Mode.self_paced:
-                await stand_ins_decide(played, record)  # the roles nobody plays choose as they would have
-            await record.advance(timed_out=not engine.can_advance(played.compiled, played.state))
+            await time_runs_out(played, record)
         await record.close()
     return await load(run_id)
 

@@ -35,6 +35,11 @@ def media_type(file: str) -> str:
     return KINDS[suffix(file)][0]
 
 
+def called(file: str) -> str:
+    """'a PDF document'."""
+    return KINDS[suffix(file)][2]
+
+
 def is_image(file: str) -> bool:
     return media_type(file).startswith("image/") if suffix(file) in KINDS else False
 
@@ -69,7 +74,8 @@ def beside(yaml_path: Path) -> Lookup:
         path = (folder / file).resolve()
         if not path.is_relative_to(folder) or not path.is_file():
             return None
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(MAX_ATTACHMENT_BYTES + 1)  # enough to tell that it is too large
 
     return read
 

@@ -87,7 +87,8 @@ def draw(name: str, output: str) -> None:
 @click.option("--seed", type=int, default=0)
 @click.option("--max-states", type=click.IntRange(1, 1_000_000), default=20_000)
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
-@click.option("--processes", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="every core",
+@click.option("--processes", type=click.IntRange(1, 64, clamp=True), default=len(os.sched_getaffinity(0)),
+              show_default="the cores this process may use",
               help="Processes sharing the play-throughs; the report is the same for any number.")
 def play_through(name: str, runs: int, seed: int, max_states: int, output: str, processes: int) -> None:
     """Random and exhaustive (bounded) play-throughs: endings, path lengths, score ranges."""

@@ -34,6 +34,7 @@ class Group:
     number: int
     title: str
     names: tuple[str, ...]
+    endings: bool = False  # the group of the scenario's endings, drawn last
 
 
 def edges(compiled: Compiled) -> list[Edge]:
@@ -132,8 +133,15 @@ def groups(compiled: Compiled) -> list[Group]:
         for first in range(0, len(nodes), CHAPTER_SIZE):
             chapter = nodes[first:first + CHAPTER_SIZE]
             found[f"Scenes {first + 1}–{first + len(chapter)}"] = [node.id for node in chapter]
-    found["Endings"] = list(compiled.endings)
-    return [Group(number, title, tuple(names)) for number, (title, names) in enumerate(found.items(), start=1)]
+    phases = [Group(number, title, tuple(names)) for number, (title, names) in enumerate(found.items(), start=1)]
+    return [*phases, Group(len(phases) + 1, "Endings", tuple(compiled.endings), endings=True)]
+
+
+def group(compiled: Compiled, number: int) -> Group:
+    phases = groups(compiled)
+    if not 1 <= number <= len(phases):
+        raise ValueError(f"no phase numbered {number}: its phases are numbered 1 to {len(phases)}")
+    return phases[number - 1]
 
 
 def _layers(names: list[str], roots: list[str], all_edges: list[Edge]) -> list[list[str]]:
@@ -229,32 +237,29 @@ def _overview_svg(compiled: Compiled, link: str | None) -> str:
 
 def group_said(group: Group) -> str:
     """'40 scenes, n40 to n79'; '10 endings'."""
-    if group.title == "Endings":
+    if group.endings:
         return counted(len(group.names), "ending")
     return counted(len(group.names), "scene") + (f", {group.names[0]} to {group.names[-1]}" if len(group.names) > 1 else "")
 
 
 def _group_svg(compiled: Compiled, number: int) -> str:
     """One phase's scenes, and the scenes outside it that its branches come from or lead to (dashed)."""
-    phases = groups(compiled)
-    if not 1 <= number <= len(phases):
-        raise ValueError(f"no phase numbered {number}")
-    group = phases[number - 1]
+    phases, shown = groups(compiled), group(compiled, number)
     phase_title = {name: other.title for other in phases for name in other.names}
-    inside = set(group.names)
+    inside = set(shown.names)
     touching = [edge for edge in edges(compiled) if edge.source in inside or edge.target in inside]
     path = expected_path(compiled)
-    boxes = {name: _scene_box(compiled, name, path) for name in group.names}
+    boxes = {name: _scene_box(compiled, name, path) for name in shown.names}
     for edge in touching:
         for name in (edge.source, edge.target):
             if name not in boxes:
                 boxes[name] = _scene_box(compiled, name, path, outside=phase_title[name])
     comes_from = [edge.source for edge in touching if edge.source not in inside]  # drawn in the first row
     roots = list(dict.fromkeys(comes_from)) or [name for name in (compiled.scenario.start,) if name in inside] \
-        or [group.names[0]]
+        or [shown.names[0]]
     return _drawing(boxes, _layers(list(boxes), roots, touching), touching,
                     set(zip(path, path[1:])),
-                    f"Phase {number} of {compiled.scenario.title}, {group.title}: {len(group.names)} scenes; scenes "
+                    f"Phase {number} of {compiled.scenario.title}, {shown.title}: {len(shown.names)} scenes; scenes "
                     "of other phases are dashed; the expected path is drawn heavier", key=f"phase-{number}")
 
 

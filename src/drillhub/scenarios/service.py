@@ -115,7 +115,8 @@ async def sync_directory(directory: str | Path, actor: Actor) -> list[FileReport
         except ScenarioInvalid as unreadable:
             reports.append(FileReport(path.name, "refused", tuple(unreadable.findings)))
             continue
-        if attachments.fingerprint(text, _declared_files(text, attachments.beside(path))) in known:
+        files = await anyio.to_thread.run_sync(_declared_files, text, attachments.beside(path))  # reads the disk
+        if attachments.fingerprint(text, files) in known:
             reports.append(FileReport(path.name, "unchanged"))
             continue
         result = await _check(text, attachments.beside(path))
@@ -146,13 +147,20 @@ async def version_files(version_id: int) -> dict[str, bytes]:
 
 async def _uploaded_or_kept(text: str, uploaded: dict[str, bytes], earlier_version: int | None) -> attachments.Lookup:
     """An attachment's file as uploaded (by its name), else as the earlier version (by default the
-    scenario's newest) kept it: replacing the YAML alone keeps its pictures."""
+    scenario's newest) kept it: replacing the YAML alone keeps its pictures. Two attachments whose files
+    have the name of an uploaded file are refused: which is which cannot be told."""
+    try:
+        scenario, document = read_scenario(text)
+    except ScenarioInvalid:
+        return attachments.from_mapping({})  # the checker says why
+    names = [PurePosixPath(attachment.file).name for attachment in scenario.attachments]
+    if twice := [index for index, name in enumerate(names) if name in uploaded and names.index(name) != index]:
+        line, column = document.position(("attachments", twice[0], "file"))
+        raise ScenarioRefused([Finding("error", "attachment-file", f"two attachments' files are called "
+                                       f"{names[twice[0]]!r}: an upload finds each file by its name, so give them "
+                                       "different names", line, column)])
     if earlier_version is None:
-        try:
-            slug = read_scenario(text)[0].id
-        except ScenarioInvalid:
-            return attachments.from_mapping({})
-        newest = await ScenarioVersion.select(ScenarioVersion.id).where(ScenarioVersion.slug == slug).order_by(
+        newest = await ScenarioVersion.select(ScenarioVersion.id).where(ScenarioVersion.slug == scenario.id).order_by(
             ScenarioVersion.loaded_at, ascending=False).first()
         earlier_version = newest["id"] if newest else None
     kept = await version_files(earlier_version) if earlier_version else {}

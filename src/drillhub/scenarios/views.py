@@ -13,10 +13,11 @@ from drillhub import permissions, web
 from drillhub.agencies.tables import KIND_LABELS
 from drillhub.audit.service import record_event
 from drillhub.errors import Forbidden, Invalid, NotFound
-from drillhub.exercises.preview import CONTINUE, moves_of, rehearsed
+from drillhub.exercises.preview import CONTINUE, TIME_OUT, moves_of, rehearsed
 from drillhub.exercises.scene import scene
 from drillhub.scenarios import graph
-from drillhub.scenarios.attachments import is_image, link_key
+from drillhub.scenarios.attachments import KINDS, MAX_ATTACHMENT_BYTES, is_image, link_key
+from drillhub.scenarios.engine import Compiled
 from drillhub.scenarios.loader import ScenarioInvalid, decoded
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scenarios.msel import msel_csv, msel_xlsx
@@ -60,10 +61,11 @@ async def library_context(filters: LibraryFilter) -> dict:
     }
 
 
-def _phase(phases: list[graph.Group], number: int) -> graph.Group:
-    if not 1 <= number <= len(phases):
-        raise NotFound(f"This scenario has no phase {number}: its phases are numbered 1 to {len(phases)}.")
-    return phases[number - 1]
+def _phase(compiled: Compiled, number: int) -> graph.Group:
+    try:
+        return graph.group(compiled, number)
+    except ValueError as missing:
+        raise NotFound(f"This scenario has {missing}.") from None
 
 
 class ScenarioController(Controller):
@@ -116,7 +118,7 @@ class ScenarioController(Controller):
         return await web.page(
             request, "scenarios/preview.html", version=version, scenario=compiled.scenario, role=role,
             moves=".".join(rehearsal.moves), back=".".join(rehearsal.moves[:-1]), refused=rehearsal.refused,
-            continue_move=CONTINUE, **scene(rehearsal.played, user.person_id))
+            continue_move=CONTINUE, time_out_move=TIME_OUT, **scene(rehearsal.played, user.person_id))
 
     @get("/versions/{version_id:int}/msel", name="scenarios:msel")
     async def msel(self, request: HTMXRequest, version_id: web.RecordId, format: FromQuery[str] = "xlsx") -> Response:
@@ -190,7 +192,7 @@ class ScenarioController(Controller):
         """A large scenario's branches are drawn by phase: the overview, and the phase asked for."""
         compiled = compiled_text(version.source_text)
         large, phases = graph.is_large(compiled), graph.groups(compiled)
-        shown = _phase(phases, phase) if large and phase is not None else None
+        shown = _phase(compiled, phase) if large and phase is not None else None
         edges = graph.edges(compiled)
         if large:
             edges = [edge for edge in edges if shown and {edge.source, edge.target} & set(shown.names)]
@@ -217,7 +219,7 @@ class ScenarioController(Controller):
         version = await self._readable(request, version_id)
         compiled = compiled_text(version.source_text)
         if format == "svg" and phase is not None:
-            shown = _phase(graph.groups(compiled), phase)
+            shown = _phase(compiled, phase)
             return Response(graph.to_svg(compiled, group=shown.number), media_type="image/svg+xml", headers={
                 "Content-Disposition": f'attachment; filename="{version.slug}-phase-{shown.number}.svg"'})
         media_type, render = GRAPH_FORMATS.get(format, GRAPH_FORMATS["svg"])
@@ -227,7 +229,7 @@ class ScenarioController(Controller):
 
     @get("/upload", name="scenarios:upload_form", guards=[web.coordinators_only])
     async def upload_form(self, request: HTMXRequest) -> Template:
-        return await web.page(request, "scenarios/upload.html", findings=[], file_name="", text="")
+        return await self._upload_page(request, 200, findings=[], file_name="", text="")
 
     @post("/upload", name="scenarios:upload", guards=[web.coordinators_only],
           request_max_body_size=MAX_UPLOAD_BYTES + MAX_ATTACHMENTS_BYTES + 64 * 1024)
@@ -250,16 +252,19 @@ class ScenarioController(Controller):
         try:
             version = await add_upload(file_name, text, web.actor(request), published=False, files=files)
         except ScenarioRefused as refused:
-            return await web.page(request, "scenarios/upload.html", status_code=422, file_name=file_name,
-                                  text=text, findings=[f.format(file_name) for f in refused.findings])
+            return await self._refused(request, file_name, text, [f.format(file_name) for f in refused.findings])
         await web.flash(request, f"{version.title} (version {version.version}) passed the checker. Review it here, "
                                  "then publish it." if version.published_at is None else
                                  f"{version.title} (version {version.version}) is already in the library.")
         return web.go_to(request, "scenarios:version", version_id=version.id)
 
     async def _refused(self, request: HTMXRequest, file_name: str, text: str, problems: list[str]) -> Template:
-        return await web.page(request, "scenarios/upload.html", status_code=422, file_name=file_name,
-                              text=text, findings=problems)
+        return await self._upload_page(request, 422, file_name=file_name, text=text, findings=problems)
+
+    async def _upload_page(self, request: HTMXRequest, status_code: int, **context) -> Template:
+        return await web.page(request, "scenarios/upload.html", status_code=status_code, **context,
+                              kinds=",".join(sorted(KINDS)), mib_each=MAX_ATTACHMENT_BYTES // 2**20,
+                              mib_all=MAX_ATTACHMENTS_BYTES // 2**20)
 
     @post("/reload", name="scenarios:reload", guards=[web.coordinators_only])
     async def reload(self, request: HTMXRequest) -> Template:
