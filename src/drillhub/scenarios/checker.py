@@ -89,6 +89,7 @@ class _Rules:
         self.node_paths = {node.id: ("nodes", index) for index, node in enumerate(scenario.nodes)}
         self.targets = {node.id for node in scenario.nodes} | {ending.id for ending in scenario.endings}
         self.read_names: set[str] = set()
+        self.conditions: dict[tuple, tuple | ExpressionError] = {}  # see read()
         self.attachment_ids = [attachment.id for attachment in scenario.attachments]
         self.shown_attachments: set[str] = set()
         self.domains = {name: (v.min, v.max) if v.type == "integer" else ranges.BOTH if v.type == "boolean"
@@ -206,31 +207,42 @@ class _Rules:
         return (variable.min is None or value >= variable.min) and (variable.max is None or value <= variable.max)
 
 
+    def read(self, text: str, types: dict[str, str], values: dict[str, set[str]]):
+        """A condition parsed and type-checked: (its tree, its type, the names it reads, whether it is never
+        true), or the ExpressionError. Read once per text and names in scope: a large file repeats its
+        conditions."""
+        key = (text, tuple(sorted(types.items())), tuple(sorted((name, tuple(sorted(v))) for name, v in values.items())))
+        if key not in self.conditions:
+            try:
+                expr = expressions.parse(text)
+                found = expressions.check(expr, types, values)
+                self.conditions[key] = (expr, found, expressions.names(expr),
+                                        ranges.possible(expr, self.domains) == frozenset({False}))
+            except ExpressionError as error:
+                self.conditions[key] = error
+        return self.conditions[key]
+
     def condition(self, path: Path, text: str, types: dict[str, str], text_values: dict[str, set[str]],
                   wanted: str = BOOLEAN) -> None:
-        try:
-            expr = expressions.parse(text)
-            found = expressions.check(expr, types, text_values)
-        except ExpressionError as error:
-            self.error("condition", path, f"{text!r}: {error}", inside=(text, error.offset))
+        read = self.read(text, types, text_values)
+        if isinstance(read, ExpressionError):
+            self.error("condition", path, f"{text!r}: {read}", inside=(text, read.offset))
             return
-        self.read_names |= expressions.names(expr)
+        _, found, names, _ = read
+        self.read_names |= names
         if found != wanted:
             self.error("condition", path, f"{text!r} gives {found}, but {wanted} is needed here")
 
     def never_holds(self, text: str, types: dict[str, str], values: dict[str, set[str]]) -> str | None:
         """Why a condition is never true for the values its variables can take (their declared bounds and
         values), or None when it may be, or does not read (the condition rule says so)."""
-        try:
-            expr = expressions.parse(text)
-            expressions.check(expr, types, values)
-        except ExpressionError:
+        read = self.read(text, types, values)
+        if isinstance(read, ExpressionError) or not read[3]:
             return None
-        if ranges.possible(expr, self.domains) != frozenset({False}):
-            return None
+        names = read[2]
         read = [f"{name} is {engine.bounds_said(v)}" if v.type == "integer" else
                 f"{name} is one of {', '.join(v.values)}" if v.type == "choice" else f"{name} is true or false"
-                for name, v in sorted(self.variables.items()) if name in expressions.names(expr)]
+                for name, v in sorted(self.variables.items()) if name in names]
         return f"{text!r} is never true" + (f" ({'; '.join(read)})" if read else "")
 
     def variable_types(self) -> tuple[dict[str, str], dict[str, set[str]]]:

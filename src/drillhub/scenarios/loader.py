@@ -108,8 +108,6 @@ _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 
 
 def _plain_scalar(text: str) -> Any:
-    if text[:1].isalpha() and text[0] not in "tTfFnN":
-        return text  # most values are words: no need to try the patterns
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -176,8 +174,9 @@ def parse_yaml(text: str) -> Document:
     # a frame per open mapping or list: [container, its items' marks, pending key, that key's mark, {...} style]
     stack: list[list] = []
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        while (event := parser.get_event()) is not None:
             kind = type(event)
             if kind is scalar_event:
                 value = event.value
@@ -186,7 +185,8 @@ def parse_yaml(text: str) -> Document:
                             and _before(text, event.start_mark.index) != ":":
                         raise _error("yaml-comma", f"{stack[-1][2]!r} has no value: in a {{...}} mapping a ',' "
                                                    f"ends the text before it. {QUOTE_HINT}", event.start_mark)
-                    value = _plain_scalar(value)
+                    if not value[:1].isalpha() or value[0] in "tTfFnN":  # most values are words: text as they are
+                        value = _plain_scalar(value)
             elif kind is mapping_start:
                 value = {}
             elif kind is sequence_start:
@@ -240,6 +240,8 @@ def parse_yaml(text: str) -> Document:
         raise _error("yaml-syntax", yaml_said(problem, text), problem.problem_mark) from None
     except yaml.YAMLError as problem:
         raise _error("yaml-syntax", f"YAML syntax: {problem}") from None
+    finally:
+        parser.dispose()
     if nodes == 0:
         raise _error("empty", "The file is empty.")
     return Document(root, root_mark, marks_of, text)
