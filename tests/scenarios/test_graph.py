@@ -81,7 +81,11 @@ def test_a_phase_is_drawn_with_the_scenes_outside_it_that_it_touches_dashed():
 def test_a_small_scenario_is_drawn_whole():
     small = compiled(large_scenario(graph.LARGE))
     assert not graph.is_large(small)
-    assert graph.to_svg(small).count("<rect") == graph.LARGE + 1
+    drawn = graph.to_svg(small)
+    assert drawn.count("<rect") == graph.LARGE + 1
+    assert drawn.count('paint-order="stroke">on</text>') == graph.LARGE - 1  # each branch says what it is
+    assert drawn.count('paint-order="stroke">skip</text>') == graph.LARGE - 1
+    assert drawn.count('paint-order="stroke">on, skip</text>') == 1  # the last scene's two choices both end it
 
 
 async def test_the_scenario_page_shows_the_overview_and_the_phase_asked_for(signed_in_client):

@@ -284,17 +284,20 @@ def _drawing(boxes: dict[str, Box], rows: list[list[str]], all_edges: list[Edge]
         f'<marker id="{key}-arrow-expected" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" '
         'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#0b3d91"/></marker></defs>',
     ]
+    labels = []
     for edge in all_edges:
-        (x1, y1), (x2, y2) = centre[edge.source], centre[edge.target]
         expected = (edge.source, edge.target) in on_path
+        (x0, y0), (xa, ya), (xb, yb), (x3, y3) = points = _edge_points(*centre[edge.source], *centre[edge.target])
         parts.append(
-            f'<path d="{_edge_path(x1, y1, x2, y2)}" fill="none" stroke="{"#0b3d91" if expected else "#4f5863"}" '
-            f'stroke-width="{3 if expected else 1.3}" marker-end="url(#{key}-{"arrow-expected" if expected else "arrow"})">'
+            f'<path d="M{x0:.0f},{y0:.0f} C{xa:.0f},{ya:.0f} {xb:.0f},{yb:.0f} {x3:.0f},{y3:.0f}" fill="none" '
+            f'stroke="{"#0b3d91" if expected else "#4f5863"}" stroke-width="{3 if expected else 1.3}" '
+            f'marker-end="url(#{key}-{"arrow-expected" if expected else "arrow"})">'
             f"<title>{escape(edge.source)} to {escape(edge.target)}: {escape(edge.label)}</title></path>"
         )
-        if boxes[edge.source].href:  # the overview: how many branches, written on the line
-            parts.append(f'<text x="{(x1 + x2) / 2 + 6:.0f}" y="{(y1 + y2) / 2 + 4:.0f}" font-size="11" '
-                         f'fill="#1b1f24">{escape(edge.label)}</text>')
+        x, y = _halfway(points)  # what the branch is (a choice, a rule, or a count), written on it
+        labels.append(f'<text x="{x:.0f}" y="{y + 4:.0f}" text-anchor="middle" font-size="10" fill="#1b1f24" '
+                      f'stroke="#ffffff" stroke-width="3" paint-order="stroke">{escape(_short(edge.label, 30))}</text>')
+    parts += labels
     for name, (x, y) in centre.items():
         box = boxes[name]
         shape = (f'<rect x="{x - NODE_WIDTH / 2:.0f}" y="{y - NODE_HEIGHT / 2:.0f}" width="{NODE_WIDTH}" '
@@ -310,18 +313,27 @@ def _drawing(boxes: dict[str, Box], rows: list[list[str]], all_edges: list[Edge]
     return "\n".join(parts)
 
 
-def _edge_path(x1: float, y1: float, x2: float, y2: float) -> str:
-    """Downward edges leave the bottom and enter the top; an edge within a row arcs above it; an
-    edge back up curves out to the side."""
+Point = tuple[float, float]
+
+
+def _edge_points(x1: float, y1: float, x2: float, y2: float) -> tuple[Point, Point, Point, Point]:
+    """An edge's curve (start, two control points, end) between two boxes' centres. Downward edges leave
+    the bottom and enter the top; an edge within a row arcs above it; an edge back up curves out to the side."""
     if y2 > y1:
         y1, y2 = y1 + NODE_HEIGHT / 2, y2 - NODE_HEIGHT / 2
-        return f"M{x1:.0f},{y1:.0f} C{x1:.0f},{y1 + GAP_Y / 2:.0f} {x2:.0f},{y2 - GAP_Y / 2:.0f} {x2:.0f},{y2:.0f}"
+        return (x1, y1), (x1, y1 + GAP_Y / 2), (x2, y2 - GAP_Y / 2), (x2, y2)
     if y2 == y1:
         side = NODE_WIDTH / 2 if x2 > x1 else -NODE_WIDTH / 2
         x1, x2, top = x1 + side, x2 - side, y1 - NODE_HEIGHT / 2 - GAP_Y / 3
-        return f"M{x1:.0f},{y1:.0f} C{x1:.0f},{top:.0f} {x2:.0f},{top:.0f} {x2:.0f},{y2:.0f}"
+        return (x1, y1), (x1, top), (x2, top), (x2, y2)
     x1, x2 = x1 + NODE_WIDTH / 2, x2 + NODE_WIDTH / 2
-    return f"M{x1:.0f},{y1:.0f} C{x1 + GAP_X:.0f},{y1:.0f} {x2 + GAP_X:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+    return (x1, y1), (x1 + GAP_X, y1), (x2 + GAP_X, y2), (x2, y2)
+
+
+def _halfway(points: tuple[Point, Point, Point, Point]) -> Point:
+    """The curve's point halfway along it (Bezier, t = 1/2)."""
+    (x0, y0), (xa, ya), (xb, yb), (x3, y3) = points
+    return (x0 + 3 * xa + 3 * xb + x3) / 8, (y0 + 3 * ya + 3 * yb + y3) / 8
 
 
 def _short(text: str, length: int) -> str:
