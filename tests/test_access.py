@@ -72,6 +72,7 @@ ACCESS = {
     "feeds:list": SIGNED_IN, "feeds:create": SIGNED_IN,
     "feeds:revoke": {"admin", "coordinator", "supervisor"},  # an agency feed: its supervisors and coordinators
     "outbox:list": ADMIN, "outbox:send": ADMIN,
+    "xapi:status": ADMIN, "xapi:download": ADMIN, "xapi:send": ADMIN, "xapi:replay": ADMIN,
     "exercises:home": SIGNED_IN, "exercises:start": SIGNED_IN, "exercises:assign": COORDINATORS,
     "exercises:play": PLAYERS_ONLY, "exercises:decide": PLAYERS_ONLY, "exercises:continue": PLAYERS_ONLY,
     "exercises:debrief": PLAYERS_ONLY, "exercises:draft": PLAYERS_ONLY,

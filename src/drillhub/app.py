@@ -44,6 +44,7 @@ from drillhub.health import healthz
 from drillhub.http import refuse_odd_path, response_headers
 from drillhub.ical.views import FeedController, feed, session_invite
 from drillhub.mail.views import OutboxController
+from drillhub.xapi.views import XapiController
 from drillhub.logs import escape_log_records
 from drillhub.markdown import render_markdown
 from drillhub.scenarios.service import sync_directory
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             session_invite,
             feed,
             OutboxController,
+            XapiController,
             ExerciseController,
             FacilitationController,
             FeedbackController,

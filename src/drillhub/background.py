@@ -1,5 +1,5 @@
-"""Work that runs on its own in every worker process: due e-mail, and reserved seats whose release
-date has passed. Safe to run in several processes at once (see mail.service and enrolment.service)."""
+"""Work that runs on its own in every worker process: due e-mail, xAPI statements for the learning record
+store, and reserved seats whose release date has passed. Safe to run in several processes at once (see mail.service and enrolment.service)."""
 
 import asyncio
 import logging
@@ -7,6 +7,7 @@ import logging
 from drillhub.audit.service import Actor
 from drillhub.enrolment.service import release_due_seats
 from drillhub.mail.service import send_due
+from drillhub.xapi.service import send_due as send_statements
 from drillhub.settings import Settings
 
 INTERVAL_SECONDS = 30
@@ -20,6 +21,8 @@ async def run_forever(settings: Settings) -> None:
             await release_due_seats(SYSTEM)
             if settings.smtp_configured:
                 await send_due(settings)
+            if settings.xapi_configured:
+                await send_statements(settings)
         except Exception:  # a database or mail hiccup must not end the loop
             log.exception("background work failed; trying again in %s s", INTERVAL_SECONDS)
         await asyncio.sleep(INTERVAL_SECONDS)

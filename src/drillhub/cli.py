@@ -1,10 +1,11 @@
-"""The `drillhub` command: serve, migrate, demo, createuser, check."""
+"""The `drillhub` command: serve, migrate, demo, createuser, check, scenarios, xapi."""
 
 import asyncio
 import getpass
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TypeVar
 
 import click
@@ -231,3 +232,60 @@ def check() -> None:
     if pending:
         raise click.ClickException(f"{len(pending)} migration(s) not applied: run `drillhub migrate`.")
     click.echo("database      ok, migrations up to date")
+
+
+@main.group()
+def xapi() -> None:
+    """xAPI statements for the learning record store (docs/xapi.md)."""
+
+
+def _day(text: str | None) -> datetime | None:
+    from drillhub.xapi.service import day_start
+
+    try:
+        return day_start(text or "")
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a day written YYYY-MM-DD") from None
+
+
+@xapi.command(name="send")
+def xapi_send() -> None:
+    """Send the statements that are due now to the configured LRS."""
+    from drillhub.xapi.service import send_due
+
+    settings = _settings()
+    if not settings.xapi_configured:
+        raise click.ClickException("No learning record store is configured: set DRILLHUB_XAPI_ENDPOINT.")
+    click.echo(f"{_run(settings, lambda: send_due(settings, limit=1_000_000))} statement(s) sent.")
+
+
+@xapi.command(name="replay")
+@click.option("--since", required=True, help="The first day (YYYY-MM-DD) whose statements are sent again.")
+def xapi_replay(since: str) -> None:
+    """Send again every statement stored since a day, with its own id (the LRS keeps one of each)."""
+    from drillhub.audit.service import record_event
+    from drillhub.xapi.service import replay
+
+    settings = _settings()
+
+    async def run() -> int:
+        count = await replay(_day(since))
+        await record_event("xapi.replay", _cli_actor("xapi replay"), target="statements",
+                           detail={"since": since, "count": count})
+        return count
+
+    click.echo(f"{_run(settings, run)} statement(s) stored since {since} will be sent again"
+               f"{'' if settings.xapi_configured else ' once an LRS is configured (DRILLHUB_XAPI_ENDPOINT)'}.")
+
+
+@xapi.command(name="export")
+@click.option("--since", default=None, help="Only those stored since this day (YYYY-MM-DD).")
+def xapi_export(since: str | None) -> None:
+    """Write the statements as one JSON array to standard output."""
+    from drillhub.xapi.service import exported
+
+    async def run() -> None:
+        async for piece in exported(_day(since)):
+            click.echo(piece, nl=False)
+
+    _run(_settings(), run)

@@ -17,6 +17,7 @@ TABLE_MODULES = [
     "drillhub.exercises.tables",
     "drillhub.afteraction.tables",
     "drillhub.certificates.tables",
+    "drillhub.xapi.tables",
 ]
 
 APP_CONFIG = AppConfig(

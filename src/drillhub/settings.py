@@ -39,10 +39,17 @@ class Settings:
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = True
+    xapi_endpoint: str = ""  # a learning record store's xAPI endpoint; empty: statements wait, admins download them
+    xapi_key: str = ""
+    xapi_secret: str = ""
 
     @property
     def smtp_configured(self) -> bool:
         return bool(self.smtp_host)
+
+    @property
+    def xapi_configured(self) -> bool:
+        return bool(self.xapi_endpoint)
 
     @property
     def production(self) -> bool:
@@ -175,4 +182,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         smtp_username=environ.get("DRILLHUB_SMTP_USERNAME", ""),
         smtp_password=environ.get("DRILLHUB_SMTP_PASSWORD", ""),
         smtp_starttls=environ.get("DRILLHUB_SMTP_STARTTLS", "true").lower() not in ("0", "false", "no"),
+        xapi_endpoint=environ.get("DRILLHUB_XAPI_ENDPOINT", "").strip(),
+        xapi_key=environ.get("DRILLHUB_XAPI_KEY", ""),
+        xapi_secret=environ.get("DRILLHUB_XAPI_SECRET", ""),
     )

@@ -21,6 +21,8 @@ from drillhub.exercises.tables import Assignment, DecisionDraft, Run, RunEvent, 
 from drillhub.scenarios import engine
 from drillhub.scenarios.engine import Compiled, EngineError, RunState
 from drillhub.scenarios.service import compiled_text, compiled_version, get_current
+from drillhub.xapi import service as xapi
+from drillhub.xapi.runs import of_event as xapi_of_event
 
 
 @dataclass
@@ -117,9 +119,11 @@ class RunRecord:
         self.added: list[dict] = []  # as the record's reader sees events, for the clock at close()
 
     async def add(self, kind: str, **values) -> None:
+        """The event, and the xAPI statements of it, in the caller's transaction."""
         fields = self._noted(kind, values)
         await RunEvent.insert(RunEvent(run=self.played.run.id, seq=self.seq, step=self.played.step, kind=kind,
                                        at=self.now, **fields))
+        await xapi.queue(await xapi_of_event(self.played, kind, self.added[-1], self.now))
 
     def _noted(self, kind: str, values: dict) -> dict:
         """The event's fields, numbered and kept as the record's reader sees it."""
