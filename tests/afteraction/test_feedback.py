@@ -102,3 +102,21 @@ async def test_an_anonymous_form_needs_no_role(exercise):
     form = await submit_feedback(exercise.session.id, exercise.facilitator.id, FeedbackInput(
         anonymous="yes", comments="The only facilitator: a role would say who"))
     assert form.anonymous and form.exercise_role == ""
+
+
+async def test_a_signed_form_is_a_responded_statement_and_an_anonymous_one_none(exercise):
+    import json
+
+    from drillhub.xapi.tables import XapiStatement
+
+    patrol, fire = exercise.players["patrol"], exercise.players["fire"]
+    await submit_feedback(exercise.session.id, patrol.id, FeedbackInput(exercise_role="player", comments="Good"))
+    await submit_feedback(exercise.session.id, fire.id, FeedbackInput(exercise_role="player", anonymous="yes",
+                                                                     comments="Candid"))
+    rows = await XapiStatement.select(XapiStatement.statement, XapiStatement.person).where(
+        XapiStatement.verb == "responded")
+    assert [row["person"] for row in rows] == [patrol.id]
+    made = json.loads(rows[0]["statement"])
+    assert made["verb"]["id"] == "http://adlnet.gov/expapi/verbs/responded"
+    assert made["object"]["id"].endswith(f"/sessions/{exercise.session.id}/feedback")
+    assert "Good" not in rows[0]["statement"]  # what the form says stays in drillhub

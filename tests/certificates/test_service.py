@@ -163,3 +163,19 @@ async def test_dates_are_the_day_where_the_training_was_not_in_utc(attended):
     assert session.time_zone == "America/Chicago"
     assert (await verify(certificate.code)).issued_on == date(2026, 11, 29)
     assert (await printed_facts(certificate, "https://drillhub.example")).issued_on == date(2026, 11, 29)
+
+
+async def test_each_certificate_issued_is_an_earned_statement(attended):
+    import json
+
+    from drillhub.xapi.tables import XapiStatement
+
+    session, _, people = attended
+    rows = await XapiStatement.select(XapiStatement.statement, XapiStatement.person).where(XapiStatement.verb == "earned")
+    assert sorted(row["person"] for row in rows) == sorted([people[0].id, people[1].id])
+    made = json.loads(rows[0]["statement"])
+    certificate = await Certificate.objects().where(Certificate.person == rows[0]["person"]).first()
+    assert made["object"]["id"].endswith(f"/certificates/{certificate.id}")
+    assert made["object"]["definition"]["description"] == {"en-US": f"Certificate {certificate.serial}"}
+    hours = next(value for key, value in made["result"]["extensions"].items() if key.endswith("/credit-hours"))
+    assert hours == float(certificate.credit_hours)

@@ -11,6 +11,8 @@ from drillhub.afteraction.tables import Feedback
 from drillhub.errors import Conflict, Forbidden, Invalid
 from drillhub.mail.service import queue_message
 from drillhub.settings import settings_in_use
+from drillhub.xapi import service as xapi
+from drillhub.xapi import statements
 from drillhub.scheduling.tables import Session
 
 # HSEEP's Participant Feedback Form statements, each answered 1 (strongly disagree) to 5 (strongly agree).
@@ -117,6 +119,10 @@ async def submit_feedback(session_id: int, person_id: int, data: FeedbackInput) 
         # an anonymous form is dated when its exercise ended: the time it was written could say who wrote it
         dated = await _ended_at(session_id) if values["anonymous"] else datetime.now(UTC)
         existing = await find_feedback(session_id, person_id)
+        if not values["anonymous"]:  # an anonymous form is nobody's record
+            await xapi.queue([xapi.pending(statements.responded(
+                settings_in_use().public_url, dated, person_id, participant.agency, session_id,
+                await _session_title(session_id)), "responded", person_id)])
         if existing is None:
             feedback = Feedback(session=session_id, person=person_id, agency=participant.agency, submitted_at=dated,
                                 updated_at=dated, **values)
@@ -126,6 +132,11 @@ async def submit_feedback(session_id: int, person_id: int, data: FeedbackInput) 
         await Feedback.update({getattr(Feedback, key): value for key, value in {**values, **times}.items()}).where(
             Feedback.id == existing.id)
     return await find_feedback(session_id, person_id)
+
+
+async def _session_title(session_id: int) -> str:
+    row = await Session.select(Session.course.title.as_alias("title")).where(Session.id == session_id).first()
+    return row["title"] if row else f"session {session_id}"
 
 
 async def _ended_at(session_id: int) -> datetime:

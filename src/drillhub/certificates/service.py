@@ -17,6 +17,8 @@ from drillhub.mail.service import outbox_message, queue_message, queue_messages
 from drillhub.scenarios.model import EXERCISE_TYPE_LABELS
 from drillhub.scheduling.tables import Course, Session, Venue
 from drillhub.settings import settings_in_use
+from drillhub.xapi import service as xapi
+from drillhub.xapi import statements
 
 CODE_BYTES = 16  # 128 bits: guessing one of a million live codes takes about 2^108 tries
 VERIFICATIONS_PER_MINUTE = 30  # per client address
@@ -100,6 +102,9 @@ async def _issue(facts: dict, person_ids: list[int], actor: Actor, replaces: int
     public_url = settings_in_use().public_url
     await queue_messages([_issued_message(people[row["person"]], facts, row["id"], serials[row["id"]], row["code"],
                                           replaces is not None, public_url) for row in rows])
+    await xapi.queue([xapi.pending(statements.earned(
+        public_url, now, row["person"], people[row["person"]]["agency"], facts["session"], row["id"], serials[row["id"]],
+        facts["course_title"], float(facts["credit_hours"])), "earned", row["person"]) for row in rows])
     return await Certificate.objects().where(Certificate.id.is_in(list(serials))).order_by(Certificate.id)
 
 

@@ -13,7 +13,7 @@ VERBS = {
     "answered": "http://adlnet.gov/expapi/verbs/answered",
     "experienced": "http://adlnet.gov/expapi/verbs/experienced",
     "completed": "http://adlnet.gov/expapi/verbs/completed",
-    "commented": "http://adlnet.gov/expapi/verbs/commented",
+    "responded": "http://adlnet.gov/expapi/verbs/responded",
     "earned": "http://id.tincanapi.com/verb/earned",
 }
 ACTIVITY_TYPES = {
@@ -24,7 +24,6 @@ ACTIVITY_TYPES = {
     "feedback": "http://adlnet.gov/expapi/activities/question",
     "certificate": "https://w3id.org/xapi/tla/activity-types/credential",
 }
-EXTENSIONS = ("role", "agency", "made-by", "rationale", "scenario-version", "objective-points", "team", "ending")
 LANGUAGE = "en-US"
 
 
@@ -133,4 +132,32 @@ def finished(where: Where, at: datetime, person_id: int, role: str, agency_id: i
     return statement("completed", actor(public, person_id),
                      _activity(scenario_iri(where), "scenario", where.scenario_title), at,
                      _context(where, role, agency_id), result)
+
+
+def _session_context(public_url: str, session_id: int, agency_id: int | None) -> dict:
+    return {"platform": "drillhub", "language": LANGUAGE,
+            "contextActivities": {"grouping": [{"objectType": "Activity", "id": f"{public_url}/sessions/{session_id}",
+                                                "definition": {"type": ACTIVITY_TYPES["session"]}}]},
+            **({"extensions": {extension(public_url, "agency"): f"{public_url}/agencies/{agency_id}"}}
+               if agency_id else {})}
+
+
+def responded(public_url: str, at: datetime, person_id: int, agency_id: int | None, session_id: int,
+              session_title: str) -> dict:
+    """A participant sent (or changed) their hot wash feedback form. What it says stays in drillhub."""
+    what = _activity(f"{public_url}/sessions/{session_id}/feedback", "feedback",
+                     f"Participant feedback form: {session_title}")
+    return statement("responded", actor(public_url, person_id), what, at,
+                     _session_context(public_url, session_id, agency_id), {"completion": True})
+
+
+def earned(public_url: str, at: datetime, person_id: int, agency_id: int | None, session_id: int,
+           certificate_id: int, serial: str, course_title: str, credit_hours: float) -> dict:
+    """A certificate issued: the credential, its serial and the credit hours it gives."""
+    what = _activity(f"{public_url}/certificates/{certificate_id}", "certificate", course_title,
+                     description={LANGUAGE: f"Certificate {serial}"})
+    return statement("earned", actor(public_url, person_id), what, at,
+                     _session_context(public_url, session_id, agency_id),
+                     {"completion": True, "extensions": {extension(public_url, "credit-hours"): credit_hours,
+                                                         extension(public_url, "serial"): serial}})
 
