@@ -3,6 +3,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# openfun's learning record store (ralph), for the xAPI tests: in its own environment, apart from drillhub's
+LRS_VENV := .venv-lrs
 
 .PHONY: run test serve migrate demo migration clean
 
@@ -11,7 +13,7 @@ run: $(VENV)/.installed
 	$(BIN)/drillhub demo --if-empty
 	$(BIN)/drillhub serve
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(LRS_VENV)/.installed
 	$(BIN)/python -m pytest -m "not browser"
 	$(BIN)/python -m pytest -m browser
 
@@ -38,5 +40,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
+$(LRS_VENV)/.installed: | $(BIN)/python
+	rm -rf $(LRS_VENV)
+	$(PYTHON) -m venv $(LRS_VENV)
+	$(LRS_VENV)/bin/pip install -q 'ralph-malph[cli,lrs]==5.1.0' 'requests>=2.31'  # ralph's auth needs requests
+	@touch $@
+
 clean:
-	rm -rf $(VENV) var src/*.egg-info
+	rm -rf $(VENV) $(LRS_VENV) var src/*.egg-info
