@@ -120,3 +120,9 @@ async def test_a_signed_form_is_a_responded_statement_and_an_anonymous_one_none(
     assert made["verb"]["id"] == "http://adlnet.gov/expapi/verbs/responded"
     assert made["object"]["id"].endswith(f"/sessions/{exercise.session.id}/feedback")
     assert "Good" not in rows[0]["statement"]  # what the form says stays in drillhub
+    await submit_feedback(exercise.session.id, patrol.id, FeedbackInput(exercise_role="player", comments="Better"))
+    assert await XapiStatement.count().where(XapiStatement.verb == "responded") == 1  # one form, one statement
+    await submit_feedback(exercise.session.id, patrol.id, FeedbackInput(exercise_role="player", anonymous="yes",
+                                                                       comments="Better"))
+    [void] = await XapiStatement.select(XapiStatement.statement).where(XapiStatement.verb == "voided")
+    assert json.loads(void["statement"])["object"] == {"objectType": "StatementRef", "id": made["id"]}

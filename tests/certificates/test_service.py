@@ -179,3 +179,19 @@ async def test_each_certificate_issued_is_an_earned_statement(attended):
     assert made["object"]["definition"]["description"] == {"en-US": f"Certificate {certificate.serial}"}
     hours = next(value for key, value in made["result"]["extensions"].items() if key.endswith("/credit-hours"))
     assert hours == float(certificate.credit_hours)
+
+
+async def test_a_revoked_certificate_voids_its_earned_statement(attended):
+    import json
+
+    from drillhub.xapi.tables import XapiStatement
+
+    session, _, people = attended
+    certificate = await Certificate.objects().where(Certificate.person == people[0].id).first()
+    [earned] = [json.loads(row["statement"]) for row in await XapiStatement.select(XapiStatement.statement).where(
+        (XapiStatement.verb == "earned") & (XapiStatement.person == people[0].id))]
+    await revoke(certificate.id, "Issued in error", COORDINATOR)
+    [void] = [json.loads(row["statement"]) for row in await XapiStatement.select(XapiStatement.statement).where(
+        XapiStatement.verb == "voided")]
+    assert void["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided"
+    assert void["object"] == {"objectType": "StatementRef", "id": earned["id"]}

@@ -23,12 +23,15 @@ class FakeLRS:
         self.down = False
         self.refuse: set[str] = set()  # ids it answers 400 for
         self.lose_answers = False  # stores the batch, then the connection drops before the answer
+        self.answer: int | None = None  # answers every request with this status (a misconfigured endpoint)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         assert request.headers["X-Experience-API-Version"] == "1.0.3"
         assert request.headers["Authorization"].startswith("Basic ")
         if self.down:
             raise httpx.ConnectError("connection refused", request=request)
+        if self.answer:
+            return httpx.Response(self.answer, text="not here")
         sent = json.loads(request.content)
         batch = sent if isinstance(sent, list) else [sent]
         if any(s["id"] in self.refuse for s in batch):
@@ -110,3 +113,14 @@ async def test_the_statements_download_as_one_json_array(app):
     text = "".join([piece async for piece in exported(page=3)])
     assert [s["id"] for s in json.loads(text)] == ids
     assert json.loads("".join([piece async for piece in exported(datetime.now(UTC) + timedelta(hours=1))])) == []
+
+
+@pytest.mark.parametrize("status", [404, 405, 301, 401, 503])
+async def test_an_lrs_that_answers_oddly_gets_the_statements_again_later(app, lrs, status):
+    fake, settings = lrs
+    await queued(3)
+    fake.answer = status
+    assert await send_due(settings) == 0
+    rows = await XapiStatement.select(XapiStatement.status, XapiStatement.last_error)
+    assert {row["status"] for row in rows} == {"pending"}  # never failed for good: a wrong address is put right
+    assert all(f"the LRS answered {status}" in row["last_error"] for row in rows)

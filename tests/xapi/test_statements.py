@@ -72,8 +72,9 @@ async def test_stand_ins_scenes_and_the_ending_are_statements_too(app, make_pers
     assert made_by == {"dispatch": (f"person-{player.id}", "player"), "patrol": ("drillhub", "stand-in"),
                        "fire": ("drillhub", "stand-in")}
     await decide(run.id, 1, "dispatch", "boats-staged", "", player.id, me)  # a team vote, alone: the team's choice
-    team = [s for s in await statements("answered") if any(k.endswith("/team") for k in s["context"]["extensions"])]
-    assert [s["result"]["response"] for s in team] == ["boats-staged"]
+    answered = await statements("answered")
+    assert [s["result"]["response"] for s in answered[3:]] == ["boats-staged"]  # one statement for one choice
+    assert not any(k.endswith("/team") for s in answered for k in s["context"]["extensions"])
     scenes = [s["object"]["id"].rpartition("/")[2] for s in await statements("experienced")]
     assert scenes == ["collapse", "command-post", "partial-ending"]
     [completed] = await statements("completed")
@@ -101,3 +102,51 @@ async def test_a_preview_makes_no_statement(app, make_person):
     coordinator = await make_person(roles=("coordinator",))
     rehearsal = await rehearsed(version, "all", ["patrol:wait", "fire:wait", "dispatch:wait"], coordinator.id)
     assert rehearsal.played.state.node == "chaos" and await XapiStatement.count() == 0
+
+
+def test_durations_are_iso_8601_however_long():
+    from drillhub.xapi.statements import duration
+
+    assert [duration(s) for s in (0, 12.5, 59.999, 3723.25, 999_999.99, 30 * 86_400)] == [
+        "PT0S", "PT12.5S", "PT1M0S", "PT1H2M3.25S", "PT277H46M39.99S", "PT720H0S"]
+
+
+async def test_what_a_player_typed_but_never_sent_stays_here_when_time_runs_out(app, make_person):
+    from drillhub.exercises.service import RunRecord, save_draft, time_runs_out
+
+    _, player, me, run = await play_alone(make_person, "patrol")
+    await save_draft(run.id, 0, "patrol", "Half a thought about the crowd", player.id)
+    async with db.transaction():
+        played = await load(run.id)
+        record = RunRecord(played)
+        await time_runs_out(played, record)
+        await record.close()
+    [timed_out] = [s for s in await statements("answered") if s["result"]["response"] == "wait"]  # patrol's
+    assert (await load(run.id)).state.node == "chaos"  # patrol's default sends the run to the crowded bank
+    assert "extensions" not in timed_out["result"]
+    assert any(value == "default on time-out" for value in timed_out["context"]["extensions"].values())
+
+
+async def test_a_run_ended_in_the_lobby_makes_no_statement_and_one_ended_early_is_terminated(
+        app, make_session, make_person, make_agency):
+    from drillhub.enrolment.service import enrol_people
+    from drillhub.facilitation.service import assign, facilitator_action, join, open_run, start
+
+    await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
+    session, facilitator = await make_session(), await make_person(roles=("facilitator",))
+    player = await make_person(agency=await make_agency())
+    await enrol_people(session.id, [player.id], ANONYMOUS)
+    boss = Actor(person_id=facilitator.id, label=facilitator.email)
+    unplayed = await open_run(session.id, "bridge-collapse", boss)
+    await join(unplayed.join_code.lower(), player.id)
+    await assign(unplayed.id, player.id, "patrol", boss)
+    await facilitator_action(unplayed.id, "end", boss, confirmed=True)
+    assert await statements() == []
+    played = await open_run(session.id, "bridge-collapse", boss)
+    await join(played.join_code.lower(), player.id)
+    await assign(played.id, player.id, "patrol", boss)
+    await start(played.id, boss)
+    await facilitator_action(played.id, "end", boss, confirmed=True)
+    [ended] = await statements("terminated")
+    assert ended["verb"]["id"] == "http://adlnet.gov/expapi/verbs/terminated" and ended["result"]["completion"] is False
+    assert await statements("completed") == []

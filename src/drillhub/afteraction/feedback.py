@@ -119,10 +119,7 @@ async def submit_feedback(session_id: int, person_id: int, data: FeedbackInput) 
         # an anonymous form is dated when its exercise ended: the time it was written could say who wrote it
         dated = await _ended_at(session_id) if values["anonymous"] else datetime.now(UTC)
         existing = await find_feedback(session_id, person_id)
-        if not values["anonymous"]:  # an anonymous form is nobody's record
-            await xapi.queue([xapi.pending(statements.responded(
-                settings_in_use().public_url, dated, person_id, participant.agency, session_id,
-                await _session_title(session_id)), "responded", person_id)])
+        await _tell_the_lrs(session_id, person_id, participant, existing, values["anonymous"], dated)
         if existing is None:
             feedback = Feedback(session=session_id, person=person_id, agency=participant.agency, submitted_at=dated,
                                 updated_at=dated, **values)
@@ -132,6 +129,21 @@ async def submit_feedback(session_id: int, person_id: int, data: FeedbackInput) 
         await Feedback.update({getattr(Feedback, key): value for key, value in {**values, **times}.items()}).where(
             Feedback.id == existing.id)
     return await find_feedback(session_id, person_id)
+
+
+async def _tell_the_lrs(session_id: int, person_id: int, participant: Participant, existing: Feedback | None,
+                        anonymous: bool, at: datetime) -> None:
+    """A signed form is a responded statement, once; an anonymous form is nobody's record, so a form that
+    was signed and is made anonymous has its statement voided."""
+    public_url = settings_in_use().public_url
+    signed_before = existing is not None and not existing.anonymous
+    if not anonymous and not signed_before:
+        made = statements.responded(public_url, at, person_id, participant.agency, session_id,
+                                    await _session_title(session_id))
+        await xapi.queue([xapi.pending(made, "responded", person_id)])
+    elif anonymous and signed_before:
+        made = statements.voided(public_url, at, person_id, statements.responded_id(public_url, session_id, person_id))
+        await xapi.queue([xapi.pending(made, "voided", person_id)])
 
 
 async def _session_title(session_id: int) -> str:

@@ -174,6 +174,9 @@ async def revoke(certificate_id: int, reason: str, actor: Actor, reissued: bool 
                                   Certificate.revoke_reason: reason}).where(Certificate.id == certificate_id)
         await record_event("certificate.revoke", actor, target=f"certificate {certificate.serial}",
                            detail={"reason": reason})
+        public_url = settings_in_use().public_url  # the LRS is told: the earned statement no longer holds
+        await xapi.queue([xapi.pending(statements.voided(public_url, now, actor.person_id, statements.earned_id(
+            public_url, certificate_id)), "voided", certificate.person)])
         holder = await Person.select(Person.email).where(Person.id == certificate.person).first()
         if tell_holder and holder:
             await queue_message(

@@ -73,9 +73,9 @@ async def send_due(settings: Settings, limit: int = 500) -> int:
                     await _mark_sent([row["id"] for row in rows])
                     sent += len(rows)
                     continue
-                if answer.status_code >= 500 or answer.status_code in (401, 403, 429):
+                if answer.status_code not in (400, 409):  # away, busy, misdirected or not allowed: all wait
                     raise _Later(f"the LRS answered {answer.status_code}: {answer.text[:300]}")
-                for row in rows:  # 400 or 409: which of them?
+                for row in rows:  # one of them is refused, or held already: which?
                     sent += await _send_one(client, row)
             except (httpx.HTTPError, _Later) as error:
                 await _later(rows, error)
@@ -92,7 +92,7 @@ async def _send_one(client: httpx.AsyncClient, row: dict) -> int:
     if answer.status_code in (200, 204, 409):  # 409: the LRS holds this id already
         await _mark_sent([row["id"]])
         return 1
-    if answer.status_code >= 500 or answer.status_code in (401, 403, 429):
+    if answer.status_code != 400:
         raise _Later(f"the LRS answered {answer.status_code}: {answer.text[:300]}")
     await XapiStatement.update({XapiStatement.status: XapiStatement.Status.failed,
                                 XapiStatement.last_error: f"the LRS refused it ({answer.status_code}): "

@@ -15,6 +15,8 @@ VERBS = {
     "completed": "http://adlnet.gov/expapi/verbs/completed",
     "responded": "http://adlnet.gov/expapi/verbs/responded",
     "earned": "http://id.tincanapi.com/verb/earned",
+    "terminated": "http://adlnet.gov/expapi/verbs/terminated",
+    "voided": "http://adlnet.gov/expapi/verbs/voided",
 }
 ACTIVITY_TYPES = {
     "scenario": "http://adlnet.gov/expapi/activities/simulation",
@@ -64,8 +66,12 @@ def scene_iri(where: Where, node: str) -> str:
 
 
 def duration(seconds: float) -> str:
-    """ISO 8601, as xAPI wants it: 'PT12.5S'."""
-    return f"PT{round(max(seconds, 0.0), 2):g}S"
+    """ISO 8601, as xAPI wants it: 'PT12.5S', 'PT3H7M0.25S' (to the hundredth of a second)."""
+    hundredths = round(max(seconds, 0.0) * 100)
+    hours, rest = divmod(hundredths, 360_000)
+    minutes, rest = divmod(rest, 6_000)
+    second = f"{rest / 100:.2f}".rstrip("0").rstrip(".")
+    return f"PT{f'{hours}H' if hours else ''}{f'{minutes}M' if minutes else ''}{second}S"
 
 
 def _activity(iri: str, kind: str, name: str, **definition) -> dict:
@@ -88,9 +94,10 @@ def _context(where: Where, role: str = "", agency_id: int | None = None, **more)
 
 
 def statement(verb: str, who: dict, what: dict, at: datetime, context: dict | None = None,
-              result: dict | None = None) -> dict:
-    """A statement with its id fixed now: sending it again never makes a second one."""
-    return {"id": str(uuid.uuid4()), "actor": who, "verb": {"id": VERBS[verb], "display": {LANGUAGE: verb}},
+              result: dict | None = None, statement_id: str = "") -> dict:
+    """A statement with its id fixed now (or given: one that may be voided later has an id made from what
+    it is about): sending it again never makes a second one."""
+    return {"id": statement_id or str(uuid.uuid4()), "actor": who, "verb": {"id": VERBS[verb], "display": {LANGUAGE: verb}},
             "object": what, **({"result": result} if result else {}), **({"context": context} if context else {}),
             "timestamp": at.isoformat()}
 
@@ -122,14 +129,14 @@ def reached(where: Where, at: datetime, person_id: int, role: str, agency_id: in
 
 def finished(where: Where, at: datetime, person_id: int, role: str, agency_id: int | None, ending: str,
              points: dict[str, int], outcomes: dict[str, str], started_at: datetime) -> dict:
-    """The exercise completed at an ending (or ended early: `ending` empty), with the points the run scored
-    toward each objective and, at an ending, each objective's outcome there."""
+    """The exercise completed at an ending (or terminated early: `ending` empty), with the points the run
+    scored toward each objective and, at an ending, each objective's outcome there."""
     public = where.public_url
     result = {"completion": bool(ending), "duration": duration((at - started_at).total_seconds()),
               **({"success": all(outcome == "met" for outcome in outcomes.values())} if outcomes else {}),
               "extensions": {extension(public, "objective-points"): points,
                              **({extension(public, "ending"): {"id": ending, "objectives": outcomes}} if ending else {})}}
-    return statement("completed", actor(public, person_id),
+    return statement("completed" if ending else "terminated", actor(public, person_id),
                      _activity(scenario_iri(where), "scenario", where.scenario_title), at,
                      _context(where, role, agency_id), result)
 
@@ -142,13 +149,28 @@ def _session_context(public_url: str, session_id: int, agency_id: int | None) ->
                if agency_id else {})}
 
 
+def responded_id(public_url: str, session_id: int, person_id: int) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{public_url}/sessions/{session_id}/feedback/{person_id}"))
+
+
 def responded(public_url: str, at: datetime, person_id: int, agency_id: int | None, session_id: int,
               session_title: str) -> dict:
-    """A participant sent (or changed) their hot wash feedback form. What it says stays in drillhub."""
+    """A participant signed and sent their hot wash feedback form (one statement for it, however often it is
+    changed). What it says stays in drillhub."""
     what = _activity(f"{public_url}/sessions/{session_id}/feedback", "feedback",
                      f"Participant feedback form: {session_title}")
     return statement("responded", actor(public_url, person_id), what, at,
-                     _session_context(public_url, session_id, agency_id), {"completion": True})
+                     _session_context(public_url, session_id, agency_id), {"completion": True},
+                     responded_id(public_url, session_id, person_id))
+
+
+def earned_id(public_url: str, certificate_id: int) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{public_url}/certificates/{certificate_id}/earned"))
+
+
+def voided(public_url: str, at: datetime, person_id: int | None, statement_id: str) -> dict:
+    """What a statement said no longer holds (a certificate revoked, a form made anonymous)."""
+    return statement("voided", actor(public_url, person_id), {"objectType": "StatementRef", "id": statement_id}, at)
 
 
 def earned(public_url: str, at: datetime, person_id: int, agency_id: int | None, session_id: int,
@@ -159,5 +181,6 @@ def earned(public_url: str, at: datetime, person_id: int, agency_id: int | None,
     return statement("earned", actor(public_url, person_id), what, at,
                      _session_context(public_url, session_id, agency_id),
                      {"completion": True, "extensions": {extension(public_url, "credit-hours"): credit_hours,
-                                                         extension(public_url, "serial"): serial}})
+                                                         extension(public_url, "serial"): serial}},
+                     earned_id(public_url, certificate_id))
 

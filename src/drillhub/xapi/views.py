@@ -42,7 +42,8 @@ class XapiController(Controller):
             return await self._page(request, 422, errors={"download": invalid.errors["since"]}, since=since)
         await record_event("xapi.download", web.actor(request), target="statements", detail={"since": since})
         return Stream(exported(start), media_type="application/json", headers={
-            "Content-Disposition": f'attachment; filename="drillhub-xapi{"-since-" + since if start else ""}.json"'})
+            "Content-Disposition": f'attachment; filename="drillhub-xapi'
+                                   f'{"-since-" + start.date().isoformat() if start else ""}.json"'})
 
     @post("/send", name="xapi:send")
     async def send(self, request: HTMXRequest) -> Redirect | ClientRedirect:
