@@ -100,12 +100,14 @@ ACCESS = {
     "analytics:scenario": {"admin", "coordinator", "supervisor"},  # a supervisor: their agencies' decisions
     "analytics:pdf": {"admin", "coordinator", "supervisor"},
     "certificates:verify": PUBLIC, "certificates:verify_json": PUBLIC,
+    "badges:did": PUBLIC, "badges:status": PUBLIC, "badges:verify_form": PUBLIC, "badges:verify": PUBLIC,
+    "badges:verify_json": PUBLIC,
     "certificates:issue": COORDINATORS, "certificates:zip": COORDINATORS, "certificates:revoke": COORDINATORS, "certificates:reissue": COORDINATORS,
     # the matrix's person is an officer of the agency its supervisor supervises (and the officer themselves)
     "records:transcript": {"admin", "coordinator", "supervisor"},
     "records:transcript_pdf": {"admin", "coordinator", "supervisor"},
     "records:agency_hours": {"admin", "coordinator", "supervisor"},  # a supervisor of that agency
-    "certificates:detail": COORDINATORS, "certificates:pdf": COORDINATORS,  # and the holder and their agency's supervisors (not this one's)
+    "certificates:detail": COORDINATORS, "certificates:pdf": COORDINATORS, "certificates:credential": COORDINATORS,  # and the holder and their agency's supervisors (not this one's)
 }
 ROLES = [role.value for role in Person.Role]
 

@@ -27,6 +27,7 @@ from drillhub.agencies.views import AgencyController
 from drillhub.durations import clock, minutes_seconds
 from drillhub.scenarios import attachments
 from drillhub.scenarios import engine as scenario_engine
+from drillhub.badges.views import did_json, status_list, verify_api, verify_form, verify_posted
 from drillhub.certificates.views import CertificateController, RecordsController, verify_json, verify_page
 from drillhub.audit.service import Actor
 from drillhub.audit.views import AuditController
@@ -197,6 +198,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RecordsController,
             verify_page,
             verify_json,
+            did_json,
+            status_list,
+            verify_form,
+            verify_posted,
+            verify_api,
             choose_scenario,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"],
                                        cache_control=CacheControlHeader(max_age=3600)),

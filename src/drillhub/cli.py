@@ -107,6 +107,11 @@ def migrate() -> None:
     result = asyncio.run(run_forwards(app_name="drillhub"))
     if not result.success:
         raise click.ClickException(result.message or "migration failed")
+    from drillhub.badges.keys import KEY_FILE, ensure_key_file
+
+    if ensure_key_file(settings.badge_key):
+        click.echo(f"Made the key that signs Open Badges credentials: {KEY_FILE}. Keep it like the secret key "
+                   "(every worker and host signs with it; in production set DRILLHUB_BADGE_KEY to its contents).")
 
 
 @main.command()

@@ -39,6 +39,7 @@ class Settings:
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = True
+    badge_key: str = ""  # a private Ed25519 JWK signing Open Badges credentials; empty: var/badge-key.jwk
     xapi_endpoint: str = ""  # a learning record store's xAPI endpoint; empty: statements wait, admins download them
     xapi_key: str = ""
     xapi_secret: str = ""
@@ -182,6 +183,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         smtp_username=environ.get("DRILLHUB_SMTP_USERNAME", ""),
         smtp_password=environ.get("DRILLHUB_SMTP_PASSWORD", ""),
         smtp_starttls=environ.get("DRILLHUB_SMTP_STARTTLS", "true").lower() not in ("0", "false", "no"),
+        badge_key=environ.get("DRILLHUB_BADGE_KEY", "").strip(),
         xapi_endpoint=environ.get("DRILLHUB_XAPI_ENDPOINT", "").strip(),
         xapi_key=environ.get("DRILLHUB_XAPI_KEY", ""),
         xapi_secret=environ.get("DRILLHUB_XAPI_SECRET", ""),

@@ -12,6 +12,8 @@ from drillhub.accounts.tables import Person
 from drillhub.audit.service import record_event
 from drillhub.certificates.pdf import render_certificates, render_transcript, zip_of_certificates
 from drillhub.certificates.records import agency_hours_csv, transcript
+from drillhub.badges.credential import enveloped
+from drillhub.badges.service import credential_jwt
 from drillhub.certificates.tables import Certificate
 from drillhub.certificates.service import (
     allow_verification,
@@ -103,6 +105,14 @@ class CertificateController(Controller):
         body = await anyio.to_thread.run_sync(render_certificates, [facts])  # fonts and QR: keep the loop free
         return Response(body, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="certificate-{certificate.serial}.pdf"'})
+
+    @get("/certificates/{certificate_id:int}/credential.json", name="certificates:credential")
+    async def credential(self, request: HTMXRequest, certificate_id: web.RecordId) -> Response:
+        """The certificate as an Open Badges 3.0 credential, signed: for a wallet or another agency's records."""
+        certificate = await visible_certificate(request, certificate_id)
+        token = await credential_jwt(certificate.id, request.app.state.settings.public_url)
+        return Response(enveloped(token), media_type="application/json", headers={
+            "Content-Disposition": f'attachment; filename="credential-{certificate.serial}.json"'})
 
     @post("/certificates/{certificate_id:int}/revoke", name="certificates:revoke",
           guards=[web.coordinators_only])
