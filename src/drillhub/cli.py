@@ -1,4 +1,4 @@
-"""The `drillhub` command: serve, migrate, demo, createuser, check, scenarios, xapi."""
+"""The `drillhub` command: serve, migrate, demo, createuser, check, scenarios, xapi, badges."""
 
 import asyncio
 import getpass
@@ -294,3 +294,44 @@ def xapi_export(since: str | None) -> None:
             click.echo(piece, nl=False)
 
     _run(_settings(), run)
+
+
+@main.group()
+def badges() -> None:
+    """Open Badges 3.0 credentials of certificates."""
+
+
+@badges.command(name="credential")
+@click.argument("serial")
+def badge_credential(serial: str) -> None:
+    """Print a certificate's signed credential (the JSON its holder downloads), by its serial."""
+    import json
+
+    from drillhub.badges.credential import enveloped
+    from drillhub.badges.service import credential_jwt
+    from drillhub.certificates.tables import Certificate
+
+    settings = _settings()
+
+    async def run() -> str:
+        row = await Certificate.select(Certificate.id).where(Certificate.serial == serial.strip().upper()).first()
+        if row is None:
+            raise click.ClickException(f"No certificate has the serial {serial!r}.")
+        return json.dumps(enveloped(await credential_jwt(row["id"], settings.public_url)), indent=2)
+
+    click.echo(_run(settings, run))
+
+
+@badges.command(name="verify")
+@click.argument("source", type=click.File("r", encoding="utf-8", errors="replace"))
+def badge_verify(source) -> None:
+    """Verify a credential (a file, or - for standard input): exit 1 unless every check passes."""
+    from drillhub.badges.service import MAX_CREDENTIAL_CHARACTERS, verify_credential
+
+    settings = _settings()
+    report = _run(settings, lambda: verify_credential(source.read(MAX_CREDENTIAL_CHARACTERS), settings.public_url))
+    for check in report.checks:
+        click.echo(f"{check.name:<11} {'passed' if check.passed else 'FAILED'}  {check.said}")
+    if not report.valid:
+        raise click.ClickException("The credential is not valid.")
+    click.echo(f"Valid: certificate {report.serial}.")

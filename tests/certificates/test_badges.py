@@ -147,3 +147,23 @@ async def test_a_holder_downloads_it_and_anyone_verifies_it_on_the_page_and_the_
     assert api.status_code == 200 and api.json()["valid"] is True and api.json()["serial"] == certificate.serial
     refused = await client.get("/api/credentials/verify", params={"credential": "nonsense"})
     assert refused.status_code == 422 and refused.json()["checks"][0]["name"] == "Signature"
+
+
+async def test_the_command_prints_a_credential_and_verifies_one(attended, database_url, tmp_path):
+    from tests.test_migrations import run_cli
+
+    _, _, people = attended
+    certificate = await first_certificate(people)
+    public = {"DRILLHUB_PUBLIC_URL": settings_in_use().public_url}
+    printed = run_cli(database_url, "badges", "credential", certificate.serial.lower(), **public)
+    assert printed.returncode == 0, printed.stderr
+    held = tmp_path / "credential.json"
+    held.write_text(printed.stdout)
+    checked = run_cli(database_url, "badges", "verify", str(held), **public)
+    assert checked.returncode == 0 and f"Valid: certificate {certificate.serial}." in checked.stdout
+    assert "Signature   passed  Signed with this drillhub's key." in checked.stdout
+    await revoke(certificate.id, "Wrong course", COORDINATOR)
+    revoked = run_cli(database_url, "badges", "verify", "-", input=printed.stdout, **public)
+    assert revoked.returncode == 1 and "Revocation  FAILED  Revoked on" in revoked.stdout
+    unknown = run_cli(database_url, "badges", "credential", "DH-1999-000000", **public)
+    assert unknown.returncode == 1 and "No certificate has the serial 'DH-1999-000000'." in unknown.stderr

@@ -24,7 +24,10 @@ def ensure_key_file(given: str) -> bool:
         return False
     KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
     made = json.dumps(OKPKey.generate_key("Ed25519").as_dict(private=True))
-    descriptor = os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        descriptor = os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: that one is the key
+        return False
     with os.fdopen(descriptor, "w") as file:
         file.write(made)
     return True
