@@ -24,12 +24,15 @@ def ensure_key_file(given: str) -> bool:
         return False
     KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
     made = json.dumps(OKPKey.generate_key("Ed25519").as_dict(private=True))
+    draft = KEY_FILE.with_name(f"{KEY_FILE.name}.{os.getpid()}")
+    with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+        file.write(made)
     try:
-        descriptor = os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.link(draft, KEY_FILE)  # whole, or not at all: a reader never sees half a key
     except FileExistsError:  # another process made it first: that one is the key
         return False
-    with os.fdopen(descriptor, "w") as file:
-        file.write(made)
+    finally:
+        draft.unlink()
     return True
 
 
