@@ -237,6 +237,13 @@ def check() -> None:
     if pending:
         raise click.ClickException(f"{len(pending)} migration(s) not applied: run `drillhub migrate`.")
     click.echo("database      ok, migrations up to date")
+    from drillhub.badges.keys import NoKey, key_id
+
+    try:
+        click.echo(f"badge key     {key_id(settings.public_url)}"
+                   f"{'' if settings.badge_key else ' (var/badge-key.jwk: set DRILLHUB_BADGE_KEY on every host)'}")
+    except (NoKey, ValueError) as problem:
+        raise click.ClickException(f"Open Badges: {problem}") from None
 
 
 @main.group()

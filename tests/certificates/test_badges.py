@@ -33,7 +33,11 @@ async def test_a_credential_says_what_its_certificate_says_and_verifies(attended
     certificate = await first_certificate(people)
     token = await credential_jwt(certificate.id, public)
     header, payload = vc.opened(token)
-    assert header == {"alg": "EdDSA", "kid": key_id(public), "typ": "vc+jwt", "cty": "vc"}
+    assert header == {"alg": "EdDSA", "kid": key_id(public), "typ": "JWT"}  # Open Badges 3.0, section 8.2
+    assert (payload["iss"], payload["jti"], payload["sub"]) == (
+        did(public), payload["id"], payload["credentialSubject"]["id"])
+    assert payload["nbf"] == int(certificate.issued_at.timestamp())
+    assert payload["exp"] == int(datetime.fromisoformat(payload["validUntil"].replace("Z", "+00:00")).timestamp())
     assert payload["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert payload["issuer"]["id"] == did(public) and payload["name"] == certificate.course_title
     subject = payload["credentialSubject"]
@@ -67,7 +71,8 @@ async def test_a_revoked_credential_reports_revoked_from_the_status_list(attende
     await revoke(certificate.id, "Attendance recorded in error", COORDINATOR)
     report = await verify_credential(token, public)
     assert not report.valid and passed(report)["Revocation"] is False and passed(report)["Signature"] is True
-    assert "Attendance recorded in error" in next(c.said for c in report.checks if c.name == "Revocation")
+    said = next(c.said for c in report.checks if c.name == "Revocation")
+    assert said.startswith("Revoked on") and "Attendance recorded in error" not in said  # the reason stays inside
 
 
 async def test_an_expired_credential_reports_expired(attended):
@@ -84,8 +89,8 @@ async def test_an_expired_credential_reports_expired(attended):
 async def test_a_credential_from_another_key_fails(attended):
     _, _, people = attended
     public = settings_in_use().public_url
-    payload = vc.credential(await Certificate.select().where(Certificate.person == people[0].id).output(
-        load_json=True).first(), public)
+    payload = vc.with_claims(vc.credential(await Certificate.select().where(Certificate.person == people[0].id).output(
+        load_json=True).first(), public, UTC))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         forged = jws.serialize_compact({"alg": "EdDSA", "kid": key_id(public), "typ": "vc+jwt"},
@@ -96,7 +101,7 @@ async def test_a_credential_from_another_key_fails(attended):
                                           algorithms=["EdDSA"])
     assert passed(await verify_credential(forged, public)) == {"Signature": False}
     report = await verify_credential(elsewhere, public)
-    assert "signed by did:web:other.example#key-1, not by this drillhub" in report.checks[0].said
+    assert "names the key 'did:web:other.example#key-1', not this drillhub's" in report.checks[0].said
     assert passed(await verify_credential("not a credential", public)) == {"Signature": False}
 
 
@@ -111,13 +116,34 @@ def test_the_did_document_publishes_the_public_key_only():
     document = did_document("https://drill.county.gov")
     assert document["id"] == "did:web:drill.county.gov"
     [method] = document["verificationMethod"]
-    assert method["id"] == "did:web:drill.county.gov#key-1" and document["assertionMethod"] == [method["id"]]
+    assert method["id"] == key_id("https://drill.county.gov") and document["assertionMethod"] == [method["id"]]
+    assert method["id"] == f"did:web:drill.county.gov#{OKPKey.import_key(method['publicKeyJwk']).thumbprint()}"
     assert set(method["publicKeyJwk"]) == {"kty", "crv", "x"}  # never "d"
 
 
-def test_dates_are_whole_days_in_utc():
-    assert vc._instant(date(2026, 11, 30)) == "2026-11-30T00:00:00Z"
-    assert vc._instant(date(2026, 11, 30), end=True) == "2026-11-30T23:59:59Z"
+def test_dates_are_whole_days_where_the_training_was():
+    from zoneinfo import ZoneInfo
+
+    assert vc._instant(date(2026, 11, 30), UTC) == "2026-11-30T00:00:00Z"
+    assert vc._instant(date(2026, 11, 30), UTC, end=True) == "2026-11-30T23:59:59Z"
+    los_angeles = ZoneInfo("America/Los_Angeles")  # the last second of 30 June there is 06:59:59 on 1 July in UTC
+    assert vc._instant(date(2027, 6, 30), los_angeles, end=True) == "2027-07-01T06:59:59Z"
+
+
+async def test_nonsense_of_any_depth_is_not_a_credential(attended, client):
+    import base64
+
+    from tests.support import post_form
+
+    public = settings_in_use().public_url
+    deep_header = base64.urlsafe_b64encode(("{\"a\":" + "[" * 20_000 + "]" * 20_000 + "}").encode()).decode()
+    for text in ("{\"a\":" + "[" * 30_000, f"{deep_header}.e30.AAAA", "{}", "[1, 2]", '{"id": 5}', "a.b.c"):
+        report = await verify_credential(text, public)
+        assert not report.valid and report.checks[0].name == "Signature", text[:20]
+    api = await client.get("/api/credentials/verify", params={"credential": f"{deep_header}.e30.AAAA"})
+    assert api.status_code == 422
+    page = await post_form(client, "/verify-credential", {"text": "{\"a\":" + "[" * 30_000})
+    assert page.status_code == 200 and "Not valid" in page.text
 
 
 async def test_a_holder_downloads_it_and_anyone_verifies_it_on_the_page_and_the_api(attended, client, signed_in_client):
@@ -167,3 +193,18 @@ async def test_the_command_prints_a_credential_and_verifies_one(attended, databa
     assert revoked.returncode == 1 and "Revocation  FAILED  Revoked on" in revoked.stdout
     unknown = run_cli(database_url, "badges", "credential", "DH-1999-000000", **public)
     assert unknown.returncode == 1 and "No certificate has the serial 'DH-1999-000000'." in unknown.stderr
+
+
+def test_production_never_makes_a_key_of_its_own_and_a_public_key_cannot_sign(tmp_path, monkeypatch):
+    import pytest
+
+    from drillhub.badges import keys
+
+    monkeypatch.setattr(keys, "KEY_FILE", tmp_path / "badge-key.jwk")
+    with pytest.raises(keys.NoKey, match="run `drillhub migrate`, or set DRILLHUB_BADGE_KEY"):
+        keys._key.__wrapped__("", True)
+    assert not (tmp_path / "badge-key.jwk").exists()
+    made = keys._key.__wrapped__("", False)  # development: made on first use
+    assert (tmp_path / "badge-key.jwk").stat().st_mode & 0o777 == 0o600 and made.is_private
+    with pytest.raises(ValueError, match="must be a private Ed25519 JWK"):
+        keys._key.__wrapped__(json.dumps(made.as_dict(private=False)), True)

@@ -1,6 +1,6 @@
-"""A certificate as an Open Badges 3.0 credential (W3C Verifiable Credentials 2.0), secured as a JWT
-(VC-JOSE-COSE: the credential is the JWT's payload, `typ` vc+jwt) signed with drillhub's Ed25519 key, its
-revocation published in a Bitstring Status List.
+"""A certificate as an Open Badges 3.0 credential (W3C Verifiable Credentials 2.0), secured as Open Badges
+3.0 says (section 8.2): a JWT whose payload is the credential with the JWT claims iss, jti, nbf, exp and
+sub added, signed with drillhub's Ed25519 key; its revocation published in a Bitstring Status List.
 """
 
 import base64
@@ -8,7 +8,7 @@ import gzip
 import json
 import uuid
 import warnings
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal
 
 from joserfc import jws
@@ -21,17 +21,23 @@ ALGORITHM = "EdDSA"  # Ed25519 signatures; RFC 9864's newer name "Ed25519" is no
 STATUS_BITS = 131_072  # the smallest list the Bitstring Status List allows (16 KB): no list gives away how many
 
 
-def _instant(day: date, end: bool = False) -> str:
-    moment = datetime.combine(day, time.max if end else time.min, UTC).replace(microsecond=0)
+def _instant(day: date, zone: tzinfo, end: bool = False) -> str:
+    """The start (or end) of a day where the training was, in UTC: a certificate's dates are that zone's."""
+    moment = datetime.combine(day, time.max if end else time.min, zone).astimezone(UTC).replace(microsecond=0)
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def _seconds(instant: str) -> int:
+    return int(datetime.fromisoformat(instant.replace("Z", "+00:00")).timestamp())
 
 
 def status_list_url(public_url: str) -> str:
     return f"{public_url}/credentials/status/revocation"
 
 
-def credential(certificate: dict, public_url: str) -> dict:
-    """The OpenBadgeCredential of a certificate row (the facts copied in when it was issued)."""
+def credential(certificate: dict, public_url: str, zone: tzinfo) -> dict:
+    """The OpenBadgeCredential of a certificate row (the facts copied in when it was issued); its dates are
+    days in `zone`, the session's."""
     issued = certificate["issued_at"].astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     hours = float(Decimal(certificate["credit_hours"]))
     criteria = f"Completed {certificate['course_title']}, a {certificate['exercise_type'] or 'training'} session."
@@ -42,9 +48,10 @@ def credential(certificate: dict, public_url: str) -> dict:
         "issuer": {"id": did(public_url), "type": ["Profile"], "name": certificate["issuer_agency"] or "drillhub",
                    "url": public_url},
         "validFrom": issued,
-        **({"validUntil": _instant(certificate["expires_on"], end=True)} if certificate["expires_on"] else {}),
+        **({"validUntil": _instant(certificate["expires_on"], zone, end=True)} if certificate["expires_on"] else {}),
         "name": certificate["course_title"],
         "credentialSubject": {
+            "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, public_url + '/people/' + str(certificate['person']))}",
             "type": ["AchievementSubject"],
             "identifier": [{"type": "IdentityObject", "hashed": False, "identityHash": certificate["holder_name"],
                             "identityType": "name"}],
@@ -58,8 +65,8 @@ def credential(certificate: dict, public_url: str) -> dict:
                 "creditsAvailable": hours,
             },
             "creditsEarned": hours,
-            "activityStartDate": _instant(certificate["starts_on"]),
-            "activityEndDate": _instant(certificate["ends_on"], end=True),
+            "activityStartDate": _instant(certificate["starts_on"], zone),
+            "activityEndDate": _instant(certificate["ends_on"], zone, end=True),
         },
         "credentialStatus": {
             "id": f"{status_list_url(public_url)}#{certificate['id']}", "type": "BitstringStatusListEntry",
@@ -69,13 +76,29 @@ def credential(certificate: dict, public_url: str) -> dict:
     }
 
 
-def signed(payload: dict, public_url: str) -> str:
+JWT_CLAIMS = ("iss", "jti", "nbf", "exp", "sub")
+
+
+def with_claims(credential: dict) -> dict:
+    """The JWT payload: the credential, and the claims Open Badges 3.0 asks for, taken from it."""
+    issuer = credential["issuer"]
+    return {**credential, "iss": issuer["id"] if isinstance(issuer, dict) else issuer, "jti": credential["id"],
+            "nbf": _seconds(credential["validFrom"]),
+            **({"exp": _seconds(credential["validUntil"])} if "validUntil" in credential else {}),
+            **({"sub": credential["credentialSubject"]["id"]} if "id" in credential["credentialSubject"] else {})}
+
+
+def without_claims(payload: dict) -> dict:
+    return {key: value for key, value in payload.items() if key not in JWT_CLAIMS}
+
+
+def signed(credential: dict, public_url: str) -> str:
     """The credential as a compact JWS, signed with drillhub's key."""
-    header = {"alg": ALGORITHM, "kid": key_id(public_url), "typ": "vc+jwt", "cty": "vc"}
+    header = {"alg": ALGORITHM, "kid": key_id(public_url), "typ": "JWT"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # joserfc's note that RFC 9864 renames EdDSA (see ALGORITHM)
-        return jws.serialize_compact(header, json.dumps(payload, separators=(",", ":")).encode(), signing_key(),
-                                     algorithms=[ALGORITHM])
+        return jws.serialize_compact(header, json.dumps(with_claims(credential), separators=(",", ":")).encode(),
+                                     signing_key(), algorithms=[ALGORITHM])
 
 
 def opened(token: str) -> tuple[dict, dict]:

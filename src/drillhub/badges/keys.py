@@ -37,12 +37,20 @@ def ensure_key_file(given: str) -> bool:
 
 
 def signing_key() -> OKPKey:
-    return _key(settings_in_use().badge_key)
+    settings = settings_in_use()
+    return _key(settings.badge_key, settings.production)
+
+
+class NoKey(Exception):
+    """In production, drillhub never makes a key on its own: a second host would make another one."""
 
 
 @cache
-def _key(given: str) -> OKPKey:
+def _key(given: str, production: bool) -> OKPKey:
     if not given:
+        if production and not KEY_FILE.exists():
+            raise NoKey("No key signs Open Badges credentials: run `drillhub migrate`, or set DRILLHUB_BADGE_KEY "
+                        "(the same on every host)")
         ensure_key_file(given)
         given = KEY_FILE.read_text()
     key = OKPKey.import_key(json.loads(given))
@@ -60,7 +68,8 @@ def did(public_url: str) -> str:
 
 
 def key_id(public_url: str) -> str:
-    return f"{did(public_url)}#key-1"
+    """The key's id: its JWK thumbprint (RFC 7638), so that a new key has a new id."""
+    return f"{did(public_url)}#{signing_key().thumbprint()}"
 
 
 def did_document(public_url: str) -> dict:

@@ -12,6 +12,7 @@ from joserfc.errors import JoseError
 
 from drillhub.badges import credential as vc
 from drillhub.badges.keys import did, key_id
+from drillhub.certificates.service import replacement_of, zone_of
 from drillhub.certificates.tables import Certificate
 
 MAX_CREDENTIAL_CHARACTERS = 64_000
@@ -19,7 +20,7 @@ MAX_CREDENTIAL_CHARACTERS = 64_000
 
 async def credential_jwt(certificate_id: int, public_url: str) -> str:
     row = await Certificate.select().where(Certificate.id == certificate_id).output(load_json=True).first()
-    return vc.signed(vc.credential(row, public_url), public_url)
+    return vc.signed(vc.credential(row, public_url, await zone_of(row["session"])), public_url)
 
 
 async def status_list_jwt(public_url: str, now: datetime | None = None) -> str:
@@ -55,7 +56,7 @@ def token_of(text: str) -> str:
     if text.startswith("{"):
         try:
             given = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past all reason
             return ""
         if isinstance(given, dict):
             wrapped = str(given.get("id", ""))
@@ -70,7 +71,7 @@ def _claimed_key(token: str) -> str:
     try:
         head = token.split(".")[0]
         return str(json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))).get("kid", ""))
-    except (ValueError, UnicodeDecodeError, AttributeError):
+    except (ValueError, UnicodeDecodeError, AttributeError, RecursionError):
         return ""
 
 
@@ -84,8 +85,8 @@ async def verify_credential(text: str, public_url: str, now: datetime | None = N
     claimed = _claimed_key(token)
     try:
         _, payload = vc.opened(token)
-    except (JoseError, ValueError, UnicodeDecodeError):
-        said = f"It was signed by {claimed}, not by this drillhub ({key_id(public_url)})." if claimed and \
+    except (JoseError, ValueError, UnicodeDecodeError, RecursionError):
+        said = f"It names the key {claimed[:120]!r}, not this drillhub's ({key_id(public_url)})." if claimed and \
             claimed != key_id(public_url) else "The signature does not match: the credential was changed after " \
                                                "it was signed, or another key signed it."
         report.checks.append(Check("Signature", False, said))
@@ -102,7 +103,7 @@ async def verify_credential(text: str, public_url: str, now: datetime | None = N
     report.serial = certificate["serial"]
     report.checks.append(_expiry(payload, now))
     report.checks.append(await _revocation(certificate, public_url, now))
-    same = vc.credential(certificate, public_url) == payload
+    same = vc.credential(certificate, public_url, await zone_of(certificate["session"])) == vc.without_claims(payload)
     report.checks.append(Check("Facts", same, f"The facts match certificate {certificate['serial']}." if same else
                                f"The facts differ from certificate {certificate['serial']} as drillhub holds it."))
     return report
@@ -130,7 +131,9 @@ def _expiry(payload: dict, now: datetime) -> Check:
 async def _revocation(certificate: dict, public_url: str, now: datetime) -> Check:
     """Read from the status list drillhub publishes, as any verifier would."""
     published = vc.opened(await status_list_jwt(public_url, now))[1]["credentialSubject"]["encodedList"]
-    if vc.bit_set(published, certificate["id"]):
-        return Check("Revocation", False, f"Revoked on {certificate['revoked_at']:%d %B %Y}: "
-                                          f"{certificate['revoke_reason']}")
-    return Check("Revocation", True, "Not revoked.")
+    if not vc.bit_set(published, certificate["id"]):
+        return Check("Revocation", True, "Not revoked.")
+    revoked_on = certificate["revoked_at"].astimezone(await zone_of(certificate["session"]))
+    replacement = await replacement_of(certificate["id"])  # why it was revoked is not for the public
+    return Check("Revocation", False, f"Revoked on {revoked_on:%d %B %Y}" + (
+        f"; certificate {replacement['serial']} replaces it." if replacement else "."))

@@ -12,18 +12,21 @@ from drillhub.badges.service import MAX_CREDENTIAL_CHARACTERS, status_list_jwt, 
 from drillhub.certificates.service import allow_verification
 
 TOO_MANY = "Too many verifications from your address; wait a minute and try again."
+READ_BY_ANYONE = {"Access-Control-Allow-Origin": "*"}  # a verifier running in a browser reads these too
 
 
 @get(["/.well-known/did.json", "/did.json"], name="badges:did")
 async def did_json(request: Request) -> Response:
     """did:web of this drillhub: where a verifier finds the key that signs its credentials."""
-    return Response(did_document(request.app.state.settings.public_url), media_type="application/did+json")
+    return Response(did_document(request.app.state.settings.public_url), media_type="application/did+json",
+                    headers=READ_BY_ANYONE)
 
 
 @get("/credentials/status/revocation", name="badges:status")
 async def status_list(request: Request) -> Response:
     """The Bitstring Status List of revoked certificates, signed: read fresh by every verifier."""
-    return Response(await status_list_jwt(request.app.state.settings.public_url), media_type="application/vc+jwt")
+    return Response(await status_list_jwt(request.app.state.settings.public_url), media_type="application/vc+jwt",
+                    headers=READ_BY_ANYONE)
 
 
 @get("/verify-credential", name="badges:verify_form")
