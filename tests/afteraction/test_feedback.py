@@ -126,3 +126,5 @@ async def test_a_signed_form_is_a_responded_statement_and_an_anonymous_one_none(
                                                                        comments="Better"))
     [void] = await XapiStatement.select(XapiStatement.statement).where(XapiStatement.verb == "voided")
     assert json.loads(void["statement"])["object"] == {"objectType": "StatementRef", "id": made["id"]}
+    await submit_feedback(exercise.session.id, patrol.id, FeedbackInput(exercise_role="player", comments="Signed"))
+    assert await XapiStatement.count().where(XapiStatement.verb == "responded") == 2  # signed again: a new one

@@ -135,15 +135,14 @@ async def _tell_the_lrs(session_id: int, person_id: int, participant: Participan
                         anonymous: bool, at: datetime) -> None:
     """A signed form is a responded statement, once; an anonymous form is nobody's record, so a form that
     was signed and is made anonymous has its statement voided."""
-    public_url = settings_in_use().public_url
+    public_url, subject = settings_in_use().public_url, f"feedback/{session_id}/{person_id}"
     signed_before = existing is not None and not existing.anonymous
     if not anonymous and not signed_before:
         made = statements.responded(public_url, at, person_id, participant.agency, session_id,
                                     await _session_title(session_id))
-        await xapi.queue([xapi.pending(made, "responded", person_id)])
+        await xapi.queue([xapi.pending(made, "responded", person_id, subject)])
     elif anonymous and signed_before:
-        made = statements.voided(public_url, at, person_id, statements.responded_id(public_url, session_id, person_id))
-        await xapi.queue([xapi.pending(made, "voided", person_id)])
+        await xapi.void_latest(subject, "responded", public_url, person_id, at)
 
 
 async def _session_title(session_id: int) -> str:

@@ -104,7 +104,8 @@ async def _issue(facts: dict, person_ids: list[int], actor: Actor, replaces: int
                                           replaces is not None, public_url) for row in rows])
     await xapi.queue([xapi.pending(statements.earned(
         public_url, now, row["person"], people[row["person"]]["agency"], facts["session"], row["id"], serials[row["id"]],
-        facts["course_title"], float(facts["credit_hours"])), "earned", row["person"]) for row in rows])
+        facts["course_title"], float(facts["credit_hours"])), "earned", row["person"], f"certificate/{row['id']}")
+        for row in rows])
     return await Certificate.objects().where(Certificate.id.is_in(list(serials))).order_by(Certificate.id)
 
 
@@ -174,9 +175,8 @@ async def revoke(certificate_id: int, reason: str, actor: Actor, reissued: bool 
                                   Certificate.revoke_reason: reason}).where(Certificate.id == certificate_id)
         await record_event("certificate.revoke", actor, target=f"certificate {certificate.serial}",
                            detail={"reason": reason})
-        public_url = settings_in_use().public_url  # the LRS is told: the earned statement no longer holds
-        await xapi.queue([xapi.pending(statements.voided(public_url, now, actor.person_id, statements.earned_id(
-            public_url, certificate_id)), "voided", certificate.person)])
+        await xapi.void_latest(f"certificate/{certificate_id}", "earned", settings_in_use().public_url,
+                               actor.person_id, now)  # the LRS is told: the earned statement no longer holds
         holder = await Person.select(Person.email).where(Person.id == certificate.person).first()
         if tell_holder and holder:
             await queue_message(

@@ -91,6 +91,28 @@ async def forwards():
     manager.add_column(
         table_class_name="XapiStatement",
         tablename="xapi_statement",
+        column_name="subject",
+        db_column_name="subject",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 80,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="XapiStatement",
+        tablename="xapi_statement",
         column_name="person",
         db_column_name="person",
         column_class_name="ForeignKey",

@@ -13,6 +13,7 @@ import httpx
 
 from drillhub import db
 from drillhub.settings import Settings
+from drillhub.xapi import statements
 from drillhub.xapi.tables import XapiStatement
 
 RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 2, 5, 15, 30, 60, 120, 240, 480, 720)]  # then every 12 hours
@@ -27,9 +28,9 @@ def day_start(text: str) -> datetime | None:
     return datetime.combine(date.fromisoformat(text.strip()), time(), UTC) if text.strip() else None
 
 
-def pending(statement: dict, verb: str, person_id: int | None) -> XapiStatement:
+def pending(statement: dict, verb: str, person_id: int | None, subject: str = "") -> XapiStatement:
     now = datetime.now(UTC)
-    return XapiStatement(statement_id=statement["id"], verb=verb, person=person_id, statement=statement,
+    return XapiStatement(statement_id=statement["id"], verb=verb, subject=subject, person=person_id, statement=statement,
                          stored_at=now, status=XapiStatement.Status.pending, attempts=0, next_attempt_at=now,
                          last_error="")
 
@@ -38,6 +39,17 @@ async def queue(rows: list[XapiStatement]) -> None:
     """Call inside the transaction of what the statements record."""
     if rows:
         await db.insert_all(XapiStatement, rows)
+
+
+async def void_latest(subject: str, verb: str, public_url: str, person_id: int | None, at: datetime) -> None:
+    """Queue the voiding of the newest `verb` statement about `subject` (a certificate revoked, a signed form
+    made anonymous), inside the caller's transaction; nothing when there is none."""
+    latest = await XapiStatement.select(XapiStatement.statement_id, XapiStatement.person).where(
+        (XapiStatement.subject == subject) & (XapiStatement.verb == verb)).order_by(
+        XapiStatement.id, ascending=False).first()
+    if latest:
+        await queue([pending(statements.voided(public_url, at, person_id, latest["statement_id"]), "voided",
+                             latest["person"], subject)])
 
 
 async def _claim(limit: int) -> list[dict]:

@@ -94,10 +94,9 @@ def _context(where: Where, role: str = "", agency_id: int | None = None, **more)
 
 
 def statement(verb: str, who: dict, what: dict, at: datetime, context: dict | None = None,
-              result: dict | None = None, statement_id: str = "") -> dict:
-    """A statement with its id fixed now (or given: one that may be voided later has an id made from what
-    it is about): sending it again never makes a second one."""
-    return {"id": statement_id or str(uuid.uuid4()), "actor": who, "verb": {"id": VERBS[verb], "display": {LANGUAGE: verb}},
+              result: dict | None = None) -> dict:
+    """A statement with its id fixed now: sending it again never makes a second one."""
+    return {"id": str(uuid.uuid4()), "actor": who, "verb": {"id": VERBS[verb], "display": {LANGUAGE: verb}},
             "object": what, **({"result": result} if result else {}), **({"context": context} if context else {}),
             "timestamp": at.isoformat()}
 
@@ -149,10 +148,6 @@ def _session_context(public_url: str, session_id: int, agency_id: int | None) ->
                if agency_id else {})}
 
 
-def responded_id(public_url: str, session_id: int, person_id: int) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{public_url}/sessions/{session_id}/feedback/{person_id}"))
-
-
 def responded(public_url: str, at: datetime, person_id: int, agency_id: int | None, session_id: int,
               session_title: str) -> dict:
     """A participant signed and sent their hot wash feedback form (one statement for it, however often it is
@@ -160,12 +155,7 @@ def responded(public_url: str, at: datetime, person_id: int, agency_id: int | No
     what = _activity(f"{public_url}/sessions/{session_id}/feedback", "feedback",
                      f"Participant feedback form: {session_title}")
     return statement("responded", actor(public_url, person_id), what, at,
-                     _session_context(public_url, session_id, agency_id), {"completion": True},
-                     responded_id(public_url, session_id, person_id))
-
-
-def earned_id(public_url: str, certificate_id: int) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{public_url}/certificates/{certificate_id}/earned"))
+                     _session_context(public_url, session_id, agency_id), {"completion": True})
 
 
 def voided(public_url: str, at: datetime, person_id: int | None, statement_id: str) -> dict:
@@ -181,6 +171,5 @@ def earned(public_url: str, at: datetime, person_id: int, agency_id: int | None,
     return statement("earned", actor(public_url, person_id), what, at,
                      _session_context(public_url, session_id, agency_id),
                      {"completion": True, "extensions": {extension(public_url, "credit-hours"): credit_hours,
-                                                         extension(public_url, "serial"): serial}},
-                     earned_id(public_url, certificate_id))
+                                                         extension(public_url, "serial"): serial}})
 

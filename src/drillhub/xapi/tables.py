@@ -18,6 +18,7 @@ class XapiStatement(Table):
 
     statement_id = Varchar(length=36, unique=True)
     verb = Varchar(length=40, index=True)  # the verb's short name: answered, experienced, completed, ...
+    subject = Varchar(length=80, index=True)  # what a statement that may be voided is about: certificate/12
     person = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null, index=True)
     statement = JSON()
     stored_at = Timestamptz(index=True)
