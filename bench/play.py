@@ -52,7 +52,10 @@ async def seed(database_url: str, runs: int, players: int) -> list["Table"]:
     from drillhub.facilitation.service import open_run, start as start_run
     from drillhub.scheduling.tables import Course, Session, Venue
 
+    from drillhub.settings import load_settings, use_settings
+
     use_low_cost_hashing()
+    use_settings(load_settings())  # what services read (a run's xAPI statements name the public URL), as the CLI does
     engine = db.make_engine(database_url)
     db.use_engine(engine)
     await db.open_database(engine)

@@ -16,7 +16,9 @@ async def bench_database(database_url: str):
     """drillhub's database opened in this process, for seeding, and closed after."""
     os.environ["DRILLHUB_DATABASE_URL"] = database_url
     from drillhub import db
+    from drillhub.settings import load_settings, use_settings
 
+    use_settings(load_settings())  # what services read (a run's xAPI statements name the public URL), as the CLI does
     engine = db.make_engine(database_url)
     db.use_engine(engine)
     await db.open_database(engine)
