@@ -150,3 +150,25 @@ async def test_a_run_ended_in_the_lobby_makes_no_statement_and_one_ended_early_i
     [ended] = await statements("terminated")
     assert ended["verb"]["id"] == "http://adlnet.gov/expapi/verbs/terminated" and ended["result"]["completion"] is False
     assert await statements("completed") == []
+
+
+async def test_a_player_given_a_role_mid_scene_reaches_that_scene(app, make_session, make_person, make_agency):
+    from drillhub.enrolment.service import enrol_people
+    from drillhub.facilitation.service import assign, join, open_run, start
+
+    await add_upload("bridge.yaml", BRIDGE, ANONYMOUS)
+    session, facilitator = await make_session(), await make_person(roles=("facilitator",))
+    first, late = await make_person(agency=await make_agency()), await make_person(agency=await make_agency())
+    await enrol_people(session.id, [first.id, late.id], ANONYMOUS)
+    boss = Actor(person_id=facilitator.id, label=facilitator.email)
+    run = await open_run(session.id, "bridge-collapse", boss)
+    for person in (first, late):
+        await join(run.join_code.lower(), person.id)
+    await assign(run.id, first.id, "patrol", boss)
+    await start(run.id, boss)
+    assert [s["actor"]["account"]["name"] for s in await statements("experienced")] == [f"person-{first.id}"]
+    await assign(run.id, late.id, "fire", boss)  # late: reaches the scene under way
+    await assign(run.id, late.id, "dispatch", boss)  # a change of role is not a new arrival
+    reached = [(s["actor"]["account"]["name"], s["object"]["id"].rpartition("/")[2]) for s in await statements(
+        "experienced")]
+    assert reached == [(f"person-{first.id}", "collapse"), (f"person-{late.id}", "collapse")]

@@ -34,6 +34,8 @@ async def of_event(played, kind: str, event: dict, at: datetime) -> list[XapiSta
             MADE_BY[by], "" if by == BY_TIMEOUT else event["rationale"],  # what was typed, never sent, stays here
             event["shown_at"], team=kind == RunEvent.Kind.confirm)
         return [pending(made, "answered", event["person"])]
+    if kind == RunEvent.Kind.assign:
+        return await _joined_mid_scene(played, event, at)
     players = [(person, roles) for person, roles in played.roles_of.items() if roles]
     if kind in (RunEvent.Kind.start, RunEvent.Kind.advance, RunEvent.Kind.timeout):
         node = (event["data"] or {}).get("to") or event["node"]
@@ -53,3 +55,16 @@ async def of_event(played, kind: str, event: dict, at: datetime) -> list[XapiSta
                                             dict(played.state.scores), outcomes, started_at),
                         "completed" if ending else "terminated", person) for person, roles in players]
     return []
+
+
+async def _joined_mid_scene(played, event: dict, at: datetime) -> list[XapiStatement]:
+    """A person given their first role while the run is under way reaches the scene it is in (the others
+    reached it when it began)."""
+    person = (event["data"] or {}).get("participant")
+    if not event["role"] or played.roles_of.get(person) or played.state.ended or \
+            played.run.status not in (Run.Status.running, Run.Status.paused):
+        return []
+    node = played.state.node
+    made = statements.reached(await _where(played), at, person, event["role"], played.agency_of.get(person), node,
+                              played.compiled.nodes[node].title)
+    return [pending(made, "experienced", person)]
