@@ -208,3 +208,22 @@ def test_production_never_makes_a_key_of_its_own_and_a_public_key_cannot_sign(tm
     assert (tmp_path / "badge-key.jwk").stat().st_mode & 0o777 == 0o600 and made.is_private
     with pytest.raises(ValueError, match="must be a private Ed25519 JWK"):
         keys._key.__wrapped__(json.dumps(made.as_dict(private=False)), True)
+
+
+async def test_the_certificate_pdf_carries_its_credential_and_verifies_when_uploaded(attended, client, signed_in_client):
+    from pypdf import PdfReader
+    from io import BytesIO
+
+    from drillhub.certificates.pdf import credential_in
+    from tests.support import post_form
+
+    _, _, people = attended
+    certificate = await first_certificate(people)
+    coordinator = await signed_in_client("coordinator")
+    pdf = (await coordinator.get(f"/certificates/{certificate.id}/pdf")).content
+    carried = credential_in(pdf)
+    assert vc.opened(carried)[1]["credentialStatus"]["statusListIndex"] == str(certificate.id)
+    assert len(PdfReader(BytesIO(pdf)).pages) == 1
+    page = await post_form(client, "/verify-credential", files={"file": ("certificate.pdf", pdf, "application/pdf")})
+    assert f"Valid: certificate {certificate.serial}" in page.text
+    assert credential_in(b"%PDF-1.4 not really") == "" and credential_in(b"plain text") == ""

@@ -9,6 +9,7 @@ from litestar.response import Template
 from drillhub import clients, web
 from drillhub.badges.keys import did_document
 from drillhub.badges.service import MAX_CREDENTIAL_CHARACTERS, status_list_jwt, verify_credential
+from drillhub.certificates.pdf import credential_in
 from drillhub.certificates.service import allow_verification
 
 TOO_MANY = "Too many verifications from your address; wait a minute and try again."
@@ -34,13 +35,15 @@ async def verify_form(request: Request) -> Template:
     return Template(template_name="badges/verify.html", context={"text": "", "report": None})
 
 
-@post("/verify-credential", name="badges:verify", request_max_body_size=4 * MAX_CREDENTIAL_CHARACTERS)
+@post("/verify-credential", name="badges:verify", request_max_body_size=2 * 1024 * 1024)  # a certificate PDF
 async def verify_posted(request: Request) -> Template:
     """A credential pasted, or its file uploaded."""
     form = await request.form()
     upload, text = form.get("file"), str(form.get("text", ""))
     if isinstance(upload, UploadFile) and upload.filename:
-        text = (await upload.read())[:MAX_CREDENTIAL_CHARACTERS].decode("utf-8", errors="replace")
+        content = await upload.read()
+        text = credential_in(content) if content.startswith(b"%PDF-") else \
+            content[:MAX_CREDENTIAL_CHARACTERS].decode("utf-8", errors="replace")
     if not text.strip():
         return Template(template_name="badges/verify.html", status_code=422,
                         context={"text": "", "report": None, "problem": "Paste the credential or choose its file."})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
+from pypdf import PdfReader, PdfWriter
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -45,6 +46,7 @@ class CertificateFacts:
     expires_on: date | None
     verify_url: str
     revoked: str = ""  # for a revoked certificate: when, why and what replaced it, stamped across the page
+    credential: str = ""  # its Open Badges credential (a JWT), kept in the PDF's document information
 
 
 def dates_text(starts_on: date, ends_on: date) -> str:
@@ -162,7 +164,30 @@ def render_certificates(certificates: list[CertificateFacts]) -> bytes:
         draw_certificate(canvas, facts)
         canvas.showPage()
     canvas.save()
+    if len(certificates) == 1 and certificates[0].credential:
+        return with_credential(buffer.getvalue(), certificates[0].credential)
     return buffer.getvalue()
+
+
+CREDENTIAL_KEY = "/OpenBadgeCredential"  # a document-information entry of its own (reportlab writes none)
+
+
+def with_credential(pdf: bytes, credential: str) -> bytes:
+    """The PDF with its signed credential in its document information: the certificate file carries the
+    proof a verifier checks (too long for a QR code that scans from paper)."""
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
+    writer.add_metadata({CREDENTIAL_KEY: credential})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def credential_in(pdf: bytes) -> str:
+    """The credential a certificate PDF carries, or '' (not a PDF, or none in it)."""
+    try:
+        return str((PdfReader(BytesIO(pdf)).metadata or {}).get(CREDENTIAL_KEY, ""))
+    except Exception:  # noqa: BLE001 - anyone uploads anything here: pypdf has many ways of refusing a broken file
+        return ""
 
 
 def zip_of_certificates(certificates: list[CertificateFacts]) -> bytes:

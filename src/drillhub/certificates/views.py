@@ -1,4 +1,4 @@
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 
 import anyio.to_thread
@@ -84,7 +84,8 @@ class CertificateController(Controller):
         """Every standing certificate of the session: seconds of work, in a background process."""
         public_url = request.app.state.settings.public_url
         zone = await zone_of(session_id)
-        certificates = [facts_of(c, public_url, zone) for c in await Certificate.objects().where(
+        certificates = [replace(facts_of(c, public_url, zone), credential=await credential_jwt(c.id, public_url))
+                        for c in await Certificate.objects().where(
             (Certificate.session == session_id) & Certificate.revoked_at.is_null()).output(load_json=True)]
         if not certificates:
             raise NotFound("This session has no certificates yet.")
@@ -101,7 +102,9 @@ class CertificateController(Controller):
     @get("/certificates/{certificate_id:int}/pdf", name="certificates:pdf")
     async def pdf(self, request: HTMXRequest, certificate_id: web.RecordId) -> Response:
         certificate = await visible_certificate(request, certificate_id)
-        facts = await printed_facts(certificate, request.app.state.settings.public_url)
+        public_url = request.app.state.settings.public_url
+        facts = replace(await printed_facts(certificate, public_url),
+                        credential=await credential_jwt(certificate.id, public_url))
         body = await anyio.to_thread.run_sync(render_certificates, [facts])  # fonts and QR: keep the loop free
         return Response(body, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="certificate-{certificate.serial}.pdf"'})
