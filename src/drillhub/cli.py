@@ -224,6 +224,9 @@ def check() -> None:
     click.echo(f"workers       {settings.workers}")
     click.echo(f"cookies       {'Secure' if settings.secure_cookies else 'not Secure (development)'}")
     click.echo(f"public URL    {settings.public_url}{'' if settings.public_url_given else ' (where it listens)'}")
+    if settings.production and settings.public_url.startswith("http://"):
+        click.echo("warning       DRILLHUB_PUBLIC_URL is http://: verifiers resolve the did:web issuer of Open Badges "
+                   "credentials over https only.", err=True)
     if settings.production and not settings.public_url_given:
         click.echo("warning       DRILLHUB_PUBLIC_URL is not set: QR codes, calendar feeds and e-mail links say "
                    f"{settings.public_url}. Set it to the address people reach drillhub at.", err=True)
