@@ -1,6 +1,7 @@
 """The database engine: SQLite by default, PostgreSQL when DRILLHUB_DATABASE_URL names one."""
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 import os
 import sqlite3
 from contextlib import asynccontextmanager
@@ -210,6 +211,22 @@ async def skip_locked(select) -> list[dict]:
     if isinstance(current_engine(), SQLiteEngine):
         return await select
     return await select.lock_rows(skip_locked=True)
+
+
+async def claim_due(table, limit: int, lease: timedelta, *columns) -> list[dict]:
+    """Up to `limit` pending rows of an outbox (a table with status, next_attempt_at and attempts) whose next
+    attempt has come, taken for this worker: in one transaction their next attempt moves past the lease and
+    their attempts count one more, so no other worker takes them, and a worker that vanishes leaves them to
+    be taken again when the lease runs out. JSON columns come back loaded."""
+    now = datetime.now(UTC)
+    async with transaction():
+        due = table.select(*columns).where((table.status == "pending") & (table.next_attempt_at <= now)).order_by(
+            table.id).limit(limit).output(load_json=True)
+        rows = await skip_locked(due)
+        if rows:
+            await table.update({table.next_attempt_at: now + lease, table.attempts: table.attempts + 1}).where(
+                table.id.is_in([row["id"] for row in rows]))
+    return rows
 
 
 def is_unique_violation(error: Exception) -> bool:

@@ -74,8 +74,14 @@ async def test_a_session_s_certificates_in_one_zip(attended, signed_in_client):
     coordinator = await signed_in_client("coordinator")
     response = await coordinator.get(f"/sessions/{session.id}/certificates.zip")
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
-    names = zipfile.ZipFile(BytesIO(response.content)).namelist()
+    archive = zipfile.ZipFile(BytesIO(response.content))
+    names = archive.namelist()
     assert len(names) == 2 and all(name.endswith(".pdf") and name.startswith("DH-") for name in names)
+    from drillhub.badges.credential import opened
+    from drillhub.certificates.pdf import credential_in
+
+    carried = [opened(credential_in(archive.read(name)))[1]["name"] for name in names]  # each its own credential
+    assert len(carried) == 2 and all(carried)
 
 
 async def test_a_session_without_certificates_has_no_zip(make_session, signed_in_client):

@@ -19,8 +19,14 @@ MAX_CREDENTIAL_CHARACTERS = 64_000
 
 
 async def credential_jwt(certificate_id: int, public_url: str) -> str:
-    row = await Certificate.select().where(Certificate.id == certificate_id).output(load_json=True).first()
-    return vc.signed(vc.credential(row, public_url, await zone_of(row["session"])), public_url)
+    return (await credential_jwts([certificate_id], public_url))[certificate_id]
+
+
+async def credential_jwts(certificate_ids: list[int], public_url: str) -> dict[int, str]:
+    """Certificate id -> its signed credential: one query for the certificates, one per session's zone."""
+    rows = await Certificate.select().where(Certificate.id.is_in(certificate_ids or [0])).output(load_json=True)
+    zones = {session: await zone_of(session) for session in {row["session"] for row in rows}}
+    return {row["id"]: vc.signed(vc.credential(row, public_url, zones[row["session"]]), public_url) for row in rows}
 
 
 async def status_list_jwt(public_url: str, now: datetime | None = None) -> str:

@@ -13,7 +13,7 @@ from drillhub.audit.service import record_event
 from drillhub.certificates.pdf import render_certificates, render_transcript, zip_of_certificates
 from drillhub.certificates.records import agency_hours_csv, transcript
 from drillhub.badges.credential import enveloped
-from drillhub.badges.service import credential_jwt
+from drillhub.badges.service import credential_jwt, credential_jwts
 from drillhub.certificates.tables import Certificate
 from drillhub.certificates.service import (
     allow_verification,
@@ -84,9 +84,10 @@ class CertificateController(Controller):
         """Every standing certificate of the session: seconds of work, in a background process."""
         public_url = request.app.state.settings.public_url
         zone = await zone_of(session_id)
-        certificates = [replace(facts_of(c, public_url, zone), credential=await credential_jwt(c.id, public_url))
-                        for c in await Certificate.objects().where(
-            (Certificate.session == session_id) & Certificate.revoked_at.is_null()).output(load_json=True)]
+        standing = await Certificate.objects().where(
+            (Certificate.session == session_id) & Certificate.revoked_at.is_null()).output(load_json=True)
+        signed = await credential_jwts([c.id for c in standing], public_url)
+        certificates = [replace(facts_of(c, public_url, zone), credential=signed[c.id]) for c in standing]
         if not certificates:
             raise NotFound("This session has no certificates yet.")
         body = await in_background_process(zip_of_certificates, certificates)

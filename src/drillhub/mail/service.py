@@ -63,27 +63,12 @@ def _deliver(settings: Settings, email: EmailMessage) -> None:
         server.send_message(email)
 
 
-async def _claim(limit: int) -> list[dict]:
-    """Take up to `limit` due messages for this sender by moving their next attempt past the lease."""
-    now = datetime.now(UTC)
-    async with db.transaction():
-        due = OutboxMessage.select().where(
-            (OutboxMessage.status == OutboxMessage.Status.pending) & (OutboxMessage.next_attempt_at <= now)
-        ).order_by(OutboxMessage.id).limit(limit)
-        rows = await db.skip_locked(due)
-        if rows:
-            await OutboxMessage.update({
-                OutboxMessage.next_attempt_at: now + LEASE, OutboxMessage.attempts: OutboxMessage.attempts + 1,
-            }).where(OutboxMessage.id.is_in([row["id"] for row in rows]))
-    return rows
-
-
 async def send_due(settings: Settings, limit: int = 20) -> int:
     """Send what is due; return how many went out. A failure is retried later, then given up; a message
     that cannot be written as e-mail at all (a header the e-mail library refuses) fails at once, and the
     others go on."""
     sent = 0
-    for message in await _claim(limit):
+    for message in await db.claim_due(OutboxMessage, limit, LEASE):
         attempts = message["attempts"] + 1
         try:
             await anyio.to_thread.run_sync(_deliver, settings, compose(message, settings.mail_from))

@@ -21,6 +21,7 @@ LEASE = timedelta(minutes=5)  # a claimed statement is sent again if its sender 
 BATCH = 50
 TIMEOUT_SECONDS = 20
 VERSION_HEADER = {"X-Experience-API-Version": "1.0.3"}
+SENT = (XapiStatement.id, XapiStatement.statement_id, XapiStatement.statement, XapiStatement.attempts)
 
 
 def day_start(text: str) -> datetime | None:
@@ -52,21 +53,6 @@ async def void_latest(subject: str, verb: str, public_url: str, person_id: int |
                              latest["person"], subject)])
 
 
-async def _claim(limit: int) -> list[dict]:
-    now = datetime.now(UTC)
-    async with db.transaction():
-        due = XapiStatement.select(XapiStatement.id, XapiStatement.statement_id, XapiStatement.statement,
-                                   XapiStatement.attempts).where(
-            (XapiStatement.status == XapiStatement.Status.pending) & (XapiStatement.next_attempt_at <= now)
-        ).order_by(XapiStatement.id).limit(limit).output(load_json=True)
-        rows = await db.skip_locked(due)
-        if rows:
-            await XapiStatement.update({
-                XapiStatement.next_attempt_at: now + LEASE, XapiStatement.attempts: XapiStatement.attempts + 1,
-            }).where(XapiStatement.id.is_in([row["id"] for row in rows]))
-    return rows
-
-
 def _client(settings: Settings) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=settings.xapi_endpoint.rstrip("/") + "/", timeout=TIMEOUT_SECONDS,
                              auth=(settings.xapi_key, settings.xapi_secret), headers=VERSION_HEADER)
@@ -78,7 +64,7 @@ async def send_due(settings: Settings, limit: int = 500) -> int:
     answers 5xx) gets them again later."""
     sent = 0
     async with _client(settings) as client:
-        while sent < limit and (rows := await _claim(min(BATCH, limit - sent))):
+        while sent < limit and (rows := await db.claim_due(XapiStatement, min(BATCH, limit - sent), LEASE, *SENT)):
             try:
                 answer = await client.post("statements", json=[row["statement"] for row in rows])
                 if answer.status_code in (200, 204):
